@@ -1,0 +1,156 @@
+"""Lanyard: a self-hosted course platform. `create_app` is the only way to build the application."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, redirect, render_template, request, url_for
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from course.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# A strict policy: every asset is served by the app itself, nothing inline, no third party on any page.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment, then the mapping a test passes."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'lanyard.sqlite'}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_LIMITS="10 per minute;50 per hour",
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        BUNDLED_COURSE_PATH=str(PROJECT_ROOT),
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("LANYARD")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_first_run_redirect(app)
+    _register_security_headers(app)
+
+    from course import cli
+
+    cli.register(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per user-facing feature."""
+    from course.auth import bp as auth_bp
+    from course.classroom import bp as classroom_bp
+    from course.learn import bp as learn_bp
+    from course.quiz import bp as quiz_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(classroom_bp)
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the postgres:// spelling that hosting panels hand out, and use psycopg 3 for PostgreSQL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Create a random secret key once per installation, so no default secret ships with the code."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Errors are styled like the rest of the site and never show a traceback."""
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error)
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, render_error)
+
+
+def _register_first_run_redirect(app: Flask) -> None:
+    """While no account exists every page leads to setup; once one exists the check is skipped for good."""
+    from course.models import User
+
+    state = {"has_users": False}
+
+    @app.before_request
+    def require_setup():
+        if state["has_users"] or request.endpoint in {"auth.setup", "static"}:
+            return None
+        if db.session.scalar(select(User.id).limit(1)) is not None:
+            state["has_users"] = True
+            return None
+        return redirect(url_for("auth.setup"))
+
+
+def _register_security_headers(app: Flask) -> None:
+    """Headers that keep pages self-contained and stop framing, sniffing and referrer leaks."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    """SQLite defaults for a classroom box: WAL for concurrent readers, foreign keys on, wait rather than fail."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,7 @@
+"""Accounts: first-run setup, registration with a join code, login with rate limits, logout."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from course.auth import routes  # noqa: E402,F401  (routes attach themselves to bp)

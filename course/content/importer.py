@@ -1,0 +1,116 @@
+"""Write a checked course folder into the database, keyed on slugs, in one transaction.
+
+Importing again after an edit updates rows in place, so every student's progress and attempts stay attached.
+Lessons and questions that left the folder are removed; quizzes that left it are unpublished instead, so the
+attempts students made on them are kept.
+"""
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from course.content.loader import CourseData, load_course
+from course.extensions import db
+from course.models import Course, Figure, Lesson, Module, Question, Quiz
+
+
+@dataclass
+class ImportSummary:
+    course: Course
+    created: bool
+    modules: int
+    lessons: int
+    quizzes: int
+    questions: int
+    figures: int
+
+
+def import_course(path: str | os.PathLike) -> ImportSummary:
+    """Load, check and import a course folder; raises ContentError (and writes nothing) if it has problems."""
+    data = load_course(path)
+    try:
+        summary = _write(data)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return summary
+
+
+def _write(data: CourseData) -> ImportSummary:
+    course = db.session.scalar(select(Course).where(Course.slug == data.slug))
+    created = course is None
+    if course is None:
+        course = Course(slug=data.slug)
+        db.session.add(course)
+    course.title, course.summary, course.language = data.title, data.summary, data.language
+    course.glossary = data.glossary
+    db.session.flush()
+
+    modules_by_slug = {m.slug: m for m in course.modules}
+    lessons_by_slug = {
+        lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
+    }
+    kept_modules, kept_lessons = [], set()
+    for position, module_data in enumerate(data.modules):
+        module = modules_by_slug.pop(module_data.slug, None) or Module(slug=module_data.slug, course=course)
+        module.title, module.summary, module.position = module_data.title, module_data.summary, position
+        kept_modules.append(module)
+        for lesson_position, lesson_data in enumerate(module_data.lessons):
+            lesson = lessons_by_slug.get(lesson_data.slug) or Lesson(slug=lesson_data.slug, course_id=course.id)
+            lesson.module = module
+            lesson.position = lesson_position
+            for name in ("title", "minutes", "objectives", "key_terms", "lab_tasks", "body_markdown", "body_html",
+                         "sources_html", "word_count"):  # fmt: skip
+                setattr(lesson, name, getattr(lesson_data, name))
+            lesson.sources = [dict(s) for s in lesson_data.sources]
+            kept_lessons.add(lesson_data.slug)
+            db.session.add(lesson)
+    for slug, lesson in lessons_by_slug.items():
+        if slug not in kept_lessons:
+            db.session.delete(lesson)
+    for module in modules_by_slug.values():
+        db.session.delete(module)
+    db.session.flush()
+
+    module_ids = {m.slug: m.id for m in kept_modules}
+    quizzes_by_slug = {q.slug: q for q in course.quizzes}
+    question_count = 0
+    for quiz_data in data.quizzes:
+        quiz = quizzes_by_slug.pop(quiz_data.slug, None) or Quiz(slug=quiz_data.slug, course=course)
+        quiz.title, quiz.is_final, quiz.published = quiz_data.title, quiz_data.is_final, True
+        quiz.module_id = module_ids.get(quiz_data.module) if quiz_data.module else None
+        quiz.pass_mark, quiz.max_attempts, quiz.shuffle = quiz_data.pass_mark, quiz_data.max_attempts, quiz_data.shuffle
+        existing = {q.key: q for q in quiz.questions}
+        questions = []
+        for position, question_data in enumerate(quiz_data.questions):
+            question = existing.pop(question_data.key, None) or Question(key=question_data.key)
+            question.position = position
+            for name in ("type", "prompt_markdown", "prompt_html", "explanation_markdown", "explanation_html",
+                         "source", "objective", "points", "spec"):  # fmt: skip
+                setattr(question, name, getattr(question_data, name))
+            questions.append(question)
+        quiz.questions = questions
+        question_count += len(questions)
+        db.session.add(quiz)
+    for quiz in quizzes_by_slug.values():
+        quiz.published = False
+
+    figures_by_name = {f.name: f for f in course.figures}
+    for name, (media_type, payload) in data.figures.items():
+        figure = figures_by_name.pop(name, None) or Figure(name=name, course=course)
+        figure.media_type, figure.data = media_type, payload
+        db.session.add(figure)
+    for figure in figures_by_name.values():
+        db.session.delete(figure)
+    db.session.flush()
+    return ImportSummary(
+        course=course,
+        created=created,
+        modules=len(data.modules),
+        lessons=len(kept_lessons),
+        quizzes=len(data.quizzes),
+        questions=question_count,
+        figures=len(data.figures),
+    )

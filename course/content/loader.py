@@ -1,0 +1,632 @@
+"""Read and check a course folder (DESIGN.md, "Content format") without touching the database.
+
+Every problem is collected with its path and line, so an author sees all of them in one run; a folder with any
+problem is never imported.
+"""
+
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course.content.problems import ContentError, ContentProblem
+from course.content.yaml_lines import LineDict, LineList, load_yaml
+from course.grading import QUESTION_TYPES
+from course.render import render_inline, render_markdown, render_sources
+from course.sanitize import safe_url
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
+NUMBERED = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+CITATION = re.compile(r"\[@([^\]\s]*)\]")
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]*)")
+COURSE_LINK = re.compile(r"\]\((lesson:|glossary#?)([^)\s]*)\)")
+LAB_FENCE = re.compile(r"^\s*(```|~~~)\s*lab\b(.*)$")
+FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                ".webp": "image/webp"}  # fmt: skip
+MAX_FIGURE_BYTES = 2 * 1024 * 1024
+
+LESSON_FIELDS = {"slug", "title", "minutes", "objectives", "key_terms", "sources"}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+QUIZ_FIELDS = {"slug", "title", "module", "final", "pass_mark", "max_attempts", "shuffle", "questions"}
+QUESTION_FIELDS = {"id", "type", "prompt", "choices", "answer", "tolerance", "accept", "explanation", "source",
+                   "objective", "points", "tags"}  # fmt: skip
+CHOICE_FIELDS = {"text", "correct", "feedback", "misconception"}
+
+
+@dataclass
+class LessonData:
+    path: str
+    slug: str
+    title: str
+    minutes: int
+    objectives: list[str]
+    key_terms: list[str]
+    sources: list[dict[str, Any]]
+    sources_html: str
+    body_markdown: str
+    body_html: str
+    word_count: int
+    lab_tasks: list[str]
+    lab_blocks: list[dict[str, str]]
+    citations: list[str]
+    figures: list[str]
+
+
+@dataclass
+class ModuleData:
+    slug: str
+    title: str
+    summary: str
+    lessons: list[LessonData] = field(default_factory=list)
+
+
+@dataclass
+class QuestionData:
+    key: str
+    type: str
+    prompt_markdown: str
+    prompt_html: str
+    explanation_markdown: str
+    explanation_html: str
+    source: str
+    objective: str
+    points: float
+    spec: dict[str, Any]
+
+
+@dataclass
+class QuizData:
+    path: str
+    slug: str
+    title: str
+    module: str | None
+    is_final: bool
+    pass_mark: int
+    max_attempts: int
+    shuffle: bool
+    questions: list[QuestionData]
+
+
+@dataclass
+class CourseData:
+    slug: str
+    title: str
+    summary: str
+    language: str
+    modules: list[ModuleData]
+    quizzes: list[QuizData]
+    glossary: list[dict[str, str]]
+    figures: dict[str, tuple[str, bytes]]
+
+
+def course_folders(path: str | os.PathLike) -> tuple[Path, Path]:
+    """Find lessons/ and quizzes/ whether PATH is the course root or its lessons/ folder."""
+    root = Path(path)
+    if (root / "course.yaml").is_file():
+        return root, root.parent / "quizzes"
+    return root / "lessons", root / "quizzes"
+
+
+def _display(path: Path) -> str:
+    """Paths relative to where the author runs the command, so editors can jump to them."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+class _Checker:
+    """Collects problems while reading; `load` returns the course only when none were found."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.lessons_dir, self.quizzes_dir = course_folders(path)
+        self.problems: list[ContentProblem] = []
+
+    def problem(self, path: Path | str, line: int, message: str) -> None:
+        self.problems.append(ContentProblem(_display(Path(path)) if isinstance(path, Path) else path, line, message))
+
+    def read_text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problem(path, 1, "is not UTF-8 text")
+        except OSError as error:
+            self.problem(path, 1, f"cannot be read: {error.strerror}")
+        return None
+
+    def required_text(self, data: LineDict, key: str, path: Path, what: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.problem(path, data.line_of(key), f"{what} needs a non-empty '{key}'")
+            return ""
+        return value.strip()
+
+    def slug(self, data: LineDict, key: str, path: Path, what: str) -> str:
+        value = data.get(key)
+        if isinstance(value, str) and SLUG.match(value):
+            return value
+        if value is None:
+            self.problem(path, data.line_of(key), f"{what} needs a '{key}'")
+        else:
+            self.problem(path, data.line_of(key), f"{key} {value!r} must be lower-case words joined by hyphens")
+        return ""
+
+    def unknown_fields(self, data: LineDict, allowed: set[str], path: Path, what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(path, data.line_of(key), f"unknown field '{key}' in {what}")
+
+    # --- the course -------------------------------------------------------------------------------------
+
+    def load(self) -> CourseData:
+        course_file = self.lessons_dir / "course.yaml"
+        if not course_file.is_file():
+            raise ContentError([ContentProblem(_display(course_file), 1, "course.yaml not found")])
+        text = self.read_text(course_file)
+        meta, problems = load_yaml(text or "", str(_display(course_file)))
+        self.problems += problems
+        if not isinstance(meta, LineDict):
+            if not problems:
+                self.problem(course_file, 1, "course.yaml must be a mapping with slug, title and modules")
+            raise ContentError(self.problems)
+        slug = self.slug(meta, "slug", course_file, "the course")
+        title = self.required_text(meta, "title", course_file, "the course")
+        glossary = self.load_glossary()
+        figures = self.load_figures()
+        modules = self.load_modules(meta, course_file)
+        anchors = {term["anchor"] for term in glossary}
+        lesson_slugs: dict[str, str] = {}
+        for module in modules:
+            for lesson in module.lessons:
+                if lesson.slug in lesson_slugs:
+                    other = lesson_slugs[lesson.slug]
+                    self.problem(Path(lesson.path), 2, f"lesson slug '{lesson.slug}' is also used by {other}")
+                lesson_slugs[lesson.slug] = lesson.path
+        for module in modules:
+            for lesson in module.lessons:
+                self.check_lesson_references(lesson, lesson_slugs, anchors, figures)
+        quizzes = self.load_quizzes(modules)
+        if self.problems:
+            raise ContentError(self.problems)
+        return CourseData(
+            slug=slug,
+            title=title,
+            summary=str(meta.get("summary") or "").strip(),
+            language=str(meta.get("language") or "en"),
+            modules=modules,
+            quizzes=quizzes,
+            glossary=glossary,
+            figures=figures,
+        )
+
+    def load_modules(self, meta: LineDict, course_file: Path) -> list[ModuleData]:
+        entries = meta.get("modules")
+        if not isinstance(entries, LineList) or not entries:
+            self.problem(course_file, meta.line_of("modules"), "the course needs a non-empty list of modules")
+            return []
+        folders = {}
+        if self.lessons_dir.is_dir():
+            for child in sorted(self.lessons_dir.iterdir()):
+                match = NUMBERED.match(child.name)
+                if child.is_dir() and match:
+                    folders.setdefault(match.group(2), []).append(child)
+        modules: list[ModuleData] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, LineDict):
+                self.problem(course_file, entries.line_of(index), "each module needs slug, title and summary")
+                continue
+            slug = self.slug(entry, "slug", course_file, "a module")
+            title = self.required_text(entry, "title", course_file, "a module")
+            if slug and any(m.slug == slug for m in modules):
+                self.problem(course_file, entry.line_of("slug"), f"duplicate module slug '{slug}'")
+                continue
+            module = ModuleData(slug, title, str(entry.get("summary") or "").strip())
+            found = folders.pop(slug, [])
+            if len(found) > 1:
+                self.problem(found[1], 1, f"more than one folder for module '{slug}'")
+            if not found:
+                self.problem(course_file, entry.line_of("slug"), f"no folder lessons/NN-{slug}/ for module '{slug}'")
+            else:
+                module.lessons = self.load_lessons(found[0])
+            modules.append(module)
+        for stray in folders.values():
+            self.problem(stray[0], 1, "this folder is not a module listed in course.yaml")
+        return modules
+
+    # --- lessons ----------------------------------------------------------------------------------------
+
+    def load_lessons(self, folder: Path) -> list[LessonData]:
+        lessons = []
+        for path in sorted(folder.iterdir()):
+            if path.suffix != ".md":
+                continue
+            if not NUMBERED.match(path.stem):
+                self.problem(path, 1, "lesson files are named NN-lesson-slug.md")
+                continue
+            lesson = self.load_lesson(path)
+            if lesson:
+                lessons.append(lesson)
+        return lessons
+
+    def load_lesson(self, path: Path) -> LessonData | None:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        lines = text.splitlines()
+        if not lines or lines[0].strip() != "---":
+            self.problem(path, 1, "a lesson starts with YAML front matter between two '---' lines")
+            return None
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            self.problem(path, 1, "the front matter is not closed by a '---' line")
+            return None
+        front, problems = load_yaml("\n".join(lines[1:end]), _display(path), first_line=2)
+        self.problems += problems
+        if problems:
+            return None
+        if not isinstance(front, LineDict):
+            self.problem(path, 2, "the front matter must be a mapping (slug, title, minutes, objectives, sources)")
+            return None
+        self.unknown_fields(front, LESSON_FIELDS, path, "the front matter")
+        slug = self.slug(front, "slug", path, "a lesson")
+        title = self.required_text(front, "title", path, "a lesson")
+        minutes = front.get("minutes")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 600:
+            self.problem(path, front.line_of("minutes"), "minutes must be a whole number of minutes, 1 to 600")
+            minutes = 0
+        objectives = self.string_list(front, "objectives", path, required=True)
+        key_terms = self.string_list(front, "key_terms", path, required=False)
+        sources = self.load_sources(front, path)
+        body_first_line = end + 2
+        body = "\n".join(lines[end + 1 :])
+        self.check_body(body, body_first_line, path, {s["id"] for s in sources})
+        rendered = render_markdown(body)
+        numbered, sources_html = render_sources(sources, rendered.citations)
+        return LessonData(
+            path=_display(path),
+            slug=slug,
+            title=title,
+            minutes=minutes,
+            objectives=objectives,
+            key_terms=key_terms,
+            sources=numbered,
+            sources_html=sources_html,
+            body_markdown=body,
+            body_html=rendered.html,
+            word_count=rendered.word_count,
+            lab_tasks=[b["task"] for b in rendered.lab_blocks if b.get("task")],
+            lab_blocks=rendered.lab_blocks,
+            citations=rendered.citations,
+            figures=rendered.figures,
+        )
+
+    def string_list(self, data: LineDict, key: str, path: Path, required: bool) -> list[str]:
+        value = data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.problem(path, data.line_of(key), f"'{key}' must be a {'non-empty ' if required else ''}list")
+            return []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(path, value.line_of(index), f"each of '{key}' must be a non-empty text")
+        return [str(item).strip() for item in value if isinstance(item, str)]
+
+    def load_sources(self, front: LineDict, path: Path) -> list[dict[str, Any]]:
+        entries = front.get("sources")
+        if entries is None:
+            return []
+        if not isinstance(entries, LineList):
+            self.problem(path, front.line_of("sources"), "'sources' must be a list")
+            return []
+        sources: list[dict[str, Any]] = []
+        for index, entry in enumerate(entries):
+            line = entries.line_of(index)
+            if not isinstance(entry, LineDict):
+                self.problem(path, line, "each source needs id, title and url")
+                continue
+            self.unknown_fields(entry, SOURCE_FIELDS, path, "a source")
+            source_id = entry.get("id")
+            if not isinstance(source_id, str) or not SOURCE_ID.match(source_id):
+                self.problem(path, entry.line_of("id"), "each source needs an id of letters, digits, '-', '_' or '.'")
+                continue
+            if any(s["id"] == source_id for s in sources):
+                self.problem(path, entry.line_of("id"), f"duplicate source id '{source_id}'")
+                continue
+            self.required_text(entry, "title", path, f"source '{source_id}'")
+            url = entry.get("url")
+            if url is not None and not safe_url(str(url)):
+                self.problem(path, entry.line_of("url"), f"source '{source_id}': url must start with http:// or https://")
+            sources.append({k: str(v) for k, v in entry.items() if k in SOURCE_FIELDS and v is not None})
+        return sources
+
+    def check_body(self, body: str, first_line: int, path: Path, source_ids: set[str]) -> None:
+        """Line-level checks of a lesson body: citations, figures' alt text, lab blocks."""
+        fence = None
+        for offset, line in enumerate(body.splitlines()):
+            number = first_line + offset
+            stripped = line.strip()
+            if fence:
+                if stripped.startswith(fence):
+                    fence = None
+                continue
+            if stripped.startswith(("```", "~~~")):
+                fence = stripped[:3]
+                lab = LAB_FENCE.match(line)
+                if lab:
+                    params = dict(re.findall(r"(\w+)=([^\s]*)", lab.group(2)))
+                    for key, value in params.items():
+                        if key not in ("preset", "task") or not SLUG.match(value):
+                            self.problem(path, number, f"lab block: unknown or malformed parameter '{key}={value}'")
+                    if not params:
+                        self.problem(path, number, "lab block needs preset=… and/or task=…")
+                continue
+            for source_id in CITATION.findall(line):
+                if source_id not in source_ids:
+                    self.problem(path, number, f"citation [@{source_id}] does not match any source of this lesson")
+            for alt, src in IMAGE.findall(line):
+                if not alt.strip():
+                    self.problem(path, number, f"image {src} needs alt text that conveys its content")
+
+    def check_lesson_references(self, lesson: LessonData, slugs: dict, anchors: set[str], figures: dict) -> None:
+        path = Path(lesson.path)
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
+            for kind, target in COURSE_LINK.findall(line):
+                if kind == "lesson:" and target not in slugs:
+                    self.problem(path, number, f"link to unknown lesson '{target}'")
+                if kind.startswith("glossary") and target and target not in anchors:
+                    self.problem(path, number, f"link to unknown glossary entry '{target}'")
+            for _alt, src in IMAGE.findall(line):
+                if src.startswith("figures/") and src.removeprefix("figures/") not in figures:
+                    self.problem(path, number, f"figure {src} not found in lessons/figures/")
+        for term in lesson.key_terms:
+            if term not in anchors:
+                line = next((n for n, text in enumerate(lines, 1) if text.startswith("key_terms")), 2)
+                self.problem(path, line, f"key term '{term}' is not an anchor in glossary.yaml")
+
+    # --- glossary and figures ---------------------------------------------------------------------------
+
+    def load_glossary(self) -> list[dict[str, str]]:
+        path = self.lessons_dir / "glossary.yaml"
+        if not path.is_file():
+            return []
+        data, problems = load_yaml(self.read_text(path) or "", _display(path))
+        self.problems += problems
+        if problems:
+            return []
+        entries = data.get("terms") if isinstance(data, LineDict) else None
+        if not isinstance(entries, LineList):
+            self.problem(path, 1, "glossary.yaml needs a list under 'terms'")
+            return []
+        glossary: list[dict[str, str]] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, LineDict):
+                self.problem(path, entries.line_of(index), "each glossary entry needs term, anchor and definition")
+                continue
+            self.unknown_fields(entry, {"term", "anchor", "definition"}, path, "a glossary entry")
+            term = self.required_text(entry, "term", path, "a glossary entry")
+            anchor = self.slug(entry, "anchor", path, "a glossary entry")
+            definition = self.required_text(entry, "definition", path, "a glossary entry")
+            if anchor and any(g["anchor"] == anchor for g in glossary):
+                self.problem(path, entry.line_of("anchor"), f"duplicate glossary anchor '{anchor}'")
+                continue
+            glossary.append(
+                {"term": term, "anchor": anchor, "definition": definition,
+                 "definition_html": render_markdown(definition).html}  # fmt: skip
+            )
+        return sorted(glossary, key=lambda g: g["term"].casefold())
+
+    def load_figures(self) -> dict[str, tuple[str, bytes]]:
+        folder = self.lessons_dir / "figures"
+        figures: dict[str, tuple[str, bytes]] = {}
+        if not folder.is_dir():
+            return figures
+        for path in sorted(folder.iterdir()):
+            media_type = FIGURE_TYPES.get(path.suffix.lower())
+            if media_type is None:
+                self.problem(path, 1, "figures must be SVG, PNG, JPEG or WebP")
+                continue
+            data = path.read_bytes()
+            if len(data) > MAX_FIGURE_BYTES:
+                self.problem(path, 1, f"figure is larger than {MAX_FIGURE_BYTES // 1024} KiB")
+                continue
+            problem = figure_problem(data, media_type)
+            if problem:
+                self.problem(path, 1, problem)
+                continue
+            figures[path.name] = (media_type, data)
+        return figures
+
+    # --- quizzes ----------------------------------------------------------------------------------------
+
+    def load_quizzes(self, modules: list[ModuleData]) -> list[QuizData]:
+        if not self.quizzes_dir.is_dir():
+            return []
+        module_sources = {
+            m.slug: {s["id"] for lesson in m.lessons for s in lesson.sources} for m in modules
+        }
+        module_objectives = {m.slug: {o for lesson in m.lessons for o in lesson.objectives} for m in modules}
+        quizzes: list[QuizData] = []
+        for path in sorted(self.quizzes_dir.glob("*.y*ml")):
+            quiz = self.load_quiz(path, module_sources, module_objectives)
+            if quiz is None:
+                continue
+            if any(q.slug == quiz.slug for q in quizzes):
+                self.problem(path, 1, f"duplicate quiz slug '{quiz.slug}'")
+                continue
+            quizzes.append(quiz)
+        return quizzes
+
+    def load_quiz(self, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
+        data, problems = load_yaml(self.read_text(path) or "", _display(path))
+        self.problems += problems
+        if problems:
+            return None
+        if not isinstance(data, LineDict):
+            self.problem(path, 1, "a quiz file must be a mapping with slug, title, module and questions")
+            return None
+        self.unknown_fields(data, QUIZ_FIELDS, path, "the quiz")
+        slug = self.slug(data, "slug", path, "a quiz")
+        if slug and slug != path.stem:
+            self.problem(path, data.line_of("slug"), f"quiz slug '{slug}' does not match its file name '{path.stem}'")
+        title = self.required_text(data, "title", path, "a quiz")
+        module, is_final = data.get("module"), data.get("final", False) is True
+        if is_final and module is not None:
+            self.problem(path, data.line_of("final"), "a quiz is either a module quiz or final: true, not both")
+        elif not is_final and module not in module_sources:
+            self.problem(path, data.line_of("module"), f"module {module!r} is not a module of this course")
+        pass_mark = self.bounded_int(data, "pass_mark", path, 70, 0, 100)
+        max_attempts = self.bounded_int(data, "max_attempts", path, 0, 0, 1000)
+        shuffle = data.get("shuffle", True)
+        if not isinstance(shuffle, bool):
+            self.problem(path, data.line_of("shuffle"), "shuffle must be true or false")
+        if is_final:
+            allowed_sources = set().union(*module_sources.values()) if module_sources else set()
+            objectives = set().union(*module_objectives.values()) if module_objectives else set()
+        else:
+            allowed_sources = module_sources.get(module, set())
+            objectives = module_objectives.get(module, set())
+        entries = data.get("questions")
+        if not isinstance(entries, LineList) or not entries:
+            self.problem(path, data.line_of("questions"), "a quiz needs a non-empty list of questions")
+            return None
+        questions: list[QuestionData] = []
+        for index, entry in enumerate(entries):
+            question = self.load_question(entry, entries.line_of(index), path, allowed_sources, objectives)
+            if question is None:
+                continue
+            if any(q.key == question.key for q in questions):
+                self.problem(path, entry.line_of("id"), f"duplicate question id '{question.key}'")
+                continue
+            questions.append(question)
+        return QuizData(
+            path=_display(path), slug=slug, title=title, module=None if is_final else module, is_final=is_final,
+            pass_mark=pass_mark, max_attempts=max_attempts, shuffle=bool(shuffle), questions=questions,
+        )  # fmt: skip
+
+    def bounded_int(self, data: LineDict, key: str, path: Path, default: int, low: int, high: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(path, data.line_of(key), f"{key} must be a whole number from {low} to {high}")
+            return default
+        return value
+
+    def load_question(self, entry, line: int, path: Path, sources: set[str], objectives: set[str]):
+        if not isinstance(entry, LineDict):
+            self.problem(path, line, "each question must be a mapping with id, type and prompt")
+            return None
+        self.unknown_fields(entry, QUESTION_FIELDS, path, "a question")
+        key = self.slug(entry, "id", path, "a question")
+        prompt = self.required_text(entry, "prompt", path, f"question '{key}'")
+        qtype = QUESTION_TYPES.get(entry.get("type"))
+        if qtype is None:
+            known = ", ".join(QUESTION_TYPES)
+            message = f"question '{key}': unknown type {entry.get('type')!r} (known: {known})"
+            self.problem(path, entry.line_of("type"), message)
+            return None
+        for field_name, message in qtype.validate(entry):
+            self.problem(path, entry.line_of(field_name), f"question '{key}': {message}")
+        for choice in entry.get("choices") or []:
+            if isinstance(choice, LineDict):
+                self.unknown_fields(choice, CHOICE_FIELDS, path, "a choice")
+        source = str(entry.get("source") or "").strip()
+        if source and source not in sources and not safe_url(source):
+            message = f"question '{key}': source '{source}' is neither a source id of the module's lessons nor a URL"
+            self.problem(path, entry.line_of("source"), message)
+        objective = str(entry.get("objective") or "").strip()
+        if objective and objective not in objectives:
+            message = f"question '{key}': objective is not an objective of the module's lessons"
+            self.problem(path, entry.line_of("objective"), message)
+        points = entry.get("points", 1)
+        if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
+            self.problem(path, entry.line_of("points"), f"question '{key}': points must be a positive number")
+            points = 1
+        explanation = str(entry.get("explanation") or "").strip()
+        return QuestionData(
+            key=key, type=qtype.name, prompt_markdown=prompt, prompt_html=render_markdown(prompt).html,
+            explanation_markdown=explanation, explanation_html=render_markdown(explanation).html,
+            source=source, objective=objective, points=float(points), spec=question_spec(entry),
+        )  # fmt: skip
+
+
+def question_spec(entry: dict) -> dict[str, Any]:
+    """What a question type needs to present and grade, with author Markdown rendered once, here."""
+    spec: dict[str, Any] = {}
+    if isinstance(entry.get("choices"), list):
+        spec["choices"] = [
+            {
+                "text": str(c.get("text", "")),
+                "html": render_inline(c.get("text", "")),
+                "correct": c.get("correct") is True,
+                "feedback": str(c.get("feedback") or ""),
+                "feedback_html": render_inline(c["feedback"]) if c.get("feedback") else "",
+                "misconception": str(c.get("misconception") or ""),
+            }
+            for c in entry["choices"]
+            if isinstance(c, dict)
+        ]
+    for key in ("answer", "tolerance"):
+        if key in entry:
+            spec[key] = entry[key]
+    if isinstance(entry.get("accept"), list):
+        spec["accept"] = [str(a) for a in entry["accept"]]
+    if isinstance(entry.get("tags"), list):
+        spec["tags"] = [str(t) for t in entry["tags"]]
+    return spec
+
+
+_SVG_FORBIDDEN_ATTR = re.compile(r"^on", re.IGNORECASE)
+_MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",), "image/webp": (b"RIFF",)}
+
+
+def figure_problem(data: bytes, media_type: str) -> str | None:
+    """Why a figure cannot be accepted, judged from its bytes (never its name); None when it is fine.
+
+    SVG may carry scripts, so any script, event handler, foreign object or external reference is refused.
+    """
+    if media_type != "image/svg+xml":
+        ok = any(data.startswith(magic) for magic in _MAGIC[media_type])
+        if media_type == "image/webp":
+            ok = ok and data[8:12] == b"WEBP"
+        return None if ok else f"the file's content is not a {media_type.split('/')[1].upper()} image"
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return "SVG with a DOCTYPE or entities is not accepted"
+    try:
+        root = ElementTree.fromstring(data)  # noqa: S314 - DOCTYPE and entities are refused just above
+    except ElementTree.ParseError as error:
+        return f"SVG is not well-formed XML ({error})"
+    if not root.tag.endswith("svg"):
+        return "the file's content is not an SVG image"
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in ("script", "foreignobject", "iframe", "object", "embed"):
+            return f"SVG contains a <{tag}> element"
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if _SVG_FORBIDDEN_ATTR.match(local):
+                return f"SVG contains an event handler attribute '{local}'"
+            if local == "href" and not value.startswith("#"):
+                return "SVG links to an external resource"
+            if "url(" in value and "url(#" not in value.replace(" ", ""):
+                return "SVG refers to an external resource"
+        if tag == "style" and element.text and ("@import" in element.text or "url(" in element.text):
+            return "SVG style sheet refers to an external resource"
+    return None
+
+
+def load_course(path: str | os.PathLike) -> CourseData:
+    """Read and check a course folder; raises ContentError listing every problem."""
+    return _Checker(path).load()
+
+
+def check_course(path: str | os.PathLike) -> list[ContentProblem]:
+    """Every problem in a course folder, sorted by path and line; empty when it is ready to import."""
+    try:
+        load_course(path)
+    except ContentError as error:
+        return error.problems
+    return []

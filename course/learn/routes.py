@@ -1,0 +1,168 @@
+"""Student-facing pages. They serve HTML rendered at import time and run a fixed number of queries."""
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from course.extensions import db
+from course.learn import bp
+from course.models import Course, Figure, Lesson, LessonProgress, Module, Quiz
+from course.models.users import utcnow
+from course.progress import course_progress
+
+
+def published_course_or_404(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug, Course.published.is_(True)))
+    if course is None:
+        abort(404, description="There is no course at this address.")
+    return course
+
+
+@bp.route("/")
+@login_required
+def catalog():
+    """The courses on this platform, with the student's progress in each."""
+    courses = db.session.scalars(select(Course).where(Course.published.is_(True)).order_by(Course.title)).all()
+    progress = {course.id: course_progress(course, current_user.id) for course in courses}
+    return render_template("learn/catalog.html", courses=courses, progress=progress)
+
+
+@bp.route("/courses/<slug>")
+@login_required
+def outline(slug: str):
+    """Modules and lessons with a status for each, quizzes with best scores, and overall progress."""
+    course = published_course_or_404(slug)
+    return render_template("learn/outline.html", course=course, progress=course_progress(course, current_user.id))
+
+
+def _ordered_lessons(course_id: int):
+    """(id, slug, title, module_id) of every published lesson in reading order, for previous/next links."""
+    return db.session.execute(
+        select(Lesson.id, Lesson.slug, Lesson.title, Lesson.module_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == course_id, Lesson.published.is_(True), Module.published.is_(True))
+        .order_by(Module.position, Lesson.position)
+    ).all()
+
+
+@bp.route("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    """A lesson page; viewing it is remembered so the progress page can offer 'continue where you left off'."""
+    course = published_course_or_404(slug)
+    row = db.session.execute(
+        select(Lesson, Module)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
+    ).first()
+    if row is None or not row.Module.published:
+        abort(404, description="There is no lesson at this address.")
+    lesson, module = row.Lesson, row.Module
+    order = _ordered_lessons(course.id)
+    index = next(i for i, item in enumerate(order) if item.id == lesson.id)
+    previous = order[index - 1] if index > 0 else None
+    following = order[index + 1] if index + 1 < len(order) else None
+    is_last_in_module = following is None or following.module_id != module.id
+    module_quiz = (
+        db.session.scalar(select(Quiz).where(Quiz.module_id == module.id, Quiz.published.is_(True)).limit(1))
+        if is_last_in_module
+        else None
+    )
+    record = _record_view(lesson.id)
+    return render_template(
+        "learn/lesson.html",
+        course=course,
+        module=module,
+        lesson=lesson,
+        previous=previous,
+        following=following,
+        module_quiz=module_quiz,
+        completed=record.completed_at is not None,
+        form=FlaskForm(),
+        position=(index + 1, len(order)),
+    )
+
+
+def _record_view(lesson_id: int) -> LessonProgress:
+    """Create or touch the student's progress row; a concurrent first view is resolved by the unique key."""
+    record = db.session.scalar(
+        select(LessonProgress).where(LessonProgress.user_id == current_user.id, LessonProgress.lesson_id == lesson_id)
+    )
+    if record is None:
+        record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id)
+        db.session.add(record)
+    record.last_viewed_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        record = db.session.scalar(
+            select(LessonProgress).where(
+                LessonProgress.user_id == current_user.id, LessonProgress.lesson_id == lesson_id
+            )
+        )
+    return record
+
+
+@bp.route("/courses/<slug>/lessons/<lesson_slug>/complete", methods=["POST"])
+@login_required
+def complete_lesson(slug: str, lesson_slug: str):
+    """Mark a lesson complete, or not complete again, then move on to the next lesson."""
+    course = published_course_or_404(slug)
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
+    )
+    form = FlaskForm()
+    if lesson is None:
+        abort(404, description="There is no lesson at this address.")
+    if not form.validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+    record = _record_view(lesson.id)
+    undo = record.completed_at is not None
+    record.completed_at = None if undo else utcnow()
+    db.session.commit()
+    if undo:
+        flash(f"“{lesson.title}” is marked as not completed.", "info")
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=lesson_slug))
+    flash(f"“{lesson.title}” completed.", "success")
+    order = _ordered_lessons(course.id)
+    index = next(i for i, item in enumerate(order) if item.id == lesson.id)
+    if index + 1 < len(order):
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=order[index + 1].slug))
+    return redirect(url_for("learn.outline", slug=slug))
+
+
+@bp.route("/courses/<slug>/glossary")
+@login_required
+def glossary(slug: str):
+    """The course glossary; lessons link to its entries by anchor."""
+    course = published_course_or_404(slug)
+    return render_template("learn/glossary.html", course=course)
+
+
+@bp.route("/courses/<slug>/figures/<name>")
+@login_required
+def figure(slug: str, name: str):
+    """A course figure. SVGs are sent with a policy that forbids scripts even if one is opened directly."""
+    found = db.session.scalar(
+        select(Figure).join(Course, Course.id == Figure.course_id).where(Course.slug == slug, Figure.name == name)
+    )
+    if found is None:
+        abort(404, description="There is no figure at this address.")
+    response = make_response(found.data)
+    response.headers["Content-Type"] = found.media_type
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.route("/progress")
+@login_required
+def my_progress():
+    """My progress: lessons completed, best quiz scores, completion, and where to continue, per course."""
+    courses = db.session.scalars(select(Course).where(Course.published.is_(True)).order_by(Course.title)).all()
+    return render_template(
+        "learn/progress.html", progress=[course_progress(course, current_user.id) for course in courses]
+    )

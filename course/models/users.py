@@ -1,0 +1,113 @@
+"""People, classes and site settings. Only what the platform needs: no email required, no addresses kept."""
+
+import secrets
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from course.extensions import db
+
+ROLES = ("student", "instructor", "admin")
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so a code read aloud is typed right
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_join_code() -> str:
+    """A short code a teacher can write on the board; 32^8 possibilities, so it cannot be guessed in practice."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class User(UserMixin, db.Model):
+    """An account: a username and a password hash; email and display name are optional."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="student")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        """Store only a salted scrypt hash."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_instructor(self) -> bool:
+        """Admins can do everything instructors can."""
+        return self.role in ("instructor", "admin")
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class Classroom(db.Model):
+    """A class students join with a code. The core has one default class; issue 4 adds more per course."""
+
+    __tablename__ = "classrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_join_code)
+    is_open: Mapped[bool] = mapped_column(default=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan")
+
+    @classmethod
+    def by_open_code(cls, code: str) -> "Classroom | None":
+        """Codes are typed by students: accept any case and stray spaces."""
+        normalised = "".join(code.split()).upper()
+        return db.session.scalar(select(cls).where(cls.join_code == normalised, cls.is_open.is_(True)))
+
+
+class Enrollment(db.Model):
+    """A student's membership of a class."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "classroom_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="enrollments")
+    classroom: Mapped[Classroom] = relationship(back_populates="enrollments")
+
+
+class SiteSetting(db.Model):
+    """Site-wide switches an instructor can flip, such as open registration."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+
+    @classmethod
+    def get_flag(cls, key: str) -> bool:
+        setting = db.session.get(cls, key)
+        return setting is not None and setting.value == "1"
+
+    @classmethod
+    def set_flag(cls, key: str, on: bool) -> None:
+        setting = db.session.get(cls, key) or cls(key=key, value="0")
+        setting.value = "1" if on else "0"
+        db.session.add(setting)

@@ -1,0 +1,126 @@
+"""Quiz views. Correct answers stay on the server until the attempt is submitted."""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from course.extensions import db
+from course.learn.routes import published_course_or_404
+from course.models import Attempt, Quiz
+from course.quiz import bp
+from course.quiz.attempts import (
+    AttemptRefused,
+    correct_answer_text,
+    read_responses,
+    save_responses,
+    start_attempt,
+    submit_attempt,
+)
+
+
+def _published_quiz_or_404(slug: str, quiz_slug: str) -> Quiz:
+    course = published_course_or_404(slug)
+    quiz = db.session.scalar(
+        select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug, Quiz.published.is_(True))
+    )
+    if quiz is None:
+        abort(404, description="There is no quiz at this address.")
+    return quiz
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>")
+@login_required
+def overview(slug: str, quiz_slug: str):
+    """The quiz's rules, the student's attempt history and a button to start or resume."""
+    quiz = _published_quiz_or_404(slug, quiz_slug)
+    attempts = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
+        .order_by(Attempt.number)
+    ).all()
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    remaining = None if not quiz.max_attempts else max(0, quiz.max_attempts - len(attempts))
+    return render_template(
+        "quiz/overview.html",
+        quiz=quiz,
+        course=quiz.course,
+        attempts=attempts,
+        open_attempt=open_attempt,
+        remaining=remaining,
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/start", methods=["POST"])
+@login_required
+def start(slug: str, quiz_slug: str):
+    """Start a new attempt, or resume the open one."""
+    quiz = db.session.scalar(
+        select(Quiz)
+        .where(Quiz.id == _published_quiz_or_404(slug, quiz_slug).id)
+        .options(selectinload(Quiz.questions))
+    )
+    if not FlaskForm().validate_on_submit():
+        abort(400, description="The form expired. Reload the page and try again.")
+    try:
+        attempt = start_attempt(quiz, current_user.id)
+    except AttemptRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("quiz.overview", slug=slug, quiz_slug=quiz_slug))
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    """An attempt is visible to the student who made it and to instructors."""
+    attempt = db.get_or_404(Attempt, attempt_id, description="There is no attempt at this address.")
+    if attempt.user_id != current_user.id and not current_user.is_instructor:
+        abort(404, description="There is no attempt at this address.")
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    """Take an open attempt (answers are kept on every save) or read a submitted one's feedback."""
+    attempt = _attempt_or_404(attempt_id)
+    quiz = attempt.quiz
+    form = FlaskForm()
+    if request.method == "POST":
+        if attempt.user_id != current_user.id:
+            abort(403, description="Only the student who started an attempt can answer it.")
+        if not form.validate_on_submit():
+            abort(400, description="The form expired. Reload the page; your saved answers are kept.")
+        responses = read_responses(attempt, request.form)
+        action = request.form.get("action", "save")
+        if action == "submit":
+            if not submit_attempt(attempt, responses, quiz.pass_mark):
+                flash("This attempt was already submitted; its result is below.", "info")
+            return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+        saved = save_responses(attempt, responses)
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(saved=saved), (200 if saved else 409)
+        flash("Your answers are saved." if saved else "This attempt was already submitted.", "info")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    if attempt.submitted_at is None:
+        if attempt.user_id != current_user.id:
+            abort(404, description="There is no attempt at this address.")
+        public_questions = [
+            {"key": q["key"], "type": q["type"], "points": q["points"], "prompt_html": q["prompt_html"],
+             "public": q["public"]}  # fmt: skip
+            for q in attempt.snapshot
+        ]
+        return render_template(
+            "quiz/take.html", attempt=attempt, quiz=quiz, course=quiz.course, questions=public_questions, form=form
+        )
+    results = {r["key"]: r for r in attempt.results or []}
+    return render_template(
+        "quiz/result.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=quiz.course,
+        questions=attempt.snapshot,
+        results=results,
+        correct_answer_text=correct_answer_text,
+    )

@@ -1,0 +1,190 @@
+"""Markdown → sanitised HTML, done once when content is imported or saved; pages serve the stored result.
+
+Lesson Markdown is CommonMark with tables, plus the course syntax of DESIGN.md:
+- `[@source-id]` cites a source of the lesson and renders as a numbered link to its sources list;
+- `![alt](figures/name.svg "caption")` alone in a paragraph becomes a figure with a caption;
+- `[text](glossary#anchor)` links a glossary entry and `[text](lesson:slug)` another lesson of the course;
+- a fenced block whose info string starts with `lab` embeds the ID Design Lab (`preset=… task=…`).
+Links are written relative to the page (/courses/<course>/lessons/<slug>), so a school can mount the app anywhere.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from course.sanitize import clean_html, safe_url
+
+CITATION = re.compile(r"\[@([A-Za-z0-9][\w.-]*)\]")
+LAB_PARAM = re.compile(r"(\w+)=([\w-]+)")
+
+
+@dataclass
+class Rendered:
+    """Rendered HTML and what the renderer saw on the way, for the checker and the importer."""
+
+    html: str
+    citations: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    lesson_links: list[str] = field(default_factory=list)
+    glossary_links: list[str] = field(default_factory=list)
+    lab_blocks: list[dict[str, str]] = field(default_factory=list)
+    word_count: int = 0
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    match = CITATION.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"id": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(self, tokens, idx, options, env) -> str:
+    source_id = tokens[idx].meta["id"]
+    cited = env.setdefault("citations", [])
+    if source_id not in cited:
+        cited.append(source_id)
+    number = cited.index(source_id) + 1
+    return (
+        f'<sup class="citation"><a href="#source-{escape(source_id)}" title="Source {number}">[{number}]</a></sup>'
+    )
+
+
+def _render_fence(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    info = token.info.strip()
+    if info.split(" ", 1)[0] != "lab":
+        return _default_fence(tokens, idx, options, env)
+    params = dict(LAB_PARAM.findall(info))
+    env.setdefault("lab_blocks", []).append(params)
+    query = urlencode({k: v for k, v in params.items() if k in ("preset", "task")})
+    preset, task = escape(params.get("preset", "")), escape(params.get("task", ""))
+    return (
+        f'<div class="lab-embed" data-preset="{preset}" data-task="{task}">'
+        f'<p><a href="/lab?{escape(query)}">Open the ID Design Lab'
+        f"{' with this design' if preset else ''}{' and its task' if task else ''}</a></p></div>\n"
+    )
+
+
+def _default_fence(tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    lang = escape(token.info.strip().split(" ", 1)[0])
+    css_class = f' class="language-{lang}"' if lang else ""
+    return f"<pre><code{css_class}>{escape(token.content)}</code></pre>\n"
+
+
+def _course_links(state) -> None:
+    """Rewrite course-relative links and images, record them, and turn lone images into captioned figures."""
+    env = state.env
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if style:
+                token.attrSet("class", "align-" + str(style).split(":", 1)[1].strip())
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                if href.startswith("lesson:"):
+                    slug = href.removeprefix("lesson:")
+                    env.setdefault("lesson_links", []).append(slug)
+                    child.attrSet("href", f"../lessons/{slug}")
+                elif href.startswith("glossary"):
+                    anchor = href.partition("#")[2]
+                    env.setdefault("glossary_links", []).append(anchor)
+                    child.attrSet("href", f"../glossary#{anchor}" if anchor else "../glossary")
+            elif child.type == "image":
+                src = str(child.attrGet("src") or "")
+                if src.startswith("figures/"):
+                    env.setdefault("figures", []).append(src.removeprefix("figures/"))
+                    child.attrSet("src", f"../{src}")
+                child.attrSet("loading", "lazy")
+        children = [c for c in token.children if not (c.type == "text" and not c.content.strip())]
+        is_lone_image = (
+            len(children) == 1
+            and children[0].type == "image"
+            and index > 0
+            and tokens[index - 1].type == "paragraph_open"
+        )
+        if is_lone_image:
+            image = children[0]
+            caption = str(image.attrGet("title") or "")
+            tokens[index - 1].tag = "figure"
+            tokens[index + 1].tag = "figure"
+            if caption:
+                caption_token = Token("html_inline", "", 0)
+                caption_token.content = f"<figcaption>{escape(caption)}</figcaption>"
+                token.children.append(caption_token)
+
+
+def _word_count(state) -> None:
+    words = 0
+    for token in state.tokens:
+        if token.type == "inline":
+            words += sum(len(c.content.split()) for c in token.children or [] if c.type in ("text", "code_inline"))
+    state.env["word_count"] = words
+
+
+def _build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(anchors_plugin, min_level=2, max_level=3)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("fence", _render_fence)
+    md.core.ruler.push("course_links", _course_links)
+    md.core.ruler.push("word_count", _word_count)
+    return md
+
+
+_markdown = _build_parser()
+
+
+def render_markdown(text: str) -> Rendered:
+    """Render a block of author Markdown (a lesson body, a prompt, an explanation) to clean HTML."""
+    env: dict[str, Any] = {}
+    html = _markdown.render(text or "", env)
+    return Rendered(
+        html=clean_html(html),
+        citations=env.get("citations", []),
+        figures=env.get("figures", []),
+        lesson_links=env.get("lesson_links", []),
+        glossary_links=env.get("glossary_links", []),
+        lab_blocks=env.get("lab_blocks", []),
+        word_count=env.get("word_count", 0),
+    )
+
+
+def render_inline(text: str) -> str:
+    """Render one line of author Markdown (a choice, a feedback sentence) without a wrapping paragraph."""
+    return clean_html(_markdown.renderInline(str(text or "")))
+
+
+def render_sources(sources: list[dict[str, Any]], citations: list[str]) -> tuple[list[dict[str, Any]], str]:
+    """Number sources in the order the text first cites them (uncited ones last) and render the list."""
+    order = {source_id: number for number, source_id in enumerate(citations)}
+    ordered = sorted(sources, key=lambda s: order.get(str(s.get("id")), len(order)))
+    numbered = [{**source, "number": number} for number, source in enumerate(ordered, start=1)]
+    items = []
+    for source in numbered:
+        parts = [f"<em>{escape(str(source.get('title', '')))}</em>"]
+        for key in ("publisher", "date"):
+            if source.get(key):
+                parts.append(escape(str(source[key])))
+        url = safe_url(str(source.get("url", "")))
+        link = f' <a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>' if url else ""
+        items.append(f'<li id="source-{escape(str(source.get("id", "")))}">{", ".join(parts)}.{link}</li>')
+    html = f'<ol class="sources">{"".join(items)}</ol>' if items else ""
+    return numbered, clean_html(html)

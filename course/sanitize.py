@@ -1,0 +1,55 @@
+"""The one place that cleans HTML. Everything authors write passes through `clean_html` before it is stored.
+
+Markdown is rendered with raw HTML disabled, and the result is cleaned again here with one allow-list, so a
+hostile lesson or quiz cannot smuggle in scripts, event handlers, javascript: URLs, SVG/MathML or inline CSS.
+"""
+
+import re
+
+import bleach
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure",
+        "h2", "h3", "h4", "h5", "h6", "hr", "img", "kbd", "li", "ol", "p", "pre", "s", "section", "span",
+        "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "id", "class"],
+    "img": ["src", "alt", "title", "width", "height", "loading"],
+    "th": ["class", "colspan", "rowspan", "scope"],
+    "td": ["class", "colspan", "rowspan"],
+    "h2": ["id"],
+    "h3": ["id"],
+    "h4": ["id"],
+    "sup": ["class", "id"],
+    "li": ["id"],
+    "ol": ["start", "class"],
+    "div": ["class", "data-preset", "data-task"],
+    "section": ["class"],
+    "span": ["class"],
+    "code": ["class"],
+    "figure": ["class"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
+
+
+def clean_html(html: str) -> str:
+    """Reduce HTML to the allow-list; whatever is not on it is removed, its text kept as inert text."""
+    return _cleaner.clean(html)
+
+
+def safe_url(url: str) -> str:
+    """An absolute web link an author gave, or '' when it is anything else (javascript:, data:, relative…)."""
+    url = (url or "").strip()
+    return url if _SAFE_URL.match(url) else ""
