@@ -1,0 +1,196 @@
+"""First-run setup, registration with join codes, login limits, safe redirects, logout and CSRF."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from course import create_app
+from course.extensions import db
+from course.models import Classroom, Enrollment, User
+
+GOOD = "a long enough password"
+
+
+def user_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(User.id)))
+
+
+def test_every_page_leads_to_setup_while_no_user_exists(client):
+    for url in ("/", "/progress", "/login", "/register", "/courses/anything"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.location.endswith("/setup")
+    assert client.get("/setup").status_code == 200
+
+
+def test_setup_creates_the_first_instructor_and_a_default_class(app, client):
+    response = client.post(
+        "/setup", data={"username": "Teacher", "password": GOOD, "confirm": GOOD, "display_name": "Ms T"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.username, user.role, user.display_name) == ("teacher", "admin", "Ms T")
+        assert user.password_hash.startswith("scrypt:") and GOOD not in user.password_hash
+        classroom = db.session.scalar(select(Classroom))
+        assert classroom.owner_id == user.id and re.fullmatch(r"[A-Z2-9]{8}", classroom.join_code)
+    page = client.get("/teach/").get_data(as_text=True)
+    assert classroom.join_code in page
+
+
+def test_setup_refuses_once_a_user_exists(app, client, auth):
+    auth.create("first", "instructor")
+    assert client.get("/setup").location.endswith("/login")
+    response = client.post("/setup", data={"username": "intruder", "password": GOOD, "confirm": GOOD})
+    assert response.status_code == 403
+    assert user_count(app) == 1
+
+
+def test_setup_form_errors_are_shown_at_the_field_and_create_nothing(app, client):
+    response = client.post("/setup", data={"username": "x", "password": "short", "confirm": "other"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Use 3 to 40 letters" in page and "Use at least 8 characters" in page and "The passwords differ" in page
+    assert user_count(app) == 0
+
+
+def join_code(app) -> str:
+    with app.app_context():
+        return db.session.scalar(select(Classroom.join_code))
+
+
+def test_student_registers_with_a_join_code_typed_loosely(app, client, auth):
+    auth.create("teacher", "instructor")
+    code = join_code(app)
+    loose = f" {code[:4].lower()} {code[4:].lower()} "
+    response = client.post("/register", data={"username": "Sam", "password": GOOD, "confirm": GOOD, "join_code": loose})
+    assert response.status_code == 302
+    with app.app_context():
+        student = db.session.scalar(select(User).where(User.username == "sam"))
+        assert student.role == "student" and student.email is None
+        assert db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == student.id)) == 1
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [("WRONGCODE", "No open class has this code"), ("", "Enter the join code your teacher gave you")],
+)
+def test_registration_without_a_valid_code_is_refused(app, client, auth, code, message):
+    auth.create("teacher", "instructor")
+    response = client.post("/register", data={"username": "sam", "password": GOOD, "confirm": GOOD, "join_code": code})
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert user_count(app) == 1
+
+
+def test_a_closed_class_code_stops_working(app, client, auth):
+    auth.as_role("instructor", "teacher")
+    code = join_code(app)
+    with app.app_context():
+        classroom_id = db.session.scalar(select(Classroom.id))
+    client.post(f"/teach/classes/{classroom_id}/open")
+    auth.logout()
+    response = client.post("/register", data={"username": "sam", "password": GOOD, "confirm": GOOD, "join_code": code})
+    assert "No open class has this code" in response.get_data(as_text=True)
+
+
+def test_open_registration_lets_students_register_without_a_code(app, client, auth):
+    auth.as_role("instructor", "teacher")
+    client.post("/teach/open-registration")
+    auth.logout()
+    response = client.post("/register", data={"username": "walkin", "password": GOOD, "confirm": GOOD})
+    assert response.status_code == 302
+    assert user_count(app) == 2
+
+
+def test_duplicate_username_is_refused_case_insensitively(app, client, auth):
+    auth.create("teacher", "instructor")
+    response = client.post(
+        "/register", data={"username": "TEACHER", "password": GOOD, "confirm": GOOD, "join_code": join_code(app)}
+    )
+    assert "This username is taken" in response.get_data(as_text=True)
+    assert user_count(app) == 1
+
+
+def test_login_wrong_password_then_right(client, auth):
+    auth.create("sam")
+    response = auth.login("sam", "wrong password!")
+    assert response.status_code == 200 and "Wrong username or password" in response.get_data(as_text=True)
+    assert auth.login("SAM").status_code == 302
+    assert client.get("/progress").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/progress", "/progress"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_only_redirects_within_the_site(client, auth, target, expected):
+    auth.create("sam")
+    response = client.post(f"/login?next={target}", data={"username": "sam", "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response.location == expected
+
+
+def test_anonymous_visitors_are_sent_to_login_with_next(client, auth):
+    auth.create("sam")
+    response = client.get("/progress")
+    assert response.status_code == 302 and "/login?next=%2Fprogress" in response.location
+
+
+def test_logout_is_a_post_and_ends_the_session(client, auth):
+    auth.as_role("student", "sam")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+    assert client.get("/progress").status_code == 302
+
+
+def test_login_is_rate_limited_per_account_across_addresses(app, client, auth):
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+    auth.create("sam")
+    for number in range(3):
+        address = {"REMOTE_ADDR": f"10.0.0.{number}"}
+        assert client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base=address).status_code == 200
+    blocked = client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+
+
+def test_login_is_rate_limited_per_address_across_accounts(app, client, auth):
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+    auth.create("sam")
+    for number in range(3):
+        client.post("/login", data={"username": f"user{number}", "password": "nope nope"})
+    assert client.post("/login", data={"username": "sam", "password": "correct horse battery"}).status_code == 429
+
+
+def test_csrf_token_is_required_on_every_post(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "csrf-test",
+            "WTF_CSRF_ENABLED": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    response = client.post("/setup", data={"username": "teacher", "password": GOOD, "confirm": GOOD})
+    assert response.status_code == 400
+    assert user_count(app) == 0
+    page = client.get("/setup").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/setup", data={"username": "teacher", "password": GOOD, "confirm": GOOD, "csrf_token": token})
+    assert response.status_code == 302
+    assert user_count(app) == 1
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
