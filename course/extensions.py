@@ -13,7 +13,8 @@ class Base(DeclarativeBase):
     """Declarative base for every model, so SQLAlchemy 2.0 typing applies everywhere."""
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit, so a page that records a view does not reload everything it shows.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

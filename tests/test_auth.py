@@ -156,8 +156,13 @@ def test_login_is_rate_limited_per_account_across_addresses(app, client, auth):
     auth.create("sam")
     for number in range(3):
         address = {"REMOTE_ADDR": f"10.0.0.{number}"}
-        assert client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base=address).status_code == 200
-    blocked = client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert (
+            client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base=address).status_code
+            == 200
+        )
+    blocked = client.post(
+        "/login", data={"username": "sam", "password": "nope nope"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
@@ -187,10 +192,11 @@ def test_csrf_token_is_required_on_every_post(tmp_path):
     assert user_count(app) == 0
     page = client.get("/setup").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/setup", data={"username": "teacher", "password": GOOD, "confirm": GOOD, "csrf_token": token})
+    response = client.post(
+        "/setup", data={"username": "teacher", "password": GOOD, "confirm": GOOD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert user_count(app) == 1
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
-

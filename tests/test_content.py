@@ -44,29 +44,54 @@ LESSON = "lessons/01-basics/01-what-a-card-is.md"
     "file, old, new, needle, message",
     [
         (QUIZ, "type: single", "type: essay", "type: essay", "unknown type 'essay'"),
-        (QUIZ, "{text: Laminated paper, correct: true, feedback: Yes.}", "{text: Laminated paper}", "choices:",
-         "no choice is marked correct"),
+        (
+            QUIZ,
+            "{text: Laminated paper, correct: true, feedback: Yes.}",
+            "{text: Laminated paper}",
+            "choices:",
+            "no choice is marked correct",
+        ),
         (QUIZ, "    prompt: What was the **old** card made of?\n", "", "id: body", "needs a non-empty 'prompt'"),
         (QUIZ, "answer: 85.6", "answer: wide", "answer: wide", "needs a number as its answer"),
-        (QUIZ, "source: iso-7810\n    points: 2", "source: nowhere\n    points: 2", "source: nowhere",
-         "source 'nowhere' is neither"),
+        (
+            QUIZ,
+            "source: iso-7810\n    points: 2",
+            "source: nowhere\n    points: 2",
+            "source: nowhere",
+            "source 'nowhere' is neither",
+        ),
         (QUIZ, "pass_mark: 60", "pass_mark: 160", "pass_mark", "pass_mark must be a whole number from 0 to 100"),
         (QUIZ, "module: basics", "module: nothing", "module: nothing", "module 'nothing' is not a module"),
         (QUIZ, "accept: [blood type, blood group]", "accept: []", "accept: []", "non-empty list of accepted"),
         (QUIZ, "    points: 2", "    points: 2\n    hint: nope", "hint: nope", "unknown field 'hint'"),
         (LESSON, "[@asiapress]", "[@nobody]", "[@nobody]", "citation [@nobody] does not match"),
         (LESSON, "minutes: 3", "minutes: soon", "minutes: soon", "minutes must be a whole number"),
-        (LESSON, "objectives: [Say what an ID card proves, Name one registry]", "objectives: []", "objectives:",
-         "'objectives' must be a non-empty list"),
-        (LESSON, "![A card front with a photo on the left and seven fields on the right]", "![]", "![](",
-         "needs alt text"),
+        (
+            LESSON,
+            "objectives: [Say what an ID card proves, Name one registry]",
+            "objectives: []",
+            "objectives:",
+            "'objectives' must be a non-empty list",
+        ),
+        (
+            LESSON,
+            "![A card front with a photo on the left and seven fields on the right]",
+            "![]",
+            "![](",
+            "needs alt text",
+        ),
         (LESSON, "figures/card.svg", "figures/missing.svg", "missing.svg", "figure figures/missing.svg not found"),
         (LESSON, "lesson:what-a-chip-adds", "lesson:nowhere", "lesson:nowhere", "link to unknown lesson 'nowhere'"),
         (LESSON, "glossary#registry", "glossary#nothing", "glossary#nothing", "unknown glossary entry 'nothing'"),
         (LESSON, "key_terms: [registry]", "key_terms: [nothing]", "key_terms", "key term 'nothing' is not an anchor"),
         (LESSON, "slug: what-a-card-is", "slug: What A Card", "slug: What", "must be lower-case words"),
-        (LESSON, "url: https://www.iso.org/standard/70483.html", "url: javascript:alert(1)", "javascript:",
-         "url must start with http"),
+        (
+            LESSON,
+            "url: https://www.iso.org/standard/70483.html",
+            "url: javascript:alert(1)",
+            "javascript:",
+            "url must start with http",
+        ),
     ],
 )
 def test_each_problem_is_reported_with_its_path_and_line(course_dir, file, old, new, needle, message):
@@ -111,7 +136,9 @@ def test_duplicate_lesson_slugs_name_both_files(course_dir):
 
 def test_duplicate_source_ids_are_reported(course_dir):
     edit(course_dir / LESSON, "  - id: asiapress\n", "  - id: iso-7810\n")
-    second = [n for n, line in enumerate((course_dir / LESSON).read_text().splitlines(), 1) if "id: iso-7810" in line][1]
+    second = [n for n, line in enumerate((course_dir / LESSON).read_text().splitlines(), 1) if "id: iso-7810" in line][
+        1
+    ]
     assert any(f"{LESSON}:{second}: duplicate source id 'iso-7810'" in p for p in problems_in(course_dir))
 
 

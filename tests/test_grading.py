@@ -10,8 +10,14 @@ from course.grading import QUESTION_TYPES, grade_attempt, normalise_text, parse_
 def choices(*specs):
     return {
         "choices": [
-            {"text": text, "html": text, "correct": correct, "feedback": f"fb {text}", "feedback_html": f"fb {text}",
-             "misconception": "" if correct else f"m-{text}"}  # fmt: skip
+            {
+                "text": text,
+                "html": text,
+                "correct": correct,
+                "feedback": f"fb {text}",
+                "feedback_html": f"fb {text}",
+                "misconception": "" if correct else f"m-{text}",
+            }  # fmt: skip
             for text, correct in specs
         ]
     }

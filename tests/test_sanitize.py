@@ -22,7 +22,7 @@ HOSTILE = [
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     '<svg onload="alert(1)"><script>alert(1)</script></svg>',
     '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
     '<div style="background:url(javascript:alert(1))">css</div>',
     '<p style="width: expression(alert(1))">old IE</p>',
     "<style>body{background:url('javascript:alert(1)')}</style>",
@@ -36,8 +36,10 @@ HOSTILE = [
     '<details open ontoggle="alert(1)">x</details>',
 ]
 
-ACTIVE_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input", "meta", "base", "svg", "math",
-               "details", "link", "frame", "frameset", "applet", "button", "textarea", "select", "template"}  # fmt: skip
+ACTIVE_TAGS = set(
+    "script style iframe object embed form input meta base svg math details link frame frameset applet button "
+    "textarea select template".split()
+)
 
 
 class ActiveContent(HTMLParser):
@@ -80,7 +82,8 @@ def test_clean_html_strips_even_raw_html(text):
 def test_clean_html_keeps_what_lessons_need():
     html = (
         '<h2 id="a">T</h2><p><strong>b</strong> <a href="https://example.org">l</a></p>'
-        '<table><tbody><tr><th class="align-left">h</th></tr></tbody></table><figure><img src="../figures/a.svg" alt="x">'
+        '<table><tbody><tr><th class="align-left">h</th></tr></tbody></table>'
+        '<figure><img src="../figures/a.svg" alt="x">'
         "<figcaption>c</figcaption></figure>"
     )
     assert clean_html(html) == html
@@ -103,8 +106,10 @@ def test_hostile_course_is_inert_on_every_page(app, client, auth, course_dir):
     quiz = course_dir / "quizzes/basics-quiz.yaml"
     text = quiz.read_text()
     text = text.replace("prompt: What was the **old** card made of?", f"prompt: {json.dumps(payload)}")
-    text = text.replace("{text: Polycarbonate, feedback: That is a modern material.,",
-                        "{text: '<img src=x onerror=alert(1)>', feedback: '<script>alert(2)</script>',")
+    text = text.replace(
+        "{text: Polycarbonate, feedback: That is a modern material.,",
+        "{text: '<img src=x onerror=alert(1)>', feedback: '<script>alert(2)</script>',",
+    )
     text = text.replace("explanation: The old card was paper under a film.", f"explanation: {json.dumps(payload)}")
     quiz.write_text(text)
     glossary = course_dir / "lessons/glossary.yaml"

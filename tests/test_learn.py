@@ -1,0 +1,188 @@
+"""The student journey through lessons: outline, lesson pages, completion, progress, glossary, figures."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from course.content import import_course
+from course.extensions import db
+from course.models import Attempt, LessonProgress, Quiz
+
+COURSE = "/courses/sample-course"
+
+
+@pytest.fixture
+def student(auth, sample_course):
+    return auth.as_role("student", "sam")
+
+
+def test_catalog_lists_the_course(client, student):
+    page = client.get("/").get_data(as_text=True)
+    assert "Sample course" in page and f'href="{COURSE}"' in page
+
+
+def test_outline_shows_modules_lessons_status_and_progress(client, student):
+    page = client.get(COURSE).get_data(as_text=True)
+    assert page.index("Basics") < page.index("Chips")
+    assert page.index("What a card is") < page.index("Registries") < page.index("What a chip adds")
+    assert page.count("Not started") == 3
+    assert 'value="0"' in page and "Basics quiz" in page and "Final check" in page
+    assert "Start: What a card is" in page
+
+
+def test_lesson_page_shows_objectives_body_citations_figure_and_sources(client, student):
+    page = client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
+    assert "Say what an ID card proves" in page
+    assert '<a href="#source-iso-7810" title="Source 1">[1]</a>' in page
+    assert '<li id="source-iso-7810"><em>ISO/IEC 7810' in page
+    assert (
+        '<img src="../figures/card.svg" alt="A card front with a photo on the left and seven fields on the right"'
+        in page
+    )
+    assert "<table>" in page
+    assert 'rel="next" href="/courses/sample-course/lessons/registries"' in page
+    assert 'rel="prev"' not in page
+    assert 'href="/courses/sample-course/glossary#registry">Registry</a>' in page
+
+
+def test_relative_links_in_lessons_resolve(client, student):
+    page = client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
+    assert 'href="../lessons/what-a-chip-adds"' in page and 'href="../glossary#registry"' in page
+    assert client.get(f"{COURSE}/lessons/what-a-chip-adds").status_code == 200
+    assert client.get(f"{COURSE}/glossary").status_code == 200
+
+
+def test_last_lesson_of_a_module_leads_to_its_quiz(client, student):
+    page = client.get(f"{COURSE}/lessons/registries").get_data(as_text=True)
+    assert f'href="{COURSE}/quizzes/basics-quiz"' in page
+
+
+def test_lab_block_links_to_the_lab(client, student):
+    page = client.get(f"{COURSE}/lessons/what-a-chip-adds").get_data(as_text=True)
+    assert 'class="lab-embed" data-preset="nk-2019" data-task="no-remote-read"' in page
+    assert 'href="/lab?preset=nk-2019&amp;task=no-remote-read"' in page
+
+
+def test_mark_complete_moves_on_and_can_be_undone(app, client, student):
+    response = client.post(f"{COURSE}/lessons/what-a-card-is/complete")
+    assert response.status_code == 302 and response.location.endswith("/lessons/registries")
+    outline = client.get(COURSE).get_data(as_text=True)
+    assert outline.count("Completed") == 1
+    client.post(f"{COURSE}/lessons/what-a-card-is/complete")
+    with app.app_context():
+        record = db.session.scalar(select(LessonProgress))
+        assert record.completed_at is None and record.user_id == student
+
+
+def test_progress_page_and_continue_link(app, client, student):
+    client.get(f"{COURSE}/lessons/what-a-card-is")
+    client.post(f"{COURSE}/lessons/what-a-card-is/complete")
+    client.get(f"{COURSE}/lessons/registries")
+    page = client.get("/progress").get_data(as_text=True)
+    assert "Lessons completed: 1 of 3" in page
+    assert "Continue where you left off: Registries" in page
+    # 1 lesson of 3 + 0 of 2 module quizzes = 20%
+    assert re.search(r'<progress max="100" value="20"', page)
+    assert "Not completed yet" in page
+
+
+def pass_quiz(app, user_id, slug):
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
+        db.session.add(Attempt(user_id=user_id, quiz_id=quiz.id, number=1, snapshot=[], max_score=1, score=1,
+                               percent=100, passed=True, submitted_at=db.func.now()))  # fmt: skip
+        db.session.commit()
+
+
+def test_course_completes_when_all_lessons_done_and_module_quizzes_passed(app, client, student):
+    for lesson in ("what-a-card-is", "registries", "what-a-chip-adds"):
+        client.post(f"{COURSE}/lessons/{lesson}/complete")
+    pass_quiz(app, student, "basics-quiz")
+    assert "Course completed." not in client.get("/progress").get_data(as_text=True)
+    pass_quiz(app, student, "chips-quiz")
+    page = client.get("/progress").get_data(as_text=True)
+    assert "Course completed." in page and 'value="100"' in page
+
+
+def test_unknown_slugs_give_a_styled_404(client, student):
+    for url in (
+        "/courses/nope",
+        f"{COURSE}/lessons/nope",
+        f"{COURSE}/quizzes/nope",
+        f"{COURSE}/figures/nope.svg",
+        "/attempts/999",
+        "/no/such/page",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Page not found" in response.get_data(as_text=True) and 'class="site-header"' in response.get_data(
+            as_text=True
+        )
+
+
+def test_figures_are_served_with_a_script_free_policy(client, student):
+    response = client.get(f"{COURSE}/figures/card.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_pages_load_nothing_from_other_sites(client, student):
+    for url in ("/", COURSE, f"{COURSE}/lessons/what-a-card-is", "/progress", f"{COURSE}/quizzes/basics-quiz"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        head_and_assets = re.findall(r'<(?:script|link|img|iframe)[^>]*(?:src|href)="([^"]+)"', html)
+        assert all(not re.match(r"(https?:)?//", url_) for url_ in head_and_assets), head_and_assets
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_pages_are_accessible_basics(client, student):
+    html = client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
+    assert '<html lang="en">' in html and 'class="skip-link" href="#main"' in html and 'id="main"' in html
+    assert html.count("<h1>") == 1
+
+
+def test_anonymous_visitors_are_sent_to_login(client, auth, sample_course):
+    auth.create("teacher", "instructor")
+    for url in ("/", COURSE, f"{COURSE}/lessons/what-a-card-is", f"{COURSE}/glossary", "/progress",
+                f"{COURSE}/quizzes/basics-quiz", f"{COURSE}/figures/card.svg"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location, url
+
+
+def test_students_get_403_on_instructor_pages(client, student):
+    assert client.get("/teach/").status_code == 403
+    assert client.post("/teach/open-registration").status_code == 403
+
+
+def bigger_course(course_dir, lessons: int):
+    """Add lessons to the sample course so query counts can be compared at two sizes."""
+    template = (course_dir / "lessons/01-basics/02-registries.md").read_text()
+    for number in range(3, 3 + lessons):
+        text = template.replace("slug: registries", f"slug: extra-{number}").replace(
+            "title: Registries", f"title: Extra {number}"
+        )
+        (course_dir / f"lessons/01-basics/{number:02d}-extra-{number}.md").write_text(text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [COURSE, f"{COURSE}/lessons/what-a-card-is", f"{COURSE}/quizzes/basics-quiz", "/progress", "/"],
+)
+def test_page_queries_do_not_grow_with_the_course(app, client, auth, course_dir, count_queries, url):
+    with app.app_context():
+        import_course(course_dir)
+    auth.as_role("student", "sam")
+    for lesson in ("what-a-card-is", "registries"):
+        client.post(f"{COURSE}/lessons/{lesson}/complete")
+    client.get(url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
+    bigger_course(course_dir, 25)
+    with app.app_context():
+        import_course(course_dir)
+    client.get(url)
+    with count_queries() as large:
+        assert client.get(url).status_code == 200
+    assert large.n == small.n, (small.statements, large.statements)
+    assert small.n <= 12

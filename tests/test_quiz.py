@@ -1,0 +1,228 @@
+"""Quizzes end to end on the server: no answers before submission, stable shuffles, saved answers, one result
+per submission, attempt limits, immutable attempts."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from course.content import import_course
+from course.extensions import db
+from course.models import Attempt
+
+QUIZ = "/courses/sample-course/quizzes/basics-quiz"
+
+
+@pytest.fixture
+def student(auth, sample_course):
+    return auth.as_role("student", "sam")
+
+
+def start(client, url=QUIZ) -> str:
+    response = client.post(f"{url}/start")
+    assert response.status_code == 302 and "/attempts/" in response.location
+    return response.location
+
+
+def shown_choices(html: str, key: str) -> list[str]:
+    """Choice texts in the order the page shows them for one question."""
+    block = html.split(f'id="question-{key}"', 1)[1].split("</fieldset>", 1)[0]
+    return re.findall(r'<label for="q-[\w-]+-\d+">(.*?)</label>', block)
+
+
+def answer_for(html: str, key: str, text: str) -> str:
+    """The form value of the choice showing `text`."""
+    return str(shown_choices(html, key).index(text))
+
+
+def test_answers_never_reach_the_page_before_submission(client, student):
+    html = client.get(start(client)).get_data(as_text=True)
+    for secret in ("correct", "Yes.", "That is a modern material", "Not on this card", "blood group", "85.6",
+                   "0.5", "The old card was paper under a film", "Both were printed", "misconception",
+                   "material-age", "So reported", "data-correct", "asiapress", "iso-7810"):  # fmt: skip
+        assert secret not in html, secret
+    assert "Laminated paper" in html and "What was the <strong>old</strong> card made of?" in html
+
+
+def test_choice_order_is_stored_and_stable_across_reloads(app, client, student):
+    url = start(client)
+    first = shown_choices(client.get(url).get_data(as_text=True), "body")
+    again = shown_choices(client.get(url).get_data(as_text=True), "body")
+    assert first == again and sorted(first) == ["Laminated paper", "Metal", "Polycarbonate"]
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.snapshot[0]["private"]["texts"] == first
+
+
+def test_shuffle_varies_between_attempts(app, client, auth, sample_course):
+    orders = set()
+    for number in range(8):
+        auth.as_role("student", f"student{number}")
+        orders.add(tuple(shown_choices(client.get(start(client)).get_data(as_text=True), "body")))
+        auth.logout()
+    assert len(orders) > 1
+
+
+def test_saved_answers_survive_a_reload(client, student):
+    url = start(client)
+    html = client.get(url).get_data(as_text=True)
+    choice = answer_for(html, "body", "Metal")
+    response = client.post(url, data={"action": "save", "q-body": choice, "q-blood": "blood grp", "q-width": "85",
+                                      "q-eight-years": "false", "q-fields": ["0", "2"]})  # fmt: skip
+    assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert f'id="q-body-{choice}" value="{choice}" checked' in html
+    assert 'value="blood grp"' in html and 'value="85"' in html
+    assert 'id="q-eight-years-false" value="false" checked' in html
+    assert 'id="q-fields-0" value="0" checked' in html and 'id="q-fields-2" value="2" checked' in html
+    assert client.post(QUIZ + "/start").location == url  # resuming, not a new attempt
+
+
+def test_background_save_answers_json(client, student):
+    url = start(client)
+    response = client.post(url, data={"action": "save", "q-blood": "x"}, headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.get_json() == {"saved": True}
+
+
+def submit_all_right(client, url):
+    html = client.get(url).get_data(as_text=True)
+    data = {
+        "action": "submit",
+        "q-body": answer_for(html, "body", "Laminated paper"),
+        "q-fields": [answer_for(html, "fields", "Blood type"), answer_for(html, "fields", "Marital status")],
+        "q-eight-years": "true",
+        "q-blood": "  Blood  Group ",
+        "q-width": "85,6",
+    }
+    return client.post(url, data=data)
+
+
+def test_submission_scores_and_shows_feedback(client, student):
+    url = start(client)
+    html = client.get(url).get_data(as_text=True)
+    response = client.post(url, data={
+        "action": "submit",
+        "q-body": answer_for(html, "body", "Polycarbonate"),
+        "q-fields": [answer_for(html, "fields", "Blood type")],
+        "q-eight-years": "true",
+        "q-blood": "blood type",
+        "q-width": "99",
+    })  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    # 0 (single) + 1 of 2 (multiple, half right) + 1 + 1 + 0 = 3 of 6 points = 50% < 60% pass mark
+    assert "Score: <strong>50%</strong> (3 of 6 points)" in page and "not passed" in page
+    assert "That is a modern material." in page  # the picked choice's feedback
+    assert "The old card was paper under a film." in page  # explanation
+    assert "Correct answer: Laminated paper" in page
+    assert (
+        'Source: <a href="https://www.asiapress.org/rimjin-gang/2019/01/recommendations/renews-nationality-cards/"'
+        in page
+    )
+    assert "Partly correct" in page
+
+
+def test_a_perfect_attempt_passes(client, student):
+    url = start(client)
+    submit_all_right(client, url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Score: <strong>100%</strong>" in page and "<strong>passed</strong>" in page
+    progress = client.get("/progress").get_data(as_text=True)
+    assert "100%" in progress
+
+
+def test_double_submission_records_one_result(app, client, student):
+    url = start(client)
+    submit_all_right(client, url)
+    second = client.post(url, data={"action": "submit", "q-body": "0"})
+    assert second.status_code == 302
+    with app.app_context():
+        attempts = db.session.scalars(select(Attempt)).all()
+        assert len(attempts) == 1 and attempts[0].percent == 100.0
+    assert "already submitted" in client.get(url).get_data(as_text=True)
+
+
+def test_saving_after_submission_changes_nothing(app, client, student):
+    url = start(client)
+    submit_all_right(client, url)
+    client.post(url, data={"action": "save", "q-blood": "changed"})
+    with app.app_context():
+        assert db.session.scalar(select(Attempt.responses))["blood"] == "  Blood  Group ".strip()
+
+
+def test_tampered_answers_do_not_break_anything(client, student):
+    url = start(client)
+    response = client.post(url, data={"action": "submit", "q-body": "99", "q-fields": ["-1", "abc", "7"],
+                                      "q-eight-years": "maybe", "q-width": "1e999", "q-unknown": "x"})  # fmt: skip
+    assert response.status_code == 302
+    assert "Score: <strong>0%</strong>" in client.get(url).get_data(as_text=True)
+
+
+def test_max_attempts_is_enforced_on_the_server(app, client, student):
+    for _ in range(2):
+        submit_all_right(client, start(client))
+    refused = client.post(QUIZ + "/start")
+    assert refused.status_code == 302 and refused.location.endswith(QUIZ)
+    assert "You have used all 2 attempts" in client.get(QUIZ).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attempt.id))) == 2
+
+
+def test_attempt_history_lists_submitted_attempts(client, student):
+    submit_all_right(client, start(client))
+    page = client.get(QUIZ).get_data(as_text=True)
+    assert "Attempt 1" in page and "Passed" in page and "1 left" in page
+
+
+def test_a_submitted_attempt_keeps_what_was_asked_after_the_quiz_changes(app, client, student, course_dir):
+    url = start(client)
+    submit_all_right(client, url)
+    quiz_file = course_dir / "quizzes/basics-quiz.yaml"
+    quiz_file.write_text(quiz_file.read_text().replace("What was the **old** card made of?", "Rewritten prompt?")
+                         .replace("answer: 85.6", "answer: 54"))  # fmt: skip
+    with app.app_context():
+        import_course(course_dir)
+    page = client.get(url).get_data(as_text=True)
+    assert "What was the <strong>old</strong> card made of?" in page and "Rewritten prompt?" not in page
+    assert "Score: <strong>100%</strong>" in page
+
+
+def test_other_students_cannot_see_or_answer_my_attempt(client, auth, student):
+    url = start(client)
+    auth.logout()
+    auth.as_role("student", "other")
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"action": "submit"}).status_code == 404
+
+
+def test_unpublished_quiz_is_not_found(app, client, student):
+    from course.models import Quiz
+
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
+        quiz.published = False
+        db.session.commit()
+    assert client.get(QUIZ).status_code == 404
+    assert client.post(QUIZ + "/start").status_code == 404
+
+
+def test_quiz_page_queries_do_not_grow_with_questions(app, client, student, course_dir, count_queries):
+    url = start(client)
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    quiz_file = course_dir / "quizzes/basics-quiz.yaml"
+    extra = "".join(
+        f"  - {{id: extra-{n}, type: true_false, prompt: Extra {n}, answer: true, source: asiapress}}\n"
+        for n in range(40)
+    )
+    quiz_file.write_text(quiz_file.read_text().replace("max_attempts: 2", "max_attempts: 5") + extra)
+    with app.app_context():
+        import_course(course_dir)
+    submit_all_right(client, url)
+    big_url = start(client)
+    client.get(big_url)
+    with count_queries() as large:
+        html = client.get(big_url).get_data(as_text=True)
+    assert "Extra 39" in html
+    assert large.n == small.n <= 8
