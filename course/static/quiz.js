@@ -10,7 +10,8 @@
   function save() {
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action || window.location.href, {
+    // form.action would name the buttons called "action"; the attribute is what we want.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
