@@ -60,7 +60,7 @@ def test_figures_required_by_the_course_exist_and_are_described(course):
     assert required <= set(course.figures)
     used = {name for lesson in lessons(course) for name in lesson.figures}
     assert required <= used
-    for name, (media_type, data) in course.figures.items():
+    for name, (_media_type, data) in course.figures.items():
         root = ElementTree.fromstring(data)  # noqa: S314 - our own files
         tags = {element.tag.rsplit("}", 1)[-1] for element in root}
         assert {"title", "desc"} <= tags, name
