@@ -1,0 +1,85 @@
+"""Platform settings a school relies on: SQLite tuned for a classroom box, shared rate limits, safe headers."""
+
+import os
+import socket
+
+import pytest
+from sqlalchemy import text
+
+from course import create_app
+from course.extensions import db
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite settings")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_database_url_selects_the_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db.example/lanyard")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/lanyard"
+
+
+def test_a_secret_key_is_created_once_per_installation(monkeypatch, tmp_path):
+    monkeypatch.delenv("LANYARD_SECRET_KEY", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+
+
+def redis_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available() and not os.environ.get("CI"), reason="Redis is not running")
+def test_login_limits_are_shared_between_processes_through_redis(monkeypatch, tmp_path, auth, app):
+    """Two app instances (two worker processes of one school) count the same account's attempts together."""
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
+    auth.create("sam")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    workers = [
+        create_app(
+            {
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": uri,
+                "LOGIN_LIMITS": "3 per minute",
+                "WTF_CSRF_ENABLED": False,
+            }
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    assert workers[0].config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    statuses = []
+    for number in range(4):
+        client = workers[number % 2].test_client()
+        address = {"REMOTE_ADDR": f"10.1.0.{number}"}
+        statuses.append(
+            client.post("/login", data={"username": "sam", "password": "wrong!!!"}, environ_base=address).status_code
+        )
+    assert statuses == [200, 200, 200, 429]
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+
+
+def test_every_response_carries_the_privacy_and_safety_headers(client):
+    response = client.get("/setup")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_static_assets_are_all_local(client):
+    html = client.get("/setup").get_data(as_text=True)
+    assert "http://" not in html.split("<body", 1)[0] and "https://" not in html.split("<body", 1)[0]
+    assert client.get("/static/lanyard.css").status_code == 200
