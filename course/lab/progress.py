@@ -1,0 +1,50 @@
+"""Lab tasks in a student's progress: a task that a lesson embeds counts like a module quiz once any submission of
+it passed. course/progress.py calls `record_lab_tasks` for the students it computes, at the cost of one query."""
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from course.extensions import db
+from course.lab.engine import get_lab
+from course.models import LabSubmission, Lesson
+
+
+def embedded_lab_tasks(lessons: Iterable[Lesson]) -> list[str]:
+    """The graded tasks these lessons embed, once each, in reading order (slugs the lab does not know are ignored)."""
+    tasks = get_lab().tasks
+    slugs: list[str] = []
+    for lesson in lessons:
+        for slug in lesson.lab_tasks or ():
+            if slug in tasks and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def completed_lab_tasks(user_ids: Collection[int], slugs: Collection[str]) -> dict[int, set[str]]:
+    """For each student, which of these tasks they have passed — one query for the whole class, none if no task."""
+    done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    if not slugs or not user_ids:
+        return done
+    rows = db.session.execute(
+        select(LabSubmission.user_id, LabSubmission.task_slug)
+        .where(
+            LabSubmission.user_id.in_(list(user_ids)),
+            LabSubmission.task_slug.in_(list(slugs)),
+            LabSubmission.passed.is_(True),
+        )
+        .distinct()
+    )
+    for user_id, slug in rows:
+        done.setdefault(user_id, set()).add(slug)
+    return done
+
+
+def record_lab_tasks(progress_by_user: dict[int, Any], modules: Iterable[Any]) -> None:
+    """Fill in each CourseProgress's lab tasks: those the published lessons embed, and those the student passed."""
+    slugs = embedded_lab_tasks(lesson for module in modules for lesson in module.lessons if lesson.published)
+    done = completed_lab_tasks(list(progress_by_user), slugs)
+    for user_id, progress in progress_by_user.items():
+        progress.lab_tasks = list(slugs)
+        progress.lab_tasks_passed = done.get(user_id, set())

@@ -1,0 +1,389 @@
+"""ID Design Lab views. The lab is a form that posts and re-renders, so it works without JavaScript; lab.js only
+fetches the same results from /lab/preview as a choice changes. Every design is parsed and graded on the server."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from course.auth.access import instructor_required
+from course.extensions import db
+from course.lab import bp, drawing, engine, records
+from course.lab.forms import DesignTitleForm
+from course.models import LabDesign, LabSubmission
+
+YOUR_DESIGN = "Your design"
+
+
+@dataclass
+class LabResults:
+    """What the results column shows for a valid design."""
+
+    profile: engine.Profile
+    task_result: engine.TaskResult | None
+    comparison: engine.Comparison
+    front: Markup
+    back: Markup
+    chart: Markup
+
+    @property
+    def summary(self) -> str:
+        """One line for the screen-reader status after an update."""
+        return "; ".join(f"{d.dimension.label}: {d.level.label}" for d in self.profile.dimensions)
+
+
+def _lesson_slugs(lab: engine.Lab) -> set[str]:
+    slugs = {o.lesson for o in lab.options.values()} | {d.lesson for d in lab.dimensions}
+    return slugs | {r.lesson for r in lab.rules} | {t.lesson for t in lab.tasks.values()}
+
+
+def _context(source, unknown_status: int) -> tuple[str | None, str | None, list[str]]:
+    """The preset, task and presets to compare that travel with a request; unknown ones are refused."""
+    lab = engine.get_lab()
+    preset = (source.get("preset") or "").strip() or None
+    task = (source.get("task") or "").strip() or None
+    if preset is not None and preset not in lab.presets:
+        abort(unknown_status, description=f"The lab has no preset called “{preset[:40]}”.")
+    if task is not None and task not in lab.tasks:
+        abort(unknown_status, description=f"The lab has no task called “{task[:40]}”.")
+    compare: list[str] = []
+    for slug in source.getlist("compare"):
+        if slug not in lab.presets:
+            abort(400, description=f"“{slug[:40]}” is not a preset that can be compared.")
+        if slug not in compare:
+            compare.append(slug)
+    return preset, task, compare
+
+
+def _values(form_values: dict[str, Any]) -> dict[str, list[str]]:
+    """Form values as lists, the shape the template checks choices against."""
+    return {k: v if isinstance(v, list) else [v] for k, v in form_values.items()}
+
+
+def _posted_values(form) -> dict[str, list[str]]:
+    return {key: form.getlist(key) for key in form}
+
+
+def _results_context(design, errors, preset, task, compare) -> dict[str, Any]:
+    """Everything the results column needs; shared by the full page and the fetch endpoint."""
+    lab = engine.get_lab()
+    task_obj = lab.tasks.get(task) if task else None
+    results = None
+    if design is not None:
+        profile = engine.explain(design)
+        labelled = [(YOUR_DESIGN, design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
+        comparison = engine.compare(labelled)
+        results = LabResults(
+            profile=profile,
+            task_result=engine.check_task(task_obj, design, design_profile=profile) if task_obj else None,
+            comparison=comparison,
+            front=drawing.card_front(design),
+            back=drawing.card_back(design),
+            chart=drawing.comparison_chart(comparison),
+        )
+    return {
+        "lab": lab,
+        "design": design,
+        "results": results,
+        "errors": errors,
+        "preset": lab.presets.get(preset) if preset else None,
+        "task": task_obj,
+        "lessons": records.lesson_links(_lesson_slugs(lab)),
+    }
+
+
+def _render_lab(
+    *, values, design, errors, preset, task, compare, status=200, record=None, submission=None, title_form=None
+):
+    """The lab page: the form with the student's choices and errors at the fields, then the results."""
+    context = _results_context(design, errors, preset, task, compare)
+    completed_at = None
+    if context["task"] is not None and current_user.is_authenticated:
+        completed_at = records.task_completed_at(current_user.id, context["task"].slug)
+    if title_form is None:
+        title_form = DesignTitleForm(formdata=None, title=record.title if record else _default_title(context))
+    return (
+        render_template(
+            "lab/lab.html",
+            values=values,
+            compare=compare,
+            record=record,
+            submission=submission,
+            completed_at=completed_at,
+            title_form=title_form,
+            is_owner=record is not None and current_user.is_authenticated and record.user_id == current_user.id,
+            **context,
+        ),
+        status,
+    )
+
+
+def _default_title(context) -> str:
+    if context["task"] is not None:
+        return f"My answer to “{context['task'].title}”"
+    if context["preset"] is not None:
+        return f"{context['preset'].title} — my version"
+    return "My ID design"
+
+
+@bp.get("")
+def index():
+    """The lab, opened on a preset (`?preset=`), a task (`?task=`, starting from its preset) or the minimal design."""
+    lab = engine.get_lab()
+    preset, task, compare = _context(request.args, 404)
+    if task and not preset:
+        preset = lab.tasks[task].preset
+    preset = preset or engine.DEFAULT_PRESET
+    design = engine.preset_design(preset)
+    return _render_lab(
+        values=_values(engine.design_to_form(design)),
+        design=design,
+        errors={},
+        preset=preset,
+        task=task,
+        compare=compare or ([] if preset == engine.DEFAULT_PRESET else [preset]),
+    )
+
+
+@bp.post("")
+def update():
+    """The no-JavaScript path: re-render the lab for the posted design; a bad design gets 400 and field errors."""
+    preset, task, compare = _context(request.form, 400)
+    design, errors = engine.parse_design(request.form)
+    return _render_lab(
+        values=_posted_values(request.form),
+        design=design,
+        errors=errors,
+        preset=preset,
+        task=task,
+        compare=compare,
+        status=400 if errors else 200,
+    )
+
+
+@bp.post("/preview")
+def preview():
+    """What lab.js fetches as a choice changes: the results column as HTML, and errors by field, as JSON."""
+    preset, task, compare = _context(request.form, 400)
+    design, errors = engine.parse_design(request.form)
+    context = _results_context(design, errors, preset, task, compare)
+    html = render_template("lab/_results.html", **context)
+    summary = context["results"].summary if context["results"] else "Some choices need fixing."
+    return jsonify(ok=not errors, errors=errors, html=html, summary=summary), 400 if errors else 200
+
+
+def _title_errors(form: DesignTitleForm) -> dict[str, str]:
+    return {} if form.validate() else {name: messages[0] for name, messages in form.errors.items()}
+
+
+@bp.post("/designs")
+@login_required
+def save_design():
+    """Save the posted design as a new design of the student's own (a copy, when it came from someone else's)."""
+    preset, task, compare = _context(request.form, 400)
+    design, errors = engine.parse_design(request.form)
+    title_form = DesignTitleForm()
+    errors = {**(errors or {}), **_title_errors(title_form)}
+    if errors or design is None:
+        return _render_lab(
+            values=_posted_values(request.form),
+            design=design,
+            errors=errors,
+            preset=preset,
+            task=task,
+            compare=compare,
+            status=400,
+            title_form=title_form,
+        )
+    record = LabDesign(
+        user_id=current_user.id,
+        title=title_form.title.data.strip(),
+        design=engine.design_to_form(design),
+        preset=preset,
+        task_slug=task,
+    )
+    db.session.add(record)
+    db.session.commit()
+    flash("Design saved. It is private until you share it with your class.", "success")
+    return redirect(url_for("lab.design", token=record.token))
+
+
+def _visible_design_or_404(token: str) -> LabDesign:
+    record = records.design_by_token(token)
+    if record is None or not records.can_view_design(record, current_user):
+        abort(404, description="There is no design of yours, or shared with you, at this address.")
+    return record
+
+
+def _own_design(token: str) -> LabDesign:
+    """The author's own design; others who can see it may copy it but not change it."""
+    record = _visible_design_or_404(token)
+    if record.user_id != current_user.id:
+        abort(403, description="Only the author can change this design. Save a copy to work on it.")
+    return record
+
+
+def _known(value: str | None, known) -> str | None:
+    return value if value in known else None
+
+
+@bp.get("/designs/<token>")
+@login_required
+def design(token: str):
+    """A saved design at its own address: its author can change and share it, classmates can open a shared one."""
+    record = _visible_design_or_404(token)
+    lab = engine.get_lab()
+    _, _, compare = _context(request.args, 400)
+    preset, task = _known(record.preset, lab.presets), _known(record.task_slug, lab.tasks)
+    design, errors = engine.parse_design(record.design)  # the options may have changed since it was saved
+    return _render_lab(
+        values=_values(record.design),
+        design=design,
+        errors=errors,
+        preset=preset,
+        task=task,
+        compare=compare or ([preset] if preset else []),
+        record=record,
+    )
+
+
+@bp.post("/designs/<token>")
+@login_required
+def update_design(token: str):
+    """Replace a saved design with the posted one; a bad design changes nothing."""
+    record = _own_design(token)
+    preset, task, compare = _context(request.form, 400)
+    design, errors = engine.parse_design(request.form)
+    title_form = DesignTitleForm()
+    errors = {**(errors or {}), **_title_errors(title_form)}
+    if errors or design is None:
+        return _render_lab(
+            values=_posted_values(request.form),
+            design=design,
+            errors=errors,
+            preset=preset,
+            task=task,
+            compare=compare,
+            status=400,
+            record=record,
+            title_form=title_form,
+        )
+    record.design = engine.design_to_form(design)
+    record.title = title_form.title.data.strip()
+    db.session.commit()
+    flash("Design updated.", "success")
+    return redirect(url_for("lab.design", token=record.token))
+
+
+@bp.post("/designs/<token>/share")
+@login_required
+def share_design(token: str):
+    """Share a design with the author's classes by its link, or make it private again."""
+    record = _own_design(token)
+    record.shared = not record.shared
+    db.session.commit()
+    if record.shared:
+        flash("Shared: your classmates and instructors can open this design's link.", "success")
+    else:
+        flash("This design is private again.", "info")
+    return redirect(url_for("lab.design", token=record.token))
+
+
+@bp.post("/designs/<token>/delete")
+@login_required
+def delete_design(token: str):
+    """Delete a saved design (submissions keep their own copy)."""
+    record = _own_design(token)
+    db.session.delete(record)
+    db.session.commit()
+    flash(f"“{record.title}” deleted.", "info")
+    return redirect(url_for("lab.designs"))
+
+
+@bp.get("/designs")
+@login_required
+def designs():
+    """The student's saved designs and the ones classmates have shared."""
+    return render_template(
+        "lab/designs.html",
+        own=records.own_designs(current_user.id),
+        shared=records.designs_shared_with(current_user),
+    )
+
+
+@bp.get("/tasks")
+def tasks():
+    """The graded tasks, each opening the lab on its starting design."""
+    return render_template("lab/tasks.html", lab=engine.get_lab())
+
+
+@bp.post("/tasks/<task_slug>/submit")
+@login_required
+def submit_task(task_slug: str):
+    """Grade the posted design against the task on the server and keep the submission; a bad design saves nothing."""
+    lab = engine.get_lab()
+    task = lab.tasks.get(task_slug)
+    if task is None:
+        abort(404, description="There is no such lab task.")
+    preset, _, compare = _context(request.form, 400)
+    design, errors = engine.parse_design(request.form)
+    if errors or design is None:
+        return _render_lab(
+            values=_posted_values(request.form),
+            design=None,
+            errors=errors,
+            preset=preset,
+            task=task.slug,
+            compare=compare,
+            status=400,
+        )
+    result = engine.check_task(task, design)
+    submission = LabSubmission(
+        user_id=current_user.id,
+        task_slug=task.slug,
+        design=engine.design_to_form(design),
+        checks=[{"says": check.says, "ok": ok} for check, ok in result.checks],
+        passed=result.passed,
+    )
+    db.session.add(submission)
+    db.session.commit()
+    if result.passed:
+        flash(f"Task complete: “{task.title}”. It now counts toward your progress.", "success")
+    else:
+        done = sum(ok for _, ok in result.checks)
+        flash(f"Not yet: {done} of {len(result.checks)} checks hold. Change the design and submit again.", "error")
+    return redirect(url_for("lab.submission", submission_id=submission.id))
+
+
+@bp.get("/submissions/<int:submission_id>")
+@login_required
+def submission(submission_id: int):
+    """A submission as graded, opened in the lab so its author can keep working from it."""
+    found = db.get_or_404(LabSubmission, submission_id, description="There is no submission at this address.")
+    if not records.can_view_submission(found, current_user):
+        abort(404, description="There is no submission at this address.")
+    lab = engine.get_lab()
+    task = _known(found.task_slug, lab.tasks)
+    preset = lab.tasks[task].preset if task else None
+    design, errors = engine.parse_design(found.design)
+    return _render_lab(
+        values=_values(found.design),
+        design=design,
+        errors=errors,
+        preset=preset,
+        task=task,
+        compare=[preset] if preset else [],
+        submission=found,
+    )
+
+
+@bp.get("/tasks/<task_slug>/submissions")
+@instructor_required
+def task_submissions(task_slug: str):
+    """For an instructor: each student's latest submission of a task, and whether they have completed it."""
+    task = engine.get_lab().tasks.get(task_slug)
+    if task is None:
+        abort(404, description="There is no such lab task.")
+    return render_template("lab/submissions.html", task=task, rows=records.latest_submissions(task.slug, current_user))
