@@ -1,0 +1,115 @@
+"""A course's figures: upload (the type judged from the bytes, never the name), list, delete; and the addresses a
+lesson preview's relative links reach (figures, glossary)."""
+
+import re
+from pathlib import PurePath
+
+from flask import current_app, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from course.auth.access import instructor_required
+from course.author import bp
+from course.author.forms import FigureForm
+from course.author.routes import confirm_delete, course_or_404
+from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES, figure_problem
+from course.extensions import db
+from course.models import Figure, Lesson
+
+EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/svg+xml": ".svg"}
+
+
+def detect_media_type(data: bytes) -> tuple[str | None, str | None]:
+    """(media type, None) for an acceptable figure, or (None, why not). Raster types are recognised by their
+    signature; anything else must be an SVG that the loader's figure check accepts (no scripts, handlers or
+    external references)."""
+    for media_type in ("image/png", "image/jpeg", "image/webp"):
+        if figure_problem(data, media_type) is None:
+            return media_type, None
+    if b"<svg" in data[:4096]:
+        problem = figure_problem(data, "image/svg+xml")
+        return ("image/svg+xml", None) if problem is None else (None, problem)
+    return None, "The file is not a PNG, JPEG, WebP or SVG image (its content was checked, not its name)."
+
+
+def figure_name(wanted: str, filename: str, media_type: str) -> str | None:
+    """The stored name: the given name or the file's, lower-cased, with the extension of what the bytes are."""
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePath(wanted.strip() or filename).stem.lower()).strip("-")[:100]
+    return f"{stem}{EXTENSIONS[media_type]}" if stem else None
+
+
+def _lessons_showing(course_id: int, name: str) -> list[str]:
+    """Titles of the lessons that show this figure, which deleting it would break."""
+    rows = db.session.execute(select(Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id))
+    target = f"figures/{name}"
+    return [row.title for row in rows if any(src == target for _alt, src in IMAGE.findall(row.body_markdown))]
+
+
+@bp.route("/courses/<slug>/figures/", methods=["GET", "POST"])
+@instructor_required
+def figures(slug: str):
+    """The course's figures, and an upload form. Lessons show them with ![alt text](figures/<name>)."""
+    course = course_or_404(slug)
+    form = FigureForm()
+    limit = current_app.config.get("FIGURE_MAX_BYTES", MAX_FIGURE_BYTES)
+    if form.validate_on_submit():
+        upload = form.image.data
+        data = upload.read(limit + 1)
+        media_type, problem = detect_media_type(data)
+        name = figure_name(form.name.data or "", upload.filename or "", media_type) if media_type else None
+        existing = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
+        if len(data) > limit:
+            form.image.errors.append(f"The image is larger than {limit // 1024} KiB.")
+        elif problem:
+            form.image.errors.append(problem)
+        elif name is None:
+            form.name.errors.append("Give a name of letters and digits, e.g. card-front.")
+        elif existing and not form.replace.data:
+            form.replace.errors.append(f"A figure named {name} exists. Tick this box to replace it.")
+        else:
+            figure = existing or Figure(course_id=course.id, name=name)
+            figure.media_type, figure.data = media_type, data
+            db.session.add(figure)
+            db.session.commit()
+            flash(f"Figure {name} saved. Show it in a lesson with ![what it shows](figures/{name}).", "success")
+            return redirect(url_for("author.figures", slug=course.slug))
+    listed = db.session.execute(
+        select(Figure.name, Figure.media_type).where(Figure.course_id == course.id).order_by(Figure.name)
+    ).all()
+    return render_template("author/figures.html", course=course, form=form, figures=listed, limit=limit,
+                           accept=",".join(sorted(set(FIGURE_TYPES.values()))))  # fmt: skip
+
+
+@bp.route("/courses/<slug>/figures/<name>")
+@instructor_required
+def figure(slug: str, name: str):
+    """A figure for the editor's preview; served by the student-facing view (with its strict headers)."""
+    return redirect(url_for("learn.figure", slug=slug, name=name))
+
+
+@bp.route("/courses/<slug>/figures/<name>/delete", methods=["GET", "POST"])
+@instructor_required
+def delete_figure(slug: str, name: str):
+    """Delete a figure, unless a lesson still shows it."""
+    course = course_or_404(slug)
+    figure = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
+    if figure is None:
+        return redirect(url_for("author.figures", slug=course.slug))
+    showing = _lessons_showing(course.id, name)
+    blockers = [f"These lessons show it: {'; '.join(showing)}. Remove it from them first."] if showing else []
+
+    def delete() -> str:
+        db.session.delete(figure)
+        db.session.commit()
+        flash(f"Figure {name} deleted.", "info")
+        return url_for("author.figures", slug=course.slug)
+
+    return confirm_delete(f"Delete the figure {name}?", ["The image file itself."],
+                          url_for("author.figures", slug=course.slug), delete, blockers)  # fmt: skip
+
+
+@bp.route("/courses/<slug>/glossary")
+@instructor_required
+def glossary(slug: str):
+    """The course glossary, drafts included, where a previewed lesson's glossary links lead."""
+    return render_template("learn/glossary.html", course=course_or_404(slug))
+

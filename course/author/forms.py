@@ -1,0 +1,185 @@
+"""Authoring forms. WTForms checks types and the database's sizes; the content rules themselves (slugs, sources,
+citations, question keys…) are the loader's, applied in course.author.checks, so the browser and `course check`
+never disagree."""
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from course.content.loader import SLUG
+
+ROW_ACTION = re.compile(r"^(?P<field>[a-z_]+)-(?P<op>add|remove|up)(?:-(?P<index>\d{1,3}))?$")
+SLUG_HELP = "Lower-case words joined by hyphens, e.g. card-technology."
+SLUG_MESSAGE = "Use lower-case letters and digits in words joined by hyphens, e.g. card-technology."
+LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+def _without_nul(value):
+    """Nothing an author means contains a NUL character, and PostgreSQL cannot store one in text."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class _WithoutNul:
+    """Form meta that adds the NUL filter to every field, so no form of the editor can reach the database with one."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, FieldList | FormField):  # their rows have this meta themselves
+            return unbound_field.bind(form=form, **options)
+        filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
+        return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class AuthorForm(FlaskForm):
+    """Every authoring form: CSRF-protected, NUL-free."""
+
+    class Meta(_WithoutNul):
+        pass
+
+
+class RowForm(Form):
+    """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own."""
+
+    class Meta(_WithoutNul):
+        pass
+
+
+def _slug_field(label: str, description: str = SLUG_HELP) -> StringField:
+    """A slug as the loader requires it (course.content.loader.SLUG), with the database's size."""
+    return StringField(label, validators=[InputRequired(), Length(max=80), Regexp(SLUG, message=SLUG_MESSAGE)],
+                       description=description)  # fmt: skip
+
+
+class CourseForm(AuthorForm):
+    slug = _slug_field("Address (slug)", "Part of every address in the course; " + SLUG_HELP)
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
+    language = StringField("Language", default="en", validators=[InputRequired(), Length(max=20),
+                           Regexp(LANGUAGE, message="Use a language tag such as en, fr or pt-BR.")],
+                           description="The language tag of the course's text, such as en, fr or pt-BR.")  # fmt: skip
+
+
+class ModuleForm(AuthorForm):
+    slug = _slug_field("Address (slug)")
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
+
+
+class SourceRowForm(RowForm):
+    """One source of a lesson; rows left entirely empty are dropped."""
+
+    id = StringField("Id", validators=[Length(max=80)], description="Cited in the text as [@id].")
+    title = StringField("Title", validators=[Length(max=500)])
+    publisher = StringField("Publisher", validators=[Length(max=300)])
+    date = StringField("Date", validators=[Length(max=40)])
+    url = StringField("Address (URL)", validators=[Length(max=1000)])
+    note = StringField("Note", validators=[Length(max=1000)])
+
+
+class LessonForm(AuthorForm):
+    module = SelectField("Module", coerce=int)
+    slug = StringField("Address (slug)", validators=[InputRequired(), Length(max=80)],
+                       description="Students' progress and other lessons' links use it. " + SLUG_HELP)  # fmt: skip
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    minutes = IntegerField("Minutes to read", default=5, validators=[InputRequired(message="Give a whole number.")])
+    objectives = TextAreaField("Objectives", validators=[Length(max=5000)],
+                               description="One per line: what a student can do after the lesson.")  # fmt: skip
+    key_terms = TextAreaField("Key terms", validators=[Length(max=2000)],
+                              description="Glossary anchors, one per line.")  # fmt: skip
+    sources = FieldList(FormField(SourceRowForm), min_entries=1, max_entries=100)
+    body = TextAreaField("Text (Markdown)", validators=[Length(max=200_000)],
+                         description="Cite a source with [@id]; show a figure with ![alt text](figures/name.png "
+                                     '"caption"); link a glossary entry with [term](glossary#anchor) and another '
+                                     "lesson with [text](lesson:slug).")  # fmt: skip
+    preview = SubmitField("Preview")
+    save = SubmitField("Save")
+
+
+class QuizForm(AuthorForm):
+    slug = StringField("Address (slug)", validators=[InputRequired(), Length(max=80)], description=SLUG_HELP)
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    placement = SelectField("Place in the course", description="A module's quiz, or the final assessment.")
+    pass_mark = IntegerField("Pass mark (%)", default=70, validators=[InputRequired(message="Give a whole number.")])
+    max_attempts = IntegerField("Attempts allowed", default=0, description="0 means unlimited.",
+                                validators=[InputRequired(message="Give a whole number.")])  # fmt: skip
+    shuffle = BooleanField("Shuffle the choices of each question for every attempt", default=True)
+
+
+class ChoiceRowForm(RowForm):
+    """One choice of a single or multiple choice question; rows left entirely empty are dropped."""
+
+    text = StringField("Text", validators=[Length(max=1000)])
+    correct = BooleanField("Correct")
+    feedback = StringField("Feedback when picked", validators=[Length(max=2000)])
+    misconception = StringField("Misconception it reveals", validators=[Length(max=80)],
+                                description="A short tag, e.g. contact-vs-contactless.")  # fmt: skip
+
+
+class QuestionForm(AuthorForm):
+    """All five types share one form; the page shows, and the save uses, only the fields of the question's type."""
+
+    key = StringField("Id", validators=[InputRequired(), Length(max=80)],
+                      description="Unique in the quiz and stable: reports group answers by it.")  # fmt: skip
+    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=20_000)])
+    choices = FieldList(FormField(ChoiceRowForm), min_entries=4, max_entries=50)
+    truth = RadioField("The statement is", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
+                       validate_choice=False)  # fmt: skip
+    accept = TextAreaField("Accepted answers", validators=[Length(max=5000)],
+                           description="One per line; case, accents' encoding and spacing are ignored.")  # fmt: skip
+    answer = StringField("Answer (a number)", validators=[Length(max=50)])
+    tolerance = StringField("Tolerance (±)", default="0", validators=[Length(max=50)])
+    explanation = TextAreaField("Explanation (Markdown)", validators=[Length(max=20_000)],
+                                description="Shown to the student after the attempt is submitted.")  # fmt: skip
+    source = StringField("Source", validators=[Length(max=500)],
+                         description="A source id of the module's lessons, or a web address.")  # fmt: skip
+    objective = SelectField("Learning objective", validate_choice=False)
+    points = StringField("Points", default="1", validators=[Length(max=20)])
+    tags = StringField("Tags", validators=[Length(max=500)], description="Separated by commas.")
+    save = SubmitField("Save the question")
+
+
+class FigureForm(AuthorForm):
+    image = FileField("Image", validators=[FileRequired("Choose an image file.")],
+                      description="PNG, JPEG, WebP or SVG (SVG without scripts or external references).")  # fmt: skip
+    name = StringField("Name", validators=[Optional(), Length(max=100)],
+                       description="Used in lessons as figures/<name>; by default the file's name.")  # fmt: skip
+    replace = BooleanField("Replace the figure of the same name")
+
+
+class ConfirmDeleteForm(AuthorForm):
+    confirm = BooleanField("I understand that this cannot be undone", validators=[DataRequired(
+        "Tick the box to confirm.")])  # fmt: skip
+
+
+def apply_row_action(form: FlaskForm, action: str | None) -> bool:
+    """The row buttons of a choice or source list (add a row, remove one, move one up), which work without
+    JavaScript: they change the form as submitted, not the database, and the page comes back for the author to go
+    on and save. False when the submit was not a row button."""
+    match = ROW_ACTION.match(action or "")
+    if not match or match["field"] not in form or not isinstance(form[match["field"]], FieldList):
+        return False
+    rows_field = form[match["field"]]
+    rows = [entry.data for entry in rows_field.entries]
+    index = int(match["index"] or 0)
+    if match["op"] == "add" and len(rows) < (rows_field.max_entries or 100):
+        rows.append({})
+    elif match["op"] == "remove" and index < len(rows):
+        rows.pop(index)
+    elif match["op"] == "up" and 0 < index < len(rows):
+        rows[index - 1], rows[index] = rows[index], rows[index - 1]
+    rows_field.process(None, rows)
+    return True

@@ -1,0 +1,145 @@
+"""The question editor, for all five question types: add, edit, move and delete questions, and edit their choices
+with a row editor that works without JavaScript. Each save is a new version of the whole quiz (see quizzes.py)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
+
+from course.auth.access import instructor_required
+from course.author import bp
+from course.author.checks import course_context
+from course.author.forms import QuestionForm, apply_row_action
+from course.author.quiz_checks import (
+    place_quiz_problems,
+    question_entry_from_form,
+    question_form_data,
+    quiz_content,
+)
+from course.author.quizzes import checked_quiz, save_quiz
+from course.author.routes import confirm_delete, course_or_404, quiz_or_404, require_form_token
+from course.grading import QUESTION_TYPES
+from course.models import Question, Quiz
+
+
+def _question_or_404(quiz: Quiz, key: str) -> tuple[int, Question]:
+    """The question with this id and its index in the quiz."""
+    for index, question in enumerate(quiz.questions):
+        if question.key == key:
+            return index, question
+    abort(404, description="There is no question at this address.")
+
+
+def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
+    """Shared by the new-question and edit pages: row buttons, validation at the fields, save."""
+    question_type = question.type if question else request.args.get("type", "")
+    if question_type not in QUESTION_TYPES:
+        abort(404, description="Choose one of the question types: " + ", ".join(QUESTION_TYPES) + ".")
+    context = course_context(course)
+    module_slug = context.module_slugs.get(quiz.module_id) if not quiz.is_final else None
+    form = QuestionForm(data=question_form_data(question) if question else None)
+    objectives = context.objectives_for(module_slug)
+    current = form.objective.data or ""
+    listed = objectives + ([current] if current and current not in objectives else [])
+    form.objective.choices = [SelectChoice("", "— none —")] + [SelectChoice(objective) for objective in listed]
+    choice_errors: list[str] = []
+    if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
+        entry = question_entry_from_form(form, question_type)
+        if any(q.key == entry["id"] for q in quiz.questions if q is not question):
+            form.key.errors.append("Another question of this quiz has this id.")
+        else:
+            document = quiz_content(quiz, context)
+            if index is None:
+                index = len(document["questions"])
+                document["questions"].append(entry)
+            else:
+                document["questions"][index] = entry
+            data, problems, paths = checked_quiz(quiz, document, context)
+            place_quiz_problems(problems, paths, form, index, question_type, choice_errors)
+            if not problems:
+                save_quiz(quiz, data, context, f"{'Added' if question is None else 'Edited'} question '{entry['id']}'")
+                flash(f"Question '{entry['id']}' saved.", "success")
+                return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug,
+                                        _anchor=f"question-{entry['id']}"))  # fmt: skip
+    return render_template("author/question_form.html", course=course, quiz=quiz, question=question, form=form,
+                           question_type=QUESTION_TYPES[question_type], choice_errors=choice_errors,
+                           sources=context.sources_for(module_slug))  # fmt: skip
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/", methods=["GET", "POST"])
+@instructor_required
+def new_question(slug: str, quiz_slug: str):
+    """Add a question of the type named by ?type= at the end of the quiz."""
+    course = course_or_404(slug)
+    return _editor(course, quiz_or_404(course, quiz_slug), None, None)
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>", methods=["GET", "POST"])
+@instructor_required
+def edit_question(slug: str, quiz_slug: str, key: str):
+    """Edit one question; its type stays (add a new question to change it)."""
+    course = course_or_404(slug)
+    quiz = quiz_or_404(course, quiz_slug)
+    index, question = _question_or_404(quiz, key)
+    return _editor(course, quiz, index, question)
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>/move", methods=["POST"])
+@instructor_required
+def move_question(slug: str, quiz_slug: str, key: str):
+    """Move a question one place up or down (a new version of the quiz)."""
+    course = course_or_404(slug)
+    quiz = quiz_or_404(course, quiz_slug)
+    index, question = _question_or_404(quiz, key)
+    require_form_token()
+    direction = request.form.get("direction", "")
+    if direction not in ("up", "down"):
+        abort(400, description="Move up or down.")
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(quiz.questions):
+        context = course_context(course)
+        document = quiz_content(quiz, context)
+        rows = document["questions"]
+        rows[index], rows[other] = rows[other], rows[index]
+        _save_or_explain(quiz, document, context, f"Moved question '{key}' {direction}")
+    return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug, _anchor=f"question-{key}"))
+
+
+def _save_or_explain(quiz: Quiz, document: dict, context, summary: str) -> bool:
+    """Save a changed quiz document, or flash why not (an imported quiz may break a rule the editor enforces)."""
+    data, problems, _paths = checked_quiz(quiz, document, context)
+    if problems or data is None:
+        flash("The quiz was not changed:", "error")
+        for problem in problems:
+            flash(problem.message[:1].upper() + problem.message[1:], "error")
+        return False
+    save_quiz(quiz, data, context, summary)
+    return True
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>/delete", methods=["GET", "POST"])
+@instructor_required
+def delete_question(slug: str, quiz_slug: str, key: str):
+    """Delete a question; attempts already made keep it, and the quiz's history can bring it back."""
+    course = course_or_404(slug)
+    quiz = quiz_or_404(course, quiz_slug)
+    index, question = _question_or_404(quiz, key)
+    blockers = []
+    if quiz.published and len(quiz.questions) == 1:
+        blockers.append("It is the only question of a published quiz. Unpublish the quiz first, or add another.")
+    consequences = [
+        "The question leaves the quiz for new attempts. Attempts already started or submitted keep it as they "
+        "saw it, with their answers and scores.",
+        "The quiz's history keeps it: restoring an earlier revision brings it back.",
+    ]
+
+    def delete() -> str:
+        context = course_context(course)
+        document = quiz_content(quiz, context)
+        del document["questions"][index]
+        if _save_or_explain(quiz, document, context, f"Deleted question '{key}'"):
+            flash(f"Question '{key}' deleted.", "info")
+        return url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug)
+
+    return confirm_delete(f"Delete question {index + 1} ('{key}') of “{quiz.title}”?", consequences,
+                          url_for("author.edit_question", slug=course.slug, quiz_slug=quiz.slug, key=key), delete,
+                          blockers)  # fmt: skip
+

@@ -1,0 +1,29 @@
+"""Authoring records: every version of a lesson or a quiz an instructor saved in the browser."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course.extensions import db
+from course.models.users import User, utcnow
+
+
+class Revision(db.Model):
+    """One saved version of a lesson or a quiz: who saved it, when, and its whole editable content in the
+    course-folder format (as JSON), so any earlier version can be read and restored. Deleting the lesson or quiz
+    deletes its history with it."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="ck_revisions_one_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    author: Mapped[User | None] = relationship()
