@@ -1,7 +1,9 @@
-"""Classes, for instructors: join codes, open registration and the class list."""
+"""Classes and the people in them: for instructors, classes with join codes, rosters, one-time passwords, the
+gradebook and item analysis (under /teach); for administrators, accounts (/teach/admin); for students, joining a
+class and choosing a new password after a one-time one."""
 
 from flask import Blueprint
 
-bp = Blueprint("classroom", __name__, url_prefix="/teach")
+bp = Blueprint("classroom", __name__)
 
-from course.classroom import routes  # noqa: E402,F401
+from course.classroom import accounts, admin, gradebook, routes  # noqa: E402,F401  (views attach themselves to bp)

@@ -1,34 +1,41 @@
-"""Instructor views of classes."""
+"""Instructor views of classes: create and edit classes, join codes, rosters, one-time passwords, removal."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.auth.routes import OPEN_REGISTRATION
+from course.auth.routes import OPEN_REGISTRATION, safe_next
 from course.classroom import bp
+from course.classroom.access import enrolled_user_or_404, own_classroom_or_404, require_form, visible_classrooms
+from course.classroom.forms import ClassroomForm, RosterImportForm
+from course.classroom.roster import (
+    IssuedPassword,
+    RosterError,
+    create_student_accounts,
+    issue_one_time_password,
+    read_roster,
+)
 from course.extensions import db
-from course.models import Classroom, Enrollment, SiteSetting
+from course.models import Classroom, Course, Enrollment, Quiz, SiteSetting, User
 from course.models.users import new_join_code
 
 
-def _visible_classrooms():
-    """Instructors see their own classes; administrators see all."""
-    query = select(Classroom).order_by(Classroom.created_at)
-    if current_user.role != "admin":
-        query = query.where(Classroom.owner_id == current_user.id)
-    return query
-
-
-@bp.route("/")
+@bp.route("/teach/")
 @instructor_required
 def index():
-    """Classes with their join codes and sizes, and the open-registration switch."""
-    classrooms = db.session.scalars(_visible_classrooms()).all()
+    """Classes with their course, join code and size, and the open-registration switch."""
+    classrooms = db.session.scalars(
+        visible_classrooms().options(selectinload(Classroom.course), selectinload(Classroom.owner))
+    ).all()
     sizes = dict(
         db.session.execute(
-            select(Enrollment.classroom_id, func.count(Enrollment.id)).group_by(Enrollment.classroom_id)
+            select(Enrollment.classroom_id, func.count(Enrollment.id))
+            .where(Enrollment.classroom_id.in_([c.id for c in classrooms]))
+            .group_by(Enrollment.classroom_id)
         ).all()
     )
     return render_template(
@@ -40,48 +47,227 @@ def index():
     )
 
 
-def _own_classroom_or_404(classroom_id: int) -> Classroom:
-    classroom = db.session.scalar(_visible_classrooms().where(Classroom.id == classroom_id))
-    if classroom is None:
-        abort(404, description="There is no class of yours at this address.")
-    return classroom
+def _classroom_form(classroom: Classroom | None = None) -> ClassroomForm:
+    """The class form with every course to choose from (drafts too: a class may be set up before publishing);
+    administrators also choose the instructor, for example to hand over a class."""
+    form = ClassroomForm(obj=classroom, data=None if classroom else {"owner_id": current_user.id})
+    form.course_id.choices = [
+        SelectChoice(course.id, course.title + ("" if course.published else " (draft)"))
+        for course in db.session.scalars(select(Course).order_by(Course.title))
+    ]
+    if current_user.role == "admin":
+        form.owner_id.choices = [
+            SelectChoice(user.id, f"{user.name} ({user.username})")
+            for user in db.session.scalars(
+                select(User).where(User.role.in_(("instructor", "admin"))).order_by(User.username)
+            )
+        ]
+    else:
+        del form.owner_id
+    return form
 
 
-def _require_form() -> None:
-    if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+def _owner_from(form: ClassroomForm) -> int:
+    return form.owner_id.data if "owner_id" in form else current_user.id
 
 
-@bp.route("/classes/<int:classroom_id>/join-code", methods=["POST"])
+@bp.route("/teach/classes/new", methods=["GET", "POST"])
+@instructor_required
+def create_classroom():
+    """A new class for one course, owned by the instructor who creates it, with its own join code."""
+    form = _classroom_form()
+    if form.course_id.choices and form.validate_on_submit():  # the page explains when there is no course yet
+        classroom = Classroom(name=form.name.data, course_id=form.course_id.data, owner_id=_owner_from(form))
+        db.session.add(classroom)
+        db.session.commit()
+        flash(f"Class {classroom.name} created. Its join code is {classroom.join_code}.", "success")
+        return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
+    return render_template("classroom/classroom_form.html", form=form, classroom=None)
+
+
+@bp.route("/teach/classes/<int:classroom_id>/edit", methods=["GET", "POST"])
+@instructor_required
+def edit_classroom(classroom_id: int):
+    """Rename a class or move it to another course (its students and their records stay)."""
+    classroom = own_classroom_or_404(classroom_id)
+    form = _classroom_form(classroom)
+    if form.validate_on_submit():
+        classroom.name = form.name.data
+        classroom.course_id = form.course_id.data
+        classroom.owner_id = _owner_from(form)
+        db.session.commit()
+        flash("Class saved.", "success")
+        return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
+    return render_template("classroom/classroom_form.html", form=form, classroom=classroom)
+
+
+@bp.route("/teach/classes/<int:classroom_id>/delete", methods=["GET", "POST"])
+@instructor_required
+def delete_classroom(classroom_id: int):
+    """Delete a class after confirmation. Student accounts and their learning records are kept."""
+    classroom = own_classroom_or_404(classroom_id)
+    if request.method == "POST":
+        require_form()
+        db.session.delete(classroom)
+        db.session.commit()
+        flash(f"Class {classroom.name} deleted. Its students keep their accounts and progress.", "info")
+        return redirect(url_for("classroom.index"))
+    return confirm_page(
+        title=f"Delete the class {classroom.name}?",
+        message="Its join code stops working and its students leave the class. Their accounts, progress and "
+        "quiz attempts are kept.",
+        action="Delete the class",
+        cancel=url_for("classroom.classroom", classroom_id=classroom.id),
+    )
+
+
+@bp.route("/teach/classes/<int:classroom_id>")
+@instructor_required
+def classroom(classroom_id: int):
+    """One class: join code, roster with per-student actions, and links to its gradebook and reports."""
+    classroom = own_classroom_or_404(classroom_id)
+    members = db.session.execute(
+        select(User, Enrollment.joined_at)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.classroom_id == classroom.id)
+        .order_by(User.username)
+    ).all()
+    quizzes = (
+        db.session.scalars(
+            select(Quiz).where(Quiz.course_id == classroom.course_id).order_by(Quiz.is_final, Quiz.id)
+        ).all()
+        if classroom.course_id
+        else []
+    )
+    return render_template(
+        "classroom/classroom.html", classroom=classroom, members=members, quizzes=quizzes, form=FlaskForm()
+    )
+
+
+def _back_to_class_list():
+    """Buttons on the class list and on a class page post here; each goes back where it came from."""
+    return redirect(safe_next(request.form.get("next")) or url_for("classroom.index"))
+
+
+@bp.route("/teach/classes/<int:classroom_id>/join-code", methods=["POST"])
 @instructor_required
 def regenerate_join_code(classroom_id: int):
     """A new code, for when the old one was shared too widely; students already in the class stay."""
-    _require_form()
-    classroom = _own_classroom_or_404(classroom_id)
+    require_form()
+    classroom = own_classroom_or_404(classroom_id)
     classroom.join_code = new_join_code()
     db.session.commit()
     flash(f"New join code for {classroom.name}: {classroom.join_code}", "success")
-    return redirect(url_for("classroom.index"))
+    return _back_to_class_list()
 
 
-@bp.route("/classes/<int:classroom_id>/open", methods=["POST"])
+@bp.route("/teach/classes/<int:classroom_id>/open", methods=["POST"])
 @instructor_required
 def toggle_open(classroom_id: int):
     """Close a class to new students (the code stops working) or open it again."""
-    _require_form()
-    classroom = _own_classroom_or_404(classroom_id)
+    require_form()
+    classroom = own_classroom_or_404(classroom_id)
     classroom.is_open = not classroom.is_open
     db.session.commit()
     flash(f"{classroom.name} is now {'open' if classroom.is_open else 'closed'} to new students.", "info")
-    return redirect(url_for("classroom.index"))
+    return _back_to_class_list()
 
 
-@bp.route("/open-registration", methods=["POST"])
+@bp.route("/teach/open-registration", methods=["POST"])
 @instructor_required
 def toggle_open_registration():
     """Let anyone create a student account without a join code, or stop that."""
-    _require_form()
+    require_form()
     SiteSetting.set_flag(OPEN_REGISTRATION, not SiteSetting.get_flag(OPEN_REGISTRATION))
     db.session.commit()
     flash("Open registration is " + ("on." if SiteSetting.get_flag(OPEN_REGISTRATION) else "off."), "info")
     return redirect(url_for("classroom.index"))
+
+
+@bp.route("/teach/classes/<int:classroom_id>/roster", methods=["GET", "POST"])
+@instructor_required
+def import_roster(classroom_id: int):
+    """Create student accounts from a CSV roster, all or nothing, and show their one-time passwords once."""
+    classroom = own_classroom_or_404(classroom_id)
+    form = RosterImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.roster_file.data
+        data = upload.read() if upload and upload.filename else (form.roster_text.data or "").encode()
+        if not data.strip():
+            form.roster_file.errors.append("Choose a CSV file, or paste the rows below.")
+        else:
+            try:
+                issued = create_student_accounts(read_roster(data), classroom)
+            except RosterError as error:
+                problems = error.problems
+            else:
+                return one_time_passwords_page(issued, classroom, f"{len(issued)} accounts created in {classroom.name}")
+    return render_template("classroom/roster_import.html", form=form, classroom=classroom, problems=problems)
+
+
+def one_time_passwords_page(issued: list[IssuedPassword], classroom: Classroom | None, heading: str):
+    """The only place a one-time password is ever shown: on screen and as printable slips, never cached."""
+    response = make_response(
+        render_template("classroom/one_time_passwords.html", issued=issued, classroom=classroom, heading=heading)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def confirm_page(title: str, message: str, action: str, cancel: str):
+    """A confirmation page whose button posts back to the same address; no JavaScript needed."""
+    return render_template(
+        "classroom/confirm.html", title=title, message=message, action=action, cancel=cancel, form=FlaskForm()
+    )
+
+
+def _enrolled_student_or_404(classroom: Classroom, user_id: int) -> User:
+    """Instructors act on students only; an instructor or admin who joined a class is managed by an admin."""
+    user = enrolled_user_or_404(classroom, user_id)
+    if user.role != "student":
+        abort(404, description="There is no such student in this class.")
+    return user
+
+
+@bp.route("/teach/classes/<int:classroom_id>/students/<int:user_id>/reset-password", methods=["GET", "POST"])
+@instructor_required
+def reset_password(classroom_id: int, user_id: int):
+    """Give a student who forgot their password a one-time password; they choose a new one when signing in."""
+    classroom = own_classroom_or_404(classroom_id)
+    student = _enrolled_student_or_404(classroom, user_id)
+    if request.method == "POST":
+        require_form()
+        issued = issue_one_time_password(student)
+        db.session.commit()
+        return one_time_passwords_page([issued], classroom, f"New one-time password for {student.name}")
+    return confirm_page(
+        title=f"Reset the password of {student.name}?",
+        message=f"Their current password stops working. You will see a one-time password to give to "
+        f"{student.name}, who then chooses a new password at the next sign-in.",
+        action="Reset the password",
+        cancel=url_for("classroom.classroom", classroom_id=classroom.id),
+    )
+
+
+@bp.route("/teach/classes/<int:classroom_id>/students/<int:user_id>/remove", methods=["GET", "POST"])
+@instructor_required
+def remove_student(classroom_id: int, user_id: int):
+    """Take a student out of the class. Their account, progress and attempts are kept."""
+    classroom = own_classroom_or_404(classroom_id)
+    student = _enrolled_student_or_404(classroom, user_id)
+    if request.method == "POST":
+        require_form()
+        db.session.execute(
+            delete(Enrollment).where(Enrollment.classroom_id == classroom.id, Enrollment.user_id == student.id)
+        )
+        db.session.commit()
+        flash(f"{student.name} is no longer in {classroom.name}.", "info")
+        return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
+    return confirm_page(
+        title=f"Remove {student.name} from {classroom.name}?",
+        message="They leave the class and its gradebook. Their account, progress and quiz attempts are kept; "
+        "they can join again with the class code.",
+        action="Remove from the class",
+        cancel=url_for("classroom.classroom", classroom_id=classroom.id),
+    )

@@ -1,0 +1,153 @@
+"""Account administration for the admin role: list and find accounts, create one, change a role, issue a
+one-time password, delete with confirmation. An administrator never changes or deletes their own account here,
+so the site always keeps at least one administrator."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from course.auth.routes import safe_next
+from course.classroom import bp
+from course.classroom.access import admin_required, require_form
+from course.classroom.forms import AccountForm, RoleForm
+from course.classroom.roster import issue_one_time_password
+from course.classroom.routes import confirm_page, one_time_passwords_page
+from course.extensions import db
+from course.models import Attempt, Classroom, Enrollment, User
+
+USERS_PER_PAGE = 50
+
+
+def _role_form(user: User) -> RoleForm:
+    """One role form per row; the prefix keeps field ids unique on the page."""
+    return RoleForm(prefix=f"user-{user.id}", role=user.role)
+
+
+@bp.route("/teach/admin/users")
+@admin_required
+def users():
+    """Accounts, searchable by username or name, a page at a time, with their classes."""
+    search = request.args.get("q", "").strip()[:80]
+    query = select(User).order_by(User.username)
+    if search:
+        needle = search.lower()
+        query = query.where(
+            or_(
+                User.username.contains(needle, autoescape=True),
+                func.lower(User.display_name).contains(needle, autoescape=True),
+            )
+        )
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE, error_out=False)
+    ids = [user.id for user in page.items]
+    memberships = dict(
+        db.session.execute(
+            select(Enrollment.user_id, func.count(Enrollment.id)).where(Enrollment.user_id.in_(ids))
+            .group_by(Enrollment.user_id)
+        ).all()
+    )
+    owned = dict(
+        db.session.execute(
+            select(Classroom.owner_id, func.count(Classroom.id)).where(Classroom.owner_id.in_(ids))
+            .group_by(Classroom.owner_id)
+        ).all()
+    )
+    return render_template(
+        "classroom/admin_users.html",
+        page=page,
+        search=search,
+        memberships=memberships,
+        owned=owned,
+        role_forms={user.id: _role_form(user) for user in page.items},
+    )
+
+
+def _other_user_or_404(user_id: int) -> User:
+    """An account other than the administrator's own (their own is changed from the password page)."""
+    user = db.get_or_404(User, user_id, description="There is no account at this address.")
+    if user.id == current_user.id:
+        abort(403, description="You cannot change or delete your own administrator account here.")
+    return user
+
+
+@bp.route("/teach/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user():
+    """Create an account (an instructor, typically) with a one-time password to hand over."""
+    form = AccountForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(User.id).where(User.username == form.username.data)):
+            form.username.errors.append("This username is taken. Try another.")
+        else:
+            user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
+            issued = issue_one_time_password(user)
+            db.session.add(user)
+            db.session.commit()
+            return one_time_passwords_page([issued], None, f"Account {user.username} created ({user.role})")
+    return render_template("classroom/admin_user_form.html", form=form)
+
+
+@bp.route("/teach/admin/users/<int:user_id>/role", methods=["POST"])
+@admin_required
+def change_role(user_id: int):
+    """Make an account a student, an instructor or an administrator."""
+    user = _other_user_or_404(user_id)
+    form = _role_form(user)
+    if not form.validate_on_submit():
+        abort(400, description="Choose one of the roles offered, and reload the page if the form expired.")
+    user.role = form.role.data
+    db.session.commit()
+    flash(f"{user.username} is now {'an' if user.role[0] in 'aeiou' else 'a'} {user.role}.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("classroom.users"))
+
+
+@bp.route("/teach/admin/users/<int:user_id>/reset-password", methods=["GET", "POST"])
+@admin_required
+def admin_reset_password(user_id: int):
+    """Issue a one-time password for any other account, instructors included."""
+    user = _other_user_or_404(user_id)
+    if request.method == "POST":
+        require_form()
+        issued = issue_one_time_password(user)
+        db.session.commit()
+        return one_time_passwords_page([issued], None, f"New one-time password for {user.username}")
+    return confirm_page(
+        title=f"Reset the password of {user.username}?",
+        message="Their current password stops working. You will see a one-time password to hand over; they "
+        "choose a new password at the next sign-in.",
+        action="Reset the password",
+        cancel=url_for("classroom.users"),
+    )
+
+
+@bp.route("/teach/admin/users/<int:user_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete_user(user_id: int):
+    """Delete an account and its learning records, after a confirmation that says what will go."""
+    user = _other_user_or_404(user_id)
+    if request.method == "POST":
+        require_form()
+        username = user.username
+        db.session.delete(user)
+        try:
+            db.session.commit()
+        except IntegrityError:  # a record that names the account without saying what happens when it goes
+            db.session.rollback()
+            flash(f"The account {username} is still referred to elsewhere and was not deleted.", "error")
+        else:
+            flash(f"The account {username} and its learning records are deleted.", "info")
+        return redirect(url_for("classroom.users"))
+    attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id))
+    classes = db.session.scalar(select(func.count(Classroom.id)).where(Classroom.owner_id == user.id))
+    consequences = [f"{attempts} quiz attempt{'s' if attempts != 1 else ''} and all lesson progress are deleted."]
+    if classes:
+        consequences.append(
+            f"The {classes} class{'es' if classes != 1 else ''} they teach stay, without an instructor: only "
+            "administrators see them until one gives them a new instructor (Edit class)."
+        )
+    return confirm_page(
+        title=f"Delete the account {user.username} ({user.role})?",
+        message=" ".join(["This cannot be undone."] + consequences),
+        action="Delete the account",
+        cancel=url_for("classroom.users"),
+    )

@@ -1,0 +1,74 @@
+"""Forms for classes, rosters, accounts and passwords. Username and password rules are the auth forms' own."""
+
+from collections.abc import Callable
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from course.auth.forms import MIN_PASSWORD, normalise_username, password_problem, username_problem
+from course.classroom.roster import MAX_DISPLAY_NAME
+from course.models.users import ROLES
+
+
+def checked_by(problem_of: Callable[[str], str | None]):
+    """A WTForms validator from one of the auth rules that return why a value is refused (or None)."""
+
+    def validate(form, field):
+        problem = problem_of(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    return validate
+
+
+def stripped(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ClassroomForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired(), Length(max=120)], filters=[stripped],
+                       description="For example: Year 10 civics, Tuesday group.")
+    course_id = SelectField("Course", coerce=int, validate_choice=True,
+                            description="The gradebook and reports of this class follow this course.")
+    owner_id = SelectField("Instructor", coerce=int, validate_choice=True,
+                           description="Only administrators see this field; the instructor sees and runs the class.")
+
+
+class RosterImportForm(FlaskForm):
+    """A CSV file, or the same rows pasted from a spreadsheet."""
+
+    roster_file = FileField("Roster file (CSV)",
+                            description="One student per line: username, display name. A header line is allowed.")
+    roster_text = TextAreaField("…or paste the rows", validators=[Optional(), Length(max=200_000)],
+                                description="Copy the two columns from your spreadsheet and paste them here.")
+
+
+class JoinClassForm(FlaskForm):
+    join_code = StringField("Class join code", validators=[InputRequired(), Length(max=32)],
+                            description="Your teacher gives you this code.")
+
+
+class ChangePasswordForm(FlaskForm):
+    """`current_password` is asked only when the account is not on a one-time password (the view decides)."""
+
+    current_password = PasswordField("Current password", validators=[Optional(), Length(max=200)])
+    password = PasswordField("New password", validators=[InputRequired(), checked_by(password_problem)],
+                             description=f"At least {MIN_PASSWORD} characters.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES])
+
+
+class AccountForm(FlaskForm):
+    """An account an administrator creates; it gets a one-time password."""
+
+    username = StringField("Username", validators=[InputRequired(), checked_by(username_problem)],
+                           filters=[normalise_username])
+    display_name = StringField("Display name (optional)", validators=[Optional(), Length(max=MAX_DISPLAY_NAME)],
+                               filters=[stripped])
+    role = SelectField("Role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES])

@@ -1,0 +1,285 @@
+"""Item analysis of a quiz, as Moodle's quiz statistics report computes it. Pure functions: no Flask, no database.
+
+Choices made here, so every number on the page can be checked by hand:
+
+- One attempt per student: their *first* submitted attempt. Later attempts come after the student saw the
+  feedback and the correct answers, so they measure the feedback more than the question.
+- Facility index: the mean fraction of the item's points that students earned, as a percentage. For an
+  all-or-nothing item this is the percentage who answered it correctly.
+- Discrimination index: the Pearson correlation between the points earned on the item and the points earned on
+  the rest of the test (the total minus this item), across the analysed attempts — Moodle's "discrimination index"
+  (there shown as a percentage). It is undefined (None) when either side does not vary, e.g. everyone was right.
+  Above 0.3 the item separates stronger from weaker students well; below 0.2 it does not; below 0 it rewards the
+  weaker students, which usually means a wrong key or a misleading wording.
+- Choice counts: choices are stored per attempt in the order the student saw them (snapshot private "texts");
+  responses are positions in that order, mapped back to the choice's text.
+- Typed answers (short text, number) are grouped after normalisation; a typed answer given by fewer than
+  MIN_SHARED_ANSWER students is counted as "other", so no one's own wording appears on the report.
+"""
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from course.grading import normalise_text, parse_number
+
+MIN_SHARED_ANSWER = 2
+NO_OBJECTIVE = "No objective set"
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    """A question of the quiz as it stands now, in its current order."""
+
+    key: str
+    type: str
+    prompt_html: str
+    objective: str = ""
+    choices: Sequence[Mapping[str, Any]] = ()  # {"text", "correct", "misconception"} in the author's order
+
+
+@dataclass(frozen=True)
+class AnalysedAttempt:
+    """The parts of one submitted attempt the statistics need."""
+
+    snapshot: Sequence[Mapping[str, Any]]
+    responses: Mapping[str, Any]
+    results: Sequence[Mapping[str, Any]]
+
+
+@dataclass
+class AnswerCount:
+    """A choice (or a shared typed answer) and how many of the students who saw the item picked it."""
+
+    text: str
+    correct: bool
+    count: int = 0
+    percent: float = 0.0
+    misconception: str = ""
+
+
+@dataclass
+class ItemStatistics:
+    number: int
+    key: str
+    type: str
+    prompt_html: str
+    objective: str
+    students: int = 0
+    facility: float | None = None
+    discrimination: float | None = None
+    answers: list[AnswerCount] = field(default_factory=list)
+    blank: int = 0
+    other_answers: int = 0
+    removed: bool = False  # asked in earlier attempts, no longer in the quiz
+
+
+@dataclass
+class GroupStatistics:
+    """Results for one misconception tag or one learning objective."""
+
+    label: str
+    questions: list[int]
+    students: int = 0  # misconceptions: students who showed it at least once
+    percent: float | None = None  # misconceptions: % of students; objectives: facility over its items
+
+
+@dataclass
+class QuizStatistics:
+    students: int
+    mean: float
+    median: float
+    standard_deviation: float | None
+    items: list[ItemStatistics]
+    misconceptions: list[GroupStatistics]
+    objectives: list[GroupStatistics]
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """The correlation coefficient, or None when there are fewer than two pairs or a side does not vary."""
+    n = len(xs)
+    if n < 2:
+        return None
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    syy = sum((y - mean_y) ** 2 for y in ys)
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return sxy / math.sqrt(sxx * syy)
+
+
+def _typed_answer(question_type: str, response: Any) -> str:
+    """Typed answers that mean the same are counted together: case and spacing ignored, numbers as numbers."""
+    if question_type == "numeric":
+        value = parse_number(str(response))
+        return f"{value:g}" if value is not None else str(response).strip()
+    return normalise_text(str(response))
+
+
+def _picked_texts(asked: Mapping[str, Any], response: Any) -> list[str]:
+    """The texts of the choices a response picked; positions are in the attempt's own display order."""
+    if asked["type"] == "true_false":
+        return [] if not isinstance(response, bool) else ["True" if response else "False"]
+    texts = asked["private"].get("texts", [])
+    positions = response if isinstance(response, list) else [response]
+    return [texts[p] for p in positions if isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(texts)]
+
+
+def _correct_texts(asked: Mapping[str, Any]) -> set[str]:
+    private = asked["private"]
+    if asked["type"] == "true_false":
+        return {"True" if private["answer"] else "False"}
+    return {private["texts"][p] for p in private.get("correct", [])}
+
+
+class _ItemTally:
+    """Everything counted for one item while walking through the attempts once."""
+
+    def __init__(self):
+        self.earned: list[float] = []
+        self.rest: list[float] = []
+        self.fractions: list[float] = []
+        self.picked: Counter[str] = Counter()
+        self.correct: set[str] = set()
+        self.blank = 0
+        self.typed: Counter[str] = Counter()
+        self.typed_correct: set[str] = set()
+        self.first_seen: Mapping[str, Any] | None = None
+
+
+def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedAttempt]) -> QuizStatistics:
+    """Quiz, item, misconception and objective statistics from one submitted attempt per student."""
+    tallies: dict[str, _ItemTally] = defaultdict(_ItemTally)
+    misconception_students: dict[str, int] = Counter()
+    misconception_items: dict[str, set[str]] = defaultdict(set)
+    objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
+    objective_items: dict[str, set[str]] = defaultdict(set)
+    percents: list[float] = []
+    for attempt in attempts:
+        results = {result["key"]: result for result in attempt.results}
+        asked = [(q, results[q["key"]]) for q in attempt.snapshot if q["key"] in results]
+        total = sum(result["earned"] for _, result in asked)
+        possible = sum(q["points"] for q, _ in asked)
+        percents.append(100 * total / possible if possible else 0.0)
+        shown_tags: set[str] = set()
+        for question, result in asked:
+            tally = tallies[question["key"]]
+            tally.first_seen = tally.first_seen or question
+            tally.earned.append(result["earned"])
+            tally.rest.append(total - result["earned"])
+            tally.fractions.append(result["fraction"])
+            response = attempt.responses.get(question["key"])
+            if response is None:
+                tally.blank += 1
+            elif question["type"] in ("single", "multiple", "true_false"):
+                tally.picked.update(_picked_texts(question, response))
+                tally.correct |= _correct_texts(question)
+            else:
+                answer = _typed_answer(question["type"], response)
+                tally.typed[answer] += 1
+                if result["correct"]:
+                    tally.typed_correct.add(answer)
+            for tag in result.get("misconceptions", []):
+                shown_tags.add(tag)
+                misconception_items[tag].add(question["key"])
+            objective = (question.get("objective") or "").strip() or NO_OBJECTIVE
+            objective_points[objective][0] += result["earned"]
+            objective_points[objective][1] += question["points"]
+            objective_items[objective].add(question["key"])
+        for tag in shown_tags:
+            misconception_students[tag] += 1
+
+    students = len(percents)
+    items = _items(questions, tallies)
+    number_of = {item.key: item.number for item in items}
+    for question in questions:
+        for choice in question.choices:
+            if choice.get("misconception"):
+                misconception_items[choice["misconception"]].add(question.key)
+    misconceptions = sorted(
+        (
+            GroupStatistics(
+                tag,
+                sorted(number_of[key] for key in misconception_items[tag] if key in number_of),
+                misconception_students[tag],
+                100 * misconception_students[tag] / students if students else 0.0,
+            )
+            for tag in misconception_items
+        ),
+        key=lambda group: (-group.students, group.label),
+    )
+    objectives = [
+        GroupStatistics(
+            objective,
+            sorted(number_of[key] for key in objective_items[objective] if key in number_of),
+            students,
+            100 * earned / possible if possible else None,
+        )
+        for objective, (earned, possible) in sorted(objective_points.items(), key=lambda pair: pair[0] == NO_OBJECTIVE)
+    ]
+    return QuizStatistics(
+        students=students,
+        mean=statistics.fmean(percents) if percents else 0.0,
+        median=statistics.median(percents) if percents else 0.0,
+        standard_deviation=statistics.stdev(percents) if students >= 2 else None,
+        items=items,
+        misconceptions=misconceptions,
+        objectives=objectives,
+    )
+
+
+def _items(questions: Sequence[QuestionInfo], tallies: Mapping[str, _ItemTally]) -> list[ItemStatistics]:
+    """One entry per question, in the quiz's current order, then questions only earlier attempts asked."""
+    current = {question.key: question for question in questions}
+    keys = [q.key for q in questions] + [key for key in tallies if key not in current]
+    items = []
+    for number, key in enumerate(keys, start=1):
+        tally = tallies.get(key) or _ItemTally()
+        question = current.get(key)
+        seen = tally.first_seen or {}
+        item = ItemStatistics(
+            number=number,
+            key=key,
+            type=question.type if question else seen.get("type", ""),
+            prompt_html=question.prompt_html if question else seen.get("prompt_html", ""),
+            objective=question.objective if question else seen.get("objective", ""),
+            students=len(tally.fractions),
+            blank=tally.blank,
+            removed=question is None,
+        )
+        if item.students:
+            item.facility = 100 * statistics.fmean(tally.fractions)
+            item.discrimination = pearson(tally.earned, tally.rest)
+        item.answers = _answer_counts(question, tally)
+        item.other_answers = sum(count for count in tally.typed.values() if count < MIN_SHARED_ANSWER)
+        for answer in item.answers:
+            answer.percent = 100 * answer.count / item.students if item.students else 0.0
+        items.append(item)
+    return items
+
+
+def _answer_counts(question: QuestionInfo | None, tally: _ItemTally) -> list[AnswerCount]:
+    """Every choice the author wrote (with its count, zero included), then choices only earlier attempts showed;
+    for typed answers, those shared by enough students, most frequent first."""
+    if tally.typed:
+        shared = [(text, count) for text, count in tally.typed.most_common() if count >= MIN_SHARED_ANSWER]
+        return [AnswerCount(text, text in tally.typed_correct, count) for text, count in shared]
+    answers = []
+    if question and question.type == "true_false":
+        answers = [AnswerCount(text, text in tally.correct) for text in ("True", "False")]
+    elif question:
+        answers = [
+            AnswerCount(str(c["text"]), bool(c.get("correct")), misconception=c.get("misconception") or "")
+            for c in question.choices
+        ]
+    listed = {answer.text for answer in answers}
+    answers += [AnswerCount(text, text in tally.correct) for text in tally.picked if text not in listed]
+    for answer in answers:
+        answer.count = tally.picked.get(answer.text, 0)
+        if tally.correct:  # the key the attempts were graded with, even if the author changed it since
+            answer.correct = answer.text in tally.correct
+    return answers

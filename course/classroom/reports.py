@@ -1,0 +1,197 @@
+"""The data behind the gradebook, the per-student page and item analysis, each in a fixed number of queries
+whatever the size of the class or the quiz (no query per student, per quiz or per question)."""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, QuizStatistics, analyse_quiz
+from course.extensions import db
+from course.models import Attempt, Classroom, Course, Enrollment, Quiz, User
+from course.progress import CourseProgress, class_progress
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading quote stops it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class QuizCell:
+    """One student's standing in one quiz."""
+
+    attempts: int = 0
+    best: float | None = None
+    last: float | None = None
+    last_number: int = 0
+    passed: bool = False
+
+
+@dataclass
+class GradebookRow:
+    student: User
+    progress: CourseProgress
+    quizzes: dict[int, QuizCell] = field(default_factory=dict)
+    last_activity: datetime | None = None
+
+    @property
+    def sort_name(self) -> str:
+        return self.student.name.casefold()
+
+
+@dataclass
+class Gradebook:
+    classroom: Classroom
+    course: Course
+    quizzes: list[Quiz]
+    rows: list[GradebookRow]
+
+    def sort_keys(self) -> dict[str, Callable[[GradebookRow], Any]]:
+        """Every column the gradebook can be sorted by, keyed as it appears in ?sort=."""
+        keys: dict[str, Callable[[GradebookRow], Any]] = {
+            "student": lambda row: row.sort_name,
+            "lessons": lambda row: row.progress.lessons_done,
+            "progress": lambda row: row.progress.percent,
+            "activity": lambda row: row.last_activity,
+        }
+        for quiz in self.quizzes:
+            keys[f"best:{quiz.slug}"] = lambda row, quiz_id=quiz.id: row.quizzes[quiz_id].best
+            keys[f"last:{quiz.slug}"] = lambda row, quiz_id=quiz.id: row.quizzes[quiz_id].last
+        return keys
+
+    def sorted_rows(self, key: str, descending: bool) -> list[GradebookRow]:
+        """Rows sorted by one column; blanks (never attempted, never active) always last, ties by name."""
+        value = self.sort_keys()[key]
+        by_name = sorted(self.rows, key=lambda row: row.sort_name)
+        present = [row for row in by_name if value(row) is not None]
+        blank = [row for row in by_name if value(row) is None]
+        return sorted(present, key=value, reverse=descending) + blank
+
+
+def class_members(classroom: Classroom) -> list[User]:
+    """Everyone enrolled in the class, by username, in one query."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .where(Enrollment.classroom_id == classroom.id)
+            .order_by(User.username)
+        )
+    )
+
+
+def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
+    """Progress, lessons completed, best and last score per quiz, and last activity, for the whole class: the
+    roster, the core's class_progress (five queries) and one query over the class's attempts."""
+    students = class_members(classroom)
+    ids = [student.id for student in students]
+    progress = class_progress(course, ids)
+    quizzes = [standing.quiz for standing in next(iter(progress.values())).standings] if progress else []
+    rows = {student.id: GradebookRow(student, progress[student.id]) for student in students}
+    for row in rows.values():
+        row.quizzes = {
+            standing.quiz.id: QuizCell(standing.attempts, standing.best_percent, passed=standing.passed)
+            for standing in row.progress.standings
+        }
+        row.last_activity = row.progress.last_viewed_at
+    for attempt in db.session.execute(
+        select(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.percent, Attempt.started_at,
+               Attempt.submitted_at)  # fmt: skip
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id.in_(ids), Quiz.course_id == course.id)
+    ):
+        row = rows[attempt.user_id]
+        active = attempt.submitted_at or attempt.started_at
+        if row.last_activity is None or active > row.last_activity:
+            row.last_activity = active
+        cell = row.quizzes.get(attempt.quiz_id)
+        if cell is not None and attempt.submitted_at is not None and attempt.number > cell.last_number:
+            cell.last, cell.last_number = attempt.percent, attempt.number
+    return Gradebook(classroom, course, quizzes, list(rows.values()))
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def gradebook_csv(gradebook: Gradebook, rows: list[GradebookRow]) -> str:
+    """The gradebook as CSV, one line per student in the order shown on screen; percentages as plain numbers."""
+    header = ["Username", "Name", "Lessons completed", "Lessons in course", "Course progress %"]
+    for quiz in gradebook.quizzes:
+        header += [f"{quiz.title}: best %", f"{quiz.title}: last %", f"{quiz.title}: attempts"]
+    header.append("Last activity (UTC)")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
+    for row in rows:
+        cells: list[Any] = [
+            row.student.username,
+            row.student.display_name or "",
+            row.progress.lessons_done,
+            row.progress.lessons_total,
+            row.progress.percent,
+        ]
+        for quiz in gradebook.quizzes:
+            cell = row.quizzes[quiz.id]
+            cells += [_number(cell.best), _number(cell.last), cell.attempts]
+        cells.append(row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else "")
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return out.getvalue()
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def student_attempts(course: Course, student: User) -> list[Attempt]:
+    """A student's attempts at the course's quizzes, with their quiz, in one query."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.user_id == student.id, Quiz.course_id == course.id)
+            .order_by(Quiz.is_final, Quiz.id, Attempt.number)
+            .options(selectinload(Attempt.quiz))
+        )
+    )
+
+
+@dataclass
+class QuizReport:
+    """Item analysis of one quiz for one class; `statistics` is None until enough students have answered."""
+
+    quiz: Quiz
+    students: int
+    threshold: int
+    statistics: QuizStatistics | None
+
+
+def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
+    """Statistics over each class member's first submitted attempt, computed only when at least `threshold`
+    students have one, so a report never shows one student's answers as the class's."""
+    first = (
+        select(Attempt.user_id, func.min(Attempt.number).label("number"))
+        .join(Enrollment, and_(Enrollment.user_id == Attempt.user_id, Enrollment.classroom_id == classroom.id))
+        .where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Attempt.snapshot, Attempt.responses, Attempt.results)
+        .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
+        .where(Attempt.quiz_id == quiz.id)
+    ).all()
+    if len(rows) < threshold:
+        return QuizReport(quiz, len(rows), threshold, None)
+    questions = [
+        QuestionInfo(q.key, q.type, q.prompt_html, q.objective, q.spec.get("choices", [])) for q in quiz.questions
+    ]
+    attempts = [AnalysedAttempt(row.snapshot, row.responses or {}, row.results or []) for row in rows]
+    return QuizReport(quiz, len(rows), threshold, analyse_quiz(questions, attempts))

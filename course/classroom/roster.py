@@ -1,0 +1,171 @@
+"""Accounts an instructor creates for students: roster CSV files and one-time passwords.
+
+A roster is read and checked completely before anything is written, so a file with one bad row creates nothing.
+One-time passwords are shown once and stored only as a hash; the student must choose a new password at the first
+sign-in (`User.must_change_password`).
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from course.auth.forms import normalise_username, username_problem
+from course.extensions import db
+from course.models import Classroom, Enrollment, User
+
+MAX_ROSTER_ROWS = 1000
+MAX_DISPLAY_NAME = 80
+USERNAME_HEADERS = {"username", "user name"}
+# Lower case without look-alikes (0/o, 1/l/i), grouped by four: easy to copy from a printed slip.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_LENGTH = 12
+# A one-time password is random (about 59 bits), not chosen by a person, so guessing it offline is hopeless even with
+# a light scrypt setting; the light setting keeps a roster of 500 students to seconds instead of a minute.
+ONE_TIME_HASH_METHOD = "scrypt:4096:8:1"
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """One thing wrong with a roster file, located by row (the file's line) and column."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.row and f"Row {self.row}", self.column and f"column {self.column}")
+                          if part)  # fmt: skip
+        return f"{where}: {self.message}" if where else self.message
+
+
+class RosterError(Exception):
+    """The roster cannot be imported; `problems` says every reason, so the teacher fixes the file once."""
+
+    def __init__(self, problems: list[RosterProblem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    row: int
+    username: str
+    display_name: str | None
+
+
+@dataclass(frozen=True)
+class IssuedPassword:
+    """What a printed slip shows a student: who they are and the password that works once."""
+
+    username: str
+    name: str
+    password: str
+
+
+def new_one_time_password() -> str:
+    raw = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, ONE_TIME_LENGTH, 4))
+
+
+def issue_one_time_password(user: User) -> IssuedPassword:
+    """Replace the user's password with a new one-time password (returned, never stored in clear); the next
+    sign-in must set a new password."""
+    password = new_one_time_password()
+    user.password_hash = generate_password_hash(password, method=ONE_TIME_HASH_METHOD)
+    user.must_change_password = True
+    return IssuedPassword(user.username, user.name, password)
+
+
+def _delimiter(text: str) -> str:
+    """Spreadsheets save CSV with commas, or semicolons where the comma is the decimal mark, or tabs."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    return max((",", ";", "\t"), key=first_line.count) if first_line else ","
+
+
+def _is_header(cells: list[str]) -> bool:
+    return bool(cells) and cells[0].strip().lower() in USERNAME_HEADERS
+
+
+def read_roster(data: bytes) -> list[RosterEntry]:
+    """Every row of a roster file (username, display name), checked in full; raises RosterError naming every
+    problem by row and column, including usernames already taken on this site."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problem = RosterProblem("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
+        raise RosterError([problem]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    problems: list[RosterProblem] = []
+    entries: list[RosterEntry] = []
+    first_row_of: dict[str, int] = {}
+    try:
+        for cells in reader:
+            row = reader.line_num
+            if not any(cell.strip() for cell in cells) or (not entries and not problems and _is_header(cells)):
+                continue
+            if len(entries) + len(problems) >= MAX_ROSTER_ROWS:
+                problems.append(RosterProblem(f"A roster may hold at most {MAX_ROSTER_ROWS} students.", row))
+                break
+            entry = _read_row(row, cells, first_row_of, problems)
+            if entry:
+                entries.append(entry)
+    except csv.Error as error:
+        problems.append(RosterProblem(f"This is not a readable CSV line ({error}).", reader.line_num))
+    if not entries and not problems:
+        problems.append(RosterProblem("The file holds no students. Put one per line: username, display name."))
+    if entries:
+        taken = set(db.session.scalars(select(User.username).where(User.username.in_([e.username for e in entries]))))
+        problems += [
+            RosterProblem(f"“{e.username}” is already an account on this site. Remove the row, or ask that student "
+                          "to join with the class code.", e.row, "username")  # fmt: skip
+            for e in entries
+            if e.username in taken
+        ]
+    if problems:
+        raise RosterError(sorted(problems, key=lambda p: p.row or 0))
+    return entries
+
+
+def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], problems: list[RosterProblem]):
+    """One roster line as an entry, or None after adding its problems."""
+    found: list[RosterProblem] = []
+    extra = [n for n, cell in enumerate(cells[2:], start=3) if cell.strip()]
+    if extra:
+        message = "unexpected value; a roster has two columns: username, display name."
+        found.append(RosterProblem(message, row, str(extra[0])))
+    username = normalise_username(cells[0])
+    display_name = cells[1].strip() if len(cells) > 1 else ""
+    if not username:
+        found.append(RosterProblem("the username is missing.", row, "username"))
+    elif problem := username_problem(username):
+        found.append(RosterProblem(f"“{cells[0].strip()}” cannot be a username. {problem}", row, "username"))
+    elif username in first_row_of:
+        found.append(RosterProblem(f"“{username}” is already in row {first_row_of[username]}.", row, "username"))
+    else:
+        first_row_of[username] = row
+    if len(display_name) > MAX_DISPLAY_NAME:
+        found.append(RosterProblem(f"use at most {MAX_DISPLAY_NAME} characters.", row, "display name"))
+    problems.extend(found)
+    return None if found else RosterEntry(row, username, display_name or None)
+
+
+def create_student_accounts(entries: list[RosterEntry], classroom: Classroom) -> list[IssuedPassword]:
+    """Create every account and enrol it in one transaction; if a username was taken meanwhile, nothing is kept."""
+    issued = []
+    for entry in entries:
+        user = User(username=entry.username, display_name=entry.display_name, role="student")
+        issued.append(issue_one_time_password(user))
+        db.session.add(user)
+        db.session.add(Enrollment(user=user, classroom=classroom))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise RosterError([RosterProblem("Another account with one of these usernames was created meanwhile. "
+                                         "Nothing was imported; upload the file again.")]) from None  # fmt: skip
+    return issued
