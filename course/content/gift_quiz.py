@@ -1,0 +1,88 @@
+"""Moodle GIFT files into a course's quizzes and back, on top of the pure conversion in course.content.gift.
+
+An import goes through the same checks and rendering as a quiz file's questions (loader.load_questions), then
+writes in one transaction: questions whose id the quiz already has are replaced in place (attempts stay attached),
+the others are added at the end. A quiz that does not exist yet is created as a draft for the instructor to review.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from course.content.exporter import quiz_document
+from course.content.gift import export_gift, parse_gift, question_lines
+from course.content.importer import fill_question
+from course.content.loader import MAX_SLUG, SLUG, load_questions
+from course.content.problems import ContentError, ContentProblem
+from course.content.yaml_lines import LineDict
+from course.extensions import db
+from course.models import Course, Module, Question, Quiz
+
+
+@dataclass
+class GiftImportSummary:
+    quiz: Quiz
+    created: bool
+    added: int
+    replaced: int
+
+
+def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
+                module_slug: str | None = None) -> GiftImportSummary:  # fmt: skip
+    """Add a GIFT file's questions to the course's quiz QUIZ_SLUG, creating it as a draft (in MODULE_SLUG, or
+    course-level without one) when it does not exist. Raises ValueError for a wrong quiz or module, ContentError
+    listing every problem of the file (path:line); either way nothing is written."""
+    if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
+        raise ValueError(f"quiz slug '{quiz_slug}' must be lower-case words joined by hyphens, at most {MAX_SLUG}")
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
+    module = None
+    if module_slug:
+        module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
+        if module is None:
+            raise ValueError(f"course '{course.slug}' has no module '{module_slug}'")
+        if quiz is not None and quiz.module_id != module.id:
+            where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
+            raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+    questions = load_questions(_located(data, path), path)
+
+    created = quiz is None
+    try:
+        if quiz is None:
+            quiz = Quiz(slug=quiz_slug, title=quiz_slug.replace("-", " ").capitalize(), course=course,
+                        module=module, is_final=module is None, published=False)  # fmt: skip
+            db.session.add(quiz)
+        existing = {question.key: question for question in quiz.questions}
+        next_position = max((question.position for question in quiz.questions), default=-1) + 1
+        for question_data in questions:
+            question = existing.get(question_data.key)
+            if question is None:
+                question = Question(key=question_data.key, position=next_position)
+                next_position += 1
+                quiz.questions.append(question)
+            fill_question(question, question_data)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    replaced = sum(1 for question_data in questions if question_data.key in existing)
+    return GiftImportSummary(quiz=quiz, created=created, added=len(questions) - replaced, replaced=replaced)
+
+
+def _located(data: bytes, path: str) -> list[LineDict]:
+    """Parse the file into question dicts that know the line their question starts on."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None
+    entries = []
+    for question, line in zip(parse_gift(text, path), question_lines(text), strict=True):
+        entry = LineDict(question)
+        entry.line, entry.lines = line, {}
+        entries.append(entry)
+    return entries
+
+
+def quiz_gift(quiz: Quiz) -> str:
+    """A quiz as GIFT. GIFT has no place for sources, points, objectives, misconceptions or the quiz settings."""
+    return export_gift(quiz_document(quiz, module_slugs={}))  # the module is not written: GIFT has no place for it

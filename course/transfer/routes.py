@@ -1,0 +1,139 @@
+"""Import and export views for instructors. Each page runs a fixed number of queries; the work is in course.content."""
+
+import io
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from course.auth.access import instructor_required
+from course.content.archive import course_zip, import_course_zip
+from course.content.exporter import course_files, course_for_export
+from course.content.gift_quiz import import_gift, quiz_gift
+from course.content.problems import ContentError
+from course.extensions import db
+from course.models import Course, Module, Question, Quiz
+from course.transfer import bp
+from course.transfer.forms import CourseZipForm, GiftImportForm
+
+
+def _course_or_404(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404, description="There is no course at this address.")
+    return course
+
+
+def _refused(field, error: ContentError) -> None:
+    """Show every problem of a refused upload at its field, as path:line: message."""
+    field.errors = [f"Nothing was imported: {len(error.problems)} problem(s) found.", *map(str, error.problems)]
+
+
+def _index_page(form: CourseZipForm):
+    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    return render_template("transfer/index.html", courses=courses, form=form)
+
+
+@bp.route("/")
+@instructor_required
+def index():
+    """Every course with its export link and its quizzes' GIFT page, and the upload that imports a course zip."""
+    return _index_page(CourseZipForm())
+
+
+@bp.route("/import", methods=["POST"])
+@instructor_required
+def import_zip():
+    """Import an uploaded course zip, all or nothing; a refused zip is answered with its problems and a 400."""
+    form = CourseZipForm()
+    if form.validate_on_submit():
+        upload = form.archive.data
+        try:
+            summary = import_course_zip(upload.stream, upload.filename or "upload.zip")
+        except ContentError as error:
+            _refused(form.archive, error)
+        else:
+            verb = "Created" if summary.created else "Updated"
+            flash(f"{verb} course “{summary.course.title}”: {summary.modules} modules, {summary.lessons} lessons, "
+                  f"{summary.quizzes} quizzes, {summary.figures} figures.", "success")  # fmt: skip
+            return redirect(url_for("transfer.index"))
+    return _index_page(form), 400
+
+
+@bp.route("/courses/<slug>/export.zip")
+@instructor_required
+def export_zip(slug: str):
+    """The course as a zip of its folder, ready for `flask course import` or this platform's import on another box."""
+    course = course_for_export(slug)
+    if course is None:
+        abort(404, description="There is no course at this address.")
+    archive = io.BytesIO(course_zip(course_files(course)))
+    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=f"{course.slug}.zip")
+
+
+def _gift_form(course: Course, modules: list[Module]) -> GiftImportForm:
+    form = GiftImportForm()
+    form.module.choices = [("", "None: a course-level quiz")] + [(m.slug, m.title) for m in modules]
+    return form
+
+
+def _course_page(course: Course, form: GiftImportForm):
+    quizzes = db.session.scalars(
+        select(Quiz).where(Quiz.course_id == course.id).options(selectinload(Quiz.module)).order_by(Quiz.slug)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Question.quiz_id, func.count(Question.id))
+            .join(Quiz, Quiz.id == Question.quiz_id)
+            .where(Quiz.course_id == course.id)
+            .group_by(Question.quiz_id)
+        ).all()
+    )
+    return render_template("transfer/course.html", course=course, quizzes=quizzes, counts=counts, form=form)
+
+
+def _modules(course: Course) -> list[Module]:
+    return db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
+
+
+@bp.route("/courses/<slug>")
+@instructor_required
+def course_quizzes(slug: str):
+    """A course's quizzes with GIFT downloads, and the GIFT upload that fills a quiz from a Moodle question bank."""
+    course = _course_or_404(slug)
+    return _course_page(course, _gift_form(course, _modules(course)))
+
+
+@bp.route("/courses/<slug>/gift", methods=["POST"])
+@instructor_required
+def import_gift_file(slug: str):
+    """Add an uploaded GIFT file's questions to a quiz, all or nothing; problems are listed as path:line."""
+    course = _course_or_404(slug)
+    form = _gift_form(course, _modules(course))
+    if form.validate_on_submit():
+        upload = form.gift_file.data
+        try:
+            summary = import_gift(upload.read(), upload.filename or "upload.gift", course, form.quiz.data,
+                                  form.module.data or None)  # fmt: skip
+        except ValueError as error:
+            form.module.errors = [str(error)]
+        except ContentError as error:
+            _refused(form.gift_file, error)
+        else:
+            state = "created as a draft" if summary.created else "updated"
+            flash(f"Quiz {summary.quiz.slug} {state}: {summary.added} question(s) added, {summary.replaced} "
+                  "replaced.", "success")  # fmt: skip
+            return redirect(url_for("transfer.course_quizzes", slug=course.slug))
+    return _course_page(course, form), 400
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.gift")
+@instructor_required
+def export_gift_file(slug: str, quiz_slug: str):
+    """A quiz's questions as GIFT for Moodle; sources, points and the quiz's settings have no place there."""
+    course = _course_or_404(slug)
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
+    if quiz is None:
+        abort(404, description="There is no quiz at this address.")
+    gift = io.BytesIO(quiz_gift(quiz).encode())
+    return send_file(gift, mimetype="text/plain", as_attachment=True, download_name=f"{quiz.slug}.gift")
