@@ -73,14 +73,20 @@ def create_app(config: Mapping | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per user-facing feature."""
     from course.auth import bp as auth_bp
+    from course.author import bp as author_bp
     from course.classroom import bp as classroom_bp
+    from course.lab import bp as lab_bp
     from course.learn import bp as learn_bp
     from course.quiz import bp as quiz_bp
+    from course.transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(classroom_bp)
+    app.register_blueprint(lab_bp)
+    app.register_blueprint(transfer_bp)
+    app.register_blueprint(author_bp)
 
 
 def _normalise_database_url(url: str) -> str:

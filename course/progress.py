@@ -1,15 +1,19 @@
 """A student's progress through a course, computed in a fixed number of queries whatever the course size.
 
-A lesson counts when marked complete; a module quiz counts when any attempt passed. A course is completed when
-every lesson is completed and every module quiz passed. The final assessment is shown but optional.
+A lesson counts when marked complete; a module quiz counts when any attempt passed; a lab task that a lesson embeds
+counts when any submission of it passed. A course is completed when every lesson is completed, every module quiz
+passed and every embedded lab task completed. The final assessment is shown but optional.
 """
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import selectinload
 
 from course.extensions import db
+from course.lab.progress import record_lab_tasks
 from course.models import Attempt, Course, Lesson, LessonProgress, Module, Quiz
 
 
@@ -28,20 +32,32 @@ class CourseProgress:
     lesson_status: dict[int, str]
     quizzes: dict[int | None, list[QuizStanding]]
     last_viewed: Lesson | None = None
+    last_viewed_at: datetime | None = None
     lessons_total: int = 0
     lessons_done: int = 0
     quizzes_total: int = 0
     quizzes_passed: int = 0
     standings: list[QuizStanding] = field(default_factory=list)
+    lab_tasks: list[str] = field(default_factory=list)  # graded ID Design Lab tasks the lessons embed
+    lab_tasks_passed: set[str] = field(default_factory=set)
+
+    @property
+    def lab_tasks_done(self) -> int:
+        return len(self.lab_tasks_passed.intersection(self.lab_tasks))
 
     @property
     def percent(self) -> int:
-        total = self.lessons_total + self.quizzes_total
-        return round(100 * (self.lessons_done + self.quizzes_passed) / total) if total else 0
+        total = self.lessons_total + self.quizzes_total + len(self.lab_tasks)
+        done = self.lessons_done + self.quizzes_passed + self.lab_tasks_done
+        return round(100 * done / total) if total else 0
 
     @property
     def completed(self) -> bool:
-        return self.lessons_done == self.lessons_total and self.quizzes_passed == self.quizzes_total
+        return (
+            self.lessons_done == self.lessons_total
+            and self.quizzes_passed == self.quizzes_total
+            and self.lab_tasks_done == len(self.lab_tasks)
+        )
 
     @property
     def lessons(self) -> list[Lesson]:
@@ -60,6 +76,12 @@ class CourseProgress:
 
 def course_progress(course: Course, user_id: int) -> CourseProgress:
     """Everything the outline and progress pages show, in five queries."""
+    return class_progress(course, [user_id])[user_id]
+
+
+def class_progress(course: Course, user_ids: Collection[int]) -> dict[int, CourseProgress]:
+    """Each student's progress, keyed on user id, in the same five queries however many students there are
+    (the gradebook asks for a whole class at once)."""
     modules = list(
         db.session.scalars(
             select(Module)
@@ -68,33 +90,51 @@ def course_progress(course: Course, user_id: int) -> CourseProgress:
             .options(selectinload(Module.lessons))
         )
     )
-    rows = db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.last_viewed_at)
+    lesson_rows: dict[int, list[Row]] = {user_id: [] for user_id in user_ids}
+    for row in db.session.execute(
+        select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at,
+               LessonProgress.last_viewed_at)  # fmt: skip
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user_id, Lesson.course_id == course.id)
-    ).all()
-    lesson_status = {row.lesson_id: "completed" if row.completed_at else "viewed" for row in rows}
-    last_viewed_id = max(rows, key=lambda r: r.last_viewed_at).lesson_id if rows else None
+        .where(LessonProgress.user_id.in_(user_ids), Lesson.course_id == course.id)
+    ):
+        lesson_rows[row.user_id].append(row)
     quizzes = db.session.scalars(
-        select(Quiz).where(Quiz.course_id == course.id, Quiz.published.is_(True)).order_by(Quiz.is_final, Quiz.id)
+        select(Quiz)
+        .where(Quiz.course_id == course.id, Quiz.published.is_(True))
+        .where(Quiz.module_id.is_(None) | Quiz.module_id.in_([m.id for m in modules]))  # a draft module hides its quiz
+        .order_by(Quiz.is_final, Quiz.id)
     ).all()
-    best = {
-        row.quiz_id: row
-        for row in db.session.execute(
-            select(
-                Attempt.quiz_id,
-                func.count(Attempt.id).label("attempts"),
-                func.max(Attempt.percent).label("best"),
-                func.max(func.coalesce(Attempt.passed, False).cast(db.Integer)).label("passed"),
-            )
-            .join(Quiz, Quiz.id == Attempt.quiz_id)
-            .where(Attempt.user_id == user_id, Quiz.course_id == course.id, Attempt.submitted_at.is_not(None))
-            .group_by(Attempt.quiz_id)
+    best: dict[int, dict[int, Row]] = {user_id: {} for user_id in user_ids}
+    for row in db.session.execute(
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            func.count(Attempt.id).label("attempts"),
+            func.max(Attempt.percent).label("best"),
+            func.max(func.coalesce(Attempt.passed, False).cast(db.Integer)).label("passed"),
         )
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id.in_(user_ids), Quiz.course_id == course.id, Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    ):
+        best[row.user_id][row.quiz_id] = row
+    progress = {
+        user_id: _progress_of(course, modules, quizzes, lesson_rows[user_id], best[user_id]) for user_id in user_ids
     }
+    record_lab_tasks(progress, modules)
+    return progress
+
+
+def _progress_of(
+    course: Course, modules: list[Module], quizzes: Sequence[Quiz], rows: list[Row], best: dict[int, Row]
+) -> CourseProgress:
+    """One student's progress from their lesson rows and best attempts per quiz."""
+    lesson_status = {row.lesson_id: "completed" if row.completed_at else "viewed" for row in rows}
+    last_row = max(rows, key=lambda r: r.last_viewed_at) if rows else None
     progress = CourseProgress(course=course, modules=modules, lesson_status=lesson_status, quizzes={})
     lessons = progress.lessons
-    progress.last_viewed = next((lesson for lesson in lessons if lesson.id == last_viewed_id), None)
+    progress.last_viewed = next((lesson for lesson in lessons if last_row and lesson.id == last_row.lesson_id), None)
+    progress.last_viewed_at = last_row.last_viewed_at if last_row else None
     progress.lessons_total = len(lessons)
     progress.lessons_done = sum(1 for lesson in lessons if lesson_status.get(lesson.id) == "completed")
     module_ids = {m.id for m in modules}

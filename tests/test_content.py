@@ -38,6 +38,7 @@ def test_the_bundled_course_has_no_problems():
 
 QUIZ = "quizzes/basics-quiz.yaml"
 LESSON = "lessons/01-basics/01-what-a-card-is.md"
+CHIP_LESSON = "lessons/02-chips/01-what-a-chip-adds.md"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +67,8 @@ LESSON = "lessons/01-basics/01-what-a-card-is.md"
         (QUIZ, "    points: 2", "    points: 2\n    hint: nope", "hint: nope", "unknown field 'hint'"),
         (LESSON, "[@asiapress]", "[@nobody]", "[@nobody]", "citation [@nobody] does not match"),
         (LESSON, "minutes: 3", "minutes: soon", "minutes: soon", "minutes must be a whole number"),
+        (CHIP_LESSON, "preset=nk-2019", "preset=atlantis", "preset=atlantis", "the lab has no preset 'atlantis'"),
+        (CHIP_LESSON, "task=no-remote-read", "task=fly", "task=fly", "the lab has no task 'fly'"),
         (
             LESSON,
             "objectives: [Say what an ID card proves, Name one registry]",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from course.content import import_course
 from course.extensions import db
-from course.models import Attempt, LessonProgress, Quiz
+from course.models import Attempt, LabSubmission, LessonProgress, Quiz
 
 COURSE = "/courses/sample-course"
 
@@ -82,8 +82,8 @@ def test_progress_page_and_continue_link(app, client, student):
     page = client.get("/progress").get_data(as_text=True)
     assert "Lessons completed: 1 of 3" in page
     assert "Continue where you left off: Registries" in page
-    # 1 lesson of 3 + 0 of 2 module quizzes = 20%
-    assert re.search(r'<progress max="100" value="20"', page)
+    # 1 lesson of 3 + 0 of 2 module quizzes + 0 of the 1 lab task a lesson embeds = 1 of 6 = 17%
+    assert re.search(r'<progress max="100" value="17"', page)
     assert "Not completed yet" in page
 
 
@@ -101,6 +101,10 @@ def test_course_completes_when_all_lessons_done_and_module_quizzes_passed(app, c
     pass_quiz(app, student, "basics-quiz")
     assert "Course completed." not in client.get("/progress").get_data(as_text=True)
     pass_quiz(app, student, "chips-quiz")
+    assert "Course completed." not in client.get("/progress").get_data(as_text=True)  # the embedded lab task is left
+    with app.app_context():
+        db.session.add(LabSubmission(user_id=student, task_slug="no-remote-read", design={}, checks=[], passed=True))
+        db.session.commit()
     page = client.get("/progress").get_data(as_text=True)
     assert "Course completed." in page and 'value="100"' in page
 

@@ -114,6 +114,11 @@ def parse_gift(text: str, path: str = "<gift>") -> list[dict]:
     return [{"id": question_id, **question} for question_id, question in zip(question_ids, questions, strict=True)]
 
 
+def question_lines(text: str) -> list[int]:
+    """The line each question of a GIFT file starts on, in parse_gift's order, so later checks can point there."""
+    return [source.line_numbers[0] for source in _question_sources(text, "<gift>")]
+
+
 def _question_sources(text: str, path: str) -> Iterator[_Source]:
     """Split a GIFT file at blank lines, leaving out comment and $CATEGORY lines but not their line numbers."""
     lines: list[str] = []

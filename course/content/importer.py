@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from course.content.loader import CourseData, load_course
+from course.content.loader import CourseData, LessonData, QuestionData, QuizData, load_course
 from course.extensions import db
 from course.models import Course, Figure, Lesson, Module, Question, Quiz
 
@@ -57,14 +57,12 @@ def _write(data: CourseData) -> ImportSummary:
         module = modules_by_slug.pop(module_data.slug, None) or Module(slug=module_data.slug, course=course)
         module.title, module.summary, module.position = module_data.title, module_data.summary, position
         kept_modules.append(module)
+        db.session.add(module)  # a module without lessons is not reached through a lesson's cascade
         for lesson_position, lesson_data in enumerate(module_data.lessons):
             lesson = lessons_by_slug.get(lesson_data.slug) or Lesson(slug=lesson_data.slug, course_id=course.id)
             lesson.module = module
             lesson.position = lesson_position
-            for name in ("title", "minutes", "objectives", "key_terms", "lab_tasks", "body_markdown", "body_html",
-                         "sources_html", "word_count"):  # fmt: skip
-                setattr(lesson, name, getattr(lesson_data, name))
-            lesson.sources = [dict(s) for s in lesson_data.sources]
+            update_lesson(lesson, lesson_data)
             kept_lessons.add(lesson_data.slug)
             db.session.add(lesson)
     for slug, lesson in lessons_by_slug.items():
@@ -79,20 +77,9 @@ def _write(data: CourseData) -> ImportSummary:
     question_count = 0
     for quiz_data in data.quizzes:
         quiz = quizzes_by_slug.pop(quiz_data.slug, None) or Quiz(slug=quiz_data.slug, course=course)
-        quiz.title, quiz.is_final, quiz.published = quiz_data.title, quiz_data.is_final, True
-        quiz.module_id = module_ids.get(quiz_data.module) if quiz_data.module else None
-        quiz.pass_mark, quiz.max_attempts, quiz.shuffle = quiz_data.pass_mark, quiz_data.max_attempts, quiz_data.shuffle
-        existing = {q.key: q for q in quiz.questions}
-        questions = []
-        for position, question_data in enumerate(quiz_data.questions):
-            question = existing.pop(question_data.key, None) or Question(key=question_data.key)
-            question.position = position
-            for name in ("type", "prompt_markdown", "prompt_html", "explanation_markdown", "explanation_html",
-                         "source", "objective", "points", "spec"):  # fmt: skip
-                setattr(question, name, getattr(question_data, name))
-            questions.append(question)
-        quiz.questions = questions
-        question_count += len(questions)
+        quiz.published = True
+        update_quiz(quiz, quiz_data, module_ids.get(quiz_data.module) if quiz_data.module else None)
+        question_count += len(quiz.questions)
         db.session.add(quiz)
     for quiz in quizzes_by_slug.values():
         quiz.published = False
@@ -114,3 +101,34 @@ def _write(data: CourseData) -> ImportSummary:
         questions=question_count,
         figures=len(data.figures),
     )
+
+
+def update_lesson(lesson: Lesson, lesson_data: LessonData) -> None:
+    """Copy a checked lesson's content onto its row (the browser's lesson editor saves through here too)."""
+    for name in ("slug", "title", "minutes", "objectives", "key_terms", "lab_tasks", "body_markdown", "body_html",
+                 "sources_html", "word_count"):  # fmt: skip
+        setattr(lesson, name, getattr(lesson_data, name))
+    lesson.sources = [dict(s) for s in lesson_data.sources]
+
+
+def update_quiz(quiz: Quiz, quiz_data: QuizData, module_id: int | None) -> None:
+    """Copy a checked quiz onto its row (the browser's quiz editor saves through here too). Questions are matched on
+    their id; submitted attempts are untouched either way, as they hold their own snapshot."""
+    quiz.slug, quiz.title, quiz.is_final = quiz_data.slug, quiz_data.title, quiz_data.is_final
+    quiz.module_id = module_id
+    quiz.pass_mark, quiz.max_attempts, quiz.shuffle = quiz_data.pass_mark, quiz_data.max_attempts, quiz_data.shuffle
+    existing = {q.key: q for q in quiz.questions}
+    questions = []
+    for position, question_data in enumerate(quiz_data.questions):
+        question = existing.pop(question_data.key, None) or Question(key=question_data.key)
+        question.position = position
+        fill_question(question, question_data)
+        questions.append(question)
+    quiz.questions = questions
+
+
+def fill_question(question: Question, data: QuestionData) -> None:
+    """Copy a checked question onto its row, new or kept (kept rows keep their id, so attempts stay attached)."""
+    for name in ("type", "prompt_markdown", "prompt_html", "explanation_markdown", "explanation_html",
+                 "source", "objective", "points", "spec"):  # fmt: skip
+        setattr(question, name, getattr(data, name))

@@ -14,6 +14,7 @@ from typing import Any
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.grading import QUESTION_TYPES
+from course.lab.engine import get_lab
 from course.render import render_inline, render_markdown, render_sources
 from course.sanitize import safe_url
 
@@ -27,6 +28,8 @@ LAB_FENCE = re.compile(r"^\s*(```|~~~)\s*lab\b(.*)$")
 FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                 ".webp": "image/webp"}  # fmt: skip
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
+MAX_SLUG = 80  # the length of the database's slug and key columns
+MAX_TITLE = 200  # and of its title and figure name columns
 
 LESSON_FIELDS = {"slug", "title", "minutes", "objectives", "key_terms", "sources"}
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
@@ -119,8 +122,10 @@ def _display(path: Path) -> str:
 class _Checker:
     """Collects problems while reading; `load` returns the course only when none were found."""
 
-    def __init__(self, path: str | os.PathLike):
-        self.lessons_dir, self.quizzes_dir = course_folders(path)
+    def __init__(self, path: str | os.PathLike | None = None):
+        """`path` is the course folder; None checks single lessons and quizzes given as text (the browser editor)."""
+        if path is not None:
+            self.lessons_dir, self.quizzes_dir = course_folders(path)
         self.problems: list[ContentProblem] = []
 
     def problem(self, path: Path | str, line: int, message: str) -> None:
@@ -140,14 +145,18 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.problem(path, data.line_of(key), f"{what} needs a non-empty '{key}'")
             return ""
+        if key == "title" and len(value.strip()) > MAX_TITLE:
+            self.problem(path, data.line_of(key), f"{what}: the title is longer than {MAX_TITLE} characters")
         return value.strip()
 
     def slug(self, data: LineDict, key: str, path: Path, what: str) -> str:
         value = data.get(key)
-        if isinstance(value, str) and SLUG.match(value):
+        if isinstance(value, str) and SLUG.match(value) and len(value) <= MAX_SLUG:
             return value
         if value is None:
             self.problem(path, data.line_of(key), f"{what} needs a '{key}'")
+        elif isinstance(value, str) and SLUG.match(value):
+            self.problem(path, data.line_of(key), f"{key} '{value}' is longer than {MAX_SLUG} characters")
         else:
             self.problem(path, data.line_of(key), f"{key} {value!r} must be lower-case words joined by hyphens")
         return ""
@@ -172,6 +181,8 @@ class _Checker:
             raise ContentError(self.problems)
         slug = self.slug(meta, "slug", course_file, "the course")
         title = self.required_text(meta, "title", course_file, "the course")
+        if len(str(meta.get("language") or "en")) > 20:
+            self.problem(course_file, meta.line_of("language"), "language must be a tag such as en or pt-BR")
         glossary = self.load_glossary()
         figures = self.load_figures()
         modules = self.load_modules(meta, course_file)
@@ -185,7 +196,8 @@ class _Checker:
                 lesson_slugs[lesson.slug] = lesson.path
         for module in modules:
             for lesson in module.lessons:
-                self.check_lesson_references(lesson, lesson_slugs, anchors, figures)
+                text = Path(lesson.path).read_text(encoding="utf-8")
+                self.check_lesson_references(lesson, text, lesson_slugs, anchors, figures)
         quizzes = self.load_quizzes(modules)
         if self.problems:
             raise ContentError(self.problems)
@@ -251,8 +263,9 @@ class _Checker:
 
     def load_lesson(self, path: Path) -> LessonData | None:
         text = self.read_text(path)
-        if text is None:
-            return None
+        return None if text is None else self.parse_lesson(text, path)
+
+    def parse_lesson(self, text: str, path: Path) -> LessonData | None:
         lines = text.splitlines()
         if not lines or lines[0].strip() != "---":
             self.problem(path, 1, "a lesson starts with YAML front matter between two '---' lines")
@@ -357,9 +370,13 @@ class _Checker:
                 lab = LAB_FENCE.match(line)
                 if lab:
                     params = dict(re.findall(r"(\w+)=([^\s]*)", lab.group(2)))
+                    lab_data = get_lab()
+                    known = {"preset": lab_data.presets, "task": lab_data.tasks}
                     for key, value in params.items():
-                        if key not in ("preset", "task") or not SLUG.match(value):
+                        if key not in known or not SLUG.match(value):
                             self.problem(path, number, f"lab block: unknown or malformed parameter '{key}={value}'")
+                        elif value not in known[key]:
+                            self.problem(path, number, f"lab block: the lab has no {key} '{value}'")
                     if not params:
                         self.problem(path, number, "lab block needs preset=… and/or task=…")
                 continue
@@ -370,9 +387,9 @@ class _Checker:
                 if not alt.strip():
                     self.problem(path, number, f"image {src} needs alt text that conveys its content")
 
-    def check_lesson_references(self, lesson: LessonData, slugs: dict, anchors: set[str], figures: dict) -> None:
+    def check_lesson_references(self, lesson: LessonData, text: str, slugs, anchors, figures) -> None:
+        """Links to other lessons, glossary anchors and figures must exist in the course (`in` each collection)."""
         path = Path(lesson.path)
-        text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
         for number, line in enumerate(lines, start=1):
             for kind, target in COURSE_LINK.findall(line):
@@ -430,6 +447,9 @@ class _Checker:
             if media_type is None:
                 self.problem(path, 1, "figures must be SVG, PNG, JPEG or WebP")
                 continue
+            if len(path.name) > MAX_TITLE:
+                self.problem(path, 1, f"figure file names are at most {MAX_TITLE} characters long")
+                continue
             data = path.read_bytes()
             if len(data) > MAX_FIGURE_BYTES:
                 self.problem(path, 1, f"figure is larger than {MAX_FIGURE_BYTES // 1024} KiB")
@@ -462,7 +482,10 @@ class _Checker:
         return quizzes
 
     def load_quiz(self, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
-        data, problems = load_yaml(self.read_text(path) or "", _display(path))
+        return self.parse_quiz(self.read_text(path) or "", path, module_sources, module_objectives)
+
+    def parse_quiz(self, text: str, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
+        data, problems = load_yaml(text, _display(path))
         self.problems += problems
         if problems:
             return None
@@ -493,7 +516,7 @@ class _Checker:
         entries = data.get("questions")
         if not isinstance(entries, LineList) or not entries:
             self.problem(path, data.line_of("questions"), "a quiz needs a non-empty list of questions")
-            return None
+            entries = LineList()  # the rest is still checked: the browser keeps a draft quiz without questions
         questions: list[QuestionData] = []
         for index, entry in enumerate(entries):
             question = self.load_question(entry, entries.line_of(index), path, allowed_sources, objectives)
@@ -537,6 +560,8 @@ class _Checker:
         if source and source not in sources and not safe_url(source):
             message = f"question '{key}': source '{source}' is neither a source id of the module's lessons nor a URL"
             self.problem(path, entry.line_of("source"), message)
+        elif len(source) > 500:
+            self.problem(path, entry.line_of("source"), f"question '{key}': source is longer than 500 characters")
         objective = str(entry.get("objective") or "").strip()
         if objective and objective not in objectives:
             message = f"question '{key}': objective is not an objective of the module's lessons"
@@ -616,6 +641,36 @@ def figure_problem(data: bytes, media_type: str) -> str | None:
         if tag == "style" and element.text and ("@import" in element.text or "url(" in element.text):
             return "SVG style sheet refers to an external resource"
     return None
+
+
+def load_lesson_text(text: str, path: str, lesson_slugs, anchors, figures) -> tuple[LessonData | None, list]:
+    """Check one lesson file's text (as the browser editor builds it) with the rules of `course check`, including
+    its links to the course's other lessons (`lesson_slugs`), glossary `anchors` and `figures`.
+    Returns the lesson (None when its front matter is unreadable) and every problem found."""
+    checker = _Checker()
+    lesson = checker.parse_lesson(text, Path(path))
+    if lesson is not None:
+        checker.check_lesson_references(lesson, text, lesson_slugs, anchors, figures)
+    return lesson, checker.problems
+
+
+def load_quiz_text(text: str, path: str, module_sources: dict, module_objectives: dict) -> tuple[QuizData | None, list]:
+    """Check one quiz file's text against its course: the source ids and objectives of each module's lessons, keyed
+    on module slug. Returns the quiz (None when unreadable, kept even without questions so the editor can hold an
+    empty draft) and every problem found."""
+    checker = _Checker()
+    quiz = checker.parse_quiz(text, Path(path), module_sources, module_objectives)
+    return quiz, checker.problems
+
+
+def load_questions(entries: list[LineDict], path: str) -> list[QuestionData]:
+    """Check and render questions that arrive without a quiz file (a GIFT file's) by the rules a quiz file's
+    questions follow, each reported at its `line`; raises ContentError listing every problem."""
+    checker = _Checker()
+    questions = [checker.load_question(entry, entry.line, path, set(), set()) for entry in entries]
+    if checker.problems:
+        raise ContentError(checker.problems)
+    return questions
 
 
 def load_course(path: str | os.PathLike) -> CourseData:

@@ -112,7 +112,10 @@ def complete_lesson(slug: str, lesson_slug: str):
     """Mark a lesson complete, or not complete again, then move on to the next lesson."""
     course = published_course_or_404(slug)
     lesson = db.session.scalar(
-        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
+        select(Lesson)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
+        .where(Module.published.is_(True))
     )
     form = FlaskForm()
     if lesson is None:
@@ -146,9 +149,10 @@ def glossary(slug: str):
 @login_required
 def figure(slug: str, name: str):
     """A course figure. SVGs are sent with a policy that forbids scripts even if one is opened directly."""
-    found = db.session.scalar(
-        select(Figure).join(Course, Course.id == Figure.course_id).where(Course.slug == slug, Figure.name == name)
-    )
+    query = select(Figure).join(Course, Course.id == Figure.course_id).where(Course.slug == slug, Figure.name == name)
+    if not current_user.is_instructor:  # instructors preview draft courses, figures included
+        query = query.where(Course.published.is_(True))
+    found = db.session.scalar(query)
     if found is None:
         abort(404, description="There is no figure at this address.")
     response = make_response(found.data)

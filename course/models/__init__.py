@@ -1,6 +1,8 @@
 """The data model, split by area; import models from here."""
 
+from course.models.authoring import Revision  # noqa: F401  (authoring's history, issue 4)
 from course.models.content import Course, Figure, Lesson, Module, Question, Quiz
+from course.models.lab import LabDesign, LabSubmission  # noqa: F401  (the lab's models, issue 5)
 from course.models.progress import Attempt, LessonProgress
 from course.models.users import Classroom, Enrollment, SiteSetting, User
 

@@ -6,9 +6,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from course.classroom.access import may_see_records_of
 from course.extensions import db
 from course.learn.routes import published_course_or_404
-from course.models import Attempt, Quiz
+from course.models import Attempt, Module, Quiz
 from course.quiz import bp
 from course.quiz.attempts import (
     AttemptRefused,
@@ -23,7 +24,10 @@ from course.quiz.attempts import (
 def _published_quiz_or_404(slug: str, quiz_slug: str) -> Quiz:
     course = published_course_or_404(slug)
     quiz = db.session.scalar(
-        select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug, Quiz.published.is_(True))
+        select(Quiz)
+        .outerjoin(Module, Module.id == Quiz.module_id)
+        .where(Quiz.course_id == course.id, Quiz.slug == quiz_slug, Quiz.published.is_(True))
+        .where(Module.id.is_(None) | Module.published.is_(True))  # a draft module hides its quiz
     )
     if quiz is None:
         abort(404, description="There is no quiz at this address.")
@@ -73,9 +77,10 @@ def start(slug: str, quiz_slug: str):
 
 
 def _attempt_or_404(attempt_id: int) -> Attempt:
-    """An attempt is visible to the student who made it and to instructors."""
+    """An attempt is visible to the student who made it, to instructors of a class the student is in, and to
+    administrators."""
     attempt = db.get_or_404(Attempt, attempt_id, description="There is no attempt at this address.")
-    if attempt.user_id != current_user.id and not current_user.is_instructor:
+    if not may_see_records_of(attempt.user_id):
         abort(404, description="There is no attempt at this address.")
     return attempt
 
