@@ -1,5 +1,6 @@
 """Account views."""
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,8 +16,11 @@ OPEN_REGISTRATION = "open_registration"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Sessions made before the account's password last changed are no longer valid."""
+    user_id, _, stamp = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and secrets.compare_digest(stamp, user.session_stamp) else None
 
 
 login_manager.login_view = "auth.login"

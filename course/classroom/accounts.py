@@ -2,7 +2,7 @@
 one-time password (enforced on every request until done)."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -38,9 +38,11 @@ def change_password():
         elif current_user.check_password(form.password.data):
             form.password.errors.append("Choose a password different from the one you signed in with.")
         else:
-            current_user.set_password(form.password.data)
-            current_user.must_change_password = False
+            user = current_user._get_current_object()
+            user.set_password(form.password.data)
+            user.must_change_password = False
             db.session.commit()
+            login_user(user)  # the new password signed every session out; keep this one
             flash("Your new password is set.", "success")
             return redirect(url_for("learn.catalog"))
     return render_template("classroom/change_password.html", form=form, one_time=one_time)

@@ -1,5 +1,6 @@
 """People, classes and site settings. Only what the platform needs: no email required, no addresses kept."""
 
+import hashlib
 import secrets
 from datetime import UTC, datetime
 
@@ -47,6 +48,15 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def session_stamp(self) -> str:
+        """Changes whenever the password does, so a reset signs the account out on every device."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: the id and the password stamp."""
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def is_instructor(self) -> bool:
