@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from course import create_app
 from course.extensions import db
 from course.models import Classroom, Enrollment, User
+from tests.conftest import PASSWORD
 
 GOOD = "a long enough password"
-PASSWORD_IN_TESTS = "correct horse battery"  # what the auth fixture gives every account
 
 
 def user_count(app) -> int:
@@ -206,7 +206,7 @@ def test_csrf_token_is_required_on_every_post(tmp_path):
 def test_a_password_reset_signs_the_account_out_everywhere(app, client, auth):
     user_id = auth.as_role("student", "sam")
     other_device = app.test_client()
-    assert other_device.post("/login", data={"username": "sam", "password": PASSWORD_IN_TESTS}).status_code == 302
+    assert other_device.post("/login", data={"username": "sam", "password": PASSWORD}).status_code == 302
     with app.app_context():
         user = db.session.get(User, user_id)
         user.set_password("a brand new password")

@@ -567,3 +567,20 @@ def test_editor_pages_run_a_fixed_number_of_queries(app, client, instructor, cou
     grow_course(app)
     assert queries() == small
     assert max(small.values()) <= 12, small
+
+
+def test_instructors_order_courses_in_the_catalog(app, client, auth, sample_course):
+    """Courses can be moved up and down; students see the catalog in that order."""
+    auth.as_role("instructor", "teacher")
+    assert client.post("/author/new-course", data={"title": "Another course", "slug": "another", "summary": "",
+                                                   "language": "en"}).status_code == 302  # fmt: skip
+    with app.app_context():
+        another = db.session.scalar(select(Course).where(Course.slug == "another"))
+        another.published = True
+        db.session.commit()
+    client.post("/author/courses/sample-course/move", data={"direction": "down"})
+    client.post("/author/courses/another/move", data={"direction": "up"})
+    auth.logout()
+    auth.as_role("student", "reader")
+    catalog = client.get("/").get_data(as_text=True)
+    assert catalog.index("Another course") < catalog.index("Sample course")

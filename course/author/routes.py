@@ -107,8 +107,20 @@ def slug_taken(model, course_id: int, slug: str, own_id: int | None) -> bool:
 @instructor_required
 def index():
     """Every course on the platform, drafts included, with a way to start a new one."""
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
     return render_template("author/index.html", courses=courses)
+
+
+@bp.route("/courses/<slug>/move", methods=["POST"])
+@instructor_required
+def move_course(slug: str):
+    """Move a course one place up or down in the catalog."""
+    course = course_or_404(slug)
+    require_form_token()
+    courses = list(db.session.scalars(select(Course).order_by(Course.position, Course.title)))
+    if move_in_order(courses, course, request.form.get("direction", "")):
+        db.session.commit()
+    return redirect(url_for("author.index"))
 
 
 @bp.route("/new-course", methods=["GET", "POST"])

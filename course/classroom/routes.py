@@ -53,7 +53,7 @@ def _classroom_form(classroom: Classroom | None = None) -> ClassroomForm:
     form = ClassroomForm(obj=classroom, data=None if classroom else {"owner_id": current_user.id})
     form.course_id.choices = [
         SelectChoice(course.id, course.title + ("" if course.published else " (draft)"))
-        for course in db.session.scalars(select(Course).order_by(Course.title))
+        for course in db.session.scalars(select(Course).order_by(Course.position, Course.title))
     ]
     if current_user.role == "admin":
         form.owner_id.choices = [

@@ -20,11 +20,17 @@ def published_course_or_404(slug: str) -> Course:
     return course
 
 
+def _published_courses() -> list[Course]:
+    """The catalog, in the order instructors gave it."""
+    query = select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)
+    return list(db.session.scalars(query))
+
+
 @bp.route("/")
 @login_required
 def catalog():
     """The courses on this platform, with the student's progress in each."""
-    courses = db.session.scalars(select(Course).where(Course.published.is_(True)).order_by(Course.title)).all()
+    courses = _published_courses()
     progress = {course.id: course_progress(course, current_user.id) for course in courses}
     return render_template("learn/catalog.html", courses=courses, progress=progress)
 
@@ -166,7 +172,7 @@ def figure(slug: str, name: str):
 @login_required
 def my_progress():
     """My progress: lessons completed, best quiz scores, completion, and where to continue, per course."""
-    courses = db.session.scalars(select(Course).where(Course.published.is_(True)).order_by(Course.title)).all()
+    courses = _published_courses()
     return render_template(
         "learn/progress.html", progress=[course_progress(course, current_user.id) for course in courses]
     )

@@ -21,6 +21,7 @@ class Course(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(20), default="en")
     published: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")  # catalog order; ties go by title
     glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

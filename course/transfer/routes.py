@@ -30,7 +30,7 @@ def _refused(field, error: ContentError) -> None:
 
 
 def _index_page(form: CourseZipForm):
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
+    courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
     return render_template("transfer/index.html", courses=courses, form=form)
 
 
