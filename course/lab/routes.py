@@ -178,16 +178,15 @@ def _title_errors(form: DesignTitleForm) -> dict[str, str]:
     return {} if form.validate() else {name: messages[0] for name, messages in form.errors.items()}
 
 
-@bp.post("/designs")
-@login_required
-def save_design():
-    """Save the posted design as a new design of the student's own (a copy, when it came from someone else's)."""
+def _posted_design(record: LabDesign | None = None):
+    """Read a posted design and its title; when either is invalid, also the 400 page that says why (nothing saved)."""
     preset, task, compare = _context(request.form, 400)
     design, errors = engine.parse_design(request.form)
     title_form = DesignTitleForm()
     errors = {**(errors or {}), **_title_errors(title_form)}
+    refusal = None
     if errors or design is None:
-        return _render_lab(
+        refusal = _render_lab(
             values=_posted_values(request.form),
             design=design,
             errors=errors,
@@ -195,8 +194,19 @@ def save_design():
             task=task,
             compare=compare,
             status=400,
+            record=record,
             title_form=title_form,
         )
+    return preset, task, design, title_form, refusal
+
+
+@bp.post("/designs")
+@login_required
+def save_design():
+    """Save the posted design as a new design of the student's own (a copy, when it came from someone else's)."""
+    preset, task, design, title_form, refusal = _posted_design()
+    if refusal:
+        return refusal
     record = LabDesign(
         user_id=current_user.id,
         title=title_form.title.data.strip(),
@@ -254,22 +264,9 @@ def design(token: str):
 def update_design(token: str):
     """Replace a saved design with the posted one; a bad design changes nothing."""
     record = _own_design(token)
-    preset, task, compare = _context(request.form, 400)
-    design, errors = engine.parse_design(request.form)
-    title_form = DesignTitleForm()
-    errors = {**(errors or {}), **_title_errors(title_form)}
-    if errors or design is None:
-        return _render_lab(
-            values=_posted_values(request.form),
-            design=design,
-            errors=errors,
-            preset=preset,
-            task=task,
-            compare=compare,
-            status=400,
-            record=record,
-            title_form=title_form,
-        )
+    _preset, _task, design, title_form, refusal = _posted_design(record)
+    if refusal:
+        return refusal
     record.design = engine.design_to_form(design)
     record.title = title_form.title.data.strip()
     db.session.commit()
