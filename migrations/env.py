@@ -88,14 +88,46 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            transactional_ddl=True,
             **conf_args
         )
+        if sqlite:
+            run_sqlite_migrations(connection)
+        else:
+            with context.begin_transaction():
+                context.run_migrations()
 
+
+def run_sqlite_migrations(connection):
+    """Run SQLite migrations as one transaction with foreign keys off, and refuse to commit dangling rows.
+
+    Batch migrations rebuild a table by dropping it; with foreign keys on, SQLite cascades that drop into every
+    child row (progress, attempts, enrolments). The pragma only takes effect outside a transaction, and Python's
+    sqlite3 opens no transaction before DDL, so the transaction is begun here by hand: a failed upgrade, DDL
+    included, is rolled back whole.
+    """
+    driver = connection.connection.driver_connection
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    driver.isolation_level = None
+    try:
         with context.begin_transaction():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
             context.run_migrations()
+            dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if dangling:
+                raise RuntimeError(
+                    "the upgrade would leave rows pointing at missing rows (table, rowid, parent, key): "
+                    f"{dangling[:10]}; it was rolled back and nothing changed"
+                )
+    finally:
+        driver.isolation_level = ""
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():
