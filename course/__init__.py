@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, redirect, render_template, request, url_for
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -63,11 +64,22 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_error_pages(app)
     _register_first_run_redirect(app)
     _register_security_headers(app)
+    _trust_proxies(app)
 
     from course import cli
 
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (LANYARD_TRUSTED_PROXIES=N) take the client's address, scheme, host and port from the
+    X-Forwarded-* headers the last N proxies set; without the setting they are ignored, as any client can send them."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies < 0:
+        raise ValueError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
 
 
 def _register_blueprints(app: Flask) -> None:
