@@ -31,7 +31,9 @@ def make_app(tmp_path):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # The per-address sign-in limit: LOGIN_LIMITS, or LOGIN_ADDRESS_LIMITS where the address has its own.
             "LOGIN_LIMITS": "3 per minute",
+            "LOGIN_ADDRESS_LIMITS": "3 per minute",
             **settings,
         }
         if not os.environ.get("DATABASE_URL"):
