@@ -15,6 +15,7 @@ from course.content import ContentError, check_course, import_course
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.content.gift_quiz import import_gift, quiz_gift
+from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
 from course.models.users import ROLES
@@ -30,14 +31,23 @@ def _default_path() -> str:
 
 @course_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
-def check_command(path: str | None) -> None:
-    """Validate a course folder without writing; print every problem as path:line: message."""
+@click.option(
+    "--stale-after",
+    "stale_after",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Also warn about sources not re-checked (accessed:) and [as of] dates older than DAYS days.",
+)
+def check_command(path: str | None, stale_after: int | None) -> None:
+    """Validate a course folder without writing; print every problem as path:line: message. Warnings (unassessed
+    objectives, stale sources) are printed too but do not fail the check."""
     problems = check_course(path or _default_path())
-    for problem in problems:
+    warnings = review_folder(path or _default_path(), stale_after)
+    for problem in sorted(problems + warnings):
         click.echo(str(problem))
     if problems:
         raise SystemExit(f"{len(problems)} problem(s) found.")
-    click.echo("No problems found.")
+    click.echo(f"No problems found{f', {len(warnings)} warning(s)' if warnings else ''}.")
 
 
 @course_cli.command("import")

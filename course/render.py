@@ -4,12 +4,14 @@ Lesson Markdown is CommonMark with tables, plus the course syntax of DESIGN.md:
 - `[@source-id]` cites a source of the lesson and renders as a numbered link to its sources list;
 - `![alt](figures/name.svg "caption")` alone in a paragraph becomes a figure with a caption;
 - `[text](glossary#anchor)` links a glossary entry and `[text](lesson:slug)` another lesson of the course;
-- a fenced block whose info string starts with `lab` embeds the ID Design Lab (`preset=… task=…`).
+- a fenced block whose info string starts with `lab` embeds the ID Design Lab (`preset=… task=…`);
+- `[as of 2026-11-29]` (or `[as of 2026-11]`) after a claim that can change shows students when it was last checked.
 Links are written relative to the page (/courses/<course>/lessons/<slug>), so a school can mount the app anywhere.
 """
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +25,34 @@ from course.sanitize import clean_html, safe_url
 
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w.-]*)\]")
 LAB_PARAM = re.compile(r"(\w+)=([\w-]+)")
+AS_OF = re.compile(r"\[as of (\d{4}-\d{2}(?:-\d{2})?)\]")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def calendar_date(value: Any, allow_month: bool = True) -> date | None:
+    """A date an author wrote (YYYY-MM-DD, or YYYY-MM where `allow_month`; YAML may have parsed it already), or
+    None when it is malformed or lies in the future."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        text = str(value).strip()
+        try:
+            if allow_month and re.fullmatch(r"\d{4}-\d{2}", text):
+                value = date.fromisoformat(text + "-01")
+            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                value = date.fromisoformat(text)
+            else:
+                return None
+        except ValueError:
+            return None
+    return value if value <= date.today() else None
+
+
+def spoken_date(written: str) -> str:
+    """'2026-11-29' as '29 November 2026' and '2026-11' as 'November 2026', the way the lessons write dates."""
+    year, month, *day = written.split("-")
+    return " ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year])
 
 
 @dataclass
@@ -47,6 +77,23 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         token.meta = {"id": match.group(1)}
     state.pos = match.end()
     return True
+
+
+def _as_of_rule(state: StateInline, silent: bool) -> bool:
+    match = AS_OF.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("as_of", "", 0)
+        token.meta = {"date": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _render_as_of(self, tokens, idx, options, env) -> str:
+    written = tokens[idx].meta["date"]
+    shown = spoken_date(written) if calendar_date(written) else written  # the checker reports a bad date
+    return f'<span class="as-of">(as of {escape(shown)})</span>'
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -143,6 +190,8 @@ def _build_parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
+    md.inline.ruler.before("link", "as_of", _as_of_rule)
+    md.add_render_rule("as_of", _render_as_of)
     md.add_render_rule("fence", _render_fence)
     md.core.ruler.push("course_links", _course_links)
     md.core.ruler.push("word_count", _word_count)
@@ -185,6 +234,8 @@ def render_sources(sources: list[dict[str, Any]], citations: list[str]) -> tuple
                 parts.append(escape(str(source[key])))
         url = safe_url(str(source.get("url", "")))
         link = f' <a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>' if url else ""
-        items.append(f'<li id="source-{escape(str(source.get("id", "")))}">{", ".join(parts)}.{link}</li>')
+        accessed = f' <span class="accessed">Checked {escape(str(source["accessed"]))}.</span>' if source.get(
+            "accessed") else ""  # fmt: skip
+        items.append(f'<li id="source-{escape(str(source.get("id", "")))}">{", ".join(parts)}.{link}{accessed}</li>')
     html = f'<ol class="sources">{"".join(items)}</ol>' if items else ""
     return numbered, clean_html(html)

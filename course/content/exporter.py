@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from course.extensions import db
 from course.models import Course, Lesson, Module, Question, Quiz
 
-SOURCE_ORDER = ("id", "title", "publisher", "date", "url", "note")  # the loader's SOURCE_FIELDS, in reading order
+SOURCE_ORDER = ("id", "title", "publisher", "date", "url", "accessed", "note")  # the loader's SOURCE_FIELDS, in order
+GUIDE_ORDER = ("audience", "prerequisites", "content_note", "timing", "discussion", "activity", "misconceptions")
 
 
 class _CourseYamlDumper(yaml.SafeDumper):
@@ -55,22 +56,19 @@ def _plain_number(number: float) -> int | float:
     return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
-def course_for_export(slug: str) -> Course | None:
-    """The course with everything an export writes, loaded in a fixed number of queries whatever its size."""
-    return db.session.scalar(
-        select(Course)
-        .where(Course.slug == slug)
-        .options(
-            selectinload(Course.modules).selectinload(Module.lessons),
-            selectinload(Course.quizzes).selectinload(Quiz.questions),
-            selectinload(Course.figures),
-        )
-    )
+def course_for_export(slug: str, with_figures: bool = True) -> Course | None:
+    """The course with everything an export writes, loaded in a fixed number of queries whatever its size; without
+    its figures' bytes when only the text files are wanted (`course_files(course, with_figures=False)`)."""
+    options = [selectinload(Course.modules).selectinload(Module.lessons),
+               selectinload(Course.quizzes).selectinload(Quiz.questions)]  # fmt: skip
+    if with_figures:
+        options.append(selectinload(Course.figures))
+    return db.session.scalar(select(Course).where(Course.slug == slug).options(*options))
 
 
-def course_files(course: Course) -> dict[str, bytes]:
+def course_files(course: Course, with_figures: bool = True) -> dict[str, bytes]:
     """Every file of the course folder, keyed on its path inside it; a key ending in '/' is a folder (so a module
-    without lessons still has the folder import expects)."""
+    without lessons still has the folder import expects). Without figures, only the text files."""
     files: dict[str, bytes] = {"lessons/": b""}
     modules = []
     for number, module in enumerate(course.modules, start=1):
@@ -78,6 +76,8 @@ def course_files(course: Course) -> dict[str, bytes]:
         files[folder] = b""
         for lesson_number, lesson in enumerate(module.lessons, start=1):
             files[f"{folder}{lesson_number:02d}-{lesson.slug}.md"] = lesson_file(lesson).encode()
+        if module.teacher_guide:
+            files[f"{folder}guide.yaml"] = _yaml(guide_document(module.teacher_guide)).encode()
         modules.append({"slug": module.slug, "title": module.title, "summary": module.summary})
     course_document = {"slug": course.slug, "title": course.title, "summary": course.summary,
                        "language": course.language, "modules": modules}  # fmt: skip
@@ -85,7 +85,7 @@ def course_files(course: Course) -> dict[str, bytes]:
     if course.glossary:
         terms = [{"term": t["term"], "anchor": t["anchor"], "definition": t["definition"]} for t in course.glossary]
         files["lessons/glossary.yaml"] = _yaml({"terms": terms}).encode()
-    if course.figures:
+    if with_figures and course.figures:
         files["lessons/figures/"] = b""
         for figure in sorted(course.figures, key=lambda f: f.name):
             files[f"lessons/figures/{figure.name}"] = figure.data
@@ -108,6 +108,11 @@ def lesson_file(lesson: Lesson) -> str:
         front["sources"] = [{key: source[key] for key in SOURCE_ORDER if key in source} for source in lesson.sources]
     body = "\n".join(lesson.body_markdown.splitlines())  # the loader reads lines, so CRLF from a browser goes
     return f"---\n{_yaml(front, _FrontMatterDumper)}---\n{body}\n"
+
+
+def guide_document(guide: dict[str, Any]) -> dict[str, Any]:
+    """A module's teacher's guide as an author writes it, its parts in one fixed order."""
+    return {key: guide[key] for key in GUIDE_ORDER if guide.get(key)}
 
 
 def quiz_document(quiz: Quiz, module_slugs: dict[int, str]) -> dict[str, Any]:

@@ -67,6 +67,7 @@ def _write(data: CourseData) -> ImportSummary:
             db.session.add(lesson)
     for slug, lesson in lessons_by_slug.items():
         if slug not in kept_lessons:
+        module.teacher_guide, module.teacher_guide_html = module_data.guide, module_data.guide_html
             db.session.delete(lesson)
     for module in modules_by_slug.values():
         db.session.delete(module)

@@ -15,8 +15,8 @@ from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.grading import QUESTION_TYPES
 from course.lab.engine import get_lab
-from course.render import render_inline, render_markdown, render_sources
-from course.sanitize import safe_url
+from course.render import calendar_date, render_inline, render_markdown, render_sources
+from course.sanitize import clean_html, safe_url
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
@@ -32,7 +32,13 @@ MAX_SLUG = 80  # the length of the database's slug and key columns
 MAX_TITLE = 200  # and of its title and figure name columns
 
 LESSON_FIELDS = {"slug", "title", "minutes", "objectives", "key_terms", "sources"}
-SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "accessed", "note"}
+AS_OF = re.compile(r"\[as of ([^\]]*)\]")
+GUIDE_FILE = "guide.yaml"
+GUIDE_FIELDS = {"audience", "prerequisites", "timing", "discussion", "activity", "content_note", "misconceptions"}
+GUIDE_TIMING = ("quiz", "lab", "discussion", "activity")
+GUIDE_ACTIVITY_FIELDS = {"title", "materials", "steps"}
+MIN_DISCUSSION_PROMPTS = 3
 QUIZ_FIELDS = {"slug", "title", "module", "final", "pass_mark", "max_attempts", "shuffle", "questions"}
 QUESTION_FIELDS = {"id", "type", "prompt", "choices", "answer", "tolerance", "accept", "explanation", "source",
                    "objective", "points", "tags"}  # fmt: skip
@@ -64,6 +70,8 @@ class ModuleData:
     title: str
     summary: str
     lessons: list[LessonData] = field(default_factory=list)
+    guide: dict[str, Any] = field(default_factory=dict)  # the teacher's guide as the author wrote it
+    guide_html: str = ""  # and rendered (all but its timing, which the page adds up with the lessons' minutes)
 
 
 @dataclass
@@ -241,6 +249,8 @@ class _Checker:
                 self.problem(course_file, entry.line_of("slug"), f"no folder lessons/NN-{slug}/ for module '{slug}'")
             else:
                 module.lessons = self.load_lessons(found[0])
+                if (found[0] / GUIDE_FILE).is_file():
+                    module.guide, module.guide_html = self.load_guide(found[0] / GUIDE_FILE)
             modules.append(module)
         for stray in folders.values():
             self.problem(stray[0], 1, "this folder is not a module listed in course.yaml")
@@ -352,6 +362,9 @@ class _Checker:
             url = entry.get("url")
             if url is not None and not safe_url(str(url)):
                 self.problem(path, entry.line_of("url"), f"source '{source_id}': url must start with http:// or https://")
+            if "accessed" in entry and calendar_date(entry["accessed"], allow_month=False) is None:
+                message = f"source '{source_id}': accessed must be a date written YYYY-MM-DD, not in the future"
+                self.problem(path, entry.line_of("accessed"), message)
             sources.append({k: str(v) for k, v in entry.items() if k in SOURCE_FIELDS and v is not None})
         return sources
 
@@ -380,6 +393,10 @@ class _Checker:
                     if not params:
                         self.problem(path, number, "lab block needs preset=… and/or task=…")
                 continue
+            for written in AS_OF.findall(line):
+                if calendar_date(written) is None:
+                    message = f"[as of {written}]: the date must be YYYY-MM-DD or YYYY-MM, and not in the future"
+                    self.problem(path, number, message)
             for source_id in CITATION.findall(line):
                 if source_id not in source_ids:
                     self.problem(path, number, f"citation [@{source_id}] does not match any source of this lesson")
@@ -404,6 +421,66 @@ class _Checker:
             if term not in anchors:
                 line = next((n for n, text in enumerate(lines, 1) if text.startswith("key_terms")), 2)
                 self.problem(path, line, f"key term '{term}' is not an anchor in glossary.yaml")
+
+    # --- teacher's guides --------------------------------------------------------------------------------
+
+    def load_guide(self, path: Path) -> tuple[dict[str, Any], str]:
+        """A module's teacher's guide (guide.yaml beside its lessons): every part checked, the Markdown rendered once.
+        Returns the guide as written (what export writes back) and its HTML."""
+        data, problems = load_yaml(self.read_text(path) or "", _display(path))
+        self.problems += problems
+        if problems:
+            return {}, ""
+        if not isinstance(data, LineDict):
+            self.problem(path, 1, "a teacher's guide is a mapping: audience, prerequisites, timing, discussion, …")
+            return {}, ""
+        self.unknown_fields(data, GUIDE_FIELDS, path, "the teacher's guide")
+        guide: dict[str, Any] = {}
+        for key in ("audience", "prerequisites"):
+            guide[key] = self.required_text(data, key, path, "the teacher's guide")
+        if data.get("content_note") is not None:
+            guide["content_note"] = self.required_text(data, "content_note", path, "the teacher's guide")
+        guide["timing"] = self.guide_timing(data, path)
+        guide["discussion"] = self.guide_pairs(data, "discussion", ("prompt", "good_answer"), MIN_DISCUSSION_PROMPTS,
+                                               path)  # fmt: skip
+        guide["misconceptions"] = self.guide_pairs(data, "misconceptions", ("misconception", "response"), 1, path)
+        activity = data.get("activity")
+        if not isinstance(activity, LineDict):
+            message = "the teacher's guide needs an activity: title, materials, steps"
+            self.problem(path, data.line_of("activity"), message)
+            guide["activity"] = {}
+        else:
+            self.unknown_fields(activity, GUIDE_ACTIVITY_FIELDS, path, "the activity")
+            guide["activity"] = {key: self.required_text(activity, key, path, "the activity")
+                                 for key in ("title", "materials", "steps")}  # fmt: skip
+        return guide, render_guide(guide)
+
+    def guide_timing(self, data: LineDict, path: Path) -> dict[str, int]:
+        timing = data.get("timing")
+        if not isinstance(timing, LineDict):
+            message = f"the teacher's guide needs timing: minutes for {', '.join(GUIDE_TIMING)}"
+            self.problem(path, data.line_of("timing"), message)
+            return {}
+        self.unknown_fields(timing, set(GUIDE_TIMING), path, "the timing (reading time is the lessons' minutes)")
+        for key in GUIDE_TIMING:
+            if key not in timing:
+                self.problem(path, timing.line, f"timing needs '{key}' (minutes, 0 when it does not apply)")
+        return {key: self.bounded_int(timing, key, path, 0, 0, 600) for key in GUIDE_TIMING if key in timing}
+
+    def guide_pairs(self, data: LineDict, key: str, fields: tuple[str, str], least: int, path: Path) -> list[dict]:
+        entries = data.get(key)
+        if not isinstance(entries, LineList) or len(entries) < least:
+            what = f"{least} or more entries" if least > 1 else "at least one entry"
+            self.problem(path, data.line_of(key), f"'{key}' needs {what}, each with {fields[0]} and {fields[1]}")
+            return []
+        pairs = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, LineDict):
+                self.problem(path, entries.line_of(index), f"each of '{key}' needs {fields[0]} and {fields[1]}")
+                continue
+            self.unknown_fields(entry, set(fields), path, f"an entry of '{key}'")
+            pairs.append({name: self.required_text(entry, name, path, f"an entry of '{key}'") for name in fields})
+        return pairs
 
     # --- glossary and figures ---------------------------------------------------------------------------
 
@@ -576,6 +653,41 @@ class _Checker:
             explanation_markdown=explanation, explanation_html=render_markdown(explanation).html,
             source=source, objective=objective, points=float(points), spec=question_spec(entry),
         )  # fmt: skip
+
+
+GUIDE_HEADINGS = {"audience": "Audience", "prerequisites": "Prerequisites", "content_note": "Content note",
+                  "discussion": "Discussion prompts", "activity": "Classroom activity (no computers needed)",
+                  "misconceptions": "Common misconceptions"}  # fmt: skip
+
+
+def render_guide(guide: dict[str, Any]) -> str:
+    """A teacher's guide as clean HTML, its parts in a fixed order; the timing is left to the page, which adds the
+    module's reading time from its lessons' minutes as they stand."""
+    parts = []
+    if guide.get("content_note"):
+        parts.append(f'<section class="content-note"><h4>{GUIDE_HEADINGS["content_note"]}</h4>'
+                     f'{render_markdown(guide["content_note"]).html}</section>')  # fmt: skip
+    for key in ("audience", "prerequisites"):
+        parts.append(f"<h4>{GUIDE_HEADINGS[key]}</h4>{render_markdown(guide.get(key, '')).html}")
+    prompts = "".join(
+        f"<li>{render_markdown(pair['prompt']).html}<p><strong>A good answer covers:</strong></p>"
+        f"{render_markdown(pair['good_answer']).html}</li>"
+        for pair in guide.get("discussion", [])
+    )
+    parts.append(f"<h4>{GUIDE_HEADINGS['discussion']}</h4><ol>{prompts}</ol>")
+    activity = guide.get("activity") or {}
+    if activity:
+        parts.append(
+            f"<h4>{GUIDE_HEADINGS['activity']}: {render_inline(activity.get('title', ''))}</h4>"
+            f"<p><strong>Materials:</strong> {render_inline(activity.get('materials', ''))}</p>"
+            f"{render_markdown(activity.get('steps', '')).html}"
+        )
+    misconceptions = "".join(
+        f"<li><p><strong>{render_inline(pair['misconception'])}</strong></p>{render_markdown(pair['response']).html}</li>"
+        for pair in guide.get("misconceptions", [])
+    )
+    parts.append(f"<h4>{GUIDE_HEADINGS['misconceptions']}</h4><ul>{misconceptions}</ul>")
+    return clean_html("".join(parts))
 
 
 def question_spec(entry: dict) -> dict[str, Any]:

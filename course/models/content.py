@@ -45,6 +45,9 @@ class Module(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     published: Mapped[bool] = mapped_column(default=True)
+    # The teacher's guide (guide.yaml beside the lessons) as written, and rendered once; instructors only.
+    teacher_guide: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    teacher_guide_html: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list["Lesson"]] = relationship(
