@@ -3,7 +3,7 @@ names (drafts included), moving items up and down, publishing, and confirming a 
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from course.auth.access import instructor_required
 from course.author import bp
 from course.author.forms import ConfirmDeleteForm, CourseForm, ModuleForm
+from course.content.review import review_course
 from course.extensions import db
 from course.models import Attempt, Classroom, Course, Figure, Lesson, LessonProgress, Module, Quiz
 
@@ -144,7 +145,8 @@ def new_course():
 @bp.route("/courses/<slug>")
 @instructor_required
 def course(slug: str):
-    """The course's outline as an editor: modules, lessons and quizzes with their state and every action."""
+    """The course's outline as an editor: modules, lessons and quizzes with their state and every action, each
+    module's teacher's guide, and the warnings that keep the course true (stale sources, unassessed objectives)."""
     course = db.session.scalar(
         select(Course)
         .where(Course.slug == slug)
@@ -157,7 +159,10 @@ def course(slug: str):
     module_ids = {module.id for module in course.modules}
     for quiz in sorted(course.quizzes, key=lambda q: (q.is_final, q.id)):
         quizzes_by_module.setdefault(quiz.module_id if quiz.module_id in module_ids else None, []).append(quiz)
+    stale_after = current_app.config.get("SOURCE_STALE_AFTER_DAYS", 365)
+    review = review_course(course.slug, stale_after)
     return render_template("author/course.html", course=course, quizzes_by_module=quizzes_by_module,
+                           review=review, stale_after=stale_after,
                            figure_count=figure_count, form=FlaskForm())  # fmt: skip
 
 

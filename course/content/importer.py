@@ -56,6 +56,7 @@ def _write(data: CourseData) -> ImportSummary:
     for position, module_data in enumerate(data.modules):
         module = modules_by_slug.pop(module_data.slug, None) or Module(slug=module_data.slug, course=course)
         module.title, module.summary, module.position = module_data.title, module_data.summary, position
+        module.teacher_guide, module.teacher_guide_html = module_data.guide, module_data.guide_html
         kept_modules.append(module)
         db.session.add(module)  # a module without lessons is not reached through a lesson's cascade
         for lesson_position, lesson_data in enumerate(module_data.lessons):
@@ -67,7 +68,6 @@ def _write(data: CourseData) -> ImportSummary:
             db.session.add(lesson)
     for slug, lesson in lessons_by_slug.items():
         if slug not in kept_lessons:
-        module.teacher_guide, module.teacher_guide_html = module_data.guide, module_data.guide_html
             db.session.delete(lesson)
     for module in modules_by_slug.values():
         db.session.delete(module)
