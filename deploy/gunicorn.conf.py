@@ -8,12 +8,11 @@ with DATABASE_URL, REDIS_URL, LANYARD_SECRET_KEY (the same on every server) and 
 """
 
 import multiprocessing
-import os
 
-bind = os.environ.get("LANYARD_BIND", "127.0.0.1:8001")
+bind = "127.0.0.1:8001"
 # Sync workers: nginx buffers slow clients, so a worker is busy only while the app works on a request.
 worker_class = "sync"
-workers = int(os.environ.get("LANYARD_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+workers = multiprocessing.cpu_count() * 2 + 1
 # Course and zip imports are the slowest requests; nginx waits 60 s as well.
 timeout = 60
 graceful_timeout = 30
