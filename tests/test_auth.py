@@ -4,11 +4,13 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from course import create_app
-from course.extensions import db
+from course.auth import limits
+from course.extensions import db, limiter
 from course.models import Classroom, Enrollment, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, AuthActions
 
 GOOD = "a long enough password"
 
@@ -152,28 +154,127 @@ def test_logout_is_a_post_and_ends_the_session(client, auth):
     assert client.get("/progress").status_code == 302
 
 
-def test_login_is_rate_limited_per_account_across_addresses(app, client, auth):
+def wrong_password(client, username="sam", address="10.0.0.1"):
+    return client.post("/login", data={"username": username, "password": "nope nope"},
+                       environ_base={"REMOTE_ADDR": address})  # fmt: skip
+
+
+def test_failed_sign_ins_for_an_account_are_limited_across_addresses(app, client, auth):
     app.config["LOGIN_LIMITS"] = "3 per minute"
     auth.create("sam")
     for number in range(3):
-        address = {"REMOTE_ADDR": f"10.0.0.{number}"}
-        assert (
-            client.post("/login", data={"username": "sam", "password": "nope nope"}, environ_base=address).status_code
-            == 200
-        )
-    blocked = client.post(
-        "/login", data={"username": "sam", "password": "nope nope"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
-    )
+        assert wrong_password(client, address=f"10.0.0.{number}").status_code == 200
+    blocked = wrong_password(client, address="10.0.0.9")
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
 
-def test_login_is_rate_limited_per_address_across_accounts(app, client, auth):
+def test_failed_sign_ins_from_an_address_are_limited_across_accounts(app, client, auth):
+    app.config["LOGIN_ADDRESS_LIMITS"] = "3 per minute"
+    auth.create("sam")
+    for number in range(3):
+        wrong_password(client, username=f"user{number}")
+    assert client.post("/login", data={"username": "sam", "password": PASSWORD},
+                       environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 429  # fmt: skip
+
+
+def test_only_failed_sign_ins_count(app, client, auth):
+    app.config.update(LOGIN_LIMITS="3 per minute", LOGIN_ADDRESS_LIMITS="3 per minute")
+    auth.create("sam")
+    for _ in range(6):
+        assert auth.login("sam").status_code == 302
+        auth.logout()
+    assert wrong_password(client).status_code == 200
+
+
+def test_forty_students_behind_one_address_all_sign_in_within_a_minute(app, auth):
+    with app.app_context():
+        template = User(username="template")
+        template.set_password(PASSWORD)  # one hash for all forty: hashing is slow by design
+        db.session.add_all(User(username=f"student{n:02}", password_hash=template.password_hash) for n in range(40))
+        db.session.add(Classroom(name="Default class"))
+        db.session.commit()
+    school = {"REMOTE_ADDR": "203.0.113.7"}
+    for number in range(40):
+        device = app.test_client()
+        if number % 4 == 0:  # a few mistype first, as a class does
+            assert wrong_password(device, f"student{number:02}", school["REMOTE_ADDR"]).status_code == 200
+        response = device.post("/login", data={"username": f"student{number:02}", "password": PASSWORD},
+                               environ_base=school)  # fmt: skip
+        assert response.status_code == 302, number
+
+
+def test_guesses_from_many_addresses_cannot_lock_a_student_out_of_their_own_device(app, client, auth):
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+    auth.create("sam")
+    assert auth.login("sam").status_code == 302  # the student's own device, which now holds a device cookie
+    auth.logout()
+    attacker = app.test_client()
+    for number in range(10):
+        wrong_password(attacker, address=f"198.51.100.{number}")
+    assert wrong_password(attacker, address="198.51.100.99").status_code == 429
+    assert app.test_client().post("/login", data={"username": "sam", "password": PASSWORD}).status_code == 429
+    assert auth.login("sam").status_code == 302
+
+
+def test_a_trusted_device_is_limited_on_its_own(app, client, auth):
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+    auth.create("sam")
+    auth.login("sam")
+    auth.logout()
+    for _ in range(3):
+        assert wrong_password(client).status_code == 200
+    assert auth.login("sam").status_code == 429
+    assert app.test_client().post("/login", data={"username": "sam", "password": PASSWORD}).status_code == 302
+
+
+def test_a_forged_device_cookie_is_not_trusted(app, client, auth):
     app.config["LOGIN_LIMITS"] = "3 per minute"
     auth.create("sam")
     for number in range(3):
-        client.post("/login", data={"username": f"user{number}", "password": "nope nope"})
-    assert client.post("/login", data={"username": "sam", "password": "correct horse battery"}).status_code == 429
+        wrong_password(client, address=f"10.0.0.{number}")
+    client.set_cookie("lanyard_device", "eyJub25jZSI6Inh4In0.forged.signature", path="/login")
+    assert auth.login("sam").status_code == 429
+
+
+def test_the_password_hash_runs_whether_or_not_the_account_exists(app, client, auth, monkeypatch):
+    from course.models import users
+
+    checked = []
+
+    def spy(password_hash, password):
+        checked.append(password_hash.split("$")[0])
+        return check_password_hash(password_hash, password)
+
+    monkeypatch.setattr(users, "check_password_hash", spy)
+    auth.create("sam")
+    wrong_password(client, username="sam")
+    wrong_password(client, username="nobody")
+    assert checked == ["scrypt:32768:8:1", "scrypt:32768:8:1"]
+
+
+def test_limiter_keys_hold_a_digest_never_the_typed_username(app, client, auth):
+    auth.create("sam")
+    huge = wrong_password(client, username="Mallory" * 50_000)
+    assert huge.status_code == 200 and "Field cannot be longer than 40 characters" in huge.get_data(as_text=True)
+    assert wrong_password(client, username="Mallory.Guesser").status_code == 200
+    with app.test_request_context("/login", method="POST", data={"username": "Mallory.Guesser"}):
+        key = limits.account_key()
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    stored = list(limiter.limiter.storage.storage)
+    assert any(key in stored_key for stored_key in stored)
+    assert not any("mallory" in stored_key.lower() for stored_key in stored)
+
+
+def test_sign_in_works_when_redis_is_unreachable(app, caplog):
+    unreachable = create_app({**app.config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    AuthActions(unreachable, unreachable.test_client()).create("sam")
+    device = unreachable.test_client()
+    assert wrong_password(device).status_code == 200
+    assert device.post("/login", data={"username": "sam", "password": PASSWORD}).status_code == 302
+    assert "falling back to in-memory storage" in caplog.text
+    with unreachable.app_context():
+        db.engine.dispose()
 
 
 def test_csrf_token_is_required_on_every_post(tmp_path):

@@ -69,6 +69,6 @@ class RegisterForm(NewAccountForm):
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[InputRequired(), Length(max=80)])
+    username = StringField("Username", validators=[InputRequired(), Length(max=40)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
     remember = BooleanField("Stay signed in on this device")

@@ -1,27 +1,20 @@
 """Account views."""
 
-import secrets
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from course.auth import bp
+from course.auth import bp, limits
 from course.auth.forms import LoginForm, RegisterForm, SetupForm, normalise_username
+from course.auth.sessions import active_session_count, end_every_session, end_session, start_session
 from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
+from course.models.users import password_matches
 
 OPEN_REGISTRATION = "open_registration"
-
-
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Sessions made before the account's password last changed are no longer valid."""
-    user_id, _, stamp = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and secrets.compare_digest(stamp, user.session_stamp) else None
-
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -55,7 +48,7 @@ def setup():
         db.session.add(user)
         db.session.add(Classroom(name="Default class", owner=user))
         db.session.commit()
-        login_user(user)
+        start_session(user)
         flash("Your instructor account is ready. Share the join code below with your students.", "success")
         return redirect(url_for("classroom.index"))
     return render_template("auth/setup.html", form=form)
@@ -89,35 +82,58 @@ def register():
             if classroom:
                 db.session.add(Enrollment(user=user, classroom=classroom))
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("learn.catalog"))
     return render_template("auth/register.html", form=form, open_registration=open_registration)
-
-
-def _login_account_key() -> str:
-    """Rate-limit key for the account being tried, so spreading guesses over many addresses does not help."""
-    return "login-account:" + normalise_username(request.form.get("username", ""))
 
 
 def _login_limits() -> str:
     return current_app.config["LOGIN_LIMITS"]
 
 
+def _login_address_limits() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMITS"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limits, methods=["POST"], scope="login-address")
-@limiter.limit(_login_limits, methods=["POST"], key_func=_login_account_key, scope="login-account")
+@limiter.limit(
+    _login_address_limits,
+    methods=["POST"],
+    key_func=limits.address_key,
+    scope="login-address",
+    exempt_when=limits.is_trusted_device,
+    deduct_when=limits.sign_in_failed,
+)
+@limiter.limit(
+    _login_limits,
+    methods=["POST"],
+    key_func=limits.account_key,
+    scope="login-account",
+    exempt_when=limits.is_trusted_device,
+    deduct_when=limits.sign_in_failed,
+)
+@limiter.limit(
+    _login_limits,
+    methods=["POST"],
+    key_func=limits.device_key,
+    scope="login-device",
+    exempt_when=limits.is_untrusted_client,
+    deduct_when=limits.sign_in_failed,
+)
 def login():
-    """Sign in. Attempts are limited per address and per account; `next` only leads within this site."""
+    """Sign in. Only failed attempts count against the limits (see course.auth.limits); `next` only leads
+    within this site."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("learn.catalog"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == normalise_username(form.username.data)))
-        if user is None or not user.check_password(form.password.data):
+        if not password_matches(user, form.password.data):
+            g.sign_in_failed = True
             form.password.errors.append("Wrong username or password.")
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("learn.catalog"))
     return render_template("auth/login.html", form=form)
 
@@ -125,7 +141,23 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (a POST, so another site cannot sign you out with a link)."""
-    logout_user()
+    """Sign out (a POST, so another site cannot sign you out with a link), ending the session on the server."""
+    end_session()
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """My account: who I am signed in as, on how many devices, and a way to sign out of all of them."""
+    return render_template("auth/account.html", sessions=active_session_count(current_user), form=FlaskForm())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, for a phone lost or a shared PC left signed in somewhere."""
+    end_every_session(current_user._get_current_object())
+    flash("You are signed out on every device.", "info")
     return redirect(url_for("auth.login"))

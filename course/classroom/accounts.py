@@ -2,10 +2,11 @@
 one-time password (enforced on every request until done)."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from course.auth.sessions import start_session
 from course.classroom import bp
 from course.classroom.forms import ChangePasswordForm, JoinClassForm
 from course.extensions import db, limiter
@@ -42,7 +43,7 @@ def change_password():
             user.set_password(form.password.data)
             user.must_change_password = False
             db.session.commit()
-            login_user(user)  # the new password signed every session out; keep this one
+            start_session(user)  # the new password signed every session out; keep this one
             flash("Your new password is set.", "success")
             return redirect(url_for("learn.catalog"))
     return render_template("classroom/change_password.html", form=form, one_time=one_time)

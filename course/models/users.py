@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import UTC, datetime
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false, select
@@ -54,9 +55,15 @@ class User(UserMixin, db.Model):
         """Changes whenever the password does, so a reset signs the account out on every device."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
+    # The token of the server-side session this object was loaded for (see course.auth.sessions); not a column.
+    session_token = None
+
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the remember cookie: the id and the password stamp."""
-        return f"{self.id}:{self.session_stamp}"
+        """What Flask-Login keeps in the session and the remember cookie: the server-side session's token, so
+        deleting that session refuses every copy of the cookies."""
+        if self.session_token is None:
+            raise RuntimeError("Sign in through course.auth.sessions.start_session, which records the session.")
+        return self.session_token
 
     @property
     def is_instructor(self) -> bool:
@@ -66,6 +73,38 @@ class User(UserMixin, db.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash of nothing anyone knows, made the same way as real ones, for accounts that do not exist."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check a password with the same work whether or not the account exists, so timing reveals no usernames."""
+    if user is None:
+        check_password_hash(_unknown_account_hash(), password)
+        return False
+    return user.check_password(password)
+
+
+class UserSession(db.Model):
+    """A signed-in browser. Its cookies carry a random token and only the token's digest is stored, so a copy of
+    the database signs no one in; deleting the row ends the session whatever cookies were copied. No address or
+    device details are kept."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # The account's session stamp when the session began: a password change ends it even if the row remains.
+    password_stamp: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()
 
 
 class Classroom(db.Model):
