@@ -11,6 +11,9 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course.extensions import csrf, db, limiter, login_manager, migrate
+from course.operations.health import healthz
+from course.operations.logs import configure_logging
+from course.operations.network import student_urls
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +28,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then the environment, then the mapping a test passes."""
     app = Flask(
         __name__,
+        instance_path=_instance_path(config),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
@@ -63,7 +67,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
+    configure_logging(app)
     _register_blueprints(app)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_template_global(student_urls)
     _register_error_pages(app)
     _register_first_run_redirect(app)
     _register_security_headers(app)
@@ -102,6 +109,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lab_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(author_bp)
+
+
+def _instance_path(config: Mapping | None) -> str | None:
+    """Where the SQLite file, the secret key and backups live: instance/ in the project unless
+    LANYARD_INSTANCE_PATH (or a test's INSTANCE_PATH) names another folder, such as /var/lib/lanyard."""
+    path = (config or {}).get("INSTANCE_PATH") or os.environ.get("LANYARD_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
 
 
 def _normalise_database_url(url: str) -> str:
@@ -144,7 +158,7 @@ def _register_first_run_redirect(app: Flask) -> None:
 
     @app.before_request
     def require_setup():
-        if state["has_users"] or request.endpoint in {"auth.setup", "static"}:
+        if state["has_users"] or request.endpoint in {"auth.setup", "static", "healthz"}:
             return None
         if db.session.scalar(select(User.id).limit(1)) is not None:
             state["has_users"] = True

@@ -1,6 +1,8 @@
-"""Command-line tools: `flask course import|check|export`, `flask gift import|export`, `flask users create|list`,
-`flask init`."""
+"""Command-line tools: `flask course import|check|export`, `flask gift import|export`,
+`flask users create|list|reset-password|set-role`, `flask init`; `serve`, `backup`, `restore` and `doctor` come
+from course.operations."""
 
+import functools
 import getpass
 from pathlib import Path
 from typing import NoReturn
@@ -10,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from course.content import ContentError, check_course, import_course
 from course.content.archive import course_zip, import_course_zip
@@ -19,6 +22,8 @@ from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
 from course.models.users import ROLES
+from course.operations.commands import backup_command, doctor_command, restore_command
+from course.operations.server import serve_command
 
 course_cli = AppGroup("course", help="Import, check and export course folders and zips.")
 gift_cli = AppGroup("gift", help="Import and export quizzes in Moodle's GIFT format.")
@@ -52,13 +57,36 @@ def check_command(path: str | None, stale_after: int | None) -> None:
 
 @course_cli.command("import")
 @click.argument("path", required=False, type=click.Path(exists=True))
-def import_command(path: str | None) -> None:
-    """Import a course folder or .zip (the bundled course by default); re-importing updates it and keeps progress."""
+@click.option("--owner", "owner_name", metavar="NAME",
+              help="The instructor or administrator who owns the course (default: the first administrator).")
+@click.option("--yes", "accept_losses", is_flag=True,
+              help="Go ahead even if the import deletes lessons, questions or students' progress.")
+def import_command(path: str | None, owner_name: str | None = None, accept_losses: bool = False) -> None:
+    """Import a course folder or .zip (the bundled course by default); re-importing updates it and keeps progress.
+    An import that would delete lessons, questions or progress says what and changes nothing without --yes."""
+    from course.audit import record
+    from course.author.ownership import first_admin
+    from course.content.losses import LossesNeedConfirmation, confirm_losses
+    from course.models import CourseOwner
+
     path = path or _default_path()
+    owner = db.session.scalar(select(User).where(User.username == owner_name)) if owner_name else first_admin()
+    if owner_name and (owner is None or not owner.is_instructor):
+        raise click.BadParameter(f"there is no instructor or administrator '{owner_name}'", param_hint="--owner")
+    options = {"guard": confirm_losses(accept_losses), "owner_id": owner.id if owner else None}
     try:
-        summary = import_course_zip(path, path) if Path(path).is_file() else import_course(path)
+        summary = import_course_zip(path, path, **options) if Path(path).is_file() else import_course(path, **options)
     except ContentError as error:
         _report_problems(error)
+    except LossesNeedConfirmation as pending:
+        for loss in pending.losses.lines():
+            click.echo(f"would be lost: {loss}", err=True)
+        raise SystemExit(f"Nothing imported: the import would change course '{pending.course.slug}' as listed. "
+                         "Run again with --yes to import anyway.") from None  # fmt: skip
+    if owner_name and not summary.created and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None:
+        db.session.add(CourseOwner(course_id=summary.course.id, user_id=owner.id))
+    record("course.imported", summary.course, detail=f"{'created' if summary.created else 'updated'} from {path}")
+    db.session.commit()
     verb = "Created" if summary.created else "Updated"
     click.echo(
         f"{verb} course '{summary.course.slug}': {summary.modules} modules, {summary.lessons} lessons, "
@@ -162,22 +190,100 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
 
 
 @users_cli.command("list")
-def list_users_command() -> None:
-    """List accounts with their roles."""
-    for user in db.session.scalars(select(User).order_by(User.username)):
-        click.echo(f"{user.username}\t{user.role}")
+@click.option("--role", type=click.Choice(ROLES), help="Only accounts with this role.")
+def list_users_command(role: str | None) -> None:
+    """List accounts with their roles, for example to find an admin's username."""
+    query = select(User).order_by(User.username)
+    if role:
+        query = query.where(User.role == role)
+    users = db.session.scalars(query).all()
+    for user in users:
+        click.echo(f"{user.username}\t{user.role}\tjoined {user.created_at:%Y-%m-%d}")
+    if not users:
+        click.echo("No accounts yet." if role is None else f"No {role} accounts.")
+
+
+def _user(username: str) -> User:
+    """The account named on the command line, or a one-line error."""
+    from course.auth.forms import normalise_username
+
+    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None:
+        raise click.BadParameter(f"there is no account '{username}' (see: flask users list)", param_hint="NAME")
+    return user
+
+
+@users_cli.command("reset-password")
+@click.argument("username", metavar="NAME")
+def reset_password_command(username: str) -> None:
+    """Set a new password for an account, for example a forgotten admin password; it signs the account out
+    everywhere. The password is typed twice at a hidden prompt, never given on the command line."""
+    from course.auth.forms import password_problem
+
+    user = _user(username)
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    user.set_password(password)
+    user.must_change_password = False
+    db.session.commit()
+    click.echo(f"Password changed for '{user.username}'; every session of that account has ended.")
+
+
+@users_cli.command("set-role")
+@click.argument("username", metavar="NAME")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role_command(username: str, role: str) -> None:
+    """Change an account's role, for example to make a teacher an instructor or to recover admin rights."""
+    user = _user(username)
+    if user.role == "admin" and role != "admin":
+        admins = db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
+        if admins == 1:
+            raise click.ClickException(f"'{user.username}' is the only admin; make another account admin first")
+    previous, user.role = user.role, role
+    db.session.commit()
+    click.echo(f"'{user.username}' is now {role} (was {previous}).")
 
 
 @click.command("init")
 @with_appcontext
 @click.pass_context
 def init_command(context: click.Context) -> None:
-    """Bring the database up to date and import the bundled course: everything a fresh box needs."""
-    upgrade()
-    context.invoke(import_command)
-    users = db.session.scalar(select(func.count(User.id)))
+    """Bring the database up to date and import the bundled course: everything a fresh box needs. A database that
+    holds data is backed up first. Safe to run from several servers at once: they take turns."""
+    from course.operations.backup import automatic_backup
+    from course.operations.locks import exclusive
+
+    with exclusive("init"):
+        backup = automatic_backup()
+        if backup:
+            click.echo(f"Backed up the database to {backup} (the last few are kept there).")
+        upgrade()
+        context.invoke(import_command)
+        users = db.session.scalar(select(func.count(User.id)))
     if not users:
         click.echo("Open the site in a browser to create the first instructor account.")
+
+
+def _database_errors_in_one_line(command: click.Command) -> None:
+    """An unreachable or missing database ends any command with one line saying what to do, not a traceback."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _database_errors_in_one_line(subcommand)
+        return
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def reporting(*args, **kwargs):
+        from course.operations.health import describe_database_error
+
+        try:
+            return callback(*args, **kwargs)
+        except OperationalError as error:
+            raise click.ClickException(f"the database cannot be reached: {describe_database_error(error)}") from None
+
+    command.callback = reporting
 
 
 def register(app: Flask) -> None:
@@ -185,3 +291,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(gift_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(init_command)
+    app.cli.add_command(serve_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(doctor_command)
+    for command in (course_cli, gift_cli, users_cli, init_command, backup_command, restore_command):
+        _database_errors_in_one_line(command)

@@ -61,7 +61,7 @@ def _clean_database():
 
 @pytest.fixture
 def migration_app(tmp_path):
-    config = {"SECRET_KEY": "migrations"}
+    config = {"SECRET_KEY": "migrations", "INSTANCE_PATH": str(tmp_path / "instance")}
     if not os.environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'upgrade.sqlite'}"
     app = create_app(config)
@@ -120,15 +120,12 @@ def _fill_every_table(connection) -> dict[str, list[dict]]:
         if table.name == "alembic_version":
             continue
         rows = [
-            {column.name: _value(table, column, n) for column in table.columns}
-            for n in range(1, ROWS_PER_TABLE + 1)
+            {column.name: _value(table, column, n) for column in table.columns} for n in range(1, ROWS_PER_TABLE + 1)
         ]
         connection.execute(table.insert(), rows)
         written[table.name] = rows
         if connection.dialect.name == "postgresql" and "id" in table.columns:
-            connection.execute(
-                text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ROWS_PER_TABLE})")
-            )
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {ROWS_PER_TABLE})"))
     return written
 
 
@@ -137,10 +134,7 @@ def _read_back(connection, table_name: str) -> dict[tuple, dict]:
     schema = MetaData()
     table = schema.tables.get(table_name) or db.Table(table_name, schema, autoload_with=connection)
     key = [column.name for column in table.primary_key.columns]
-    return {
-        tuple(row[name] for name in key): dict(row)
-        for row in connection.execute(select(table)).mappings()
-    }
+    return {tuple(row[name] for name in key): dict(row) for row in connection.execute(select(table)).mappings()}
 
 
 def _primary_key(connection, table_name: str) -> list[str]:
@@ -188,8 +182,11 @@ def test_a_failed_sqlite_upgrade_changes_nothing(tmp_path):
         with db.engine.begin() as connection:
             # A row no upgrade may carry: an enrolment of a user that does not exist.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.execute(text("INSERT INTO enrollments (user_id, classroom_id, joined_at) "
-                                    "VALUES (999, 1, '2026-09-01 08:00:00')"))
+            connection.execute(
+                text(
+                    "INSERT INTO enrollments (user_id, classroom_id, joined_at) VALUES (999, 1, '2026-09-01 08:00:00')"
+                )
+            )
         db.engine.dispose()
         with db.engine.connect() as connection:
             before = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()

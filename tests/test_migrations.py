@@ -14,7 +14,7 @@ from course.extensions import db
 
 @pytest.fixture
 def empty_app(tmp_path):
-    config = {"SECRET_KEY": "migrations"}
+    config = {"SECRET_KEY": "migrations", "INSTANCE_PATH": str(tmp_path / "instance")}
     if not os.environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
     app = create_app(config)

@@ -1,0 +1,61 @@
+"""`flask backup`, `flask restore` and `flask doctor`: what a school's administrator runs on the box."""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from course.operations.backup import BackupError, default_backup_path, restore_backup, write_backup
+from course.operations.health import run_checks
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path | None) -> None:
+    """Write a consistent backup of the database, the secret key and the instance config to TARGET (a .zip;
+    by default instance/backups/lanyard-DATE.zip). Safe while the site is serving."""
+    try:
+        summary = write_backup(target or default_backup_path())
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the {summary.database} database ({_describe(summary.tables)}) to {summary.path}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an instance that already holds data (it is backed up first).")
+@with_appcontext
+def restore_command(source: Path, force: bool) -> None:
+    """Restore a backup written by `flask backup` into this instance. Stop the server first."""
+    try:
+        summary = restore_backup(source, force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {source} ({_describe(summary.tables)}).")
+    click.echo("Run `flask --app app init` if this version of Lanyard is newer than the backup, then start the server.")
+
+
+def _describe(tables: dict[str, int]) -> str:
+    return ", ".join(
+        f"{tables.get(name, 0)} {label}"
+        for name, label in (
+            ("users", "accounts"),
+            ("lesson_progress", "lesson progress rows"),
+            ("attempts", "quiz attempts"),
+        )
+    )
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check what breaks a box and print one line per check, with what to do about each problem."""
+    checks = run_checks()
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        click.echo(f"{mark} {check.name}: {check.detail}" + ("" if check.ok else f" — {check.fix}"))
+    failed = [check for check in checks if not check.ok]
+    if failed:
+        raise click.ClickException(f"{len(failed)} check(s) failed.")
+    click.echo("Everything looks fine.")
