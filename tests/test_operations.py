@@ -356,3 +356,24 @@ def test_password_for_tests_is_strong_enough():
     from course.auth.forms import password_problem
 
     assert password_problem(PASSWORD) is None
+
+
+def test_concurrent_first_visitors_create_exactly_one_admin(app):
+    """Twelve setup forms submitted at the same moment: one admin, the rest refused, no server error."""
+    start = threading.Barrier(12)
+    statuses = []
+
+    def submit(n):
+        client = app.test_client()
+        start.wait()
+        response = client.post("/setup", data={"username": f"first{n}", "password": PASSWORD, "confirm": PASSWORD})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302] + [403] * 11, statuses
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == 1

@@ -13,6 +13,7 @@ from course.auth.sessions import active_session_count, end_every_session, end_se
 from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
 from course.models.users import password_matches
+from course.operations.locks import exclusive
 
 OPEN_REGISTRATION = "open_registration"
 
@@ -43,11 +44,16 @@ def setup():
         return redirect(url_for("auth.login"))
     form = SetupForm()
     if form.validate_on_submit():
-        user = User(username=form.username.data, display_name=form.display_name.data or None, role="admin")
-        user.set_password(form.password.data)
-        db.session.add(user)
-        db.session.add(Classroom(name="Default class", owner=user))
-        db.session.commit()
+        # Several first visitors may submit at once: one at a time, and only the first creates the admin.
+        with exclusive("setup"):
+            db.session.rollback()
+            if _any_user():
+                abort(403, description="Setup is already done. Ask an administrator for an account.")
+            user = User(username=form.username.data, display_name=form.display_name.data or None, role="admin")
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.add(Classroom(name="Default class", owner=user))
+            db.session.commit()
         start_session(user)
         flash("Your instructor account is ready. Share the join code below with your students.", "success")
         return redirect(url_for("classroom.index"))
