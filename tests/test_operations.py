@@ -377,3 +377,32 @@ def test_concurrent_first_visitors_create_exactly_one_admin(app):
     assert sorted(statuses) == [302] + [403] * 11, statuses
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_nightly_backups_keep_the_newest_and_spare_the_ones_before_init(app, runner, tmp_path):
+    folder = Path(app.instance_path) / "backups"
+    folder.mkdir(parents=True)
+    for day in range(1, 5):
+        (folder / f"lanyard-2026010{day}-023000.zip").write_bytes(b"old")
+    (folder / "lanyard-20250101-080000-before-init.zip").write_bytes(b"old")
+    result = runner.invoke(args=["backup", "--keep", "2"])
+    assert result.exit_code == 0, result.output
+    left = sorted(path.name for path in folder.iterdir())
+    assert len(left) == 3 and "lanyard-20260104-023000.zip" in left
+    assert "lanyard-20250101-080000-before-init.zip" in left
+
+
+def test_the_service_units_run_commands_that_exist_as_an_unprivileged_user():
+    """The systemd units in deploy/ call real commands with real options, and never as root."""
+    app = create_app({"SECRET_KEY": "units", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    expected = {"lanyard.service": ("host", "0.0.0.0"), "lanyard-backup.service": ("keep", 14)}
+    for unit, (option, value) in expected.items():
+        lines = (PROJECT_ROOT / "deploy" / "systemd" / unit).read_text().splitlines()
+        settings = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+        assert settings["User"] not in {"root", "0"} and settings["NoNewPrivileges"] == "true"
+        words = settings["ExecStart"].split()
+        assert words[:3] == ["/opt/lanyard/.venv/bin/flask", "--app", "app"]
+        command = app.cli.get_command(None, words[3])
+        assert command is not None, words[3]
+        context = command.make_context(words[3], words[4:])  # a wrong option raises a usage error
+        assert context.params[option] == value

@@ -110,10 +110,16 @@ def automatic_backup() -> Path | None:
         return None
     path = _named_backup_path("before-init")
     write_backup(path)
-    automatic = sorted(path.parent.glob("lanyard-*-before-init.zip"))
-    for old in automatic[:-AUTOMATIC_BACKUPS_KEPT]:
-        old.unlink()
+    prune_backups(path.parent, "lanyard-*-before-init.zip", AUTOMATIC_BACKUPS_KEPT)
     return path
+
+
+def prune_backups(folder: Path, pattern: str, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups matching the pattern (names sort by date); return the deleted."""
+    old = sorted(folder.glob(pattern))[:-keep] if keep > 0 else []
+    for path in old:
+        path.unlink()
+    return old
 
 
 def restore_backup(source: Path, force: bool) -> BackupSummary:

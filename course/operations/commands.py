@@ -5,21 +5,32 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from course.operations.backup import BackupError, default_backup_path, restore_backup, write_backup
+from course.operations.backup import (
+    BackupError,
+    default_backup_path,
+    prune_backups,
+    restore_backup,
+    write_backup,
+)
 from course.operations.health import run_checks
 
 
 @click.command("backup")
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1), help="Then delete all but the newest N dated backups there.")
 @with_appcontext
-def backup_command(target: Path | None) -> None:
+def backup_command(target: Path | None, keep: int | None) -> None:
     """Write a consistent backup of the database, the secret key and the instance config to TARGET (a .zip;
-    by default instance/backups/lanyard-DATE.zip). Safe while the site is serving."""
+    by default instance/backups/lanyard-DATE-TIME.zip). Safe while the site is serving."""
     try:
         summary = write_backup(target or default_backup_path())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backed up the {summary.database} database ({_describe(summary.tables)}) to {summary.path}")
+    if keep:
+        deleted = prune_backups(summary.path.parent, "lanyard-[0-9]*-[0-9][0-9][0-9][0-9][0-9][0-9].zip", keep)
+        if deleted:
+            click.echo(f"Deleted {len(deleted)} older backup(s); the newest {keep} are kept.")
 
 
 @click.command("restore")
