@@ -95,6 +95,7 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
 
 
 def _report_problems(error: ContentError) -> NoReturn:
+    current_app.logger.warning("course import refused from the command line: %d problem(s)", len(error.problems))
     for problem in error.problems:
         click.echo(str(problem), err=True)
     raise SystemExit(f"Nothing imported: {len(error.problems)} problem(s) found.")

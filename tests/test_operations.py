@@ -406,3 +406,13 @@ def test_the_service_units_run_commands_that_exist_as_an_unprivileged_user():
         assert command is not None, words[3]
         context = command.make_context(words[3], words[4:])  # a wrong option raises a usage error
         assert context.params[option] == value
+
+
+def test_a_refused_course_import_is_logged_as_a_warning(app, runner, tmp_path, caplog):
+    broken = tmp_path / "broken"
+    (broken / "lessons").mkdir(parents=True)
+    (broken / "lessons" / "course.yaml").write_text("slug: [not, a, slug]\n")
+    caplog.set_level(logging.WARNING, logger="course")
+    result = runner.invoke(args=["course", "import", str(broken)])
+    assert result.exit_code != 0
+    assert any("course import refused" in record.getMessage() for record in caplog.records)
