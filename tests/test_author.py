@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from course import create_app
 from course.extensions import db
-from course.models import Course, Figure, Lesson, LessonProgress, Module, Quiz, Revision, User
+from course.models import Course, CourseOwner, Figure, Lesson, LessonProgress, Module, Quiz, Revision, User
 from tests.conftest import PASSWORD
 from tests.test_sanitize import HOSTILE, active_content
 
@@ -19,8 +19,14 @@ AUTHOR = "/author/courses/sample-course"
 
 
 @pytest.fixture
-def instructor(auth, sample_course):
-    return auth.as_role("instructor", "teach")
+def instructor(app, auth, sample_course):
+    """An instructor who owns the sample course (only owners and administrators change a course)."""
+    user_id = auth.as_role("instructor", "teach")
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == sample_course))
+        db.session.add(CourseOwner(course_id=course_id, user_id=user_id))
+        db.session.commit()
+    return user_id
 
 
 def png_bytes() -> bytes:
@@ -82,7 +88,7 @@ def article(page: str) -> str:
 # --- authorisation ---------------------------------------------------------------------------------------------
 
 ROUTE_VALUES = {"slug": "sample-course", "module_id": 1, "lesson_slug": "what-a-card-is", "quiz_slug": "basics-quiz",
-                "key": "body", "revision_id": 1, "name": "card.svg"}  # fmt: skip
+                "key": "body", "revision_id": 1, "name": "card.svg", "user_id": 1}  # fmt: skip
 
 
 def author_routes(app):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course.extensions import db
-from course.models import Attempt, Lesson, Question, Quiz, Revision
+from course.models import Attempt, Course, CourseOwner, Lesson, Question, Quiz, Revision
 from tests.test_sanitize import HOSTILE, active_content
 
 AUTHOR = "/author/courses/sample-course"
@@ -16,8 +16,14 @@ QUIZ = f"{AUTHOR}/quizzes/basics-quiz"
 
 
 @pytest.fixture
-def instructor(auth, sample_course):
-    return auth.as_role("instructor", "teach")
+def instructor(app, auth, sample_course):
+    """An instructor who owns the sample course (only owners and administrators change a course)."""
+    user_id = auth.as_role("instructor", "teach")
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == sample_course))
+        db.session.add(CourseOwner(course_id=course_id, user_id=user_id))
+        db.session.commit()
+    return user_id
 
 
 def errors_at(page: str, field_id: str) -> list[str]:

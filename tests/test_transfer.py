@@ -13,7 +13,7 @@ from course.content.exporter import course_files, course_for_export
 from course.content.gift import parse_gift
 from course.content.gift_quiz import quiz_gift
 from course.extensions import db
-from course.models import Attempt, Course, LessonProgress, Question, Quiz
+from course.models import Attempt, Course, CourseOwner, LessonProgress, Question, Quiz
 from course.progress import course_progress
 
 GIFT_DATA = Path(__file__).parent / "data" / "gift"
@@ -234,6 +234,17 @@ ROUTES = [
 ]
 
 
+def as_owner(auth, role: str = "instructor") -> int:
+    """Sign in with a new account of this role that owns the sample course (when it exists)."""
+    user_id = auth.as_role(role)
+    with auth.app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == "sample-course"))
+        if course_id is not None:
+            db.session.add(CourseOwner(course_id=course_id, user_id=user_id))
+            db.session.commit()
+    return user_id
+
+
 @pytest.mark.parametrize(("method", "url"), ROUTES)
 def test_anonymous_visitors_are_sent_to_sign_in(client, auth, sample_course, method, url):
     auth.create("teacher", "instructor")  # past first-run setup
@@ -250,12 +261,12 @@ def test_students_are_refused(client, auth, sample_course, method, url):
 @pytest.mark.parametrize("role", ["instructor", "admin"])
 @pytest.mark.parametrize("url", [url for method, url in ROUTES if method == "get"])
 def test_instructors_and_admins_may(client, auth, sample_course, role, url):
-    auth.as_role(role)
+    as_owner(auth, role)
     assert client.get(url).status_code == 200
 
 
 def test_unknown_courses_and_quizzes_are_404(client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     assert client.get("/transfer/courses/nowhere/export.zip").status_code == 404
     assert client.get("/transfer/courses/nowhere").status_code == 404
     assert client.get("/transfer/courses/sample-course/quizzes/nothing/export.gift").status_code == 404
@@ -265,7 +276,7 @@ def test_nav_links_import_export_for_instructors_only(client, auth, sample_cours
     auth.as_role("student")
     assert "Import/export" not in client.get("/").get_data(as_text=True)
     auth.logout()
-    auth.as_role("instructor")
+    as_owner(auth)
     assert 'href="/transfer/">Import/export</a>' in client.get("/").get_data(as_text=True)
 
 
@@ -278,7 +289,7 @@ def upload_zip(client, data: bytes, name: str = "course.zip"):
 
 
 def test_export_download_is_the_course_zip(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = client.get("/transfer/courses/sample-course/export.zip")
     assert response.mimetype == "application/zip"
     assert 'attachment; filename="sample-course.zip"' in response.headers["Content-Disposition"] or (
@@ -292,7 +303,7 @@ def test_upload_a_zip_into_an_empty_instance(app, client, auth, sample_course):
     with app.app_context():
         db.session.execute(Course.__table__.delete())
         db.session.commit()
-    auth.as_role("instructor")
+    as_owner(auth)
     response = upload_zip(client, archive)
     assert response.status_code == 302 and response.location.endswith("/transfer/")
     page = client.get(response.location).get_data(as_text=True)
@@ -301,7 +312,7 @@ def test_upload_a_zip_into_an_empty_instance(app, client, auth, sample_course):
 
 
 def test_a_refused_zip_lists_its_problems_and_changes_nothing(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     with app.app_context():
         before = database_state()
     response = upload_zip(client, broken_zip(app))
@@ -322,7 +333,7 @@ def test_a_refused_zip_lists_its_problems_and_changes_nothing(app, client, auth,
     ],
 )
 def test_unsafe_or_wrong_uploads_are_refused(app, client, auth, sample_course, data, name, message):
-    auth.as_role("instructor")
+    as_owner(auth)
     data = data or with_file(sample_zip(app), "../escaped.txt", b"x")
     with app.app_context():
         before = database_state()
@@ -333,20 +344,20 @@ def test_unsafe_or_wrong_uploads_are_refused(app, client, auth, sample_course, d
 
 
 def test_an_upload_without_a_file_is_refused_at_the_field(client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = client.post("/transfer/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 400 and "Choose a course zip to import." in response.get_data(as_text=True)
 
 
 def test_an_upload_larger_than_the_limit_gets_the_413_page(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = upload_zip(client, bytes(4096))
     assert response.status_code == 413 and "That upload is too large" in response.get_data(as_text=True)
 
 
 def test_uploads_need_the_csrf_token(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     archive = retitled_zip(app)
     app.config["WTF_CSRF_ENABLED"] = True  # signed in above without it; every POST from here on needs the token
     with app.app_context():
@@ -360,7 +371,7 @@ def test_uploads_need_the_csrf_token(app, client, auth, sample_course):
 
 def test_hostile_titles_from_a_zip_are_inert(app, client, auth, sample_course):
     hostile = edited_zip(sample_zip(app), "lessons/course.yaml", b"Sample course", b"'<script>alert(1)</script>'")
-    auth.as_role("instructor")
+    as_owner(auth)
     assert upload_zip(client, hostile).status_code == 302
     page = client.get("/transfer/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -372,7 +383,7 @@ def test_reimporting_an_exported_zip_keeps_student_progress(app, client, auth, s
     attempt_url = client.post("/courses/sample-course/quizzes/chips-quiz/start").location
     client.post(attempt_url, data={"q-range": "25", "action": "submit"})
     auth.logout()
-    auth.as_role("instructor")
+    as_owner(auth)
     archive = client.get("/transfer/courses/sample-course/export.zip").data
     assert upload_zip(client, archive).status_code == 302
     with app.app_context():
@@ -385,7 +396,7 @@ def test_reimporting_an_exported_zip_keeps_student_progress(app, client, auth, s
 
 
 def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, count_queries):
-    auth.as_role("instructor")
+    as_owner(auth)
     with count_queries() as small_index:
         client.get("/transfer/")
     with count_queries() as small_course:
@@ -418,7 +429,7 @@ def upload_gift(client, path: Path, quiz: str, module: str = ""):
 
 
 def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = upload_gift(client, MOODLE_EXAMPLES, "grants-tomb")
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
@@ -432,7 +443,7 @@ def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
 
 def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_nothing(app, client, auth,
                                                                                       sample_course):  # fmt: skip
-    auth.as_role("instructor")
+    as_owner(auth)
     with app.app_context():
         before = database_state()
     response = upload_gift(client, UNSUPPORTED, "basics-quiz")
@@ -446,14 +457,14 @@ def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_n
 
 
 def test_gift_upload_into_another_module_is_refused_at_the_module_field(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = upload_gift(client, MOODLE_EXAMPLES, "basics-quiz", module="chips")
     assert response.status_code == 400
     assert "already exists in module &#39;basics&#39;" in response.get_data(as_text=True)
 
 
 def test_gift_upload_checks_the_form(client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = upload_gift(client, MOODLE_EXAMPLES, "Not a slug", module="nowhere")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -461,7 +472,7 @@ def test_gift_upload_checks_the_form(client, auth, sample_course):
 
 
 def test_gift_download_is_the_quiz_as_gift(app, client, auth, sample_course):
-    auth.as_role("instructor")
+    as_owner(auth)
     response = client.get("/transfer/courses/sample-course/quizzes/basics-quiz/export.gift")
     assert response.content_type == "text/plain; charset=utf-8"
     with app.app_context():

@@ -165,6 +165,11 @@ class ConfirmDeleteForm(AuthorForm):
         "Tick the box to confirm.")])  # fmt: skip
 
 
+class CoAuthorForm(AuthorForm):
+    username = StringField("Username of an instructor", validators=[InputRequired("Give the username of an "
+                           "instructor or administrator."), Length(max=40)])  # fmt: skip
+
+
 def apply_row_action(form: FlaskForm, action: str | None) -> bool:
     """The row buttons of a choice or source list (add a row, remove one, move one up), which work without
     JavaScript: they change the form as submitted, not the database, and the page comes back for the author to go

@@ -4,27 +4,31 @@ names (drafts included), moving items up and down, publishing, and confirming a 
 from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from course.audit import record
 from course.auth.access import instructor_required
 from course.author import bp
-from course.author.forms import ConfirmDeleteForm, CourseForm, ModuleForm
+from course.author.forms import CoAuthorForm, ConfirmDeleteForm, CourseForm, ModuleForm
+from course.author.ownership import owned_course_ids, owners_of, require_owner
 from course.content.review import review_course
 from course.extensions import db
-from course.models import Attempt, Classroom, Course, Figure, Lesson, LessonProgress, Module, Quiz
+from course.models import Attempt, Classroom, Course, CourseOwner, Figure, Lesson, LessonProgress, Module, Quiz
 
 # --- shared helpers ------------------------------------------------------------------------------------------
 
 
 def course_or_404(slug: str) -> Course:
-    """A course by its address, published or not: instructors work on drafts."""
+    """A course by its address, published or not (instructors work on drafts), if the signed-in instructor owns it
+    or is an administrator: every authoring view of a course starts here, so non-owners get a 403 everywhere."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404, description="There is no course at this address.")
-    return course
+    return require_owner(course)
 
 
 def module_or_404(course: Course, module_id: int) -> Module:
@@ -107,9 +111,12 @@ def slug_taken(model, course_id: int, slug: str, own_id: int | None) -> bool:
 @bp.route("/")
 @instructor_required
 def index():
-    """Every course on the platform, drafts included, with a way to start a new one."""
+    """Every course on the platform, drafts included, saying which the signed-in instructor may change, with a way
+    to start a new one."""
     courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
-    return render_template("author/index.html", courses=courses)
+    owned = owned_course_ids()
+    return render_template("author/index.html", courses=courses,
+                           may_change={c.id for c in courses if owned is None or c.id in owned})  # fmt: skip
 
 
 @bp.route("/courses/<slug>/move", methods=["POST"])
@@ -136,6 +143,9 @@ def new_course():
             course = Course(published=False, glossary=[])
             form.populate_obj(course)
             db.session.add(course)
+            db.session.flush()
+            db.session.add(CourseOwner(course_id=course.id, user_id=current_user.id))
+            record("course.created", course)
             db.session.commit()
             flash(f"Course “{course.title}” created as a draft. Add its first module.", "success")
             return redirect(url_for("author.course", slug=course.slug))
@@ -154,6 +164,9 @@ def course(slug: str):
     )
     if course is None:
         abort(404, description="There is no course at this address.")
+    owners = owners_of(course)  # and whether the signed-in instructor is one, without another query
+    if current_user.role != "admin" and current_user.id not in {owner.id for owner in owners}:
+        require_owner(course)
     figure_count = db.session.scalar(select(func.count(Figure.id)).where(Figure.course_id == course.id))
     quizzes_by_module: dict[int | None, list[Quiz]] = {}
     module_ids = {module.id for module in course.modules}
@@ -163,7 +176,8 @@ def course(slug: str):
     review = review_course(course.slug, stale_after)
     return render_template("author/course.html", course=course, quizzes_by_module=quizzes_by_module,
                            review=review, stale_after=stale_after,
-                           figure_count=figure_count, form=FlaskForm())  # fmt: skip
+                           figure_count=figure_count, form=FlaskForm(), owners=owners,
+                           owner_form=CoAuthorForm())  # fmt: skip
 
 
 @bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
@@ -188,6 +202,7 @@ def edit_course(slug: str):
 def publish_course(slug: str):
     """Show the course in the catalog, or hide it again."""
     course = course_or_404(slug)
+    record("course.unpublished" if course.published else "course.published", course)
     toggle_published(course, f"The course “{course.title}”")
     return redirect(url_for("author.course", slug=course.slug))
 
@@ -219,6 +234,8 @@ def delete_course(slug: str):
 
     def delete() -> str:
         # The database's cascades remove the rows below the course, without loading its figures into memory.
+        record("course.deleted", course, detail=f"{modules} modules, {lessons} lessons, {quizzes} quizzes, "
+               f"{attempts} attempts, {progress} progress records")  # fmt: skip
         db.session.execute(delete_rows(Course).where(Course.id == course.id))
         db.session.commit()
         flash(f"Course “{course.title}” deleted.", "info")

@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from course.content.importer import ImportSummary, import_course
+from course.content.importer import ImportGuard, ImportSummary, import_course
 from course.content.problems import ContentError, ContentProblem
 
 MAX_ZIP_FILES = 2000
@@ -42,9 +42,11 @@ def course_zip(files: dict[str, bytes]) -> bytes:
 
 
 def import_course_zip(source: str | os.PathLike | IO[bytes], name: str, *, max_files: int = MAX_ZIP_FILES,
-                      max_bytes: int = MAX_ZIP_BYTES) -> ImportSummary:  # fmt: skip
+                      max_bytes: int = MAX_ZIP_BYTES, guard: ImportGuard | None = None,
+                      owner_id: int | None = None) -> ImportSummary:  # fmt: skip
     """Import a course from a zip (a path or an open binary file); `name` is how problems refer to the zip.
-    All or nothing: raises ContentError listing every problem and writes nothing if there is one."""
+    All or nothing: raises ContentError listing every problem and writes nothing if there is one. `guard` and
+    `owner_id` are import_course's."""
     with tempfile.TemporaryDirectory(prefix="lanyard-import-") as temporary:
         extracted = Path(temporary) / "zip"
         _extract(source, name, extracted, max_files, max_bytes)
@@ -53,7 +55,7 @@ def import_course_zip(source: str | os.PathLike | IO[bytes], name: str, *, max_f
             message = "no lessons/course.yaml in the zip: zip a course folder (lessons/ and quizzes/) or an export"
             raise ContentError([ContentProblem(name, 1, message)])
         try:
-            return import_course(root)
+            return import_course(root, guard=guard, owner_id=owner_id)
         except ContentError as error:
             raise ContentError([_inside_zip(problem, extracted) for problem in error.problems]) from None
 

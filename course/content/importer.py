@@ -6,13 +6,18 @@ attempts students made on them are kept.
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from course.content.loader import CourseData, LessonData, QuestionData, QuizData, load_course
 from course.extensions import db
-from course.models import Course, Figure, Lesson, Module, Question, Quiz
+from course.models import Course, CourseOwner, Figure, Lesson, Module, Question, Quiz
+
+# Sees the checked folder and the stored course it would update (None: a new course) before anything is written;
+# raises to stop the import (course.content.losses uses it to ask for a confirmation, the views to check owners).
+ImportGuard = Callable[[CourseData, Course | None], None]
 
 
 @dataclass
@@ -26,11 +31,13 @@ class ImportSummary:
     figures: int
 
 
-def import_course(path: str | os.PathLike) -> ImportSummary:
-    """Load, check and import a course folder; raises ContentError (and writes nothing) if it has problems."""
+def import_course(path: str | os.PathLike, *, guard: ImportGuard | None = None,
+                  owner_id: int | None = None) -> ImportSummary:  # fmt: skip
+    """Load, check and import a course folder; raises ContentError (and writes nothing) if it has problems, and
+    whatever `guard` raises. A course the import creates is owned by the account `owner_id`."""
     data = load_course(path)
     try:
-        summary = _write(data)
+        summary = _write(data, guard, owner_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -38,8 +45,10 @@ def import_course(path: str | os.PathLike) -> ImportSummary:
     return summary
 
 
-def _write(data: CourseData) -> ImportSummary:
+def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | None = None) -> ImportSummary:
     course = db.session.scalar(select(Course).where(Course.slug == data.slug))
+    if guard is not None:
+        guard(data, course)
     created = course is None
     if course is None:
         course = Course(slug=data.slug)
@@ -47,6 +56,8 @@ def _write(data: CourseData) -> ImportSummary:
     course.title, course.summary, course.language = data.title, data.summary, data.language
     course.glossary = data.glossary
     db.session.flush()
+    if created and owner_id is not None:
+        db.session.add(CourseOwner(course_id=course.id, user_id=owner_id))
 
     modules_by_slug = {m.slug: m for m in course.modules}
     lessons_by_slug = {

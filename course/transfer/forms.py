@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from course.content.loader import MAX_SLUG, SLUG
@@ -20,8 +20,13 @@ class CourseZipForm(FlaskForm):
             FileSize(MAX_ZIP_UPLOAD, message=f"The zip must be at most {MAX_ZIP_UPLOAD // (1024 * 1024)} MiB."),
         ],
         description="A zip exported from Lanyard, or a zipped course folder (lessons/ and quizzes/). A course with "
-        "the same slug is updated in place and keeps its students' progress; nothing changes if the zip has a problem.",
+        "the same slug is updated in place and keeps its students' progress; nothing changes if the zip has a problem. "
+        "If it would delete lessons, questions or progress, you are shown what first and asked to confirm.",
     )
+    # The confirmation step: the same zip again (its digest), the counts that were shown, and the ticked box.
+    confirm = BooleanField("Import it, and delete what is listed above")
+    zip_digest = HiddenField()
+    losses = HiddenField()
 
 
 class GiftImportForm(FlaskForm):

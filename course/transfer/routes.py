@@ -1,15 +1,21 @@
 """Import and export views for instructors. Each page runs a fixed number of queries; the work is in course.content."""
 
+import hashlib
 import io
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from course.audit import record
 from course.auth.access import instructor_required
+from course.author.ownership import may_change, owned_course_ids, require_owner
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export
 from course.content.gift_quiz import import_gift, quiz_gift
+from course.content.loader import CourseData
+from course.content.losses import LossesNeedConfirmation, confirm_losses
 from course.content.problems import ContentError
 from course.extensions import db
 from course.models import Course, Module, Question, Quiz
@@ -18,10 +24,20 @@ from course.transfer.forms import CourseZipForm, GiftImportForm
 
 
 def _course_or_404(slug: str) -> Course:
+    """A course the signed-in instructor owns (or any, for an administrator); a 403 for other instructors."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404, description="There is no course at this address.")
-    return course
+    return require_owner(course)
+
+
+class NotAnOwner(Exception):  # noqa: N818  (a refusal, not a failure)
+    """A zip would update a course that the signed-in instructor does not own."""
+
+
+def _owners_only(data: CourseData, course: Course | None) -> None:
+    if course is not None and not may_change(course):
+        raise NotAnOwner(course.slug)
 
 
 def _refused(field, error: ContentError) -> None:
@@ -31,7 +47,9 @@ def _refused(field, error: ContentError) -> None:
 
 def _index_page(form: CourseZipForm):
     courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
-    return render_template("transfer/index.html", courses=courses, form=form)
+    owned = owned_course_ids()
+    return render_template("transfer/index.html", courses=courses, form=form,
+                           may_change={c.id for c in courses if owned is None or c.id in owned})  # fmt: skip
 
 
 @bp.route("/")
@@ -44,20 +62,50 @@ def index():
 @bp.route("/import", methods=["POST"])
 @instructor_required
 def import_zip():
-    """Import an uploaded course zip, all or nothing; a refused zip is answered with its problems and a 400."""
+    """Import an uploaded course zip, all or nothing; a refused zip is answered with its problems and a 400. A zip
+    that would update a course of someone else's is refused (403); one that would delete lessons, questions or
+    students' progress first shows what, and goes ahead only when the same zip comes back with the box ticked."""
     form = CourseZipForm()
     if form.validate_on_submit():
         upload = form.archive.data
+        archive = upload.read()
+        digest = hashlib.sha256(archive).hexdigest()
+        confirmed = form.confirm.data and form.zip_digest.data == digest and form.losses.data
+        check_losses = confirm_losses(confirmed or False)
+
+        def guard(data: CourseData, course: Course | None) -> None:
+            _owners_only(data, course)
+            check_losses(data, course)
+
+        name = upload.filename or "upload.zip"
         try:
-            summary = import_course_zip(upload.stream, upload.filename or "upload.zip")
+            summary = import_course_zip(io.BytesIO(archive), name, guard=guard, owner_id=current_user.id)
         except ContentError as error:
             _refused(form.archive, error)
+        except NotAnOwner as refusal:
+            form.archive.errors = [f"Nothing was imported: the course “{refusal}” exists and belongs to others. Only "
+                                   "its owners and administrators may re-import it."]  # fmt: skip
+            return _index_page(form), 403
+        except LossesNeedConfirmation as pending:
+            return _confirm_page(form, name, digest, pending), 409
         else:
             verb = "Created" if summary.created else "Updated"
+            record("course.imported", summary.course, detail=f"{verb.lower()} from {name}" + (
+                f"; confirmed losses {form.losses.data}" if confirmed else ""))  # fmt: skip
+            db.session.commit()
             flash(f"{verb} course “{summary.course.title}”: {summary.modules} modules, {summary.lessons} lessons, "
                   f"{summary.quizzes} quizzes, {summary.figures} figures.", "success")  # fmt: skip
             return redirect(url_for("transfer.index"))
     return _index_page(form), 400
+
+
+def _confirm_page(form: CourseZipForm, name: str, digest: str, pending: LossesNeedConfirmation):
+    """Say what the import would take away and ask for the same zip again with the box ticked."""
+    changed = bool(form.confirm.data and form.losses.data and form.zip_digest.data == digest)
+    other_zip = bool(form.confirm.data and form.zip_digest.data and form.zip_digest.data != digest)
+    form.zip_digest.data, form.losses.data, form.confirm.data = digest, pending.losses.fingerprint(), False
+    return render_template("transfer/confirm_import.html", form=form, name=name, course=pending.course,
+                           losses=pending.losses.lines(), changed=changed, other_zip=other_zip)  # fmt: skip
 
 
 @bp.route("/courses/<slug>/export.zip")
@@ -67,7 +115,9 @@ def export_zip(slug: str):
     course = course_for_export(slug)
     if course is None:
         abort(404, description="There is no course at this address.")
+    require_owner(course)
     archive = io.BytesIO(course_zip(course_files(course)))
+    record("course.exported", course, detail="as a zip", commit=True)
     return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=f"{course.slug}.zip")
 
 
@@ -121,6 +171,8 @@ def import_gift_file(slug: str):
             _refused(form.gift_file, error)
         else:
             state = "created as a draft" if summary.created else "updated"
+            record("course.imported", course, detail=f"GIFT {upload.filename or 'upload.gift'} into quiz "
+                   f"{summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced", commit=True)  # fmt: skip
             flash(f"Quiz {summary.quiz.slug} {state}: {summary.added} question(s) added, {summary.replaced} "
                   "replaced.", "success")  # fmt: skip
             return redirect(url_for("transfer.course_quizzes", slug=course.slug))
@@ -136,4 +188,5 @@ def export_gift_file(slug: str, quiz_slug: str):
     if quiz is None:
         abort(404, description="There is no quiz at this address.")
     gift = io.BytesIO(quiz_gift(quiz).encode())
+    record("course.exported", course, detail=f"quiz {quiz.slug} as GIFT", commit=True)
     return send_file(gift, mimetype="text/plain", as_attachment=True, download_name=f"{quiz.slug}.gift")
