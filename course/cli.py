@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from course.content import ContentError, check_course, import_course
 from course.content.archive import course_zip, import_course_zip
@@ -277,12 +277,15 @@ def _database_errors_in_one_line(command: click.Command) -> None:
 
     @functools.wraps(callback)
     def reporting(*args, **kwargs):
-        from course.operations.health import describe_database_error
+        from course.operations.health import database_problem, describe_database_error
 
         try:
             return callback(*args, **kwargs)
-        except OperationalError as error:
-            raise click.ClickException(f"the database cannot be reached: {describe_database_error(error)}") from None
+        except (OperationalError, ProgrammingError) as error:
+            db.session.rollback()
+            problem = database_problem() or f"the database refused a query ({describe_database_error(error)})"
+            hint = "; run `flask --app app init` first" if "not up to date" in problem else ""
+            raise click.ClickException(problem + hint) from None
 
     command.callback = reporting
 

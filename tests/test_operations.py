@@ -416,3 +416,10 @@ def test_a_refused_course_import_is_logged_as_a_warning(app, runner, tmp_path, c
     result = runner.invoke(args=["course", "import", str(broken)])
     assert result.exit_code != 0
     assert any("course import refused" in record.getMessage() for record in caplog.records)
+
+
+def test_a_command_on_a_database_never_set_up_says_to_run_init(tmp_path):
+    app = app_on(f"sqlite:///{tmp_path / 'blank.sqlite'}", tmp_path)
+    result = app.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: the database is not up to date (empty); run `flask --app app init` first")
