@@ -5,6 +5,7 @@ import http.client
 import logging
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 from course import PROJECT_ROOT, create_app
 from course.extensions import db
 from course.models import Course, LessonProgress, User
-from course.operations import network
+from course.operations import backup, network
 from tests.conftest import PASSWORD
 
 QUIZ = "/courses/sample-course/quizzes/basics-quiz"
@@ -423,3 +424,18 @@ def test_a_command_on_a_database_never_set_up_says_to_run_init(tmp_path):
     result = app.test_cli_runner().invoke(args=["users", "list"])
     assert result.exit_code == 1
     assert result.output.strip() == ("Error: the database is not up to date (empty); run `flask --app app init` first")
+
+
+def test_restore_refuses_a_backup_bigger_than_the_free_disk(app, runner, tmp_path, monkeypatch):
+    """A backup is a file from elsewhere: one that would unpack to more than the disk can take is refused before
+    anything is unpacked (16 MiB of zeros compress to a few KiB; the disk here reports 10 MiB free)."""
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", '{"format": 1, "database": "sqlite", "tables": {}}')
+        archive.writestr("database/lanyard.sqlite", bytes(16 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    disk = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda path: disk._replace(free=10 * 1024 * 1024))
+    result = runner.invoke(args=["restore", str(bomb)])
+    assert result.exit_code == 1 and "free some space first" in result.output
+    assert not list(Path(app.instance_path).glob("tmp*"))

@@ -24,6 +24,8 @@ INSTANCE_FILES = ("secret_key", "config.py")
 SQLITE_MEMBER = "database/lanyard.sqlite"
 POSTGRES_MEMBER = "database/lanyard.pgdump"
 AUTOMATIC_BACKUPS_KEPT = 5
+# The manifest, the secret key and config.py are a few hundred bytes; anything far larger is not ours.
+SMALL_MEMBER_LIMIT = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -158,10 +160,22 @@ def restore_backup(source: Path, force: bool) -> BackupSummary:
 def _read_manifest(source: Path) -> dict:
     try:
         with zipfile.ZipFile(source) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+            if sizes.get("manifest.json", 0) > SMALL_MEMBER_LIMIT:
+                raise ValueError("its manifest is too large")
             manifest = json.loads(archive.read("manifest.json"))
-            names = set(archive.namelist())
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise BackupError(f"{source} is not a Lanyard backup ({error})") from None
+    names = set(sizes)
+    if any(sizes.get(f"instance/{name}", 0) > SMALL_MEMBER_LIMIT for name in INSTANCE_FILES):
+        raise BackupError(f"{source} is not a Lanyard backup (an instance file in it is too large)")
+    unpacked = sum(sizes.values())
+    free = shutil.disk_usage(current_app.instance_path).free
+    if unpacked * 2 > free:
+        raise BackupError(
+            f"restoring {source} needs about {unpacked * 2 / 1024**2:.0f} MiB free beside the instance and only "
+            f"{free / 1024**2:.0f} MiB are; free some space first"
+        )
     if manifest.get("format") != FORMAT_VERSION or manifest.get("database") not in {"sqlite", "postgresql"}:
         raise BackupError(f"{source} is not a Lanyard backup this version can read")
     if {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRES_MEMBER}[manifest["database"]] not in names:
