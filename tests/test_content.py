@@ -252,7 +252,7 @@ def test_cli_check_reports_and_exits_non_zero(runner, course_dir):
 
 def test_cli_check_clean_folder(runner, course_dir):
     result = runner.invoke(args=["course", "check", str(course_dir)])
-    assert result.exit_code == 0 and "No problems found." in result.output
+    assert result.exit_code == 0 and "No problems found" in result.output  # warnings (objectives) do not fail
 
 
 def test_cli_import_twice_is_idempotent(app, runner, course_dir):
