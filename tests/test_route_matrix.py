@@ -1,5 +1,5 @@
 """Every route × every role: anonymous visitors are sent to sign in, students never reach instructor pages,
-an instructor never reaches another instructor's class, and administrators reach every class.
+an instructor never reaches another instructor's class or course, and administrators reach every class and course.
 
 The routes are read from the app's URL map, so a new route is covered the moment it is added."""
 
@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from course.extensions import db
-from course.models import Attempt, Classroom, Course, Enrollment, Quiz
+from course.models import Attempt, Classroom, Course, CourseOwner, Enrollment, Quiz
 
 PUBLIC = {"auth.setup", "auth.login", "auth.register", "static"}
 INSTRUCTOR_BLUEPRINTS = ("author.", "transfer.")
@@ -15,7 +15,8 @@ INSTRUCTOR_BLUEPRINTS = ("author.", "transfer.")
 
 @pytest.fixture
 def world(app, auth, sample_course):
-    """Two instructors with a class each, a student in the first class with an attempt, and an admin."""
+    """Two instructors with a class each (the first owns the course too), a student in the first class with an
+    attempt, and an admin."""
     owner = auth.create("owner", "instructor")
     other = auth.create("other", "instructor")
     auth.create("admin", "admin")
@@ -27,6 +28,7 @@ def world(app, auth, sample_course):
         db.session.add_all([mine, theirs])
         db.session.flush()
         db.session.add(Enrollment(user_id=student, classroom_id=mine.id))
+        db.session.add(CourseOwner(course_id=course_id, user_id=owner))
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
         attempt = Attempt(user_id=student, quiz_id=quiz.id, number=1, snapshot=[], max_score=1, results=[], score=0,
                           percent=0, passed=False, submitted_at=db.func.now())  # fmt: skip
@@ -99,6 +101,31 @@ def test_instructors_cannot_reach_another_instructors_class(app, client, auth, w
             url, response = call(client, rule, method, world)
             assert response.status_code in (403, 404), (url, response.status_code)
     assert client.get(f"/attempts/{world['attempt_id']}").status_code == 404
+
+
+def is_course_route(rule) -> bool:
+    return rule.endpoint.startswith(INSTRUCTOR_BLUEPRINTS) and "slug" in rule.arguments
+
+
+def test_instructors_get_403_on_every_route_of_another_instructors_course(app, client, auth, world):
+    auth.login("other")
+    checked = 0
+    for rule, method in routes(app):
+        if is_course_route(rule):
+            url, response = call(client, rule, method, world)
+            assert response.status_code == 403, (url, response.status_code)
+            checked += 1
+    assert checked >= 30
+
+
+def test_the_course_owner_and_admins_reach_the_course(app, client, auth, world):
+    for username in ("owner", "admin"):
+        auth.login(username)
+        for rule, method in routes(app):
+            if is_course_route(rule) and method == "GET":
+                url, response = call(client, rule, method, world)
+                assert response.status_code not in (403, 500), (username, url, response.status_code)
+        auth.logout()
 
 
 def test_the_class_owner_and_admins_reach_every_page_of_the_class(app, client, auth, world):

@@ -83,7 +83,8 @@ def figures(slug: str):
 @instructor_required
 def figure(slug: str, name: str):
     """A figure for the editor's preview; served by the student-facing view (with its strict headers)."""
-    return redirect(url_for("learn.figure", slug=slug, name=name))
+    course = course_or_404(slug)
+    return redirect(url_for("learn.figure", slug=course.slug, name=name))
 
 
 @bp.route("/courses/<slug>/figures/<name>/delete", methods=["GET", "POST"])

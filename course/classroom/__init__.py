@@ -6,4 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("classroom", __name__)
 
-from course.classroom import accounts, admin, gradebook, routes  # noqa: E402,F401  (views attach themselves to bp)
+from course.classroom import (  # noqa: E402,F401  (views attach themselves to bp)
+    accounts,
+    admin,
+    audit_log,
+    gradebook,
+    routes,
+)

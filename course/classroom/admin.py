@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from course.audit import record
 from course.auth.routes import safe_next
 from course.classroom import bp
 from course.classroom.access import admin_required, require_form
@@ -82,6 +83,7 @@ def create_user():
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)
             db.session.add(user)
+            record("account.created", user, detail=f"as {user.role}")
             db.session.commit()
             return one_time_passwords_page([issued], None, f"Account {user.username} created ({user.role})")
     return render_template("classroom/admin_user_form.html", form=form)
@@ -95,6 +97,8 @@ def change_role(user_id: int):
     form = _role_form(user)
     if not form.validate_on_submit():
         abort(400, description="Choose one of the roles offered, and reload the page if the form expired.")
+    if user.role != form.role.data:
+        record("account.role", user, detail=f"{user.role} → {form.role.data}")
     user.role = form.role.data
     db.session.commit()
     flash(f"{user.username} is now {'an' if user.role[0] in 'aeiou' else 'a'} {user.role}.", "success")
@@ -109,6 +113,7 @@ def admin_reset_password(user_id: int):
     if request.method == "POST":
         require_form()
         issued = issue_one_time_password(user)
+        record("account.password_reset", user, detail="one-time password issued by an administrator")
         db.session.commit()
         return one_time_passwords_page([issued], None, f"New one-time password for {user.username}")
     return confirm_page(
@@ -128,6 +133,7 @@ def delete_user(user_id: int):
     if request.method == "POST":
         require_form()
         username = user.username
+        record("account.deleted", user, detail=f"was {user.role}")
         db.session.delete(user)
         try:
             db.session.commit()

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from course.audit import record
 from course.auth.access import instructor_required
 from course.auth.routes import OPEN_REGISTRATION, safe_next
 from course.classroom import bp
@@ -156,6 +157,7 @@ def regenerate_join_code(classroom_id: int):
     require_form()
     classroom = own_classroom_or_404(classroom_id)
     classroom.join_code = new_join_code()
+    record("class.join_code", classroom, detail="new code")
     db.session.commit()
     flash(f"New join code for {classroom.name}: {classroom.join_code}", "success")
     return _back_to_class_list()
@@ -168,6 +170,7 @@ def toggle_open(classroom_id: int):
     require_form()
     classroom = own_classroom_or_404(classroom_id)
     classroom.is_open = not classroom.is_open
+    record("class.join_code", classroom, detail="code opened" if classroom.is_open else "code closed")
     db.session.commit()
     flash(f"{classroom.name} is now {'open' if classroom.is_open else 'closed'} to new students.", "info")
     return _back_to_class_list()
@@ -202,6 +205,8 @@ def import_roster(classroom_id: int):
             except RosterError as error:
                 problems = error.problems
             else:
+                record("class.roster_imported", classroom, detail=f"{len(issued)} student accounts created: "
+                       + ", ".join(entry.username for entry in issued), commit=True)  # fmt: skip
                 return one_time_passwords_page(issued, classroom, f"{len(issued)} accounts created in {classroom.name}")
     return render_template("classroom/roster_import.html", form=form, classroom=classroom, problems=problems)
 
@@ -239,6 +244,7 @@ def reset_password(classroom_id: int, user_id: int):
     if request.method == "POST":
         require_form()
         issued = issue_one_time_password(student)
+        record("account.password_reset", student, detail=f"one-time password issued in class {classroom.name}")
         db.session.commit()
         return one_time_passwords_page([issued], classroom, f"New one-time password for {student.name}")
     return confirm_page(
