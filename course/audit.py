@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from course.extensions import db
 from course.models import AuditEvent, Classroom, Course, User
@@ -137,3 +137,36 @@ def _address() -> str | None:
 def _clean(text: str, limit: int) -> str:
     """No control characters (PostgreSQL refuses NUL) and no more than the column holds."""
     return "".join(c for c in str(text)[: limit * 2] if unicodedata.category(c) != "Cc")[:limit]
+
+
+# --- sign-in events, called by course.auth ---------------------------------------------------------------------
+
+LOCKOUT_RECORDED_FOR = timedelta(minutes=10)  # one lockout event per account and limit in this time, not one per 429
+
+
+def sign_in_failed(user: User | None) -> None:
+    """A failed sign-in, saved at once. An unknown username is not written down: people type passwords there."""
+    record("signin.failed", user if user is not None else "unknown username", actor=None, commit=True)
+
+
+def locked_out(scope: str):
+    """A Flask-Limiter `on_breach` callback for the sign-in limit `scope`: records the lockout once per account,
+    limit and LOCKOUT_RECORDED_FOR, so an attacker hammering a locked form does not fill the log."""
+
+    def on_breach(_limit) -> None:
+        from course.auth.forms import normalise_username
+
+        username = normalise_username((request.form.get("username") or "")[:200])[:40]
+        user = db.session.scalar(select(User).where(User.username == username)) if username else None
+        target = describe(user) if user is not None else "unknown username"
+        detail = f"{scope}: too many failed sign-ins"
+        already = db.session.scalar(
+            select(AuditEvent.id).where(AuditEvent.action == "signin.locked", AuditEvent.target == target,
+                                        AuditEvent.detail == detail,
+                                        AuditEvent.created_at > utcnow() - LOCKOUT_RECORDED_FOR).limit(1)
+        )  # fmt: skip
+        if already is None:
+            record("signin.locked", target, actor=None, detail=detail, commit=True)
+        return None
+
+    return on_breach

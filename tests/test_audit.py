@@ -186,3 +186,38 @@ def test_every_action_has_a_label_and_the_page_offers_it(client, auth):
     for action, label in ACTIONS.items():
         assert f'value="{action}"' in page and label in page
     assert 'href="/teach/admin/audit"' in client.get("/teach/admin/users").get_data(as_text=True)
+
+
+# --- sign-in events (course.auth calls course.audit) -------------------------------------------------------------
+
+
+def test_failed_sign_ins_are_recorded_with_the_address_and_never_an_unknown_username(app, client, auth):
+    auth.create("sam")
+    auth.login("sam", "wrong password")
+    auth.login("my-password-typed-here", "x")
+    failed = all_events(app)
+    assert [(e.action, e.target, e.address, e.actor_name) for e in failed] == [
+        ("signin.failed", "account sam", "127.0.0.1", ""),
+        ("signin.failed", "unknown username", "127.0.0.1", ""),
+    ]
+    assert auth.login("sam").status_code == 302 and len(all_events(app)) == 2
+
+
+def test_a_lockout_is_recorded_once_however_often_the_locked_form_is_sent(app, client, auth):
+    auth.create("sam")
+    app.config["LOGIN_LIMITS"] = "2 per minute"
+    statuses = [auth.login("sam", "wrong password").status_code for _ in range(5)]
+    assert statuses.count(429) >= 2
+    locked = [e for e in all_events(app) if e.action == "signin.locked"]
+    assert len(locked) == 1 and locked[0].target == "account sam" and locked[0].address == "127.0.0.1"
+    assert "login-account" in locked[0].detail
+
+
+def test_new_accounts_from_registration_are_recorded(app, client, auth):
+    auth.create("teach", "instructor")
+    with app.app_context():
+        code = db.session.scalar(select(Classroom.join_code))
+    client.post("/register", data={"username": "newstudent", "password": "correct horse battery",
+                                   "confirm": "correct horse battery", "join_code": code})  # fmt: skip
+    created = [e for e in all_events(app) if e.action == "account.created"]
+    assert [(e.target, e.actor_name) for e in created] == [("account newstudent", "newstudent")]

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from course import audit
 from course.auth import bp, limits
 from course.auth.forms import LoginForm, RegisterForm, SetupForm, normalise_username
 from course.auth.sessions import active_session_count, end_every_session, end_session, start_session
@@ -53,6 +54,7 @@ def setup():
             user.set_password(form.password.data)
             db.session.add(user)
             db.session.add(Classroom(name="Default class", owner=user))
+            audit.record("account.created", user, actor=user, detail="first administrator, at setup")
             db.session.commit()
         start_session(user)
         flash("Your instructor account is ready. Share the join code below with your students.", "success")
@@ -87,6 +89,7 @@ def register():
             db.session.add(user)
             if classroom:
                 db.session.add(Enrollment(user=user, classroom=classroom))
+            audit.record("account.created", user, actor=user, detail="registered as a student")
             db.session.commit()
             start_session(user)
             flash("Welcome! Your account is ready.", "success")
@@ -108,6 +111,7 @@ def _login_address_limits() -> str:
     methods=["POST"],
     key_func=limits.address_key,
     scope="login-address",
+    on_breach=audit.locked_out("login-address"),
     exempt_when=limits.is_trusted_device,
     deduct_when=limits.sign_in_failed,
 )
@@ -116,6 +120,7 @@ def _login_address_limits() -> str:
     methods=["POST"],
     key_func=limits.account_key,
     scope="login-account",
+    on_breach=audit.locked_out("login-account"),
     exempt_when=limits.is_trusted_device,
     deduct_when=limits.sign_in_failed,
 )
@@ -124,6 +129,7 @@ def _login_address_limits() -> str:
     methods=["POST"],
     key_func=limits.device_key,
     scope="login-device",
+    on_breach=audit.locked_out("login-device"),
     exempt_when=limits.is_untrusted_client,
     deduct_when=limits.sign_in_failed,
 )
@@ -137,6 +143,7 @@ def login():
         user = db.session.scalar(select(User).where(User.username == normalise_username(form.username.data)))
         if not password_matches(user, form.password.data):
             g.sign_in_failed = True
+            audit.sign_in_failed(user)
             form.password.errors.append("Wrong username or password.")
         else:
             start_session(user, remember=form.remember.data)
