@@ -25,6 +25,8 @@ def configure_logging(app: Flask) -> None:
         logging.getLogger("waitress").addHandler(handler)
     app.logger.setLevel(level)
     logging.getLogger("waitress").setLevel(max(logging.getLevelNamesMapping()[level], logging.WARNING))
+    # "Task queue depth is N" is logged for every request that waits for a thread: a busy class, not a fault.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     @app.before_request
     def start_clock():
