@@ -1,4 +1,5 @@
-"""The one place that cleans HTML. Everything authors write passes through `clean_html` before it is stored.
+"""The one place that cleans HTML and typed text. Everything authors write passes through `clean_html` before it
+is stored; everything anyone types or imports passes through `without_control_characters`.
 
 Markdown is rendered with raw HTML disabled, and the result is cleaned again here with one allow-list, so a
 hostile lesson or quiz cannot smuggle in scripts, event handlers, javascript: URLs, SVG/MathML or inline CSS.
@@ -41,6 +42,8 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
 )
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\r]")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -53,3 +56,10 @@ def safe_url(url: str) -> str:
     """An absolute web link an author gave, or '' when it is anything else (javascript:, data:, relative…)."""
     url = (url or "").strip()
     return url if _SAFE_URL.match(url) else ""
+
+
+def without_control_characters(text: str, multiline: bool = True) -> str:
+    """Text without NUL and the other control characters: no one means them, and PostgreSQL refuses NUL, so they
+    are removed (the same on SQLite). Tabs and line breaks stay where text has lines: textareas and files."""
+    text = _CONTROL_CHARACTERS.sub("", text)
+    return text if multiline else _LINE_BREAKS_AND_TABS.sub("", text)

@@ -2,9 +2,10 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from course.forms import BaseForm
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -43,7 +44,7 @@ def _password_validator(form, field):
         raise ValidationError(problem)
 
 
-class NewAccountForm(FlaskForm):
+class NewAccountForm(BaseForm):
     """Fields every new account has."""
 
     username = StringField("Username", validators=[InputRequired(), _username_validator],
@@ -68,7 +69,7 @@ class RegisterForm(NewAccountForm):
                             description="Your teacher gives you this code.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField("Username", validators=[InputRequired(), Length(max=40)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
     remember = BooleanField("Stay signed in on this device")

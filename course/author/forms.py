@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from course.content.loader import SLUG
+from course.forms import BaseForm, TypedTextMeta
 
 ROW_ACTION = re.compile(r"^(?P<field>[a-z_]+)-(?P<op>add|remove|up)(?:-(?P<index>\d{1,3}))?$")
 SLUG_HELP = "Lower-case words joined by hyphens, e.g. card-technology."
@@ -29,32 +30,14 @@ SLUG_MESSAGE = "Use lower-case letters and digits in words joined by hyphens, e.
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
-def _without_nul(value):
-    """Nothing an author means contains a NUL character, and PostgreSQL cannot store one in text."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class _WithoutNul:
-    """Form meta that adds the NUL filter to every field, so no form of the editor can reach the database with one."""
-
-    def bind_field(self, form, unbound_field, options):
-        if issubclass(unbound_field.field_class, FieldList | FormField):  # their rows have this meta themselves
-            return unbound_field.bind(form=form, **options)
-        filters = [*unbound_field.kwargs.get("filters", ()), _without_nul]
-        return unbound_field.bind(form=form, filters=filters, **options)
-
-
-class AuthorForm(FlaskForm):
-    """Every authoring form: CSRF-protected, NUL-free."""
-
-    class Meta(_WithoutNul):
-        pass
+class AuthorForm(BaseForm):
+    """Every authoring form: CSRF-protected, free of control characters."""
 
 
 class RowForm(Form):
     """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own."""
 
-    class Meta(_WithoutNul):
+    class Meta(TypedTextMeta):
         pass
 
 

@@ -2,13 +2,13 @@
 
 from collections.abc import Callable
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from course.auth.forms import MIN_PASSWORD, normalise_username, password_problem, username_problem
 from course.classroom.roster import MAX_DISPLAY_NAME
+from course.forms import BaseForm
 from course.models.users import ROLES
 
 
@@ -27,7 +27,7 @@ def stripped(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ClassroomForm(FlaskForm):
+class ClassroomForm(BaseForm):
     name = StringField("Class name", validators=[DataRequired(), Length(max=120)], filters=[stripped],
                        description="For example: Year 10 civics, Tuesday group.")
     course_id = SelectField("Course", coerce=int, validate_choice=True,
@@ -36,7 +36,7 @@ class ClassroomForm(FlaskForm):
                            description="Only administrators see this field; the instructor sees and runs the class.")
 
 
-class RosterImportForm(FlaskForm):
+class RosterImportForm(BaseForm):
     """A CSV file, or the same rows pasted from a spreadsheet."""
 
     roster_file = FileField("Roster file (CSV)",
@@ -45,12 +45,12 @@ class RosterImportForm(FlaskForm):
                                 description="Copy the two columns from your spreadsheet and paste them here.")
 
 
-class JoinClassForm(FlaskForm):
+class JoinClassForm(BaseForm):
     join_code = StringField("Class join code", validators=[InputRequired(), Length(max=32)],
                             description="Your teacher gives you this code.")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     """`current_password` is asked only when the account is not on a one-time password (the view decides)."""
 
     current_password = PasswordField("Current password", validators=[Optional(), Length(max=200)])
@@ -60,11 +60,11 @@ class ChangePasswordForm(FlaskForm):
                             validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(BaseForm):
     """An account an administrator creates; it gets a one-time password."""
 
     username = StringField("Username", validators=[InputRequired(), checked_by(username_problem)],

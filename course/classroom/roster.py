@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from course.auth.forms import normalise_username, username_problem
 from course.extensions import db
 from course.models import Classroom, Enrollment, User
+from course.sanitize import without_control_characters
 
 MAX_ROSTER_ROWS = 1000
 MAX_DISPLAY_NAME = 80
@@ -95,7 +96,7 @@ def read_roster(data: bytes) -> list[RosterEntry]:
     """Every row of a roster file (username, display name), checked in full; raises RosterError naming every
     problem by row and column, including usernames already taken on this site."""
     try:
-        text = data.decode("utf-8-sig")
+        text = without_control_characters(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         problem = RosterProblem("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
         raise RosterError([problem]) from None

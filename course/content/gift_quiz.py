@@ -17,6 +17,7 @@ from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict
 from course.extensions import db
 from course.models import Course, Module, Question, Quiz
+from course.sanitize import without_control_characters
 
 
 @dataclass
@@ -71,7 +72,7 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
 def _located(data: bytes, path: str) -> list[LineDict]:
     """Parse the file into question dicts that know the line their question starts on."""
     try:
-        text = data.decode("utf-8")
+        text = without_control_characters(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None

@@ -16,7 +16,7 @@ from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.grading import QUESTION_TYPES
 from course.lab.engine import get_lab
 from course.render import calendar_date, render_inline, render_markdown, render_sources
-from course.sanitize import clean_html, safe_url
+from course.sanitize import clean_html, safe_url, without_control_characters
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[A-Za-z0-9][\w.-]*$")
@@ -141,7 +141,7 @@ class _Checker:
 
     def read_text(self, path: Path) -> str | None:
         try:
-            return path.read_text(encoding="utf-8")
+            return without_control_characters(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
             self.problem(path, 1, "is not UTF-8 text")
         except OSError as error:
@@ -204,7 +204,7 @@ class _Checker:
                 lesson_slugs[lesson.slug] = lesson.path
         for module in modules:
             for lesson in module.lessons:
-                text = Path(lesson.path).read_text(encoding="utf-8")
+                text = without_control_characters(Path(lesson.path).read_text(encoding="utf-8"))
                 self.check_lesson_references(lesson, text, lesson_slugs, anchors, figures)
         quizzes = self.load_quizzes(modules)
         if self.problems:

@@ -1,12 +1,13 @@
 """The lab's one WTForms form: the title under which a design is saved. The design itself is checked by
 engine.parse_design against options.yaml, so a form class never duplicates the list of choices."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from course.forms import BaseForm
 
-class DesignTitleForm(FlaskForm):
+
+class DesignTitleForm(BaseForm):
     """A saved design's title, as the author's design list and the class see it."""
 
     title = StringField(

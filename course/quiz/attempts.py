@@ -10,7 +10,7 @@ from course.extensions import db
 from course.grading import QUESTION_TYPES, grade_attempt
 from course.models import Attempt, Lesson, Quiz
 from course.models.users import utcnow
-from course.sanitize import safe_url
+from course.sanitize import safe_url, without_control_characters
 
 
 class AttemptRefused(Exception):
@@ -94,10 +94,12 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
 
 
 def read_responses(attempt: Attempt, form: Mapping) -> dict:
-    """Responses from a submitted form, keyed on question ids; unknown fields are ignored."""
+    """Responses from a submitted form, keyed on question ids; unknown fields are ignored, control characters
+    removed (the rule every form applies)."""
     responses = {}
     for question in attempt.snapshot:
-        values = form.getlist(f"q-{question['key']}")
+        typed = form.getlist(f"q-{question['key']}")
+        values = [without_control_characters(value, multiline=False) for value in typed]
         response = QUESTION_TYPES[question["type"]].parse_response(values)
         if response is not None:
             responses[question["key"]] = response

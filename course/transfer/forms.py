@@ -1,17 +1,17 @@
 """Upload forms. Sizes are checked here (and by MAX_CONTENT_LENGTH before that); contents by course.content."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from course.content.loader import MAX_SLUG, SLUG
+from course.forms import BaseForm
 
 MAX_ZIP_UPLOAD = 16 * 1024 * 1024
 MAX_GIFT_UPLOAD = 2 * 1024 * 1024
 
 
-class CourseZipForm(FlaskForm):
+class CourseZipForm(BaseForm):
     archive = FileField(
         "Course zip",
         validators=[
@@ -29,7 +29,7 @@ class CourseZipForm(FlaskForm):
     losses = HiddenField()
 
 
-class GiftImportForm(FlaskForm):
+class GiftImportForm(BaseForm):
     quiz = StringField(
         "Quiz",
         validators=[

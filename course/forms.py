@@ -1,0 +1,34 @@
+"""The base of every form: CSRF protection from Flask-WTF, and the one rule for typed text (course.sanitize's
+`without_control_characters`) applied to every text field, so no form can reach the database with a NUL."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from course.sanitize import without_control_characters
+
+
+def _single_line(value):
+    return without_control_characters(value, multiline=False) if isinstance(value, str) else value
+
+
+def _multiline(value):
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
+class TypedTextMeta:
+    """Form meta that puts the control-character filter first on every text field. Passwords are left exactly as
+    typed: only their hash is stored. Rows of a FieldList or FormField are forms with this meta themselves."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            text_filter = _multiline if issubclass(field_class, TextAreaField) else _single_line
+            options = {**options, "filters": [text_filter, *unbound_field.kwargs.get("filters", ())]}
+        return unbound_field.bind(form=form, **options)
+
+
+class BaseForm(FlaskForm):
+    """Every form of the site derives from this one."""
+
+    class Meta(TypedTextMeta):
+        pass
