@@ -1,6 +1,7 @@
 """The student journey through lessons: outline, lesson pages, completion, progress, glossary, figures."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -85,6 +86,23 @@ def test_progress_page_and_continue_link(app, client, student):
     # 1 lesson of 3 + 0 of 2 module quizzes + 0 of the 1 lab task a lesson embeds = 1 of 6 = 17%
     assert re.search(r'<progress max="100" value="17"', page)
     assert "Not completed yet" in page
+
+
+def test_reading_a_lesson_again_within_minutes_writes_nothing(app, client, student, count_queries):
+    client.get(f"{COURSE}/lessons/what-a-card-is")
+    with count_queries() as again:
+        assert client.get(f"{COURSE}/lessons/what-a-card-is").status_code == 200
+    assert not [s for s in again.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    with app.app_context():
+        record = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == student))
+        record.last_viewed_at -= timedelta(minutes=6)
+        db.session.commit()
+        earlier = record.last_viewed_at
+    with count_queries() as later:
+        client.get(f"{COURSE}/lessons/what-a-card-is")
+    assert any(s.lstrip().upper().startswith("UPDATE LESSON_PROGRESS") for s in later.statements)
+    with app.app_context():
+        assert db.session.scalar(select(LessonProgress.last_viewed_at)) > earlier
 
 
 def pass_quiz(app, user_id, slug):

@@ -10,13 +10,14 @@ from course import create_app
 from course.extensions import db
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
+def test_sqlite_runs_with_wal_normal_sync_foreign_keys_and_a_busy_timeout(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("SQLite settings")
     with app.app_context(), db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
 
 
 def test_database_url_selects_the_database(monkeypatch, tmp_path):

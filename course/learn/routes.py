@@ -1,5 +1,7 @@
 """Student-facing pages. They serve HTML rendered at import time and run a fixed number of queries."""
 
+from datetime import timedelta
+
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -11,6 +13,9 @@ from course.learn import bp
 from course.models import Course, Figure, Lesson, LessonProgress, Module, Quiz
 from course.models.users import utcnow
 from course.progress import course_progress
+
+# A lesson view is written down at most this often per student and lesson.
+VIEW_RECORD_INTERVAL = timedelta(minutes=5)
 
 
 def published_course_or_404(slug: str) -> Course:
@@ -92,14 +97,19 @@ def lesson(slug: str, lesson_slug: str):
 
 
 def _record_view(lesson_id: int) -> LessonProgress:
-    """Create or touch the student's progress row; a concurrent first view is resolved by the unique key."""
+    """Create or touch the student's progress row, at most once per VIEW_RECORD_INTERVAL: a read that writes every
+    time costs every reader a disk write, and "continue where you left off" needs minutes, not milliseconds.
+    A concurrent first view is resolved by the unique key."""
     record = db.session.scalar(
         select(LessonProgress).where(LessonProgress.user_id == current_user.id, LessonProgress.lesson_id == lesson_id)
     )
+    now = utcnow()
+    if record is not None and record.last_viewed_at > now - VIEW_RECORD_INTERVAL:
+        return record
     if record is None:
         record = LessonProgress(user_id=current_user.id, lesson_id=lesson_id)
         db.session.add(record)
-    record.last_viewed_at = utcnow()
+    record.last_viewed_at = now
     try:
         db.session.commit()
     except IntegrityError:
