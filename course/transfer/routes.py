@@ -3,7 +3,7 @@
 import hashlib
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -42,6 +42,7 @@ def _owners_only(data: CourseData, course: Course | None) -> None:
 
 def _refused(field, error: ContentError) -> None:
     """Show every problem of a refused upload at its field, as path:line: message."""
+    current_app.logger.warning("upload refused in the browser: %d problem(s)", len(error.problems))
     field.errors = [f"Nothing was imported: {len(error.problems)} problem(s) found.", *map(str, error.problems)]
 
 
