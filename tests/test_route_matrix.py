@@ -9,7 +9,9 @@ from sqlalchemy import select
 from course.extensions import db
 from course.models import Attempt, Classroom, Course, CourseOwner, Enrollment, Quiz
 
-PUBLIC = {"auth.setup", "auth.login", "auth.register", "static"}
+PUBLIC = {"auth.setup", "auth.login", "auth.register", "static", "healthz"}
+# /healthz answers 503 on purpose until the database is at the migrations' head; tests build theirs without Alembic.
+NOT_MIGRATED = {"healthz": 503}
 INSTRUCTOR_BLUEPRINTS = ("author.", "transfer.")
 
 
@@ -147,6 +149,8 @@ def test_no_route_fails_with_a_server_error_for_any_role(app, client, auth, worl
             if rule.endpoint in ("auth.logout", "auth.sign_out_everywhere"):
                 continue
             url, response = call(client, rule, method, world)
+            if response.status_code == NOT_MIGRATED.get(rule.endpoint):
+                continue
             assert response.status_code < 500, (username, method, url, response.status_code)
         if username:
             auth.logout()
