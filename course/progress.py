@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Row, func, select
-from sqlalchemy.orm import selectinload
 
 from course.extensions import db
 from course.lab.progress import record_lab_tasks
-from course.models import Attempt, Course, Lesson, LessonProgress, Module, Quiz
+from course.models import Attempt, Course, Lesson, LessonProgress, Quiz
+from course.structure import CourseEntry, LessonEntry, ModuleEntry, QuizEntry, course_entry
 
 
 @dataclass
 class QuizStanding:
-    quiz: Quiz
+    quiz: QuizEntry
     attempts: int = 0
     best_percent: float | None = None
     passed: bool = False
@@ -27,11 +27,11 @@ class QuizStanding:
 
 @dataclass
 class CourseProgress:
-    course: Course
-    modules: list[Module]
+    course: CourseEntry
+    modules: list[ModuleEntry]
     lesson_status: dict[int, str]
     quizzes: dict[int | None, list[QuizStanding]]
-    last_viewed: Lesson | None = None
+    last_viewed: LessonEntry | None = None
     last_viewed_at: datetime | None = None
     lessons_total: int = 0
     lessons_done: int = 0
@@ -60,11 +60,11 @@ class CourseProgress:
         )
 
     @property
-    def lessons(self) -> list[Lesson]:
+    def lessons(self) -> list[LessonEntry]:
         return [lesson for module in self.modules for lesson in module.lessons if lesson.published]
 
     @property
-    def continue_lesson(self) -> Lesson | None:
+    def continue_lesson(self) -> LessonEntry | None:
         """Where to pick up: the first unfinished lesson after the last one viewed, else the first unfinished."""
         lessons = self.lessons
         start = lessons.index(self.last_viewed) if self.last_viewed in lessons else 0
@@ -74,36 +74,23 @@ class CourseProgress:
         return None
 
 
-def course_progress(course: Course, user_id: int) -> CourseProgress:
-    """Everything the outline and progress pages show, in five queries."""
+def course_progress(course: Course | CourseEntry, user_id: int) -> CourseProgress:
+    """Everything the outline and progress pages show, in three queries."""
     return class_progress(course, [user_id])[user_id]
 
 
-def class_progress(course: Course, user_ids: Collection[int]) -> dict[int, CourseProgress]:
-    """Each student's progress, keyed on user id, in the same five queries however many students there are
-    (the gradebook asks for a whole class at once)."""
-    modules = list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.course_id == course.id, Module.published.is_(True))
-            .order_by(Module.position)
-            .options(selectinload(Module.lessons))
-        )
-    )
+def class_progress(course: Course | CourseEntry, user_ids: Collection[int]) -> dict[int, CourseProgress]:
+    """Each student's progress, keyed on user id, in the same three queries however many students there are
+    (the gradebook asks for a whole class at once); the course's structure comes from the per-process cache."""
+    entry = course_entry(course.id)
     lesson_rows: dict[int, list[Row]] = {user_id: [] for user_id in user_ids}
     for row in db.session.execute(
         select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.completed_at,
                LessonProgress.last_viewed_at)  # fmt: skip
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id.in_(user_ids), Lesson.course_id == course.id)
+        .where(LessonProgress.user_id.in_(user_ids), Lesson.course_id == entry.id)
     ):
         lesson_rows[row.user_id].append(row)
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .where(Quiz.course_id == course.id, Quiz.published.is_(True))
-        .where(Quiz.module_id.is_(None) | Quiz.module_id.in_([m.id for m in modules]))  # a draft module hides its quiz
-        .order_by(Quiz.is_final, Quiz.id)
-    ).all()
     best: dict[int, dict[int, Row]] = {user_id: {} for user_id in user_ids}
     for row in db.session.execute(
         select(
@@ -114,19 +101,22 @@ def class_progress(course: Course, user_ids: Collection[int]) -> dict[int, Cours
             func.max(func.coalesce(Attempt.passed, False).cast(db.Integer)).label("passed"),
         )
         .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id.in_(user_ids), Quiz.course_id == course.id, Attempt.submitted_at.is_not(None))
+        .where(Attempt.user_id.in_(user_ids), Quiz.course_id == entry.id, Attempt.submitted_at.is_not(None))
         .group_by(Attempt.user_id, Attempt.quiz_id)
     ):
         best[row.user_id][row.quiz_id] = row
+    modules = list(entry.modules)
     progress = {
-        user_id: _progress_of(course, modules, quizzes, lesson_rows[user_id], best[user_id]) for user_id in user_ids
+        user_id: _progress_of(entry, modules, entry.quizzes, lesson_rows[user_id], best[user_id])
+        for user_id in user_ids
     }
     record_lab_tasks(progress, modules)
     return progress
 
 
 def _progress_of(
-    course: Course, modules: list[Module], quizzes: Sequence[Quiz], rows: list[Row], best: dict[int, Row]
+    course: CourseEntry, modules: list[ModuleEntry], quizzes: Sequence[QuizEntry], rows: list[Row],
+    best: dict[int, Row],
 ) -> CourseProgress:
     """One student's progress from their lesson rows and best attempts per quiz."""
     lesson_status = {row.lesson_id: "completed" if row.completed_at else "viewed" for row in rows}

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from course import create_app
 from course.content import import_course
 from course.extensions import db
-from course.models import Attempt, LabSubmission, LessonProgress, Quiz
+from course.models import Attempt, LabSubmission, Lesson, LessonProgress, Quiz
 
 COURSE = "/courses/sample-course"
 
@@ -208,3 +209,31 @@ def test_page_queries_do_not_grow_with_the_course(app, client, auth, course_dir,
         assert client.get(url).status_code == 200
     assert large.n == small.n, (small.statements, large.statements)
     assert small.n <= 12
+
+
+def test_the_course_cache_follows_changes_made_by_another_process(app, client, student, count_queries):
+    """Lesson pages come from a per-process cache; a change saved by another process (here a second app on the
+    same database) moves the content version, and the next page shows the change."""
+    assert "What a card is" in client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
+    with count_queries() as cached:
+        client.get(f"{COURSE}/lessons/what-a-card-is")
+    assert not any("FROM lessons" in statement for statement in cached.statements)
+
+    shared = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")
+    other_process = create_app({"INSTANCE_PATH": app.instance_path, **{key: app.config[key] for key in shared}})
+    with other_process.app_context():
+        lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "what-a-card-is"))
+        lesson.title = "What an identity card is"
+        db.session.commit()
+        db.engine.dispose()
+    page = client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
+    assert "What an identity card is" in page
+
+
+def test_an_unpublished_lesson_leaves_the_cache_at_once(app, client, student):
+    assert client.get(f"{COURSE}/lessons/registries").status_code == 200
+    with app.app_context():
+        db.session.scalar(select(Lesson).where(Lesson.slug == "registries")).published = False
+        db.session.commit()
+    assert client.get(f"{COURSE}/lessons/registries").status_code == 404
+    assert "Registries" not in client.get(COURSE).get_data(as_text=True)

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.learn import bp
-from course.models import Course, Figure, Lesson, LessonProgress, Module, Quiz
+from course.models import Course, Figure, LessonProgress
 from course.models.users import utcnow
 from course.progress import course_progress
+from course.structure import current_structure, published_course
 
 # A lesson view is written down at most this often per student and lesson.
 VIEW_RECORD_INTERVAL = timedelta(minutes=5)
@@ -25,17 +26,11 @@ def published_course_or_404(slug: str) -> Course:
     return course
 
 
-def _published_courses() -> list[Course]:
-    """The catalog, in the order instructors gave it."""
-    query = select(Course).where(Course.published.is_(True)).order_by(Course.position, Course.title)
-    return list(db.session.scalars(query))
-
-
 @bp.route("/")
 @login_required
 def catalog():
     """The courses on this platform, with the student's progress in each."""
-    courses = _published_courses()
+    courses = current_structure().catalog
     progress = {course.id: course_progress(course, current_user.id) for course in courses}
     return render_template("learn/catalog.html", courses=courses, progress=progress)
 
@@ -44,43 +39,24 @@ def catalog():
 @login_required
 def outline(slug: str):
     """Modules and lessons with a status for each, quizzes with best scores, and overall progress."""
-    course = published_course_or_404(slug)
+    course = published_course(slug)
     return render_template("learn/outline.html", course=course, progress=course_progress(course, current_user.id))
-
-
-def _ordered_lessons(course_id: int):
-    """(id, slug, title, module_id) of every published lesson in reading order, for previous/next links."""
-    return db.session.execute(
-        select(Lesson.id, Lesson.slug, Lesson.title, Lesson.module_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course_id, Lesson.published.is_(True), Module.published.is_(True))
-        .order_by(Module.position, Lesson.position)
-    ).all()
 
 
 @bp.route("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    """A lesson page; viewing it is remembered so the progress page can offer 'continue where you left off'."""
-    course = published_course_or_404(slug)
-    row = db.session.execute(
-        select(Lesson, Module)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
-    ).first()
-    if row is None or not row.Module.published:
+    """A lesson page, from the cached course structure; viewing it is remembered so the progress page can offer
+    'continue where you left off'."""
+    course = published_course(slug)
+    lesson = course.lesson(lesson_slug)
+    if lesson is None:
         abort(404, description="There is no lesson at this address.")
-    lesson, module = row.Lesson, row.Module
-    order = _ordered_lessons(course.id)
-    index = next(i for i, item in enumerate(order) if item.id == lesson.id)
-    previous = order[index - 1] if index > 0 else None
-    following = order[index + 1] if index + 1 < len(order) else None
+    module = course.module_of(lesson)
+    index = course.lesson_index[lesson.slug]
+    previous = course.lessons[index - 1] if index > 0 else None
+    following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
     is_last_in_module = following is None or following.module_id != module.id
-    module_quiz = (
-        db.session.scalar(select(Quiz).where(Quiz.module_id == module.id, Quiz.published.is_(True)).limit(1))
-        if is_last_in_module
-        else None
-    )
     record = _record_view(lesson.id)
     return render_template(
         "learn/lesson.html",
@@ -89,10 +65,10 @@ def lesson(slug: str, lesson_slug: str):
         lesson=lesson,
         previous=previous,
         following=following,
-        module_quiz=module_quiz,
+        module_quiz=module.quiz if is_last_in_module else None,
         completed=record.completed_at is not None,
         form=FlaskForm(),
-        position=(index + 1, len(order)),
+        position=(index + 1, len(course.lessons)),
     )
 
 
@@ -126,17 +102,11 @@ def _record_view(lesson_id: int) -> LessonProgress:
 @login_required
 def complete_lesson(slug: str, lesson_slug: str):
     """Mark a lesson complete, or not complete again, then move on to the next lesson."""
-    course = published_course_or_404(slug)
-    lesson = db.session.scalar(
-        select(Lesson)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.published.is_(True))
-        .where(Module.published.is_(True))
-    )
-    form = FlaskForm()
+    course = published_course(slug)
+    lesson = course.lesson(lesson_slug)
     if lesson is None:
         abort(404, description="There is no lesson at this address.")
-    if not form.validate_on_submit():
+    if not FlaskForm().validate_on_submit():
         abort(400, description="The form expired. Reload the page and try again.")
     record = _record_view(lesson.id)
     undo = record.completed_at is not None
@@ -146,10 +116,9 @@ def complete_lesson(slug: str, lesson_slug: str):
         flash(f"“{lesson.title}” is marked as not completed.", "info")
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=lesson_slug))
     flash(f"“{lesson.title}” completed.", "success")
-    order = _ordered_lessons(course.id)
-    index = next(i for i, item in enumerate(order) if item.id == lesson.id)
-    if index + 1 < len(order):
-        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=order[index + 1].slug))
+    index = course.lesson_index[lesson.slug]
+    if index + 1 < len(course.lessons):
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=course.lessons[index + 1].slug))
     return redirect(url_for("learn.outline", slug=slug))
 
 
@@ -157,8 +126,7 @@ def complete_lesson(slug: str, lesson_slug: str):
 @login_required
 def glossary(slug: str):
     """The course glossary; lessons link to its entries by anchor."""
-    course = published_course_or_404(slug)
-    return render_template("learn/glossary.html", course=course)
+    return render_template("learn/glossary.html", course=published_course(slug))
 
 
 @bp.route("/courses/<slug>/figures/<name>")
@@ -182,7 +150,7 @@ def figure(slug: str, name: str):
 @login_required
 def my_progress():
     """My progress: lessons completed, best quiz scores, completion, and where to continue, per course."""
-    courses = _published_courses()
+    courses = current_structure().catalog
     return render_template(
         "learn/progress.html", progress=[course_progress(course, current_user.id) for course in courses]
     )
