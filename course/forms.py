@@ -2,7 +2,7 @@
 `without_control_characters`) applied to every text field, so no form can reach the database with a NUL."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import Form, PasswordField, StringField, TextAreaField
 
 from course.sanitize import without_control_characters
 
@@ -29,6 +29,13 @@ class TypedTextMeta:
 
 class BaseForm(FlaskForm):
     """Every form of the site derives from this one."""
+
+    class Meta(TypedTextMeta):
+        pass
+
+
+class RowForm(Form):
+    """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own."""
 
     class Meta(TypedTextMeta):
         pass

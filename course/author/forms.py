@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -22,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from course.content.loader import SLUG
-from course.forms import BaseForm, TypedTextMeta
+from course.forms import BaseForm, RowForm
 
 ROW_ACTION = re.compile(r"^(?P<field>[a-z_]+)-(?P<op>add|remove|up)(?:-(?P<index>\d{1,3}))?$")
 SLUG_HELP = "Lower-case words joined by hyphens, e.g. card-technology."
@@ -32,13 +31,6 @@ LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 class AuthorForm(BaseForm):
     """Every authoring form: CSRF-protected, free of control characters."""
-
-
-class RowForm(Form):
-    """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own."""
-
-    class Meta(TypedTextMeta):
-        pass
 
 
 def _slug_field(label: str, description: str = SLUG_HELP) -> StringField:
