@@ -188,9 +188,14 @@ def _load_courses() -> dict[str, CourseEntry]:
     for row in courses:
         course_modules = tuple(modules_of.get(row.id, ()))
         ordered = tuple(chain.from_iterable(module.lessons for module in course_modules))
+        # Quizzes in course order: each module's quiz where its module stands, the final assessment last.
+        position = {module.id: index for index, module in enumerate(course_modules)}
+        course_quizzes = sorted(
+            quizzes_of.get(row.id, ()), key=lambda quiz: (quiz.is_final, position.get(quiz.module_id, len(position)))
+        )
         entries[row.slug] = CourseEntry(
             row.id, row.slug, row.title, row.summary, row.language, row.published, row.position,
-            tuple(row.glossary or ()), course_modules, tuple(quizzes_of.get(row.id, ())), ordered,
+            tuple(row.glossary or ()), course_modules, tuple(course_quizzes), ordered,
             {lesson.slug: index for index, lesson in enumerate(ordered)},
         )  # fmt: skip
     return entries

@@ -130,7 +130,11 @@ def _gift_form(course: Course, modules: list[Module]) -> GiftImportForm:
 
 def _course_page(course: Course, form: GiftImportForm):
     quizzes = db.session.scalars(
-        select(Quiz).where(Quiz.course_id == course.id).options(selectinload(Quiz.module)).order_by(Quiz.slug)
+        select(Quiz)
+        .outerjoin(Module, Module.id == Quiz.module_id)
+        .where(Quiz.course_id == course.id)
+        .options(selectinload(Quiz.module))
+        .order_by(Quiz.is_final, Module.position.is_(None), Module.position, Quiz.id)  # course order
     ).all()
     counts = dict(
         db.session.execute(
