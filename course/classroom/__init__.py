@@ -10,6 +10,7 @@ from course.classroom import (  # noqa: E402,F401  (views attach themselves to b
     accounts,
     admin,
     audit_log,
+    dashboard,
     gradebook,
     routes,
 )

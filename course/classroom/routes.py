@@ -21,7 +21,7 @@ from course.classroom.roster import (
     read_roster,
 )
 from course.extensions import db
-from course.models import Classroom, Course, Enrollment, Quiz, SiteSetting, User
+from course.models import Classroom, Course, Enrollment, Module, Quiz, SiteSetting, User
 from course.models.users import new_join_code
 
 
@@ -135,7 +135,10 @@ def classroom(classroom_id: int):
     ).all()
     quizzes = (
         db.session.scalars(
-            select(Quiz).where(Quiz.course_id == classroom.course_id).order_by(Quiz.is_final, Quiz.id)
+            select(Quiz)
+            .outerjoin(Module, Module.id == Quiz.module_id)
+            .where(Quiz.course_id == classroom.course_id)
+            .order_by(Quiz.is_final, Module.position.is_(None), Module.position, Quiz.id)  # course order
         ).all()
         if classroom.course_id
         else []
@@ -150,12 +153,23 @@ def _back_to_class_list():
     return redirect(safe_next(request.form.get("next")) or url_for("classroom.index"))
 
 
-@bp.route("/teach/classes/<int:classroom_id>/join-code", methods=["POST"])
+@bp.route("/teach/classes/<int:classroom_id>/join-code", methods=["GET", "POST"])
 @instructor_required
 def regenerate_join_code(classroom_id: int):
-    """A new code, for when the old one was shared too widely; students already in the class stay."""
-    require_form()
+    """A new code, for when the old one was shared too widely; students already in the class stay. Asked first,
+    since every printed or posted copy of the old code stops working."""
     classroom = own_classroom_or_404(classroom_id)
+    if request.method == "GET":
+        return confirm_page(
+            title=f"Replace the join code of {classroom.name}?",
+            message=f"The code {classroom.join_code} stops working at once: handouts, slides and messages that "
+            "show it will no longer let anyone join. Students already in the class stay in it. Share the new code "
+            "with anyone who still has to join.",
+            action="Replace the join code",
+            cancel=safe_next(request.args.get("next")) or url_for("classroom.classroom", classroom_id=classroom.id),
+            next_url=safe_next(request.args.get("next")),
+        )
+    require_form()
     classroom.join_code = new_join_code()
     record("class.join_code", classroom, detail="new code")
     db.session.commit()
@@ -220,10 +234,11 @@ def one_time_passwords_page(issued: list[IssuedPassword], classroom: Classroom |
     return response
 
 
-def confirm_page(title: str, message: str, action: str, cancel: str):
+def confirm_page(title: str, message: str, action: str, cancel: str, next_url: str | None = None):
     """A confirmation page whose button posts back to the same address; no JavaScript needed."""
     return render_template(
-        "classroom/confirm.html", title=title, message=message, action=action, cancel=cancel, form=FlaskForm()
+        "classroom/confirm.html", title=title, message=message, action=action, cancel=cancel, form=FlaskForm(),
+        next_url=next_url,
     )
 
 
