@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import MetaData, event, text
 
 from course import create_app
 from course.content import import_course
@@ -37,6 +37,36 @@ def app(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def clean_database() -> None:
+    """Drop every table, whatever revision left it, so a migration test can build a revision from nothing."""
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        else:
+            tables = MetaData()
+            tables.reflect(connection)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            tables.drop_all(connection)
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    """An app on a database without a single table, for the migration tests."""
+    config = {"SECRET_KEY": "migrations", "INSTANCE_PATH": str(tmp_path / "instance")}
+    if not os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    app = create_app(config)
+    with app.app_context():
+        clean_database()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        clean_database()
 
 
 @pytest.fixture

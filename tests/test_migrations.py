@@ -1,33 +1,12 @@
 """The Alembic history builds exactly the schema the models describe, so a classroom box upgrades safely."""
 
-import os
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-from course import create_app
 from course.extensions import db
-
-
-@pytest.fixture
-def empty_app(tmp_path):
-    config = {"SECRET_KEY": "migrations", "INSTANCE_PATH": str(tmp_path / "instance")}
-    if not os.environ.get("DATABASE_URL"):
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    app = create_app(config)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    yield app
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.engine.dispose()
 
 
 def test_migrations_match_the_models(empty_app):
