@@ -14,10 +14,11 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from course.content import ContentError, check_course, import_course
+from course.audit import record
+from course.content import ContentError, ContentProblem, check_course, import_course
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
-from course.content.gift_quiz import import_gift, quiz_gift
+from course.content.gift_quiz import GIFT_TOO_LARGE, MAX_GIFT_BYTES, import_gift, quiz_gift
 from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
@@ -64,7 +65,6 @@ def check_command(path: str | None, stale_after: int | None) -> None:
 def import_command(path: str | None, owner_name: str | None = None, accept_losses: bool = False) -> None:
     """Import a course folder or .zip (the bundled course by default); re-importing updates it and keeps progress.
     An import that would delete lessons, questions or progress says what and changes nothing without --yes."""
-    from course.audit import record
     from course.author.ownership import first_admin
     from course.content.losses import LossesNeedConfirmation, confirm_losses
     from course.models import CourseOwner
@@ -117,6 +117,7 @@ def export_command(course_slug: str, target: str) -> None:
             write_course_folder(files, Path(target))
         except FileExistsError as error:
             raise click.BadParameter(str(error), param_hint="TARGET") from None
+    record("course.exported", course, detail=f"to {target}", commit=True)
     click.echo(f"Exported course '{course.slug}' to {target} ({sum(not n.endswith('/') for n in files)} files).")
 
 
@@ -141,6 +142,8 @@ def _course(slug: str | None) -> Course:
 def gift_import_command(gift_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None) -> None:
     """Add the questions of a GIFT file to a quiz: same id replaced, new ids added; all or nothing."""
     course = _course(course_slug)
+    if Path(gift_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
+        _report_problems(ContentError([ContentProblem(gift_file, 1, GIFT_TOO_LARGE)]))
     try:
         summary = import_gift(Path(gift_file).read_bytes(), gift_file, course, quiz_slug, module_slug)
     except ValueError as error:
@@ -186,6 +189,8 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
     user = User(username=username, role=role)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    record("account.created", user, detail=f"as {role}, from the command line")
     db.session.commit()
     click.echo(f"Created {role} '{username}'.")
 
@@ -228,6 +233,7 @@ def reset_password_command(username: str) -> None:
         raise click.ClickException(problem)
     user.set_password(password)
     user.must_change_password = False
+    record("account.password_reset", user, detail="from the command line")
     db.session.commit()
     click.echo(f"Password changed for '{user.username}'; every session of that account has ended.")
 
@@ -243,6 +249,7 @@ def set_role_command(username: str, role: str) -> None:
         if admins == 1:
             raise click.ClickException(f"'{user.username}' is the only admin; make another account admin first")
     previous, user.role = user.role, role
+    record("account.role", user, detail=f"{previous} → {role}")
     db.session.commit()
     click.echo(f"'{user.username}' is now {role} (was {previous}).")
 
@@ -261,7 +268,8 @@ def init_command(context: click.Context) -> None:
         if backup:
             click.echo(f"Backed up the database to {backup} (the last few are kept there).")
         upgrade()
-        context.invoke(import_command)
+        # The bundled course's changes are the release's; the backup above keeps what they replace.
+        context.invoke(import_command, accept_losses=True)
         users = db.session.scalar(select(func.count(User.id)))
     if not users:
         click.echo("Open the site in a browser to create the first instructor account.")

@@ -439,3 +439,18 @@ def test_restore_refuses_a_backup_bigger_than_the_free_disk(app, runner, tmp_pat
     result = runner.invoke(args=["restore", str(bomb)])
     assert result.exit_code == 1 and "free some space first" in result.output
     assert not list(Path(app.instance_path).glob("tmp*"))
+
+
+def test_account_commands_leave_an_audit_trail(app, auth, runner):
+    from course.models import AuditEvent
+
+    auth.create("head", "admin")
+    runner.invoke(args=["users", "create", "teacher", "--role", "student", "--password", PASSWORD])
+    runner.invoke(args=["users", "set-role", "teacher", "instructor"])
+    runner.invoke(args=["users", "reset-password", "teacher"], input="another good password\n" * 2)
+    with app.app_context():
+        trail = db.session.execute(select(AuditEvent.action, AuditEvent.actor_name, AuditEvent.detail)).all()
+    actions = [row.action for row in trail]
+    assert actions == ["account.created", "account.role", "account.password_reset"]
+    assert all(row.actor_name == "(command line)" for row in trail)
+    assert "student → instructor" in trail[1].detail
