@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from course import static_assets
 from course.extensions import csrf, db, limiter, login_manager, migrate
 from course.operations.health import healthz
 from course.operations.logs import configure_logging
@@ -74,6 +75,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_error_pages(app)
     _register_first_run_redirect(app)
     _register_security_headers(app)
+    static_assets.init_app(app)
     _trust_proxies(app)
 
     from course import cli
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.classroom import bp as classroom_bp
     from course.lab import bp as lab_bp
     from course.learn import bp as learn_bp
+    from course.question_types import bp as question_types_bp
     from course.quiz import bp as quiz_bp
     from course.transfer import bp as transfer_bp
 
@@ -109,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lab_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(author_bp)
+    app.register_blueprint(question_types_bp)  # no views: the question types' partials
 
 
 def _instance_path(config: Mapping | None) -> str | None:
@@ -141,7 +145,10 @@ def _register_error_pages(app: Flask) -> None:
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
-        return render_template("errors/error.html", error=error, code=code), code
+        # Werkzeug's stock text ("The requested URL was not found on the server…") gives way to Lanyard's own.
+        description = getattr(error, "description", None)
+        own_words = description if description and description != type(error).description else None
+        return render_template("errors/error.html", error=error, code=code, message=own_words), code
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
