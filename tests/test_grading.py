@@ -4,7 +4,9 @@ import random
 
 import pytest
 
-from course.grading import QUESTION_TYPES, grade_attempt, normalise_text, parse_number
+from course.grading import grade_attempt
+from course.question_types import QUESTION_TYPES
+from course.question_types.answers import normalise_text, parse_number
 
 
 def choices(*specs):

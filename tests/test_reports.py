@@ -13,8 +13,9 @@ from sqlalchemy import select
 from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, analyse_quiz, pearson
 from course.classroom.reports import spreadsheet_safe
 from course.extensions import db
-from course.grading import QUESTION_TYPES, grade_attempt
+from course.grading import grade_attempt
 from course.models import Enrollment, Lesson, LessonProgress, Quiz, User
+from course.question_types import QUESTION_TYPES
 from course.quiz.attempts import start_attempt, submit_attempt
 from tests.test_classroom import add_users, make_class, sign_in_as
 

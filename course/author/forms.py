@@ -3,6 +3,7 @@ citations, question keys…) are the loader's, applied in course.author.checks, 
 never disagree."""
 
 import re
+from functools import cache
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,8 +12,6 @@ from wtforms import (
     FieldList,
     FormField,
     IntegerField,
-    RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from course.content.loader import SLUG
 from course.forms import BaseForm, RowForm
+from course.question_types import QuestionType
 
 ROW_ACTION = re.compile(r"^(?P<field>[a-z_]+)-(?P<op>add|remove|up)(?:-(?P<index>\d{1,3}))?$")
 SLUG_HELP = "Lower-case words joined by hyphens, e.g. card-technology."
@@ -94,29 +94,12 @@ class QuizForm(AuthorForm):
     shuffle = BooleanField("Shuffle the choices of each question for every attempt", default=True)
 
 
-class ChoiceRowForm(RowForm):
-    """One choice of a single or multiple choice question; rows left entirely empty are dropped."""
-
-    text = StringField("Text", validators=[Length(max=1000)])
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback when picked", validators=[Length(max=2000)])
-    misconception = StringField("Misconception it reveals", validators=[Length(max=80)],
-                                description="A short tag, e.g. contact-vs-contactless.")  # fmt: skip
-
-
 class QuestionForm(AuthorForm):
-    """All five types share one form; the page shows, and the save uses, only the fields of the question's type."""
+    """The fields every question has; `question_form` adds those of the question's type."""
 
     key = StringField("Id", validators=[InputRequired(), Length(max=80)],
                       description="Unique in the quiz and stable: reports group answers by it.")  # fmt: skip
     prompt = TextAreaField("Question (Markdown)", validators=[Length(max=20_000)])
-    choices = FieldList(FormField(ChoiceRowForm), min_entries=4, max_entries=50)
-    truth = RadioField("The statement is", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
-                       validate_choice=False)  # fmt: skip
-    accept = TextAreaField("Accepted answers", validators=[Length(max=5000)],
-                           description="One per line; case, accents' encoding and spacing are ignored.")  # fmt: skip
-    answer = StringField("Answer (a number)", validators=[Length(max=50)])
-    tolerance = StringField("Tolerance (±)", default="0", validators=[Length(max=50)])
     explanation = TextAreaField("Explanation (Markdown)", validators=[Length(max=20_000)],
                                 description="Shown to the student after the attempt is submitted.")  # fmt: skip
     source = StringField("Source", validators=[Length(max=500)],
@@ -125,6 +108,12 @@ class QuestionForm(AuthorForm):
     points = StringField("Points", default="1", validators=[Length(max=20)])
     tags = StringField("Tags", validators=[Length(max=500)], description="Separated by commas.")
     save = SubmitField("Save the question")
+
+
+@cache
+def question_form(qtype: QuestionType) -> type[QuestionForm]:
+    """The question form for one type: the common fields and the type's own."""
+    return type(f"{qtype.__class__.__name__}Form", (QuestionForm,), qtype.form_fields())
 
 
 class FigureForm(AuthorForm):

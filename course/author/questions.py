@@ -1,5 +1,6 @@
-"""The question editor, for all five question types: add, edit, move and delete questions, and edit their choices
-with a row editor that works without JavaScript. Each save is a new version of the whole quiz (see quizzes.py)."""
+"""The question editor, for every question type (each brings its own fields, course.question_types): add, edit,
+move and delete questions, with row editors that work without JavaScript. Each save is a new version of the whole
+quiz (see quizzes.py)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
@@ -7,7 +8,7 @@ from wtforms import SelectChoice
 from course.auth.access import instructor_required
 from course.author import bp
 from course.author.checks import course_context
-from course.author.forms import QuestionForm, apply_row_action
+from course.author.forms import apply_row_action, question_form
 from course.author.quiz_checks import (
     place_quiz_problems,
     question_entry_from_form,
@@ -16,8 +17,8 @@ from course.author.quiz_checks import (
 )
 from course.author.quizzes import checked_quiz, save_quiz
 from course.author.routes import confirm_delete, course_or_404, quiz_or_404, require_form_token
-from course.grading import QUESTION_TYPES
 from course.models import Question, Quiz
+from course.question_types import QUESTION_TYPES, UnknownQuestionType, question_type
 
 
 def _question_or_404(quiz: Quiz, key: str) -> tuple[int, Question]:
@@ -30,19 +31,20 @@ def _question_or_404(quiz: Quiz, key: str) -> tuple[int, Question]:
 
 def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     """Shared by the new-question and edit pages: row buttons, validation at the fields, save."""
-    question_type = question.type if question else request.args.get("type", "")
-    if question_type not in QUESTION_TYPES:
+    try:
+        qtype = question_type(question.type if question else request.args.get("type", ""))
+    except UnknownQuestionType:
         abort(404, description="Choose one of the question types: " + ", ".join(QUESTION_TYPES) + ".")
     context = course_context(course)
     module_slug = context.module_slugs.get(quiz.module_id) if not quiz.is_final else None
-    form = QuestionForm(data=question_form_data(question) if question else None)
+    form = question_form(qtype)(data=question_form_data(question) if question else None)
     objectives = context.objectives_for(module_slug)
     current = form.objective.data or ""
     listed = objectives + ([current] if current and current not in objectives else [])
     form.objective.choices = [SelectChoice("", "— none —")] + [SelectChoice(objective) for objective in listed]
     choice_errors: list[str] = []
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
-        entry = question_entry_from_form(form, question_type)
+        entry = question_entry_from_form(form, qtype)
         if any(q.key == entry["id"] for q in quiz.questions if q is not question):
             form.key.errors.append("Another question of this quiz has this id.")
         else:
@@ -53,14 +55,14 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
             else:
                 document["questions"][index] = entry
             data, problems, paths = checked_quiz(quiz, document, context)
-            place_quiz_problems(problems, paths, form, index, question_type, choice_errors)
+            place_quiz_problems(problems, paths, form, index, qtype, choice_errors)
             if not problems:
                 save_quiz(quiz, data, context, f"{'Added' if question is None else 'Edited'} question '{entry['id']}'")
                 flash(f"Question '{entry['id']}' saved.", "success")
                 return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug,
                                         _anchor=f"question-{entry['id']}"))  # fmt: skip
     return render_template("author/question_form.html", course=course, quiz=quiz, question=question, form=form,
-                           question_type=QUESTION_TYPES[question_type], choice_errors=choice_errors,
+                           qtype=qtype, list_errors=choice_errors,
                            sources=context.sources_for(module_slug))  # fmt: skip
 
 

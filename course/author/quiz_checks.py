@@ -6,12 +6,13 @@ from typing import Any
 
 import yaml
 
-from course.author.checks import CourseContext, add_error, key_paths, lines, place_problems
+from course.author.checks import CourseContext, add_error, key_paths, place_problems
 from course.content.exporter import question_document, quiz_document
 from course.content.loader import QuizData, load_quiz_text
 from course.content.problems import ContentProblem
-from course.grading import parse_number
 from course.models import Question, Quiz
+from course.question_types import QuestionType, question_type
+from course.question_types.form_values import form_number, typed
 
 
 def quiz_content(quiz: Quiz, context: CourseContext) -> dict[str, Any]:
@@ -40,13 +41,12 @@ def is_empty_quiz_problem(problem: ContentProblem, paths: dict[int, tuple]) -> b
 
 SETTING_FIELDS = {"slug": "slug", "title": "title", "module": "placement", "final": "placement",
                   "pass_mark": "pass_mark", "max_attempts": "max_attempts", "shuffle": "shuffle"}  # fmt: skip
-QUESTION_FIELDS = {"id": "key", "prompt": "prompt", "accept": "accept", "tolerance": "tolerance",
-                   "explanation": "explanation", "source": "source", "objective": "objective", "points": "points",
-                   "tags": "tags"}  # fmt: skip
+QUESTION_FIELDS = {"id": "key", "prompt": "prompt", "explanation": "explanation", "source": "source",
+                   "objective": "objective", "points": "points", "tags": "tags"}  # fmt: skip
 
 
-def place_quiz_problems(problems, paths, form, question_index: int | None = None, question_type: str = "",
-                        list_errors: list | None = None) -> None:
+def place_quiz_problems(problems, paths, form, question_index: int | None = None,
+                        qtype: QuestionType | None = None, list_errors: list | None = None) -> None:
     """Put quiz problems at the settings form's fields, or at the question form's fields for the question being
     edited; problems elsewhere in the quiz are listed at the top of the form with the question they concern."""
 
@@ -57,11 +57,10 @@ def place_quiz_problems(problems, paths, form, question_index: int | None = None
         if len(path) < 3 or path[0] != "questions" or path[1] != question_index:
             return False
         name = path[2]
-        if name in QUESTION_FIELDS:
-            add_error(form[QUESTION_FIELDS[name]], message)
-        elif name == "answer":
-            add_error(form.truth if question_type == "true_false" else form.answer, message)
-        elif name in ("choices", "type") and list_errors is not None:
+        field_name = QUESTION_FIELDS.get(name) or (qtype.form_field_for(name) if qtype else None)
+        if field_name and field_name in form:
+            add_error(form[field_name], message)
+        elif list_errors is not None and (name == "type" or (qtype and name in qtype.fields)):
             add_error(list_errors, message)
         else:
             return False
@@ -82,48 +81,13 @@ def settings_document(form, context: CourseContext, questions: list[dict]) -> di
     return document
 
 
-def _number(text: str | None, default: str = "") -> Any:
-    """A number as typed (8, 8.5, '8,5'); the text itself when it is not one, so the loader names the problem."""
-    text = (text or "").strip() or default
-    value = parse_number(text)
-    if value is None:
-        return text
-    return int(value) if value.is_integer() else value
-
-
-def _typed(text: str | None) -> str:
-    """Text as typed in a browser, with its CRLF line ends made the '\\n' a file has."""
-    return (text or "").replace("\r\n", "\n").strip()
-
-
-def question_entry_from_form(form, question_type: str) -> dict[str, Any]:
-    """A question in the quiz-file format from the question form, using only its type's fields."""
-    entry: dict[str, Any] = {"id": _typed(form.key.data), "type": question_type, "prompt": _typed(form.prompt.data)}
-    if question_type in ("single", "multiple"):
-        choices = []
-        for row in form.choices.entries:
-            text, feedback, misconception = (_typed(row.form[k].data) for k in ("text", "feedback", "misconception"))
-            if not (text or feedback or misconception or row.form.correct.data):
-                continue
-            choice: dict[str, Any] = {"text": text}
-            if row.form.correct.data:
-                choice["correct"] = True
-            if feedback:
-                choice["feedback"] = feedback
-            if misconception:
-                choice["misconception"] = misconception
-            choices.append(choice)
-        entry["choices"] = choices
-    elif question_type == "true_false":
-        entry["answer"] = {"true": True, "false": False}.get(form.truth.data)
-    elif question_type == "short_text":
-        entry["accept"] = lines(form.accept.data)
-    else:
-        entry["answer"] = _number(form.answer.data)
-        entry["tolerance"] = _number(form.tolerance.data, "0")
+def question_entry_from_form(form, qtype: QuestionType) -> dict[str, Any]:
+    """A question in the quiz-file format from the question form: the common fields and its type's own."""
+    entry: dict[str, Any] = {"id": typed(form.key.data), "type": qtype.name, "prompt": typed(form.prompt.data)}
+    entry.update(qtype.entry_from_form(form))
     for key in ("explanation", "source", "objective"):
-        entry[key] = _typed(form[key].data)
-    entry["points"] = _number(form.points.data, "1")
+        entry[key] = typed(form[key].data)
+    entry["points"] = form_number(form.points.data, "1")
     tags = [tag.strip() for tag in (form.tags.data or "").split(",") if tag.strip()]
     if tags:
         entry["tags"] = tags
@@ -133,19 +97,13 @@ def question_entry_from_form(form, question_type: str) -> dict[str, Any]:
 def question_form_data(question: Question) -> dict[str, Any]:
     """The question form's values for a stored question, read from the same document export writes."""
     document = question_document(question)
-    answer = document.get("answer")
     return {
         "key": document["id"],
         "prompt": document["prompt"],
-        "choices": [{"correct": False, "feedback": "", "misconception": "", **choice}
-                    for choice in document.get("choices", [])],  # fmt: skip
-        "truth": ("true" if answer else "false") if isinstance(answer, bool) else None,
-        "accept": "\n".join(document.get("accept", [])),
-        "answer": "" if isinstance(answer, bool) or answer is None else str(answer),
-        "tolerance": str(document.get("tolerance", 0)),
         "explanation": document.get("explanation", ""),
         "source": document.get("source", ""),
         "objective": document.get("objective", ""),
         "points": str(document.get("points", 1)),
         "tags": ", ".join(document.get("tags", [])),
+        **question_type(question.type).form_data(document),
     }

@@ -41,8 +41,8 @@ from course.author.routes import (
 )
 from course.content.importer import update_quiz
 from course.extensions import db
-from course.grading import QUESTION_TYPES
 from course.models import Attempt, Quiz
+from course.question_types import QUESTION_TYPES
 
 
 def checked_quiz(quiz: Quiz | None, document: dict[str, Any], context: CourseContext):

@@ -11,10 +11,11 @@ Choices made here, so every number on the page can be checked by hand:
   (there shown as a percentage). It is undefined (None) when either side does not vary, e.g. everyone was right.
   Above 0.3 the item separates stronger from weaker students well; below 0.2 it does not; below 0 it rewards the
   weaker students, which usually means a wrong key or a misleading wording.
-- Choice counts: choices are stored per attempt in the order the student saw them (snapshot private "texts");
-  responses are positions in that order, mapped back to the choice's text.
-- Typed answers (short text, number) are grouped after normalisation; a typed answer given by fewer than
-  MIN_SHARED_ANSWER students is counted as "other", so no one's own wording appears on the report.
+- What is counted per item is its type's choice (course.question_types: `analysis`, `counted_answers`): answers
+  the author listed (choices, pairs) are all shown, zero counts included; typed answers are grouped after
+  normalisation, and one given by fewer than MIN_SHARED_ANSWER students is counted as "other", so no one's own
+  wording appears on the report; some types (essays) count no answers at all.
+- An answer still awaiting an instructor's mark is left out of everything: its item, the attempt's total.
 """
 
 import math
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.grading import normalise_text, parse_number
+from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
 NO_OBJECTIVE = "No objective set"
@@ -38,7 +39,8 @@ class QuestionInfo:
     type: str
     prompt_html: str
     objective: str = ""
-    choices: Sequence[Mapping[str, Any]] = ()  # {"text", "correct", "misconception"} in the author's order
+    # The answers the author listed ({"text", "correct", "misconception"}, the type's listed_answers), in order.
+    choices: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass(frozen=True)
@@ -112,30 +114,6 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def _typed_answer(question_type: str, response: Any) -> str:
-    """Typed answers that mean the same are counted together: case and spacing ignored, numbers as numbers."""
-    if question_type == "numeric":
-        value = parse_number(str(response))
-        return f"{value:g}" if value is not None else str(response).strip()
-    return normalise_text(str(response))
-
-
-def _picked_texts(asked: Mapping[str, Any], response: Any) -> list[str]:
-    """The texts of the choices a response picked; positions are in the attempt's own display order."""
-    if asked["type"] == "true_false":
-        return [] if not isinstance(response, bool) else ["True" if response else "False"]
-    texts = asked["private"].get("texts", [])
-    positions = response if isinstance(response, list) else [response]
-    return [texts[p] for p in positions if isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(texts)]
-
-
-def _correct_texts(asked: Mapping[str, Any]) -> set[str]:
-    private = asked["private"]
-    if asked["type"] == "true_false":
-        return {"True" if private["answer"] else "False"}
-    return {private["texts"][p] for p in private.get("correct", [])}
-
-
 class _ItemTally:
     """Everything counted for one item while walking through the attempts once."""
 
@@ -161,7 +139,8 @@ def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedA
     percents: list[float] = []
     for attempt in attempts:
         results = {result["key"]: result for result in attempt.results}
-        asked = [(q, results[q["key"]]) for q in attempt.snapshot if q["key"] in results]
+        asked = [(q, results[q["key"]]) for q in attempt.snapshot
+                 if q["key"] in results and not results[q["key"]].get("pending")]  # fmt: skip
         total = sum(result["earned"] for _, result in asked)
         possible = sum(q["points"] for q, _ in asked)
         percents.append(100 * total / possible if possible else 0.0)
@@ -173,16 +152,17 @@ def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedA
             tally.rest.append(total - result["earned"])
             tally.fractions.append(result["fraction"])
             response = attempt.responses.get(question["key"])
+            qtype = question_type(question["type"])
             if response is None:
                 tally.blank += 1
-            elif question["type"] in ("single", "multiple", "true_false"):
-                tally.picked.update(_picked_texts(question, response))
-                tally.correct |= _correct_texts(question)
-            else:
-                answer = _typed_answer(question["type"], response)
-                tally.typed[answer] += 1
-                if result["correct"]:
-                    tally.typed_correct.add(answer)
+            elif qtype.analysis == "choices":
+                tally.picked.update(text for text, _right in qtype.counted_answers(question, response, result))
+                tally.correct |= qtype.key_answers(question)
+            elif qtype.analysis == "typed":
+                for answer, right in qtype.counted_answers(question, response, result):
+                    tally.typed[answer] += 1
+                    if right:
+                        tally.typed_correct.add(answer)
             for tag in result.get("misconceptions", []):
                 shown_tags.add(tag)
                 misconception_items[tag].add(question["key"])
@@ -268,14 +248,10 @@ def _answer_counts(question: QuestionInfo | None, tally: _ItemTally) -> list[Ans
     if tally.typed:
         shared = [(text, count) for text, count in tally.typed.most_common() if count >= MIN_SHARED_ANSWER]
         return [AnswerCount(text, text in tally.typed_correct, count) for text, count in shared]
-    answers = []
-    if question and question.type == "true_false":
-        answers = [AnswerCount(text, text in tally.correct) for text in ("True", "False")]
-    elif question:
-        answers = [
-            AnswerCount(str(c["text"]), bool(c.get("correct")), misconception=c.get("misconception") or "")
-            for c in question.choices
-        ]
+    answers = [
+        AnswerCount(str(c["text"]), bool(c.get("correct")), misconception=c.get("misconception") or "")
+        for c in (question.choices if question else ())
+    ]
     listed = {answer.text for answer in answers}
     answers += [AnswerCount(text, text in tally.correct) for text in tally.picked if text not in listed]
     for answer in answers:

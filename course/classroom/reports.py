@@ -13,8 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, QuizStatistics, analyse_quiz
 from course.extensions import db
+from course.grading import with_marks
 from course.models import Attempt, Classroom, Course, Enrollment, Quiz, User
 from course.progress import CourseProgress, class_progress
+from course.question_types import question_type
+from course.quiz.attempts import marks_by_attempt
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading quote stops it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -184,14 +187,17 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
         .subquery()
     )
     rows = db.session.execute(
-        select(Attempt.snapshot, Attempt.responses, Attempt.results)
+        select(Attempt.id, Attempt.snapshot, Attempt.responses, Attempt.results)
         .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
         .where(Attempt.quiz_id == quiz.id)
     ).all()
     if len(rows) < threshold:
         return QuizReport(quiz, len(rows), threshold, None)
-    questions = [
-        QuestionInfo(q.key, q.type, q.prompt_html, q.objective, q.spec.get("choices", [])) for q in quiz.questions
-    ]
-    attempts = [AnalysedAttempt(row.snapshot, row.responses or {}, row.results or []) for row in rows]
+    questions = [QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
+                 for q in quiz.questions]  # fmt: skip
+    marks = marks_by_attempt([row.id for row in rows])
+    attempts = [AnalysedAttempt(row.snapshot, row.responses or {},
+                                with_marks(row.snapshot, row.results or [], marks.get(row.id, {})).results)
+                for row in rows]  # fmt: skip
     return QuizReport(quiz, len(rows), threshold, analyse_quiz(questions, attempts))
+

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from course.extensions import db
 from course.models import Course, Lesson, Module, Question, Quiz
+from course.question_types import question_type
 
 SOURCE_ORDER = ("id", "title", "publisher", "date", "url", "accessed", "note")  # the loader's SOURCE_FIELDS, in order
 GUIDE_ORDER = ("audience", "prerequisites", "content_note", "timing", "discussion", "activity", "misconceptions")
@@ -130,31 +131,16 @@ def quiz_document(quiz: Quiz, module_slugs: dict[int, str]) -> dict[str, Any]:
 
 def question_document(question: Question) -> dict[str, Any]:
     """A question as an author writes it (DESIGN.md's field order), from its Markdown and spec, not its HTML."""
-    spec = question.spec
     document: dict[str, Any] = {"id": question.key, "type": question.type, "prompt": question.prompt_markdown}
-    if "choices" in spec:
-        document["choices"] = [_choice_document(choice) for choice in spec["choices"]]
-    for key in ("answer", "tolerance", "accept"):
-        if key in spec:
-            document[key] = spec[key]
+    document.update(question_type(question.type).document(question.spec))
     for key, value in (("explanation", question.explanation_markdown), ("source", question.source),
                        ("objective", question.objective)):  # fmt: skip
         if value:
             document[key] = value
     if question.points != 1:
         document["points"] = _plain_number(question.points)
-    if "tags" in spec:
-        document["tags"] = spec["tags"]
-    return document
-
-
-def _choice_document(choice: dict[str, Any]) -> dict[str, Any]:
-    document: dict[str, Any] = {"text": choice["text"]}
-    if choice.get("correct"):
-        document["correct"] = True
-    for key in ("feedback", "misconception"):
-        if choice.get(key):
-            document[key] = choice[key]
+    if "tags" in question.spec:
+        document["tags"] = question.spec["tags"]
     return document
 
 

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from course.content.problems import ContentError, ContentProblem
+from course.question_types import question_type
+from course.question_types.gift_text import GIFT_WEIGHT, gift_escape
 
 _BLANK = "_____"
 
@@ -52,13 +54,11 @@ _ESCAPABLE = "\\~=#{}:n"
 _PLACEHOLDERS = {char: chr(0xE000 + index) for index, char in enumerate(_ESCAPABLE)}
 _RESTORE = str.maketrans({held: "\n" if char == "n" else char for char, held in _PLACEHOLDERS.items()})
 _ESCAPE_SEQUENCE = re.compile(r"\\([\\~=#{}:n])")
-_CONTROL_CHARACTER = re.compile(r"[\\~=#{}:]")
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _TITLE = re.compile(r"\s*::(.*?)::", re.DOTALL)
 _BRACE = re.compile(r"[{}]")
 _FORMAT_MARKER = re.compile(r"\[(?:markdown|html|plain|moodle)\]")
-_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT_SLACK = Decimal("0.01")  # 3 × 33.33333 is 100 for Moodle, and so for us
 
@@ -235,7 +235,7 @@ def _split_answers(source: _Source, body: str, offset: int, markers: str) -> lis
         if not match[1] and not content:
             continue
         answer_offset = offset + match.start()
-        weight_match = _WEIGHT.match(content)
+        weight_match = GIFT_WEIGHT.match(content)
         weight = Decimal(weight_match[1]) if weight_match else None
         if weight_match:
             content = content[weight_match.end():]
@@ -373,66 +373,13 @@ def export_gift(quiz: dict) -> str:
 
 def _question_gift(question: dict) -> str:
     """One question as a GIFT block, its answers one per line so the file reads and diffs well."""
-    write_answers = _ANSWER_WRITERS.get(question["type"])
-    if write_answers is None:
-        raise ValueError(f"question {question['id']}: GIFT cannot hold a {question['type']!r} question")
-    lines = [f"::{_escape(question['id'])}::[markdown]{_escape(question['prompt'])}{{"]
-    lines += [f"\t{answer}" for answer in write_answers(question)]
+    try:
+        answers = question_type(question["type"]).gift_answers(question)
+    except ValueError as error:  # an unknown type too
+        raise ValueError(f"question {question['id']}: {error}") from None
+    lines = [f"::{gift_escape(question['id'])}::[markdown]{gift_escape(question['prompt'])}{{"]
+    lines += [f"\t{answer}" for answer in answers]
     if question.get("explanation"):
-        lines.append(f"\t####{_escape(question['explanation'])}")
+        lines.append(f"\t####{gift_escape(question['explanation'])}")
     lines.append("}")
     return "\n".join(lines)
-
-
-def _escape(text: str) -> str:
-    """GIFT text on one line: control characters escaped, line breaks as \\n so a blank line cannot end a question."""
-    escaped = _CONTROL_CHARACTER.sub(r"\\\g<0>", str(text).strip())
-    return escaped.replace("\r", "").replace("\n", r"\n")
-
-
-def _answer_gift(marker: str, text: str, feedback: str | None = None, weight: float | None = None) -> str:
-    """One `=`/`~` answer; a text that starts like a %weight% gets an explicit one so it is not read as a weight."""
-    if weight is None and _WEIGHT.match(text.strip()):
-        weight = 100 if marker == "=" else 0
-    weight_gift = "" if weight is None else f"%{weight:.5f}".rstrip("0").rstrip(".") + "%"
-    feedback_gift = f"#{_escape(feedback)}" if feedback else ""
-    return f"{marker}{weight_gift}{_escape(text)}{feedback_gift}"
-
-
-def _single_answers(question: dict) -> list[str]:
-    """`=right` and `~wrong`, which Moodle imports as a one-answer multiple choice."""
-    return [_answer_gift("=" if choice.get("correct") else "~", choice["text"], choice.get("feedback"))
-            for choice in question["choices"]]
-
-
-def _multiple_answers(question: dict) -> list[str]:
-    """Right choices share +100%, wrong ones share -100%, so guessing everything scores nothing in Moodle."""
-    right_count = sum(1 for choice in question["choices"] if choice.get("correct"))
-    wrong_count = len(question["choices"]) - right_count
-    return [_answer_gift("~", choice["text"], choice.get("feedback"),
-                         100 / right_count if choice.get("correct") else -100 / wrong_count)
-            for choice in question["choices"]]
-
-
-def _true_false_answers(question: dict) -> list[str]:
-    """T or F: the short forms Moodle writes its own documentation with."""
-    return ["T" if question["answer"] else "F"]
-
-
-def _short_text_answers(question: dict) -> list[str]:
-    """Each accepted answer as a full-credit `=` answer."""
-    return [_answer_gift("=", accepted) for accepted in question["accept"]]
-
-
-def _numeric_answers(question: dict) -> list[str]:
-    """`#answer:tolerance`, the form Moodle reads for any number, margin 0 included."""
-    return [f"#{question['answer']}:{question.get('tolerance', 0)}"]
-
-
-_ANSWER_WRITERS = {
-    "single": _single_answers,
-    "multiple": _multiple_answers,
-    "true_false": _true_false_answers,
-    "short_text": _short_text_answers,
-    "numeric": _numeric_answers,
-}

@@ -13,8 +13,8 @@ from typing import Any
 
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
-from course.grading import QUESTION_TYPES
 from course.lab.engine import get_lab
+from course.question_types import QUESTION_TYPES
 from course.render import calendar_date, render_inline, render_markdown, render_sources
 from course.sanitize import clean_html, safe_url, without_control_characters
 
@@ -40,9 +40,8 @@ GUIDE_TIMING = ("quiz", "lab", "discussion", "activity")
 GUIDE_ACTIVITY_FIELDS = {"title", "materials", "steps"}
 MIN_DISCUSSION_PROMPTS = 3
 QUIZ_FIELDS = {"slug", "title", "module", "final", "pass_mark", "max_attempts", "shuffle", "questions"}
-QUESTION_FIELDS = {"id", "type", "prompt", "choices", "answer", "tolerance", "accept", "explanation", "source",
-                   "objective", "points", "tags"}  # fmt: skip
-CHOICE_FIELDS = {"text", "correct", "feedback", "misconception"}
+# Keys every question has; each type adds its own (course.question_types).
+QUESTION_FIELDS = {"id", "type", "prompt", "explanation", "source", "objective", "points", "tags"}
 
 
 @dataclass
@@ -619,7 +618,6 @@ class _Checker:
         if not isinstance(entry, LineDict):
             self.problem(path, line, "each question must be a mapping with id, type and prompt")
             return None
-        self.unknown_fields(entry, QUESTION_FIELDS, path, "a question")
         key = self.slug(entry, "id", path, "a question")
         prompt = self.required_text(entry, "prompt", path, f"question '{key}'")
         qtype = QUESTION_TYPES.get(entry.get("type"))
@@ -628,11 +626,15 @@ class _Checker:
             message = f"question '{key}': unknown type {entry.get('type')!r} (known: {known})"
             self.problem(path, entry.line_of("type"), message)
             return None
-        for field_name, message in qtype.validate(entry):
+        self.unknown_fields(entry, QUESTION_FIELDS | qtype.fields, path, "a question")
+        type_problems = qtype.validate(entry)
+        for field_name, message in type_problems:
             self.problem(path, entry.line_of(field_name), f"question '{key}': {message}")
-        for choice in entry.get("choices") or []:
-            if isinstance(choice, LineDict):
-                self.unknown_fields(choice, CHOICE_FIELDS, path, "a choice")
+        for list_key, item_fields in qtype.item_fields.items():
+            items = entry.get(list_key)
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, LineDict):
+                    self.unknown_fields(item, set(item_fields), path, f"an item of {list_key}")
         source = str(entry.get("source") or "").strip()
         if source and source not in sources and not safe_url(source):
             message = f"question '{key}': source '{source}' is neither a source id of the module's lessons nor a URL"
@@ -651,7 +653,8 @@ class _Checker:
         return QuestionData(
             key=key, type=qtype.name, prompt_markdown=prompt, prompt_html=render_markdown(prompt).html,
             explanation_markdown=explanation, explanation_html=render_markdown(explanation).html,
-            source=source, objective=objective, points=float(points), spec=question_spec(entry),
+            source=source, objective=objective, points=float(points),
+            spec=({} if type_problems else qtype.spec(entry)) | _tags(entry),
         )  # fmt: skip
 
 
@@ -690,30 +693,9 @@ def render_guide(guide: dict[str, Any]) -> str:
     return clean_html("".join(parts))
 
 
-def question_spec(entry: dict) -> dict[str, Any]:
-    """What a question type needs to present and grade, with author Markdown rendered once, here."""
-    spec: dict[str, Any] = {}
-    if isinstance(entry.get("choices"), list):
-        spec["choices"] = [
-            {
-                "text": str(c.get("text", "")),
-                "html": render_inline(c.get("text", "")),
-                "correct": c.get("correct") is True,
-                "feedback": str(c.get("feedback") or ""),
-                "feedback_html": render_inline(c["feedback"]) if c.get("feedback") else "",
-                "misconception": str(c.get("misconception") or ""),
-            }
-            for c in entry["choices"]
-            if isinstance(c, dict)
-        ]
-    for key in ("answer", "tolerance"):
-        if key in entry:
-            spec[key] = entry[key]
-    if isinstance(entry.get("accept"), list):
-        spec["accept"] = [str(a) for a in entry["accept"]]
-    if isinstance(entry.get("tags"), list):
-        spec["tags"] = [str(t) for t in entry["tags"]]
-    return spec
+def _tags(entry: dict) -> dict[str, Any]:
+    """Tags every question type may carry (reports group by them)."""
+    return {"tags": [str(t) for t in entry["tags"]]} if isinstance(entry.get("tags"), list) else {}
 
 
 _SVG_FORBIDDEN_ATTR = re.compile(r"^on", re.IGNORECASE)

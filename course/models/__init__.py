@@ -4,10 +4,11 @@ from course.models.authoring import Revision  # noqa: F401  (authoring's history
 from course.models.content import Course, Figure, Lesson, Module, Question, Quiz
 from course.models.governance import AuditEvent, CourseOwner
 from course.models.lab import LabDesign, LabSubmission  # noqa: F401  (the lab's models, issue 5)
-from course.models.progress import Attempt, LessonProgress
+from course.models.progress import AnswerMark, Attempt, LessonProgress
 from course.models.users import Classroom, Enrollment, SiteSetting, User
 
 __all__ = [
+    "AnswerMark",
     "Attempt",
     "AuditEvent",
     "Classroom",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
@@ -28,7 +28,9 @@ class LessonProgress(db.Model):
 
 class Attempt(db.Model):
     """One attempt at a quiz. `snapshot` is the questions exactly as shown (with their key, kept server-side);
-    once `submitted_at` is set the row is never changed again."""
+    once `submitted_at` is set, snapshot, responses and results never change. An answer an instructor marks (an
+    essay) is pending until then: percent and passed stay None, and each mark (AnswerMark) updates score, percent
+    and passed, which always follow from the results and the marks."""
 
     __tablename__ = "attempts"
     __table_args__ = (UniqueConstraint("user_id", "quiz_id", "number"),)
@@ -49,3 +51,20 @@ class Attempt(db.Model):
 
     user: Mapped[User] = relationship()
     quiz: Mapped[Quiz] = relationship()
+
+
+class AnswerMark(db.Model):
+    """An instructor's mark for one answer of a submitted attempt (an essay): points and written feedback, its
+    Markdown kept for editing and its HTML rendered once when saved."""
+
+    __tablename__ = "answer_marks"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(80))
+    points: Mapped[float]
+    feedback_markdown: Mapped[str] = mapped_column(Text, default="")
+    feedback_html: Mapped[str] = mapped_column(Text, default="")
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)

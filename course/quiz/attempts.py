@@ -7,9 +7,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
-from course.grading import QUESTION_TYPES, grade_attempt
-from course.models import Attempt, Lesson, Quiz
+from course.grading import AttemptResult, grade_attempt, with_marks
+from course.models import AnswerMark, Attempt, Lesson, Quiz
 from course.models.users import utcnow
+from course.question_types import question_type
+from course.render import render_markdown
 from course.sanitize import safe_url, without_control_characters
 
 
@@ -42,7 +44,7 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     sources = _source_index(quiz)
     snapshot = []
     for question in quiz.questions:
-        public, private = QUESTION_TYPES[question.type].present(question.spec, quiz.shuffle, rng)
+        public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
         cited = sources.get(question.source)
         snapshot.append(
             {
@@ -98,9 +100,10 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
     removed (the rule every form applies)."""
     responses = {}
     for question in attempt.snapshot:
+        qtype = question_type(question["type"])
         typed = form.getlist(f"q-{question['key']}")
-        values = [without_control_characters(value, multiline=False) for value in typed]
-        response = QUESTION_TYPES[question["type"]].parse_response(values)
+        values = [without_control_characters(value, multiline=qtype.multiline) for value in typed]
+        response = qtype.parse_response(values)
         if response is not None:
             responses[question["key"]] = response
     return responses
@@ -118,7 +121,8 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
-    """Grade and close the attempt in one conditional update, so a double submit records exactly one result."""
+    """Grade and close the attempt in one conditional update, so a double submit records exactly one result. An
+    answer an instructor marks leaves percent and passed empty until it is marked (see mark_answer)."""
     graded = grade_attempt(attempt.snapshot, responses)
     result = db.session.execute(
         update(Attempt)
@@ -128,7 +132,7 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
             results=graded.results,
             score=graded.score,
             percent=graded.percent,
-            passed=graded.percent >= pass_mark,
+            passed=None if graded.percent is None else graded.percent >= pass_mark,
             submitted_at=utcnow(),
         )
     )
@@ -137,15 +141,35 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
     return result.rowcount == 1
 
 
-def correct_answer_text(question: Mapping) -> str:
-    """The right answer in words, shown only after submission."""
-    private = question["private"]
-    kind = question["type"]
-    if kind in ("single", "multiple"):
-        return "; ".join(private["texts"][i] for i in private["correct"])
-    if kind == "true_false":
-        return "True" if private["answer"] else "False"
-    if kind == "short_text":
-        return private["accept"][0]
-    tolerance = private.get("tolerance") or 0
-    return f"{private['answer']:g}" + (f" (± {tolerance:g})" if tolerance else "")
+def marks_by_attempt(attempt_ids: list[int]) -> dict[int, dict[str, dict]]:
+    """Instructors' marks of these attempts in one query, keyed on attempt and question id, as
+    grading.with_marks takes them."""
+    marks: dict[int, dict[str, dict]] = {}
+    if attempt_ids:
+        for mark in db.session.scalars(select(AnswerMark).where(AnswerMark.attempt_id.in_(attempt_ids))):
+            marks.setdefault(mark.attempt_id, {})[mark.question_key] = {"points": mark.points,
+                                                                        "feedback_html": mark.feedback_html}
+    return marks
+
+
+def marked_result(attempt: Attempt) -> AttemptResult:
+    """A submitted attempt's results with its marks in place: what the student and the instructor read."""
+    return with_marks(attempt.snapshot, attempt.results or [], marks_by_attempt([attempt.id]).get(attempt.id, {}))
+
+
+def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: str, marker_id: int) -> None:
+    """Record (or change) an instructor's mark for one pending answer and bring the attempt's score, percent and
+    passed up to date; the snapshot, the responses and the machine-graded results are left as they are."""
+    mark = db.session.scalar(select(AnswerMark).where(AnswerMark.attempt_id == attempt.id,
+                                                      AnswerMark.question_key == key))  # fmt: skip
+    if mark is None:
+        mark = AnswerMark(attempt_id=attempt.id, question_key=key)
+        db.session.add(mark)
+    mark.points, mark.feedback_markdown = points, feedback_markdown
+    mark.feedback_html = render_markdown(feedback_markdown).html if feedback_markdown.strip() else ""
+    mark.marked_by_id, mark.marked_at = marker_id, utcnow()
+    db.session.flush()
+    graded = marked_result(attempt)
+    attempt.score, attempt.percent = graded.score, graded.percent
+    attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
+    db.session.commit()

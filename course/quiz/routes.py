@@ -13,7 +13,7 @@ from course.models import Attempt, Module, Quiz
 from course.quiz import bp
 from course.quiz.attempts import (
     AttemptRefused,
-    correct_answer_text,
+    marked_result,
     read_responses,
     save_responses,
     start_attempt,
@@ -119,13 +119,13 @@ def attempt(attempt_id: int):
         return render_template(
             "quiz/take.html", attempt=attempt, quiz=quiz, course=quiz.course, questions=public_questions, form=form
         )
-    results = {r["key"]: r for r in attempt.results or []}
+    graded = marked_result(attempt)
     return render_template(
         "quiz/result.html",
         attempt=attempt,
         quiz=quiz,
         course=quiz.course,
         questions=attempt.snapshot,
-        results=results,
-        correct_answer_text=correct_answer_text,
+        results={result["key"]: result for result in graded.results},
+        graded=graded,
     )
