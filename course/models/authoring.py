@@ -7,6 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.privacy import CONTENT, REVISION_KEPT, ROW_ID, STAFF, personal
 from course.models.users import User, utcnow
 
 
@@ -18,12 +19,19 @@ class Revision(db.Model):
     __tablename__ = "revisions"
     __table_args__ = (CheckConstraint("(lesson_id IS NULL) <> (quiz_id IS NULL)", name="ck_revisions_one_item"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
-    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    summary: Mapped[str] = mapped_column(String(200), default="")
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), index=True, info=CONTENT,
+    )
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True, info=CONTENT)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"),
+        info=personal("who saved this version of a lesson or quiz", STAFF, REVISION_KEPT),
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal("when its author saved it", STAFF, REVISION_KEPT),
+    )
+    summary: Mapped[str] = mapped_column(String(200), default="", info=CONTENT)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, info=CONTENT)
 
     author: Mapped[User | None] = relationship()

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
+from course.models.privacy import CONTENT, ROW_ID
 from course.models.users import utcnow
 
 
@@ -15,15 +16,17 @@ class Course(db.Model):
 
     __tablename__ = "courses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    language: Mapped[str] = mapped_column(String(20), default="en")
-    published: Mapped[bool] = mapped_column(default=True)
-    position: Mapped[int] = mapped_column(default=0, server_default="0")  # catalog order; ties go by title
-    glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, info=CONTENT)
+    title: Mapped[str] = mapped_column(String(200), info=CONTENT)
+    summary: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    language: Mapped[str] = mapped_column(String(20), default="en", info=CONTENT)
+    published: Mapped[bool] = mapped_column(default=True, info=CONTENT)
+    position: Mapped[int] = mapped_column(
+        default=0, server_default="0", info=CONTENT,
+    )  # catalog order; ties go by title
+    glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, info=CONTENT)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info=CONTENT)
 
     modules: Mapped[list["Module"]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
@@ -38,16 +41,16 @@ class Module(db.Model):
     __tablename__ = "modules"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    slug: Mapped[str] = mapped_column(String(80))
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(default=0)
-    published: Mapped[bool] = mapped_column(default=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), info=CONTENT)
+    slug: Mapped[str] = mapped_column(String(80), info=CONTENT)
+    title: Mapped[str] = mapped_column(String(200), info=CONTENT)
+    summary: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    position: Mapped[int] = mapped_column(default=0, info=CONTENT)
+    published: Mapped[bool] = mapped_column(default=True, info=CONTENT)
     # The teacher's guide (guide.yaml beside the lessons) as written, and rendered once; instructors only.
-    teacher_guide: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    teacher_guide_html: Mapped[str] = mapped_column(Text, default="")
+    teacher_guide: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=CONTENT)
+    teacher_guide_html: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list["Lesson"]] = relationship(
@@ -61,22 +64,22 @@ class Lesson(db.Model):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"))
-    slug: Mapped[str] = mapped_column(String(80))
-    title: Mapped[str] = mapped_column(String(200))
-    minutes: Mapped[int] = mapped_column(default=5)
-    position: Mapped[int] = mapped_column(default=0)
-    published: Mapped[bool] = mapped_column(default=True)
-    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
-    key_terms: Mapped[list[str]] = mapped_column(JSON, default=list)
-    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    lab_tasks: Mapped[list[str]] = mapped_column(JSON, default=list)
-    body_markdown: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    sources_html: Mapped[str] = mapped_column(Text, default="")
-    word_count: Mapped[int] = mapped_column(default=0)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), info=CONTENT)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), info=CONTENT)
+    slug: Mapped[str] = mapped_column(String(80), info=CONTENT)
+    title: Mapped[str] = mapped_column(String(200), info=CONTENT)
+    minutes: Mapped[int] = mapped_column(default=5, info=CONTENT)
+    position: Mapped[int] = mapped_column(default=0, info=CONTENT)
+    published: Mapped[bool] = mapped_column(default=True, info=CONTENT)
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list, info=CONTENT)
+    key_terms: Mapped[list[str]] = mapped_column(JSON, default=list, info=CONTENT)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, info=CONTENT)
+    lab_tasks: Mapped[list[str]] = mapped_column(JSON, default=list, info=CONTENT)
+    body_markdown: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    body_html: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    sources_html: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    word_count: Mapped[int] = mapped_column(default=0, info=CONTENT)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
@@ -87,16 +90,16 @@ class Quiz(db.Model):
     __tablename__ = "quizzes"
     __table_args__ = (UniqueConstraint("course_id", "slug"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="SET NULL"))
-    slug: Mapped[str] = mapped_column(String(80))
-    title: Mapped[str] = mapped_column(String(200))
-    is_final: Mapped[bool] = mapped_column(default=False)
-    pass_mark: Mapped[int] = mapped_column(default=70)
-    max_attempts: Mapped[int] = mapped_column(default=0)
-    shuffle: Mapped[bool] = mapped_column(default=True)
-    published: Mapped[bool] = mapped_column(default=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), info=CONTENT)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id", ondelete="SET NULL"), info=CONTENT)
+    slug: Mapped[str] = mapped_column(String(80), info=CONTENT)
+    title: Mapped[str] = mapped_column(String(200), info=CONTENT)
+    is_final: Mapped[bool] = mapped_column(default=False, info=CONTENT)
+    pass_mark: Mapped[int] = mapped_column(default=70, info=CONTENT)
+    max_attempts: Mapped[int] = mapped_column(default=0, info=CONTENT)
+    shuffle: Mapped[bool] = mapped_column(default=True, info=CONTENT)
+    published: Mapped[bool] = mapped_column(default=True, info=CONTENT)
 
     course: Mapped[Course] = relationship(back_populates="quizzes")
     module: Mapped[Module | None] = relationship()
@@ -111,19 +114,19 @@ class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (UniqueConstraint("quiz_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
-    type: Mapped[str] = mapped_column(String(20))
-    prompt_markdown: Mapped[str] = mapped_column(Text)
-    prompt_html: Mapped[str] = mapped_column(Text)
-    explanation_markdown: Mapped[str] = mapped_column(Text, default="")
-    explanation_html: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(500), default="")
-    objective: Mapped[str] = mapped_column(Text, default="")
-    points: Mapped[float] = mapped_column(default=1.0)
-    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), info=CONTENT)
+    key: Mapped[str] = mapped_column(String(80), info=CONTENT)
+    position: Mapped[int] = mapped_column(default=0, info=CONTENT)
+    type: Mapped[str] = mapped_column(String(20), info=CONTENT)
+    prompt_markdown: Mapped[str] = mapped_column(Text, info=CONTENT)
+    prompt_html: Mapped[str] = mapped_column(Text, info=CONTENT)
+    explanation_markdown: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    explanation_html: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    source: Mapped[str] = mapped_column(String(500), default="", info=CONTENT)
+    objective: Mapped[str] = mapped_column(Text, default="", info=CONTENT)
+    points: Mapped[float] = mapped_column(default=1.0, info=CONTENT)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=CONTENT)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
 
@@ -134,10 +137,10 @@ class Figure(db.Model):
     __tablename__ = "figures"
     __table_args__ = (UniqueConstraint("course_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    media_type: Mapped[str] = mapped_column(String(50))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), info=CONTENT)
+    name: Mapped[str] = mapped_column(String(200), info=CONTENT)
+    media_type: Mapped[str] = mapped_column(String(50), info=CONTENT)
+    data: Mapped[bytes] = mapped_column(LargeBinary, info=CONTENT)
 
     course: Mapped[Course] = relationship(back_populates="figures")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
 from course.models.content import Course
+from course.models.privacy import ADDRESS_KEPT, ADMINS, AUDIT_KEPT, ROW_ID, STAFF, WITH_ACCOUNT, not_personal, personal
 from course.models.users import User, utcnow
 
 
@@ -18,9 +19,16 @@ class CourseOwner(db.Model):
 
     __tablename__ = "course_owners"
 
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, info=not_personal("the course"),
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True,
+        info=personal("who may edit the course", STAFF, WITH_ACCOUNT),
+    )
+    added_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal("when they became an owner", STAFF, WITH_ACCOUNT),
+    )
 
     course: Mapped[Course] = relationship()
     user: Mapped[User] = relationship()
@@ -32,11 +40,29 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    action: Mapped[str] = mapped_column(String(40), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    actor_name: Mapped[str] = mapped_column(String(40), default="")
-    target: Mapped[str] = mapped_column(String(200), default="")
-    detail: Mapped[str] = mapped_column(String(500), default="")
-    address: Mapped[str | None] = mapped_column(String(45))
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, index=True, info=personal("when it happened", ADMINS, AUDIT_KEPT),
+    )
+    action: Mapped[str] = mapped_column(
+        String(40), index=True,
+        info=personal("what happened: a failed sign-in, an account created, a role changed…", ADMINS, AUDIT_KEPT),
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), info=personal("who did it (their account)", ADMINS, AUDIT_KEPT),
+    )
+    actor_name: Mapped[str] = mapped_column(
+        String(40), default="", info=personal("who did it, by name", ADMINS, AUDIT_KEPT),
+    )
+    target: Mapped[str] = mapped_column(
+        String(200), default="",
+        info=personal("what it was done to, such as an account's username", ADMINS, AUDIT_KEPT),
+    )
+    detail: Mapped[str] = mapped_column(
+        String(500), default="", info=personal("details, such as the old and new role", ADMINS, AUDIT_KEPT),
+    )
+    address: Mapped[str | None] = mapped_column(
+        String(45),
+        info=personal("the network address of a sign-in attempt, to recognise attacks; no other event has one",
+                      ADMINS, ADDRESS_KEPT),
+    )

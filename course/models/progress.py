@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
 from course.models.content import Lesson, Quiz
+from course.models.privacy import LEARNING, ROW_ID, YOU_TEACHERS, personal
 from course.models.users import User, utcnow
 
 
@@ -17,11 +18,19 @@ class LessonProgress(db.Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
-    last_viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    completed_at: Mapped[datetime | None]
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), info=personal("whose progress it is", YOU_TEACHERS, LEARNING),
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lessons.id", ondelete="CASCADE"), info=personal("which lesson", YOU_TEACHERS, LEARNING),
+    )
+    last_viewed_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal("when you last opened the lesson", YOU_TEACHERS, LEARNING),
+    )
+    completed_at: Mapped[datetime | None] = mapped_column(
+        info=personal("when you marked it complete", YOU_TEACHERS, LEARNING),
+    )
 
     lesson: Mapped[Lesson] = relationship()
 
@@ -35,19 +44,31 @@ class Attempt(db.Model):
     __tablename__ = "attempts"
     __table_args__ = (UniqueConstraint("user_id", "quiz_id", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
-    number: Mapped[int]
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    submitted_at: Mapped[datetime | None]
-    snapshot: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    responses: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    score: Mapped[float | None]
-    max_score: Mapped[float]
-    percent: Mapped[float | None]
-    passed: Mapped[bool | None]
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), info=personal("whose attempt it is", YOU_TEACHERS, LEARNING),
+    )
+    quiz_id: Mapped[int] = mapped_column(
+        ForeignKey("quizzes.id", ondelete="CASCADE"), info=personal("which quiz", YOU_TEACHERS, LEARNING),
+    )
+    number: Mapped[int] = mapped_column(info=personal("which attempt at the quiz (1, 2, …)", YOU_TEACHERS, LEARNING))
+    started_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal("when you started", YOU_TEACHERS, LEARNING),
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(info=personal("when you submitted", YOU_TEACHERS, LEARNING))
+    snapshot: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, info=personal("the questions exactly as you saw them", YOU_TEACHERS, LEARNING),
+    )
+    responses: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, info=personal("your answers", YOU_TEACHERS, LEARNING),
+    )
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON, info=personal("how each answer was graded", YOU_TEACHERS, LEARNING),
+    )
+    score: Mapped[float | None] = mapped_column(info=personal("your points", YOU_TEACHERS, LEARNING))
+    max_score: Mapped[float] = mapped_column(info=personal("the points available", YOU_TEACHERS, LEARNING))
+    percent: Mapped[float | None] = mapped_column(info=personal("your score in percent", YOU_TEACHERS, LEARNING))
+    passed: Mapped[bool | None] = mapped_column(info=personal("whether you passed", YOU_TEACHERS, LEARNING))
 
     user: Mapped[User] = relationship()
     quiz: Mapped[Quiz] = relationship()
@@ -60,11 +81,23 @@ class AnswerMark(db.Model):
     __tablename__ = "answer_marks"
     __table_args__ = (UniqueConstraint("attempt_id", "question_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
-    question_key: Mapped[str] = mapped_column(String(80))
-    points: Mapped[float]
-    feedback_markdown: Mapped[str] = mapped_column(Text, default="")
-    feedback_html: Mapped[str] = mapped_column(Text, default="")
-    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"),
+        info=personal("the attempt an instructor marked", YOU_TEACHERS, LEARNING),
+    )
+    question_key: Mapped[str] = mapped_column(String(80), info=personal("the question marked", YOU_TEACHERS, LEARNING))
+    points: Mapped[float] = mapped_column(info=personal("the points given", YOU_TEACHERS, LEARNING))
+    feedback_markdown: Mapped[str] = mapped_column(
+        Text, default="", info=personal("the instructor's feedback", YOU_TEACHERS, LEARNING),
+    )
+    feedback_html: Mapped[str] = mapped_column(
+        Text, default="", info=personal("the same feedback, ready to show", YOU_TEACHERS, LEARNING),
+    )
+    marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"),
+        info=personal("which instructor marked it", YOU_TEACHERS, LEARNING),
+    )
+    marked_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal("when it was marked", YOU_TEACHERS, LEARNING),
+    )

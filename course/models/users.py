@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from flask_login import UserMixin
@@ -11,6 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from course.extensions import db
+from course.models.privacy import (
+    LEARNING,
+    NOBODY,
+    ROW_ID,
+    SESSION,
+    WITH_ACCOUNT,
+    YOU_ADMINS,
+    YOU_TEACHERS,
+    not_personal,
+    personal,
+)
 
 ROLES = ("student", "instructor", "admin")
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so a code read aloud is typed right
@@ -31,15 +42,34 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(40), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(80))
-    email: Mapped[str | None] = mapped_column(String(254))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="student")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, info=personal(
+        "identifies your account inside the database", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    username: Mapped[str] = mapped_column(String(40), unique=True, info=personal(
+        "signing in; shown to the instructors of your classes", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    display_name: Mapped[str | None] = mapped_column(String(80), info=personal(
+        "optional: the name your instructors see instead of your username", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    email: Mapped[str | None] = mapped_column(String(254), info=personal(
+        "optional: used only to help with a forgotten password, never for anything else", YOU_ADMINS,
+        WITH_ACCOUNT))  # fmt: skip
+    password_hash: Mapped[str] = mapped_column(String(255), info=personal(
+        "checking your password: a salted one-way hash, never the password itself", NOBODY, WITH_ACCOUNT,
+        shown=False))  # fmt: skip
+    role: Mapped[str] = mapped_column(String(20), default="student", info=personal(
+        "what you may do: student, instructor or administrator", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
+        "when the account was created", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
     # Set when an instructor or admin issued a one-time password: the next sign-in must choose a new one.
-    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false(), info=personal(
+        "whether you must choose a new password after a one-time one", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    # Retention (course.privacy.retention): the last sign-in, and when the account was flagged as unused.
+    last_seen_at: Mapped[datetime | None] = mapped_column(info=personal(
+        "when you last signed in, so unused accounts can be deleted", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+    inactive_warned_at: Mapped[datetime | None] = mapped_column(info=personal(
+        "when the account was flagged as unused and due for deletion; cleared when you sign in", YOU_ADMINS,
+        WITH_ACCOUNT))  # fmt: skip
+    # An anonymous stand-in for a deleted or expired student, holding a class's statistics; nobody signs in as it.
+    placeholder: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
+        "marks the anonymous stand-ins that keep a class's statistics after a student leaves"))  # fmt: skip
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -96,13 +126,19 @@ class UserSession(db.Model):
 
     __tablename__ = "user_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, info=personal(
+        "whose browser is signed in", YOU_ADMINS, SESSION))  # fmt: skip
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True, info=personal(
+        "recognising your browser's sign-in cookie: a digest, so a copy of the database signs no one in", NOBODY,
+        SESSION, shown=False))  # fmt: skip
     # The account's session stamp when the session began: a password change ends it even if the row remains.
-    password_stamp: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    password_stamp: Mapped[str] = mapped_column(String(16), info=personal(
+        "ending the session when your password changes", NOBODY, SESSION, shown=False))  # fmt: skip
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
+        "when you signed in on that browser", YOU_ADMINS, SESSION))  # fmt: skip
+    expires_at: Mapped[datetime] = mapped_column(info=personal(
+        "when that sign-in ends by itself", YOU_ADMINS, SESSION))  # fmt: skip
 
     user: Mapped[User] = relationship()
 
@@ -112,13 +148,21 @@ class Classroom(db.Model):
 
     __tablename__ = "classrooms"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    join_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_join_code)
-    is_open: Mapped[bool] = mapped_column(default=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    name: Mapped[str] = mapped_column(String(120), info=not_personal("the class's name, chosen by its instructor"))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_join_code, info=not_personal(
+        "the code students join the class with"))  # fmt: skip
+    is_open: Mapped[bool] = mapped_column(default=True, info=not_personal("whether the class takes new students"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), info=personal(
+        "the class's instructor", "the instructor's students, and administrators", WITH_ACCOUNT))  # fmt: skip
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True,
+                                                  info=not_personal("the course the class follows"))  # fmt: skip
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=not_personal("when the class was made"))
+    # Retention: after this date plus RETENTION_GRACE_DAYS, its students' records are anonymised.
+    ends_on: Mapped[date | None] = mapped_column(info=not_personal(
+        "the class's last day (term end); its students' records are anonymised after it plus the grace period"))
+    deletion_needs_approval: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
+        "whether a student's account deletion waits for the instructor's approval"))  # fmt: skip
 
     owner: Mapped[User | None] = relationship()
     course: Mapped["Course | None"] = relationship("Course")  # noqa: F821  (content models import this module)
@@ -137,10 +181,13 @@ class Enrollment(db.Model):
     __tablename__ = "enrollments"
     __table_args__ = (UniqueConstraint("user_id", "classroom_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True)
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), info=personal(
+        "who is in the class", YOU_TEACHERS, LEARNING))  # fmt: skip
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True,
+                                              info=personal("which class you are in", YOU_TEACHERS, LEARNING))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
+        "when you joined the class", YOU_TEACHERS, LEARNING))  # fmt: skip
 
     user: Mapped[User] = relationship(back_populates="enrollments")
     classroom: Mapped[Classroom] = relationship(back_populates="enrollments")
@@ -151,8 +198,8 @@ class SiteSetting(db.Model):
 
     __tablename__ = "site_settings"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(64), primary_key=True, info=not_personal("the setting's name"))
+    value: Mapped[str] = mapped_column(String(255), info=not_personal("the setting's value"))
 
     @classmethod
     def get_flag(cls, key: str) -> bool:

@@ -1,0 +1,97 @@
+"""What Lanyard keeps about people, declared beside each column, and the two records privacy itself needs.
+
+Every column of every table carries `info={"privacy": ...}`, made by `personal(...)` or `not_personal(...)` below.
+The data page (/account/data), the export and the school's privacy notice are generated from these declarations,
+and tests/test_privacy.py fails when a column has none, so the page cannot fall behind the schema."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course.extensions import db
+
+# Who can read a column, in the words the data page uses.
+YOU = "you"
+YOU_TEACHERS = "you, the instructors of your classes, and administrators"
+YOU_ADMINS = "you and administrators"
+ADMINS = "administrators"
+NOBODY = "nobody: the software only compares against it"
+STAFF = "instructors and administrators"
+
+# How long, in the same words everywhere.
+WITH_ACCOUNT = "as long as your account exists; deleted with it"
+LEARNING = ("until your class's end date plus the grace period, then anonymised; on account deletion, deleted or "
+            "kept only under an anonymous placeholder for the class's statistics")  # fmt: skip
+AUDIT_KEPT = "while the site keeps its security log; a deleted student's name is removed from it"
+ADDRESS_KEPT = "AUDIT_ADDRESS_DAYS days (7 unless the school changed it), then erased"
+REVISION_KEPT = "as long as the lesson or quiz; the author is forgotten when their account is deleted"
+DESIGN_READERS = "you; once you share it, the classmates and instructors you share it with"
+SESSION = "until you sign out, sign out everywhere or the session ends (12 hours, or the stay-signed-in days)"
+
+
+def personal(purpose: str, readers: str, kept: str, *, shown: bool = True) -> dict[str, Any]:
+    """A column that holds personal data: why it is kept, who can read it, for how long. `shown=False` for
+    secrets (a password hash) that the data page names but never prints, and the export leaves out."""
+    return {"privacy": {"personal": True, "purpose": purpose, "readers": readers, "kept": kept, "shown": shown}}
+
+
+def not_personal(purpose: str) -> dict[str, Any]:
+    """A column that holds nothing about a person (course content, settings, keys between tables)."""
+    return {"privacy": {"personal": False, "purpose": purpose}}
+
+
+ROW_ID = not_personal("a number that identifies the row inside the database")
+CONTENT = not_personal("course content written by its authors")
+
+
+class RecordView(db.Model):
+    """One look by an instructor or administrator at a page showing an individual student's records: who, which
+    page, when. The student reads these on their data page. Never an address or device details."""
+
+    __tablename__ = "record_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True,
+        info=personal("whose records were looked at", YOU_ADMINS, WITH_ACCOUNT),
+    )  # fmt: skip
+    viewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"),
+        info=personal("who looked (their account)", YOU_ADMINS, WITH_ACCOUNT),
+    )
+    viewer_name: Mapped[str] = mapped_column(
+        String(120), default="",
+        info=personal("who looked, by name, so you still know after their account is gone", YOU_ADMINS,
+                      WITH_ACCOUNT),
+    )  # fmt: skip
+    viewer_role: Mapped[str] = mapped_column(
+        String(20), default="", info=personal("whether they looked as an instructor or an administrator",
+                                              YOU_ADMINS, WITH_ACCOUNT)
+    )  # fmt: skip
+    page: Mapped[str] = mapped_column(
+        String(200), default="", info=personal("which page they opened", YOU_ADMINS, WITH_ACCOUNT)
+    )
+    path: Mapped[str] = mapped_column(
+        String(300), default="", info=personal("the page's address on this site", YOU_ADMINS, WITH_ACCOUNT)
+    )
+    viewed_at: Mapped[datetime] = mapped_column(
+        index=True, info=personal("when they looked (UTC)", YOU_ADMINS, WITH_ACCOUNT)
+    )
+
+
+class DeletionRequest(db.Model):
+    """A student asked to delete their account (password re-entered) in a class that needs an instructor's approval
+    first; an instructor of that class or an administrator approves it, and the account is deleted then."""
+
+    __tablename__ = "deletion_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True,
+        info=personal("whose account is to be deleted", YOU_TEACHERS, "until the deletion is approved"),
+    )  # fmt: skip
+    requested_at: Mapped[datetime] = mapped_column(
+        info=personal("when you asked", YOU_TEACHERS, "until the deletion is approved")
+    )
