@@ -268,8 +268,8 @@ def test_editing_a_published_quiz_never_changes_a_submitted_attempt(app, client,
         attempt = db.session.scalar(select(Attempt))
         body = next(q for q in attempt.snapshot if q["key"] == "body")
         right = body["private"]["correct"][0]
-    client.post(f"/attempts/{attempt.id}", data={"action": "submit", "q-body": str(right), "q-width": "85.6",
-                                                 "q-eight-years": "true"})  # fmt: skip
+    client.post(f"/attempts/{attempt.id}", data={"action": "submit", "confirmed": "yes", "q-body": str(right),
+                                                 "q-width": "85.6", "q-eight-years": "true"})  # fmt: skip
     before = attempt_state(app, attempt.id)
     assert before[3] == 3.0 and before[2] is not None
 
@@ -370,7 +370,7 @@ def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app
     client.post("/courses/sample-course/quizzes/basics-quiz/start")
     with app.app_context():
         attempt_id = db.session.scalar(select(Attempt.id))
-    client.post(f"/attempts/{attempt_id}", data={"action": "submit"})
+    client.post(f"/attempts/{attempt_id}", data={"action": "submit", "confirmed": "yes"})
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert active_content(page[page.index("<main") :], allowed_tags={"form", "input", "button"}) == []
 

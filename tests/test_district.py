@@ -310,7 +310,7 @@ def test_a_district_runs_two_app_servers_behind_nginx(district):
     quiz = f"/courses/{COURSE}/quizzes/what-id-is-for-quiz"
     attempt = location(student.submit(quiz, quiz + "/start"))
     assert re.fullmatch(r"/attempts/\d+", attempt)
-    submitted = student.submit(attempt, attempt, {"action": "submit"})
+    submitted = student.submit(attempt, attempt, {"action": "submit", "confirmed": "yes"})
     assert location(submitted) == attempt
     result = student.get(attempt)
     assert result.status == 200 and "Score: <strong>" in result.text

@@ -2,6 +2,7 @@
 per submission, attempt limits, immutable attempts."""
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -152,10 +153,98 @@ def test_saving_after_submission_changes_nothing(app, client, student):
 
 def test_tampered_answers_do_not_break_anything(client, student):
     url = start(client)
-    response = client.post(url, data={"action": "submit", "q-body": "99", "q-fields": ["-1", "abc", "7"],
-                                      "q-eight-years": "maybe", "q-width": "1e999", "q-unknown": "x"})  # fmt: skip
+    response = client.post(url, data={"action": "submit", "confirmed": "yes", "q-width": "1e999",
+                                      "q-blood": "x" * 5000, "q-unknown": "x"})  # fmt: skip
     assert response.status_code == 302
     assert "Score: <strong>0%</strong>" in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field, values", [
+    ("q-body", ["99"]), ("q-body", ["²"]), ("q-body", ["9" * 5000]), ("q-body", ["-1"]), ("q-body", ["0", "1"]),
+    ("q-fields", ["0", "abc"]), ("q-fields", ["٣"]), ("q-fields", ["7"]), ("q-eight-years", ["maybe"]),
+])  # fmt: skip
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_answers_that_are_not_a_choice_are_refused_with_400(app, client, student, field, values, action):
+    url = start(client)
+    client.post(url, data={"action": "save", "q-blood": "kept"})
+    response = client.post(url, data={"action": action, "confirmed": "yes", "q-width": "85", field: values})
+    assert response.status_code == 400
+    assert "is not one of its answers" in response.get_data(as_text=True)
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.submitted_at is None and attempt.responses == {"blood": "kept"}  # nothing written
+    json_save = client.post(url, data={"action": "save", field: values}, headers={"Accept": "application/json"})
+    assert json_save.status_code == 400
+
+
+def test_submitting_with_unanswered_questions_asks_first_and_keeps_the_answers(app, client, student):
+    url = start(client)
+    html = client.get(url).get_data(as_text=True)
+    assert "After submitting you will have 1 attempt left." in html  # beside the submit button (2 allowed)
+    response = client.post(url, data={"action": "submit", "q-body": answer_for(html, "body", "Metal"),
+                                      "q-blood": "blood group"})  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Submit with 3 unanswered questions?" in page and "You have not answered 3 of 5 questions" in page
+    for number, key in ((2, "fields"), (3, "eight-years"), (5, "width")):
+        assert f'href="{url}#question-{key}">Question {number}</a>' in page
+    assert "Question 1<" not in page and "Question 4<" not in page
+    assert "After submitting you will have 1 attempt left." in page
+    assert f'action="{url}/submit"' in page and f'href="{url}"' in page  # submit anyway, or go back
+    assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.submitted_at is None  # not submitted, but what was typed is kept
+        assert attempt.responses["blood"] == "blood group" and "body" in attempt.responses
+    again = client.get(url).get_data(as_text=True)
+    assert 'value="blood group"' in again  # going back shows the answers typed
+
+    submitted = client.post(f"{url}/submit")
+    assert submitted.status_code == 302 and submitted.location == url
+    result = client.get(url).get_data(as_text=True)
+    assert "Score: <strong>" in result
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.submitted_at is not None and attempt.responses["blood"] == "blood group"
+    assert client.post(f"{url}/submit").status_code == 302  # a second press changes nothing
+    assert "already submitted" in client.get(url).get_data(as_text=True)
+
+
+def test_submitting_with_every_question_answered_needs_no_confirmation(client, student):
+    url = start(client)
+    response = submit_all_right(client, url)
+    assert response.status_code == 302 and response.location == url
+    assert "Score: <strong>100%</strong>" in client.get(url).get_data(as_text=True)
+
+
+def test_confirmed_submission_with_unanswered_questions_is_graded_at_once(app, client, student):
+    url = start(client)
+    response = client.post(url, data={"action": "submit", "confirmed": "yes", "q-blood": "blood group"})
+    assert response.status_code == 302  # what quiz.js's dialog sends after "Submit anyway"
+    with app.app_context():
+        assert db.session.scalar(select(Attempt.submitted_at)) is not None
+
+
+def test_the_last_attempt_says_none_will_be_left(client, student):
+    submit_all_right(client, start(client))
+    url = start(client)
+    assert "This is your last attempt" in client.get(url).get_data(as_text=True)
+    page = client.post(url, data={"action": "submit"}).get_data(as_text=True)
+    assert "you will have no attempts left" in page and "Submit anyway" in page
+
+
+def test_only_the_student_submits_their_attempt(app, client, auth, student):
+    url = start(client)
+    auth.logout()
+    auth.as_role("student", "other")
+    assert client.post(f"{url}/submit").status_code in (403, 404)
+    with app.app_context():
+        assert db.session.scalar(select(Attempt.submitted_at)) is None
+
+
+def test_the_dialog_script_enhances_the_same_form():
+    script = (Path(__file__).parent.parent / "course/static/quiz.js").read_text()
+    assert 'name = "confirmed"' in script and "showModal" in script and "attempts-left" in script
 
 
 def test_max_attempts_is_enforced_on_the_server(app, client, student):

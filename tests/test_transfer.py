@@ -381,7 +381,7 @@ def test_reimporting_an_exported_zip_keeps_student_progress(app, client, auth, s
     student_id = auth.as_role("student", "sam")
     assert client.post("/courses/sample-course/lessons/what-a-card-is/complete").status_code == 302
     attempt_url = client.post("/courses/sample-course/quizzes/chips-quiz/start").location
-    client.post(attempt_url, data={"q-range": "25", "action": "submit"})
+    client.post(attempt_url, data={"q-range": "25", "action": "submit", "confirmed": "yes"})
     auth.logout()
     as_owner(auth)
     archive = client.get("/transfer/courses/sample-course/export.zip").data

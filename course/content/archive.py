@@ -1,7 +1,8 @@
 """Course folders as .zip files, for moving a course between platforms.
 
 A zip from elsewhere is untrusted: every entry is checked (no absolute path, no '..', no link, no duplicate, a
-bounded number of files and of uncompressed bytes, so a zip bomb stops early) before anything is extracted into a
+bounded number of files and of uncompressed bytes, so a zip bomb stops early; no lesson, quiz or YAML file above
+loader.MAX_TEXT_FILE_BYTES, judged by its declared size and again while it unpacks) before anything is extracted into a
 private temporary folder, which the ordinary folder import then reads. Problems come back as a ContentError, paths
 named as they are inside the zip, and the database is left as it was.
 """
@@ -17,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from course.content.importer import ImportGuard, ImportSummary, import_course
+from course.content.loader import MAX_TEXT_FILE_BYTES
 from course.content.problems import ContentError, ContentProblem
 
 MAX_ZIP_FILES = 2000
@@ -24,6 +26,8 @@ MAX_ZIP_BYTES = 200 * 1024 * 1024  # uncompressed; the bundled course is under 1
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: same course, same bytes
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _PLATFORM_LITTER = {"__MACOSX", ".DS_Store", "Thumbs.db"}  # added by the zip tools of macOS and Windows
+_TEXT_SUFFIXES = (".md", ".yaml", ".yml")  # lessons, quizzes and the course's YAML: read whole and parsed
+_TEXT_TOO_LARGE = f"is larger than {MAX_TEXT_FILE_BYTES // 1024} KiB, the limit for a lesson, quiz or YAML file"
 
 
 def course_zip(files: dict[str, bytes]) -> bytes:
@@ -85,7 +89,12 @@ def _extract(source, name: str, target: Path, max_files: int, max_bytes: int) ->
                     continue
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(entry) as packed, destination.open("wb") as unpacked:
-                    budget = _copy_within(packed, unpacked, budget)
+                    if _is_text(entry):  # its declared size may lie: stop copying just past the limit
+                        if _copy_within(packed, unpacked, MAX_TEXT_FILE_BYTES) < 0:
+                            raise ContentError([ContentProblem(entry.filename, 1, _TEXT_TOO_LARGE)])
+                        budget -= unpacked.tell()
+                    else:
+                        budget = _copy_within(packed, unpacked, budget)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
                 reason = error.strerror if isinstance(error, OSError) and error.strerror else error
                 raise ContentError([ContentProblem(entry.filename, 1, f"cannot be unpacked: {reason}")]) from None
@@ -126,7 +135,13 @@ def _entry_problem(entry: zipfile.ZipInfo) -> str | None:
         return "is a symbolic link: only files and folders are accepted"
     if entry.flag_bits & 0x1:
         return "is encrypted"
+    if _is_text(entry) and entry.file_size > MAX_TEXT_FILE_BYTES:
+        return _TEXT_TOO_LARGE
     return None
+
+
+def _is_text(entry: zipfile.ZipInfo) -> bool:
+    return not entry.is_dir() and entry.filename.lower().endswith(_TEXT_SUFFIXES)
 
 
 def _copy_within(packed: IO[bytes], unpacked: IO[bytes], budget: int) -> int:

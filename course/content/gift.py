@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from course.content.problems import ContentError, ContentProblem
+from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.question_types import question_type
 from course.question_types.gift_text import GIFT_WEIGHT, gift_escape
 
@@ -100,6 +101,9 @@ def parse_gift(text: str, path: str = "<gift>") -> list[dict]:
     titles: list[str] = []
     questions: list[dict] = []
     sources = list(_question_sources(text, path))
+    if len(sources) > MAX_QUESTIONS:  # each question is checked and rendered: refuse before that work
+        message = f"holds {len(sources)} questions; a file may hold at most {MAX_QUESTIONS}: split it"
+        raise ContentError([ContentProblem(path, sources[MAX_QUESTIONS].line_numbers[0], message)])
     for source in sources:
         read = _read_question(source)
         problems.extend(source.problems)
@@ -306,7 +310,10 @@ def _read_numeric(source: _Source, body: str, offset: int) -> tuple[dict, list[s
     if len(full_credit) != 1:
         source.report(offset, f"a numeric question needs exactly one full-credit answer, not {len(full_credit)}")
     for answer in answers:
-        if _number_and_tolerance(answer.text) is None:
+        if _out_of_range(answer.text):
+            source.report(answer.offset, f"{answer.text[:MAX_NUMBER_CHARACTERS]!r} is out of range: numbers are at "
+                                         f"most {MAX_NUMBER:.0e} in size and {MAX_NUMBER_CHARACTERS} characters long")
+        elif _number_and_tolerance(answer.text) is None:
             source.report(answer.offset, f"{answer.text!r} is not a number answer: write 10, 10:0.5 (answer:margin)"
                                          " or 9..11 (range)")
     if source.problems:
@@ -331,6 +338,21 @@ def _number_and_tolerance(text: str) -> tuple[Decimal, Decimal] | None:
     return answer, tolerance
 
 
+def _out_of_range(text: str) -> bool:
+    """Whether a numeric answer holds a number larger or longer than course files allow, checked before any
+    arithmetic: 1e999999999 as an int would take minutes, and 1e5000 has too many digits to print."""
+    for part in re.split(r"\.\.|:", text):
+        if len(part.strip()) > MAX_NUMBER_CHARACTERS:
+            return True
+        try:
+            number = Decimal(part.strip())
+        except InvalidOperation:
+            continue
+        if number.is_finite() and number.copy_abs() > MAX_NUMBER:  # copy_abs: abs() would round, and overflow
+            return True
+    return False
+
+
 def _decimal(text: str) -> Decimal | None:
     """Decimal keeps 3.141..3.142 at exactly 3.1415 ± 0.0005, where floats would not."""
     try:
@@ -348,14 +370,16 @@ def _plain_number(number: Decimal) -> int | float:
 def _question_ids(titles: list[str]) -> list[str]:
     """Slugs of the titles, q<position> for untitled questions, suffixed -2, -3 … where they repeat."""
     question_ids: list[str] = []
+    taken: set[str] = set()
     for position, title in enumerate(titles, start=1):
         base = _slug(title) or f"q{position}"
         question_id = base
         for suffix in itertools.count(2):
-            if question_id not in question_ids:
+            if question_id not in taken:
                 break
             question_id = f"{base}-{suffix}"
         question_ids.append(question_id)
+        taken.add(question_id)
     return question_ids
 
 

@@ -19,6 +19,9 @@ from course.extensions import db
 from course.models import Course, Module, Question, Quiz
 from course.sanitize import without_control_characters
 
+MAX_GIFT_BYTES = 2 * 1024 * 1024
+GIFT_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a GIFT file"
+
 
 @dataclass
 class GiftImportSummary:
@@ -44,6 +47,8 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
         if quiz is not None and quiz.module_id != module.id:
             where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
             raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+    if len(data) > MAX_GIFT_BYTES:
+        raise ContentError([ContentProblem(path, 1, GIFT_TOO_LARGE)])
     questions = load_questions(_located(data, path), path)
 
     created = quiz is None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from course.content.problems import ContentError, ContentProblem
-from course.content.yaml_lines import LineDict, LineList, load_yaml
+from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
 from course.lab.engine import get_lab
 from course.question_types import QUESTION_TYPES
 from course.render import calendar_date, render_inline, render_markdown, render_sources
@@ -28,6 +28,7 @@ LAB_FENCE = re.compile(r"^\s*(```|~~~)\s*lab\b(.*)$")
 FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                 ".webp": "image/webp"}  # fmt: skip
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
+MAX_TEXT_FILE_BYTES = 256 * 1024  # a lesson, quiz or YAML file; the bundled course's largest is 42 KiB
 MAX_SLUG = 80  # the length of the database's slug and key columns
 MAX_TITLE = 200  # and of its title and figure name columns
 
@@ -120,6 +121,9 @@ def course_folders(path: str | os.PathLike) -> tuple[Path, Path]:
     return root / "lessons", root / "quizzes"
 
 
+_TOO_LARGE = f"is larger than {MAX_TEXT_FILE_BYTES // 1024} KiB, the limit for a lesson, quiz or YAML file"
+
+
 def _display(path: Path) -> str:
     """Paths relative to where the author runs the command, so editors can jump to them."""
     relative = os.path.relpath(path)
@@ -139,8 +143,14 @@ class _Checker:
         self.problems.append(ContentProblem(_display(Path(path)) if isinstance(path, Path) else path, line, message))
 
     def read_text(self, path: Path) -> str | None:
+        """The file's text, or None after a problem; a file above MAX_TEXT_FILE_BYTES is refused unread."""
         try:
-            return without_control_characters(path.read_text(encoding="utf-8"))
+            with path.open("rb") as file:
+                data = file.read(MAX_TEXT_FILE_BYTES + 1)
+            if len(data) > MAX_TEXT_FILE_BYTES:
+                self.problem(path, 1, _TOO_LARGE)
+                return None
+            return without_control_characters(data.decode("utf-8"))
         except UnicodeDecodeError:
             self.problem(path, 1, "is not UTF-8 text")
         except OSError as error:
@@ -275,6 +285,9 @@ class _Checker:
         return None if text is None else self.parse_lesson(text, path)
 
     def parse_lesson(self, text: str, path: Path) -> LessonData | None:
+        if len(text) > MAX_TEXT_FILE_BYTES:  # text from the browser editor; files were checked in read_text
+            self.problem(path, 1, _TOO_LARGE)
+            return None
         lines = text.splitlines()
         if not lines or lines[0].strip() != "---":
             self.problem(path, 1, "a lesson starts with YAML front matter between two '---' lines")
@@ -526,10 +539,10 @@ class _Checker:
             if len(path.name) > MAX_TITLE:
                 self.problem(path, 1, f"figure file names are at most {MAX_TITLE} characters long")
                 continue
-            data = path.read_bytes()
-            if len(data) > MAX_FIGURE_BYTES:
+            if path.stat().st_size > MAX_FIGURE_BYTES:  # before reading it
                 self.problem(path, 1, f"figure is larger than {MAX_FIGURE_BYTES // 1024} KiB")
                 continue
+            data = path.read_bytes()
             problem = figure_problem(data, media_type)
             if problem:
                 self.problem(path, 1, problem)
@@ -558,9 +571,13 @@ class _Checker:
         return quizzes
 
     def load_quiz(self, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
-        return self.parse_quiz(self.read_text(path) or "", path, module_sources, module_objectives)
+        text = self.read_text(path)
+        return None if text is None else self.parse_quiz(text, path, module_sources, module_objectives)
 
     def parse_quiz(self, text: str, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
+        if len(text) > MAX_TEXT_FILE_BYTES:  # text from the browser editor; files were checked in read_text
+            self.problem(path, 1, _TOO_LARGE)
+            return None
         data, problems = load_yaml(text, _display(path))
         self.problems += problems
         if problems:
@@ -593,6 +610,10 @@ class _Checker:
         if not isinstance(entries, LineList) or not entries:
             self.problem(path, data.line_of("questions"), "a quiz needs a non-empty list of questions")
             entries = LineList()  # the rest is still checked: the browser keeps a draft quiz without questions
+        elif len(entries) > MAX_QUESTIONS:  # each is checked and rendered: refuse before that work
+            message = f"a quiz holds at most {MAX_QUESTIONS} questions, not {len(entries)}: split it"
+            self.problem(path, entries.line_of(MAX_QUESTIONS), message)
+            entries = LineList()
         questions: list[QuestionData] = []
         for index, entry in enumerate(entries):
             question = self.load_question(entry, entries.line_of(index), path, allowed_sources, objectives)

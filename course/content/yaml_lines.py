@@ -1,5 +1,11 @@
-"""YAML that remembers where things are, so every content problem can name its line."""
+"""YAML that remembers where things are, so every content problem can name its line.
 
+Course files come from strangers (zips, uploads), so the loader refuses what makes YAML expensive or surprising before
+it is built: anchors and aliases (an alias bomb expands to gigabytes), nesting deeper than MAX_YAML_DEPTH, and numbers
+that are long, huge, NaN or infinite. Each refusal is a syntax-style problem at its line.
+"""
+
+import math
 from typing import Any
 
 import yaml
@@ -27,8 +33,33 @@ class LineList(list):
         return self.lines[index] if index < len(self.lines) else self.line
 
 
+MAX_YAML_DEPTH = 20  # the deepest course file (a quiz's choice) is 4 levels down
+MAX_NUMBER = 10**15  # numbers in course files (answers, tolerances, minutes) are at most this in size
+MAX_NUMBER_CHARACTERS = 30
+MAX_QUESTIONS = 500  # in one quiz or GIFT file: each is checked and its Markdown rendered on import
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) that builds LineDict and LineList."""
+    """SafeLoader (no arbitrary objects) that builds LineDict and LineList, refusing anchors, aliases and deep
+    nesting while the document is composed, before anything is expanded."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            message = "anchors (&name) and aliases (*name) are not accepted: write each value out"
+            raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+        if self.depth >= MAX_YAML_DEPTH:
+            message = f"nested more than {MAX_YAML_DEPTH} levels deep"
+            raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -54,8 +85,38 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return sequence
 
 
+def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float:
+    """An int or float no longer than MAX_NUMBER_CHARACTERS, finite, and at most MAX_NUMBER in size."""
+    if len(node.value) > MAX_NUMBER_CHARACTERS:
+        message = f"a number longer than {MAX_NUMBER_CHARACTERS} characters"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+    if node.tag.endswith(":int"):
+        number = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    else:
+        number = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if isinstance(number, float) and not math.isfinite(number):
+        message = f"{node.value} is not a finite number: NaN and infinities are not accepted"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+    if abs(number) > MAX_NUMBER:
+        message = f"{node.value} is out of range: numbers are at most {MAX_NUMBER:.0e} in size"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+    return number
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date, or a problem at its line for one the calendar lacks (2019-13-45), not an uncaught ValueError."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as error:
+        message = f"{node.value} is not a date: {error}"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_number)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[ContentProblem]]:

@@ -19,6 +19,10 @@ class AttemptRefused(Exception):
     """Starting an attempt is not allowed, with the reason to show the student."""
 
 
+class ResponseRefused(ValueError):
+    """A submitted value that no input of its question can send (a tampered or broken form): a 400, never a 500."""
+
+
 def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
     return db.session.scalar(
         select(Attempt).where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.submitted_at.is_(None))
@@ -103,10 +107,37 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
         qtype = question_type(question["type"])
         typed = form.getlist(f"q-{question['key']}")
         values = [without_control_characters(value, multiline=qtype.multiline) for value in typed]
-        response = qtype.parse_response(values)
+        choices = question["public"].get("choices")
+        try:
+            if isinstance(choices, list) and any(value not in _positions_of(choices) for value in values):
+                raise ValueError("not one of the choices")
+            response = qtype.parse_response(values)
+        except (ValueError, OverflowError):
+            response = None
+        if response is None and any(value.strip() for value in values):  # sent, yet not an answer it can hold
+            number = attempt.snapshot.index(question) + 1
+            raise ResponseRefused(f"Question {number}: what was sent is not one of its answers. Reload the page "
+                                  "and answer again; your saved answers are kept.")
         if response is not None:
             responses[question["key"]] = response
     return responses
+
+
+def _positions_of(choices: list) -> set[str]:
+    """The form values a question shown with choices sends: their positions, 0, 1, 2 …"""
+    return {str(position) for position in range(len(choices))}
+
+
+def unanswered(attempt: Attempt, responses: Mapping) -> list[dict]:
+    """The questions without a response, each with its number as the student sees it and its key."""
+    return [{"number": number, "key": question["key"]}
+            for number, question in enumerate(attempt.snapshot, start=1) if question["key"] not in responses]
+
+
+def attempts_left_after(attempt: Attempt) -> int | None:
+    """How many attempts the student has left once this one is submitted; None when the quiz has no limit."""
+    limit = attempt.quiz.max_attempts
+    return None if not limit else max(0, limit - attempt.number)
 
 
 def save_responses(attempt: Attempt, responses: dict) -> bool:

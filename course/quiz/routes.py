@@ -13,11 +13,14 @@ from course.models import Attempt, Module, Quiz
 from course.quiz import bp
 from course.quiz.attempts import (
     AttemptRefused,
+    ResponseRefused,
+    attempts_left_after,
     marked_result,
     read_responses,
     save_responses,
     start_attempt,
     submit_attempt,
+    unanswered,
 )
 
 
@@ -97,8 +100,14 @@ def attempt(attempt_id: int):
             abort(403, description="Only the student who started an attempt can answer it.")
         if not form.validate_on_submit():
             abort(400, description="The form expired. Reload the page; your saved answers are kept.")
-        responses = read_responses(attempt, request.form)
+        try:
+            responses = read_responses(attempt, request.form)
+        except ResponseRefused as refusal:
+            abort(400, description=str(refusal))
         action = request.form.get("action", "save")
+        missing = unanswered(attempt, responses) if action == "submit" else []
+        if missing and request.form.get("confirmed") != "yes" and save_responses(attempt, responses):
+            return _confirm_submit_page(attempt, missing)
         if action == "submit":
             if not submit_attempt(attempt, responses, quiz.pass_mark):
                 flash("This attempt was already submitted; its result is below.", "info")
@@ -117,8 +126,9 @@ def attempt(attempt_id: int):
             for q in attempt.snapshot
         ]
         return render_template(
-            "quiz/take.html", attempt=attempt, quiz=quiz, course=quiz.course, questions=public_questions, form=form
-        )
+            "quiz/take.html", attempt=attempt, quiz=quiz, course=quiz.course, questions=public_questions, form=form,
+            attempts_left=attempts_left_after(attempt),
+        )  # fmt: skip
     graded = marked_result(attempt)
     return render_template(
         "quiz/result.html",
@@ -129,3 +139,26 @@ def attempt(attempt_id: int):
         results={result["key"]: result for result in graded.results},
         graded=graded,
     )
+
+
+def _confirm_submit_page(attempt: Attempt, missing: list[dict]):
+    """Before a submission with unanswered questions: which ones, and the attempts left (the answers are saved)."""
+    quiz = attempt.quiz
+    return render_template("quiz/confirm_submit.html", attempt=attempt, quiz=quiz, course=quiz.course,
+                           missing=missing, attempts_left=attempts_left_after(attempt), form=FlaskForm())  # fmt: skip
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """Submit the answers saved so far: the confirmation page's button, once the student has seen what is
+    unanswered."""
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.user_id != current_user.id:
+        abort(403, description="Only the student who started an attempt can submit it.")
+    if not FlaskForm().validate_on_submit():
+        abort(400, description="The form expired. Reload the page; your saved answers are kept.")
+    if attempt.submitted_at is not None or not submit_attempt(attempt, dict(attempt.responses or {}),
+                                                              attempt.quiz.pass_mark):  # fmt: skip
+        flash("This attempt was already submitted; its result is below.", "info")
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

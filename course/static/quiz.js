@@ -28,3 +28,91 @@
     timer = setTimeout(save, 400);
   });
 })();
+
+// Before a submission with unanswered questions, a dialog says how many and which, and how many attempts will be
+// left. Without JavaScript (or <dialog>) the server shows the same as a confirmation page.
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  if (!form || typeof HTMLDialogElement !== "function") return;
+
+  function answered(fieldset) {
+    var inputs = fieldset.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.checked) return true;
+      } else if (input.type !== "hidden" && input.value.trim() !== "") {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function element(tag, text) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function confirmDialog(missing, total, submitter) {
+    var dialog = element("dialog");
+    dialog.className = "confirm-submit";
+    dialog.setAttribute("aria-labelledby", "confirm-submit-title");
+    var title = element("h2", "Submit with " + missing.length + " unanswered question" + (missing.length === 1 ? "" : "s") + "?");
+    title.id = "confirm-submit-title";
+    dialog.appendChild(title);
+    dialog.appendChild(element("p", "You have not answered " + missing.length + " of " + total + " questions:"));
+    var list = element("ul");
+    missing.forEach(function (fieldset) {
+      var item = element("li");
+      var link = element("a", fieldset.querySelector(".question-number").textContent);
+      link.href = "#" + fieldset.id;
+      link.addEventListener("click", function () { dialog.close(); });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    dialog.appendChild(list);
+    var left = document.getElementById("attempts-left");
+    if (left) dialog.appendChild(element("p", left.textContent.trim()));
+    var actions = element("div");
+    actions.className = "actions";
+    var back = element("button", "Go back and answer them");
+    back.type = "button";
+    back.className = "secondary";
+    back.addEventListener("click", function () {
+      dialog.close();
+      var first = missing[0].querySelector("input, select, textarea");
+      if (first) first.focus();
+    });
+    var go = element("button", "Submit anyway");
+    go.type = "button";
+    go.addEventListener("click", function () {
+      var confirmed = element("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      confirmed.value = "yes";
+      form.appendChild(confirmed);
+      dialog.close();
+      if (form.requestSubmit) form.requestSubmit(submitter);
+      else submitter.click();
+    });
+    actions.appendChild(back);
+    actions.appendChild(go);
+    dialog.appendChild(actions);
+    dialog.addEventListener("close", function () { dialog.remove(); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    back.focus();
+  }
+
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (!submitter || submitter.value !== "submit" || form.querySelector("input[name=confirmed]")) return;
+    var questions = Array.prototype.slice.call(form.querySelectorAll("fieldset.question"));
+    var missing = questions.filter(function (fieldset) { return !answered(fieldset); });
+    if (!missing.length) return;
+    event.preventDefault();
+    confirmDialog(missing, questions.length, submitter);
+  });
+})();
