@@ -1,6 +1,7 @@
 """The ID Design Lab in the app: the no-JavaScript form, bad input, saved and shared designs, task grading,
 progress, the instructor's view, lesson embeds, query counts and the lab's migration."""
 
+import json
 import re
 
 import pytest
@@ -150,7 +151,7 @@ def test_the_page_needs_no_inline_style_or_script(client, auth):
     assert "style=" not in page
     assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
     assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
-    assert '<script src="/static/lab.js"' in page
+    assert '<script src="/static/lab.js?v=' in page
 
 
 # --- the fetch endpoint --------------------------------------------------------------------------------------------
@@ -450,3 +451,42 @@ def test_every_lab_post_needs_the_csrf_token(app, client, auth):
         response = client.post(url, data={**form_for(), "title": "t"})
         assert response.status_code == 400, url
     assert count(app, LabDesign) == 0 and count(app, LabSubmission) == 0
+
+
+# --- on a phone and without JavaScript: back at the changed control, the change summarised ------------------------
+
+
+def test_an_update_returns_to_the_changed_control_and_says_what_changed(client, auth):
+    auth.create("someone")
+    first = client.get(f"/lab?task={TASK}").get_data(as_text=True)
+    assert 'action="/lab#lab-changed"' in first and 'id="lab-changed"' not in first
+    levels = re.search(r'name="levels_before" value="([^"]+)"', first).group(1)
+    before = form_for()
+    response = client.post("/lab", data={**form_for(chip_access="pace"), "task": TASK, "preset": "nk-2019",
+                                         "values_before": json.dumps(before), "levels_before": levels})  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="lab-changed"[^>]*></span>\s*<fieldset class="lab-option[^"]*" id="opt-chip_access"', page)
+    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page[page.index('id="lab-summary"') :][:800]))
+    assert "Changed: Readability at a distance High → None" in summary
+
+
+def test_preview_sends_the_summary_bar_too(client, auth):
+    auth.create("someone")
+    first = client.get(f"/lab?task={TASK}").get_data(as_text=True)
+    levels = re.search(r'name="levels_before" value="([^"]+)"', first).group(1)
+    payload = client.post("/lab/preview", data={**form_for(chip_access="pace"), "levels_before": levels}).get_json()
+    assert "Readability at a distance" in payload["summary_html"] and "(was High)" in payload["summary"]
+
+
+def test_deleting_a_design_is_confirmed_first_and_says_what_breaks(app, client, auth):
+    auth.as_role("student", "amy")
+    token = save(client)
+    client.post(f"/lab/designs/{token}/share")
+    page = client.get(f"/lab/designs/{token}").get_data(as_text=True)
+    assert f'href="/lab/designs/{token}/delete"' in page
+    confirm = client.get(f"/lab/designs/{token}/delete").get_data(as_text=True)
+    assert "classmates and instructors who open its link will find nothing there" in confirm
+    assert count(app, LabDesign) == 1
+    assert client.post(f"/lab/designs/{token}/delete").status_code == 302
+    assert count(app, LabDesign) == 0

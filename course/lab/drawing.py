@@ -16,6 +16,8 @@ from markupsafe import Markup
 from course.lab.engine import NO_EXPIRY, Comparison, Lab, compare, get_lab
 
 CARD_W, CARD_H = 428, 270  # ISO/IEC 7810 ID-1 (85.60 x 53.98 mm), five units to the millimetre
+# The card is never shown narrower than 330 CSS px (lab.css), so 15.5 units are at least 12 CSS px on a phone.
+SMALL = 15.5
 
 BODY_FILL = {"laminated_paper": "#f1e6c8", "pvc": "#e6eff7", "polycarbonate": "#e3e6e8"}
 BODY_EDGE = {"laminated_paper": "#a89f82", "pvc": "#8fa7bd", "polycarbonate": "#7d868c"}
@@ -157,8 +159,8 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
     lab = lab or get_lab()
     parts = _card_base(design)
     ink = "#30363b" if design["body"] == "polycarbonate" else INK
-    parts.append(_text(20, 30, "IDENTITY CARD", size=15, weight="700", fill=ink))
-    parts.append(_text(20, 46, "Republic of Examples · specimen", size=9, fill=MUTED))
+    parts.append(_text(20, 32, "IDENTITY CARD", size=20, weight="700", fill=ink))
+    parts.append(_text(20, 52, "Republic of Examples · specimen", size=SMALL, fill=MUTED))
     # Photo
     if design["fields.photo"] == "printed":
         pasted = design["photo_attachment"] == "pasted"
@@ -179,11 +181,11 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
                 parts.append(_el("circle", cx=cx, cy=cy, r=4, fill="#d9c98f", opacity=0.9))
         parts.append("</g>")
         parts.append(
-            _text(72, 210, "photo pasted on" if pasted else "photo printed", size=8, fill=MUTED, anchor="middle")
+            _text(72, 212, "photo pasted on" if pasted else "photo printed", size=SMALL, fill=MUTED, anchor="middle")
         )
     else:
         parts.append(_el("rect", x=22, y=62, width=100, height=130, fill="none", stroke=MUTED, stroke_dasharray="4 4"))
-        parts.append(_text(72, 130, "no photo", size=10, fill=MUTED, anchor="middle"))
+        parts.append(_text(72, 130, "no photo", size=SMALL, fill=MUTED, anchor="middle"))
     # Chip
     if design["chip"] == "contact":
         parts.append(
@@ -201,7 +203,7 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
         )
         for d in ("M 136 104 H 152 M 166 104 H 182 M 136 116 H 152 M 166 116 H 182 M 152 92 V 128 M 166 92 V 128",):
             parts.append(_el("path", d=d, stroke="#8a6d1f", fill="none"))
-        parts.append(_text(159, 142, "contact chip", size=8, fill=MUTED, anchor="middle"))
+        parts.append(_text(159, 148, "chip", size=SMALL, fill=MUTED, anchor="middle"))
     elif design["chip"] == "contactless":
         for r in (6, 11, 16):
             parts.append(
@@ -214,46 +216,35 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
                     class_="lab-card__contactless",
                 )
             )
-        parts.append(_text(360, 48, "contactless", size=8, fill=MUTED, anchor="middle"))
+        parts.append(_text(360, 52, "contactless", size=SMALL, fill=MUTED, anchor="middle"))
     if design["chip_access"] == "pace":
-        parts.append(_text(410, 258, "CAN 482193", size=9, fill=ink, anchor="end", family="ui-monospace, monospace"))
-    # Printed fields, two columns when there are many
+        parts.append(_text(20, 258, "CAN 482193", size=SMALL, fill=ink, family="ui-monospace, monospace"))
+    # Printed fields, one line each: the label, then the specimen value
     printed = [n for n in _fields_where(design, lab, "printed") if n not in FRONT_SKIP]
-    per_column = 5
-    for i, name in enumerate(printed):
-        col, row = divmod(i, per_column)
-        x, y = (196 if col == 0 else 312), 76 + row * 29
+    for i, name in enumerate(printed[:8]):
+        y = 78 + i * 20
         sensitive = lab.options[f"fields.{name}"].sensitive
         cls = "lab-card__field lab-card__field--sensitive" if sensitive else "lab-card__field"
-        parts.append(f'<g class="{cls}">')
-        parts.append(
-            _text(
-                x,
-                y,
-                _label(lab, name).upper() + (" ⚠" if sensitive else ""),
-                size=7.5,
-                fill=SENSITIVE if sensitive else MUTED,
-            )
-        )
-        parts.append(
-            _text(x, y + 13, SPECIMEN.get(name, "…"), size=11.5, fill=SENSITIVE if sensitive else ink, weight="600")
-        )
-        parts.append("</g>")
+        label = _label(lab, name) + (" ⚠" if sensitive else "")
+        colour = SENSITIVE if sensitive else MUTED
+        line = _attrs(x=192, y=y, font_size=SMALL, fill=colour, class_=cls, font_family="system-ui, sans-serif")
+        value = _attrs(font_weight="600", fill=SENSITIVE if sensitive else ink)
+        parts.append(f"<text {line}>{_t(label)} <tspan {value}>{_t(SPECIMEN.get(name, '…'))}</tspan></text>")
     if design["fields.personal_number"] == "printed":
         meaningful = design["number_scheme"] == "meaningful"
         parts.append(
             _text(
-                196,
-                252,
+                192,
+                258,
                 f"No. {NUMBER_MEANINGFUL if meaningful else NUMBER_RANDOM}",
-                size=12,
+                size=16,
                 fill=ink,
                 family="ui-monospace, monospace",
                 cls="lab-card__number",
             )
         )
         if meaningful:
-            parts.append(_text(196, 230, "birth date · sex · region · serial", size=7.5, fill=SENSITIVE))
+            parts.append(_text(20, 238, "No. = birth date · sex · region · serial", size=SMALL, fill=SENSITIVE))
     shown = [_label(lab, n) for n in _fields_where(design, lab, "printed")]
     desc = "Printed on the front and back: " + (", ".join(shown) if shown else "nothing") + "."
     sensitive_shown = [
@@ -291,22 +282,22 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
                     class_="lab-card__antenna",
                 )
             )
-        parts.append(_text(CARD_W - 34, 42, "antenna inside the card", size=8, fill="#8a5a00", anchor="end"))
+        parts.append(_text(CARD_W - 34, 44, "antenna inside the card", size=SMALL, fill="#7a4f00", anchor="end"))
     y = 62
     validity = design["validity_years"]
-    parts.append(_text(40, y, "VALID FOR", size=7.5, fill=MUTED))
+    parts.append(_text(40, y + 4, "Valid for", size=SMALL, fill=MUTED))
     parts.append(
         _text(
-            40, y + 14, "no expiry" if validity == NO_EXPIRY else f"{validity} years", size=12, weight="600", fill=ink
+            40, y + 21, "no expiry" if validity == NO_EXPIRY else f"{validity} years", size=16, weight="600", fill=ink
         )
     )
-    parts.append(_text(160, y, "ISSUED BY", size=7.5, fill=MUTED))
-    parts.append(_text(160, y + 14, "Ministry of Examples", size=12, weight="600", fill=ink))
-    y += 38
+    parts.append(_text(160, y + 4, "Issued by", size=SMALL, fill=MUTED))
+    parts.append(_text(160, y + 21, "Ministry of Examples", size=16, weight="600", fill=ink))
+    y += 46
     if design["fields.address"] == "printed":
-        parts.append(_text(40, y, "ADDRESS", size=7.5, fill=MUTED))
-        parts.append(_text(40, y + 14, SPECIMEN["address"], size=12, weight="600", fill=ink))
-        y += 36
+        parts.append(_text(40, y, "Address", size=SMALL, fill=MUTED))
+        parts.append(_text(40, y + 17, SPECIMEN["address"], size=16, weight="600", fill=ink))
+        y += 40
     if design["fields.fingerprints"] == "printed":
         parts.append('<g class="lab-card__fingerprint lab-card__field--sensitive">')
         for r in (6, 11, 16, 21):
@@ -319,21 +310,24 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
                     stroke_width=1.4,
                 )
             )
-        parts.append(_text(358, 144, "FINGERPRINT ⚠", size=7.5, fill=SENSITIVE, anchor="middle"))
+        parts.append(_text(358, 146, "Fingerprint ⚠", size=SMALL, fill=SENSITIVE, anchor="middle"))
         parts.append("</g>")
     if design["chip"] != "none":
         on_chip = [_label(lab, n) for n in _fields_where(design, lab, "printed", "chip")]
-        parts.append(_text(40, y, "THE CHIP HOLDS", size=7.5, fill=MUTED))
+        parts.append(_text(40, y, "The chip holds", size=SMALL, fill=MUTED))
         line, lines = "", []
         for label in on_chip or ["nothing"]:
             candidate = f"{line}, {label}" if line else label
-            if len(candidate) > 44:
+            if len(candidate) > 27:
                 lines.append(line + ",")
                 candidate = label
             line = candidate
         lines.append(line)
-        for i, text in enumerate(lines[:3]):
-            parts.append(_text(40, y + 14 + i * 14, text, size=10.5, fill=ink, cls="lab-card__chip-contents"))
+        room = 4 if design["chip_access"] not in ("bac", "pace") else max(1, int((190 - y) // 17))
+        if len(lines) > room:  # the full list is in the description and beside the card
+            lines = lines[: room - 1] + [lines[room - 1].rstrip(",") + " …"]
+        for i, text in enumerate(lines):
+            parts.append(_text(40, y + 17 + i * 17, text, size=SMALL, fill=ink, cls="lab-card__chip-contents"))
     if design["chip_access"] in ("bac", "pace"):
         mrz = ("IDXMP<4821773019<<<<<<<<<<<<<<<", "9003012F3503014XMP<<<<<<<<<<<6", "SPECIMEN<<ALEX<<<<<<<<<<<<<<<<")
         parts.append(_el("rect", x=14, y=196, width=CARD_W - 28, height=62, fill="#ffffff", opacity=0.7))
@@ -341,9 +335,9 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
             parts.append(
                 _text(
                     24,
-                    214 + i * 17,
+                    214 + i * 18,
                     line[:30],
-                    size=13,
+                    size=SMALL,
                     fill=ink,
                     family="ui-monospace, monospace",
                     cls="lab-card__mrz",
@@ -370,65 +364,38 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
 
 
 def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: str = "lab-chart") -> Markup:
-    """Horizontal bars, one group per dimension and one bar per design, each bar's length its level."""
+    """One group per dimension: its name, then one bar per design, each bar's length its level and its level in
+    words at the end. Drawn 340 units wide and shown no wider than that, so 14-unit text stays legible on a phone."""
     lab = lab or get_lab()
     levels = lab.levels
-    n = len(comparison.labels)
-    label_w, step, bar_h, gap = 290, 90, 12, 16
-    plot_w = step * (len(levels) - 1) + 8
-    group_h = n * (bar_h + 3) + gap
-    top = 34
-    legend_h = 18 * n + 10
-    width = label_w + plot_w + 90
-    height = top + group_h * len(lab.dimensions) + legend_h
+    width, left, bar_h, row_gap = 340, 4, 14, 5
+    word_room = 72
+    step = (width - left - word_room) / max(1, len(levels) - 1)
     parts: list[str] = []
-    for i, level in enumerate(levels):
-        x = label_w + i * step
-        parts.append(
-            _el(
-                "line",
-                x1=x,
-                y1=top - 8,
-                x2=x,
-                y2=top + group_h * len(lab.dimensions) - gap / 2,
-                stroke="#c6ccd2",
-                stroke_width=1,
-                class_="lab-chart__grid",
-            )
-        )
-        parts.append(_text(x, top - 14, level.label, size=10, fill=MUTED, anchor="middle"))
-    for row, (dimension, results) in enumerate(comparison.rows()):
-        y0 = top + row * group_h
-        parts.append(
-            _text(
-                label_w - 10,
-                y0 + (group_h - gap) / 2 + 4,
-                dimension.label,
-                size=11,
-                fill=INK,
-                anchor="end",
-                cls="lab-chart__dimension",
-            )
-        )
+    y = 4
+    for dimension, results in comparison.rows():
+        y += 16
+        parts.append(_text(left, y, dimension.label, size=14, fill=INK, weight="600", cls="lab-chart__dimension"))
+        y += 6
         for s, result in enumerate(results):
             index = next(i for i, lv in enumerate(levels) if lv.key == result.level.key)
-            y = y0 + s * (bar_h + 3)
             colour = SERIES[s % len(SERIES)]
             tip = f"{comparison.labels[s]} — {dimension.label}: {result.level.label} ({result.points} points)"
+            length = round(index * step + 4, 1)
             bar = _attrs(
-                x=label_w,
-                y=y,
-                width=index * step + 4,
-                height=bar_h,
-                fill=colour,
-                class_=f"lab-chart__bar lab-chart__bar--{s}",
+                x=left, y=y, width=length, height=bar_h, fill=colour, class_=f"lab-chart__bar lab-chart__bar--{s}"
             )
             parts.append(f"<rect {bar}><title>{_t(tip)}</title></rect>")
-            parts.append(_text(label_w + index * step + 8, y + bar_h - 2, result.level.label, size=9, fill=MUTED))
-    ly = top + group_h * len(lab.dimensions) + 4
+            parts.append(_text(left + length + 5, y + bar_h - 2, result.level.label, size=13, fill=MUTED,
+                               cls="lab-chart__level"))  # fmt: skip
+            y += bar_h + row_gap
+        y += 6
+    y += 4
     for s, label in enumerate(comparison.labels):
-        parts.append(_el("rect", x=label_w, y=ly + s * 18, width=12, height=12, fill=SERIES[s % len(SERIES)]))
-        parts.append(_text(label_w + 18, ly + s * 18 + 10, label, size=11, fill=INK, cls="lab-chart__legend"))
+        shown = label if len(label) <= 38 else label[:37] + "…"
+        parts.append(_el("rect", x=left, y=y, width=13, height=13, fill=SERIES[s % len(SERIES)]))
+        parts.append(_text(left + 19, y + 11.5, shown, size=14, fill=INK, cls="lab-chart__legend"))
+        y += 20
     summary = "; ".join(
         f"{dimension.label}: "
         + ", ".join(f"{comparison.labels[s]} {r.level.label.lower()}" for s, r in enumerate(results))
@@ -437,7 +404,7 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
     return _svg(
         parts,
         width=width,
-        height=height,
+        height=y + 4,
         cls="lab-chart",
         title="Risk levels of the designs compared",
         desc=summary,

@@ -27,7 +27,9 @@ VALUE_TESTS = ("is", "in", "contains", "lt", "lte", "gt", "gte")
 NUMBER_TESTS = ("lt", "lte", "gt", "gte")
 # Form keys that travel with a design but are not part of it; parse_design ignores them instead of calling them unknown.
 MAX_REPORTED_UNKNOWN = 10
-FORM_CONTROL_KEYS = frozenset({"csrf_token", "preset", "task", "action", "title", "compare", "submit"})
+FORM_CONTROL_KEYS = frozenset(
+    {"csrf_token", "preset", "task", "action", "title", "compare", "submit", "values_before", "levels_before"}
+)
 
 Design = dict[str, Any]
 Condition = Mapping[str, Any]

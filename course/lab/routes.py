@@ -1,6 +1,7 @@
 """ID Design Lab views. The lab is a form that posts and re-renders, so it works without JavaScript; lab.js only
 fetches the same results from /lab/preview as a choice changes. Every design is parsed and graded on the server."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,43 @@ class LabResults:
     def summary(self) -> str:
         """One line for the screen-reader status after an update."""
         return "; ".join(f"{d.dimension.label}: {d.level.label}" for d in self.profile.dimensions)
+
+    @property
+    def levels(self) -> str:
+        """The profile as `dimension=level;…`, kept in the form so the next update can say what changed."""
+        return ";".join(f"{d.dimension.key}={d.level.key}" for d in self.profile.dimensions)
+
+
+def _level_changes(before: str | None, results: LabResults | None) -> list[tuple[str, str, str]] | None:
+    """Each dimension whose level moved since the last update, as (dimension, before, after); None when there was
+    no earlier profile to compare with (the first page of a visit)."""
+    if results is None or not before:
+        return None
+    lab = engine.get_lab()
+    label_of = {level.key: level.label for level in lab.levels}
+    old = dict(pair.split("=", 1) for pair in before.split(";") if "=" in pair)
+    return [
+        (d.dimension.label, label_of[old[d.dimension.key]], d.level.label)
+        for d in results.profile.dimensions
+        if old.get(d.dimension.key) in label_of and old[d.dimension.key] != d.level.key
+    ]
+
+
+def _changed_option(form) -> str | None:
+    """The first option, in form order, whose posted value differs from the one the page was showing: where the
+    page returns to after an update without JavaScript (the #lab-changed anchor)."""
+    try:
+        before = json.loads(form.get("values_before") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(before, dict):
+        return None
+    for section in engine.get_lab().sections:
+        for option in section.options:
+            was = before.get(option.key, [])
+            if sorted(form.getlist(option.key)) != sorted(was if isinstance(was, list) else [was]):
+                return option.key
+    return None
 
 
 def _lesson_slugs(lab: engine.Lab) -> set[str]:
@@ -66,8 +104,8 @@ def _posted_values(form) -> dict[str, list[str]]:
     return {key: form.getlist(key) for key in form}
 
 
-def _results_context(design, errors, preset, task, compare) -> dict[str, Any]:
-    """Everything the results column needs; shared by the full page and the fetch endpoint."""
+def _results_context(design, errors, preset, task, compare, levels_before=None) -> dict[str, Any]:
+    """Everything the results column and the summary bar need; shared by the full page and the fetch endpoint."""
     lab = engine.get_lab()
     task_obj = lab.tasks.get(task) if task else None
     results = None
@@ -87,6 +125,7 @@ def _results_context(design, errors, preset, task, compare) -> dict[str, Any]:
         "lab": lab,
         "design": design,
         "results": results,
+        "changes": _level_changes(levels_before, results),
         "errors": errors,
         "preset": lab.presets.get(preset) if preset else None,
         "task": task_obj,
@@ -95,10 +134,11 @@ def _results_context(design, errors, preset, task, compare) -> dict[str, Any]:
 
 
 def _render_lab(
-    *, values, design, errors, preset, task, compare, status=200, record=None, submission=None, title_form=None
-):
+    *, values, design, errors, preset, task, compare, status=200, record=None, submission=None, title_form=None,
+    changed=None, levels_before=None,
+):  # fmt: skip
     """The lab page: the form with the student's choices and errors at the fields, then the results."""
-    context = _results_context(design, errors, preset, task, compare)
+    context = _results_context(design, errors, preset, task, compare, levels_before)
     completed_at = None
     if context["task"] is not None and current_user.is_authenticated:
         completed_at = records.task_completed_at(current_user.id, context["task"].slug)
@@ -114,6 +154,7 @@ def _render_lab(
             completed_at=completed_at,
             title_form=title_form,
             is_owner=record is not None and current_user.is_authenticated and record.user_id == current_user.id,
+            changed=changed,
             **context,
         ),
         status,
@@ -149,7 +190,9 @@ def index():
 
 @bp.post("")
 def update():
-    """The no-JavaScript path: re-render the lab for the posted design; a bad design gets 400 and field errors."""
+    """The no-JavaScript path: re-render the lab for the posted design; a bad design gets 400 and field errors.
+    The form's action ends in #lab-changed, an anchor placed at the option that changed, so the page comes back
+    where the student was, with what changed in the summary bar."""
     preset, task, compare = _context(request.form, 400)
     design, errors = engine.parse_design(request.form)
     return _render_lab(
@@ -160,6 +203,8 @@ def update():
         task=task,
         compare=compare,
         status=400 if errors else 200,
+        changed=_changed_option(request.form),
+        levels_before=request.form.get("levels_before"),
     )
 
 
@@ -168,10 +213,14 @@ def preview():
     """What lab.js fetches as a choice changes: the results column as HTML, and errors by field, as JSON."""
     preset, task, compare = _context(request.form, 400)
     design, errors = engine.parse_design(request.form)
-    context = _results_context(design, errors, preset, task, compare)
+    context = _results_context(design, errors, preset, task, compare, request.form.get("levels_before"))
     html = render_template("lab/_results.html", **context)
+    summary_html = render_template("lab/_summary.html", **context)
     summary = context["results"].summary if context["results"] else "Some choices need fixing."
-    return jsonify(ok=not errors, errors=errors, html=html, summary=summary), 400 if errors else 200
+    if context["changes"]:
+        summary = "Changed: " + "; ".join(f"{label}: {new} (was {old})" for label, old, new in context["changes"])
+    status = 400 if errors else 200
+    return jsonify(ok=not errors, errors=errors, html=html, summary=summary, summary_html=summary_html), status
 
 
 def _title_errors(form: DesignTitleForm) -> dict[str, str]:
@@ -288,11 +337,13 @@ def share_design(token: str):
     return redirect(url_for("lab.design", token=record.token))
 
 
-@bp.post("/designs/<token>/delete")
+@bp.route("/designs/<token>/delete", methods=["GET", "POST"])
 @login_required
 def delete_design(token: str):
-    """Delete a saved design (submissions keep their own copy)."""
+    """Delete a saved design (submissions keep their own copy), after a page that says what stops working."""
     record = _own_design(token)
+    if request.method == "GET":
+        return render_template("lab/confirm_delete.html", record=record)
     db.session.delete(record)
     db.session.commit()
     flash(f"“{record.title}” deleted.", "info")

@@ -47,6 +47,8 @@
       .then(function (payload) {
         if (request !== latest) return; // a newer change is on its way
         results.innerHTML = payload.html;
+        var summary = document.getElementById("lab-summary");
+        if (summary && payload.summary_html) summary.outerHTML = payload.summary_html;
         showErrors(payload.errors || {});
         if (status) status.textContent = payload.summary || "";
       })
