@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.learn import bp as learn_bp
     from course.question_types import bp as question_types_bp
     from course.quiz import bp as quiz_bp
+    from course.scenario import bp as scenario_bp  # also adds the scenario editor's pages to `author`
     from course.transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lab_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(author_bp)
+    app.register_blueprint(scenario_bp)
     app.register_blueprint(question_types_bp)  # no views: the question types' partials
 
 

@@ -14,14 +14,14 @@ from itertools import chain
 from typing import Any
 
 from flask import abort, current_app
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from course.extensions import db
-from course.models import Course, Figure, Lesson, Module, Question, Quiz, SiteSetting
+from course.models import Course, Figure, Lesson, Module, Question, Quiz, Scenario, SiteSetting
 
 CONTENT_VERSION_KEY = "content_version"
-CONTENT_CLASSES = (Course, Module, Lesson, Quiz, Question, Figure)
+CONTENT_CLASSES = (Course, Module, Lesson, Quiz, Question, Figure, Scenario)
 _refresh_lock = threading.Lock()
 
 
@@ -39,6 +39,7 @@ class LessonEntry:
     lab_tasks: tuple[str, ...]
     body_html: str
     sources_html: str
+    is_scenario: bool = False  # a branching scenario (course.scenario) is played from the lesson page
     published = True  # only published lessons are cached
 
 
@@ -150,6 +151,7 @@ def _load_courses() -> dict[str, CourseEntry]:
         select(
             Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.module_id, Lesson.objectives,
             Lesson.key_terms, Lesson.lab_tasks, Lesson.body_html, Lesson.sources_html,
+            exists().where(Scenario.lesson_id == Lesson.id).label("is_scenario"),
         )  # fmt: skip
         .where(Lesson.course_id.in_(course_ids), Lesson.published.is_(True))
         .order_by(Lesson.position, Lesson.id)
@@ -165,6 +167,7 @@ def _load_courses() -> dict[str, CourseEntry]:
             LessonEntry(
                 row.id, row.slug, row.title, row.minutes, row.module_id, tuple(row.objectives or ()),
                 tuple(row.key_terms or ()), tuple(row.lab_tasks or ()), row.body_html, row.sources_html,
+                bool(row.is_scenario),
             )  # fmt: skip
         )
     published_modules = {row.id for row in modules}

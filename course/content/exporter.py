@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from course.extensions import db
-from course.models import Course, Lesson, Module, Question, Quiz
+from course.models import Course, Lesson, Module, Question, Quiz, Scenario
 from course.question_types import question_type
 
 SOURCE_ORDER = ("id", "title", "publisher", "date", "url", "accessed", "note")  # the loader's SOURCE_FIELDS, in order
@@ -72,11 +72,15 @@ def course_files(course: Course, with_figures: bool = True) -> dict[str, bytes]:
     without lessons still has the folder import expects). Without figures, only the text files."""
     files: dict[str, bytes] = {"lessons/": b""}
     modules = []
+    scenarios = course_scenarios(course)
     for number, module in enumerate(course.modules, start=1):
         folder = f"lessons/{number:02d}-{module.slug}/"
         files[folder] = b""
         for lesson_number, lesson in enumerate(module.lessons, start=1):
-            files[f"{folder}{lesson_number:02d}-{lesson.slug}.md"] = lesson_file(lesson).encode()
+            scenario = scenarios.get(lesson.id)
+            files[f"{folder}{lesson_number:02d}-{lesson.slug}.md"] = lesson_file(lesson, scenario is not None).encode()
+            if scenario is not None:
+                files[f"{folder}{lesson_number:02d}-{lesson.slug}.scenario.yaml"] = scenario_file(scenario).encode()
         if module.teacher_guide:
             files[f"{folder}guide.yaml"] = _yaml(guide_document(module.teacher_guide)).encode()
         modules.append({"slug": module.slug, "title": module.title, "summary": module.summary})
@@ -99,10 +103,23 @@ def course_files(course: Course, with_figures: bool = True) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
-def lesson_file(lesson: Lesson) -> str:
+def course_scenarios(course: Course) -> dict[int, Scenario]:
+    """The course's scenario lessons' nodes keyed on lesson id, in one query."""
+    query = select(Scenario).join(Lesson, Lesson.id == Scenario.lesson_id).where(Lesson.course_id == course.id)
+    return {scenario.lesson_id: scenario for scenario in db.session.scalars(query)}
+
+
+def scenario_file(scenario: Scenario) -> str:
+    """A scenario lesson's nodes in the .scenario.yaml format, from the document as written (never the HTML)."""
+    return _yaml(scenario.document)
+
+
+def lesson_file(lesson: Lesson, is_scenario: bool = False) -> str:
     """A lesson as Markdown with YAML front matter; the sources' computed numbers are left out."""
-    front: dict[str, Any] = {"slug": lesson.slug, "title": lesson.title, "minutes": lesson.minutes,
-                             "objectives": list(lesson.objectives)}  # fmt: skip
+    front: dict[str, Any] = {"slug": lesson.slug, "title": lesson.title}
+    if is_scenario:
+        front["type"] = "scenario"
+    front.update(minutes=lesson.minutes, objectives=list(lesson.objectives))
     if lesson.key_terms:
         front["key_terms"] = list(lesson.key_terms)
     if lesson.sources:

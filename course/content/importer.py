@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from course.content.loader import CourseData, LessonData, QuestionData, QuizData, load_course
 from course.extensions import db
-from course.models import Course, CourseOwner, Figure, Lesson, Module, Question, Quiz
+from course.models import Course, CourseOwner, Figure, Lesson, Module, Question, Quiz, Scenario
 
 # Sees the checked folder and the stored course it would update (None: a new course) before anything is written;
 # raises to stop the import (course.content.losses uses it to ask for a confirmation, the views to check owners).
@@ -75,6 +75,7 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
             lesson.module = module
             lesson.position = lesson_position
             update_lesson(lesson, lesson_data)
+            set_scenario(lesson, lesson_data.scenario)
             kept_lessons.add(lesson_data.slug)
             db.session.add(lesson)
     for slug, lesson in lessons_by_slug.items():
@@ -121,6 +122,17 @@ def update_lesson(lesson: Lesson, lesson_data: LessonData) -> None:
                  "sources_html", "word_count"):  # fmt: skip
         setattr(lesson, name, getattr(lesson_data, name))
     lesson.sources = [dict(s) for s in lesson_data.sources]
+
+
+def set_scenario(lesson: Lesson, scenario_data) -> None:
+    """Give a lesson its checked scenario nodes (course.content.scenario.ScenarioData), or none: a lesson that
+    stopped being a scenario loses them; students' attempts stay attached to the lesson either way."""
+    if scenario_data is None:
+        lesson.scenario = None
+        return
+    if lesson.scenario is None:
+        lesson.scenario = Scenario()
+    lesson.scenario.document, lesson.scenario.compiled = scenario_data.document, scenario_data.compiled
 
 
 def update_quiz(quiz: Quiz, quiz_data: QuizData, module_id: int | None) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from course.content.problems import ContentError, ContentProblem
+from course.content.scenario import load_scenario_text, scenario_path
 from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
 from course.lab.engine import get_lab
 from course.question_types import QUESTION_TYPES
@@ -32,7 +33,7 @@ MAX_TEXT_FILE_BYTES = 256 * 1024  # a lesson, quiz or YAML file; the bundled cou
 MAX_SLUG = 80  # the length of the database's slug and key columns
 MAX_TITLE = 200  # and of its title and figure name columns
 
-LESSON_FIELDS = {"slug", "title", "minutes", "objectives", "key_terms", "sources"}
+LESSON_FIELDS = {"slug", "title", "type", "minutes", "objectives", "key_terms", "sources"}
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "accessed", "note"}
 AS_OF = re.compile(r"\[as of ([^\]]*)\]")
 GUIDE_FILE = "guide.yaml"
@@ -62,6 +63,8 @@ class LessonData:
     lab_blocks: list[dict[str, str]]
     citations: list[str]
     figures: list[str]
+    kind: str = "reading"  # or "scenario": front matter `type: scenario`, nodes in the sibling .scenario.yaml
+    scenario: Any = None  # course.content.scenario.ScenarioData, read by load_lesson from the sibling file
 
 
 @dataclass
@@ -282,7 +285,23 @@ class _Checker:
 
     def load_lesson(self, path: Path) -> LessonData | None:
         text = self.read_text(path)
-        return None if text is None else self.parse_lesson(text, path)
+        lesson = None if text is None else self.parse_lesson(text, path)
+        if lesson is not None and lesson.kind == "scenario":
+            lesson.scenario = self.load_scenario(path, lesson)
+        return lesson
+
+    def load_scenario(self, path: Path, lesson: LessonData):
+        """A scenario lesson's nodes, from the file beside it (course.content.scenario)."""
+        scenario_file = Path(scenario_path(str(path)))
+        if not scenario_file.is_file():
+            self.problem(path, 2, f"a scenario lesson needs its nodes in {scenario_file.name} beside it")
+            return None
+        text = self.read_text(scenario_file)
+        if text is None:
+            return None
+        scenario, problems = load_scenario_text(text, _display(scenario_file), lesson.sources)
+        self.problems += problems
+        return scenario
 
     def parse_lesson(self, text: str, path: Path) -> LessonData | None:
         if len(text) > MAX_TEXT_FILE_BYTES:  # text from the browser editor; files were checked in read_text
@@ -335,7 +354,15 @@ class _Checker:
             lab_blocks=rendered.lab_blocks,
             citations=rendered.citations,
             figures=rendered.figures,
+            kind=self.lesson_kind(front, path),
         )
+
+    def lesson_kind(self, front: LineDict, path: Path) -> str:
+        kind = front.get("type", "reading")
+        if kind not in ("reading", "scenario"):
+            self.problem(path, front.line_of("type"), f"type {kind!r}: a lesson is a reading or a scenario")
+            return "reading"
+        return kind
 
     def string_list(self, data: LineDict, key: str, path: Path, required: bool) -> list[str]:
         value = data.get(key)

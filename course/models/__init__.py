@@ -5,6 +5,7 @@ from course.models.content import Course, Figure, Lesson, Module, Question, Quiz
 from course.models.governance import AuditEvent, CourseOwner
 from course.models.lab import LabDesign, LabSubmission  # noqa: F401  (the lab's models, issue 5)
 from course.models.progress import AnswerMark, Attempt, LessonProgress
+from course.models.scenario import Scenario, ScenarioAttempt
 from course.models.users import Classroom, Enrollment, SiteSetting, User
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "Module",
     "Question",
     "Quiz",
+    "Scenario",
+    "ScenarioAttempt",
     "SiteSetting",
     "User",
 ]

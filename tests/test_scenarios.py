@@ -1,0 +1,395 @@
+"""Scenario lessons: the format and its checker (every problem at its line), playing without JavaScript, stepping
+back, reloading, replaying, progress, the class report with its threshold, the editor and the round trip."""
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from course import PROJECT_ROOT
+from course.content.importer import import_course
+from course.content.loader import check_course
+from course.content.scenario import holds, load_scenario_text, parse_condition
+from course.extensions import db
+from course.models import Lesson, LessonProgress, ScenarioAttempt
+
+LESSON = """---
+slug: the-queue
+title: The queue at the ID office
+type: scenario
+minutes: 10
+objectives: [Explain how a deadline can exclude people]
+sources:
+  - {id: asiapress, title: North Korea renews nationality cards, url: "https://www.asiapress.org/"}
+---
+You run the office that hands out the new cards.
+"""
+
+SCENARIO = """start: desk
+state:
+  rural: unfunded
+nodes:
+  - id: desk
+    title: The new cards arrive
+    text: |
+      The cards are printed. How long do people get?
+    choices:
+      - text: Three weeks
+        to: rural
+        set: {deadline: short}
+      - text: A year
+        to: rural
+        set: {deadline: long}
+  - id: rural
+    title: The rural offices
+    text: |
+      Villages are far from town.
+      ::: if deadline = short
+      Three weeks is not long when the bus runs twice a week.
+      ::: else
+      A year leaves time for the harvest.
+      :::
+    choices:
+      - text: Fund mobile teams
+        to: queue
+        set: {rural: funded}
+      - text: Keep the offices in town
+        to: queue
+  - id: queue
+    title: Who did not come
+    text: |
+      Some people never came.
+    choices:
+      - text: Cancel the old cards of everyone missing
+        to: cut-off
+        when: deadline = short
+      - text: Extend the deadline
+        to: everyone-in
+      - text: Send the teams again
+        to: everyone-in
+        when: rural = funded
+  - id: cut-off
+    title: Cut off
+    text: |
+      The missing are now without a valid card.
+    ending: Cut off
+    debrief: |
+      Short reissues left people out in the real cases [@asiapress].
+  - id: everyone-in
+    title: Everyone in
+    text: |
+      The queue is long but everyone gets a card.
+    ending: Everyone in
+    debrief: |
+      Longer windows were the answer of some reissues [@asiapress].
+"""
+SOURCES = [{"id": "asiapress", "title": "North Korea renews nationality cards", "url": "https://www.asiapress.org/"}]
+
+
+def write_scenario(course_dir: Path, scenario: str = SCENARIO, lesson: str = LESSON) -> Path:
+    folder = course_dir / "lessons/01-basics"
+    (folder / "03-the-queue.md").write_text(lesson)
+    (folder / "03-the-queue.scenario.yaml").write_text(scenario)
+    return folder / "03-the-queue.scenario.yaml"
+
+
+def problems(text: str) -> list[str]:
+    _scenario, found = load_scenario_text(text, "s.yaml", SOURCES)
+    return [str(problem) for problem in found]
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if fragment in line)
+
+
+# --- format and checker -----------------------------------------------------------------------------------------
+
+
+def test_the_example_scenario_has_no_problems_and_renders_its_passages():
+    scenario, found = load_scenario_text(SCENARIO, "s.yaml", SOURCES)
+    assert found == []
+    rural = scenario.compiled["nodes"]["rural"]
+    assert [segment.get("when") for segment in rural["text"]] == [None, [["deadline", "=", "short"]],
+                                                                   [["deadline", "=", "short"]]]  # fmt: skip
+    assert "twice a week" in rural["text"][1]["html"] and rural["text"][2]["negate"] is True
+    ending = scenario.compiled["nodes"]["cut-off"]
+    assert 'href="#source-asiapress"' in ending["debrief"][0]["html"]
+    assert "North Korea renews nationality cards" in ending["sources_html"]
+
+
+def test_conditions_are_parsed_never_evaluated():
+    assert parse_condition("a = x and b != y") == ([["a", "=", "x"], ["b", "!=", "y"]], None)
+    for bad in ("__import__('os')", "a == b", "a = x or b = y", "", "a = "):
+        assert parse_condition(bad)[1] is not None
+    assert holds([["a", "=", "x"]], {"a": "x"}) and not holds([["a", "=", "x"]], {})
+    assert holds([["a", "!=", "x"]], {}) and holds([["a", "=", "x"]], {"a": "y"}, negate=True)
+
+
+def test_an_unreachable_node_is_reported_at_its_line():
+    text = (
+        SCENARIO
+        + """  - id: lost
+    title: Lost
+    text: Nobody comes here.
+    ending: Lost
+    debrief: Nobody [@asiapress].
+"""
+    )
+    assert problems(text) == [f"s.yaml:{line_of(text, 'id: lost')}: node 'lost' cannot be reached: no path from the "
+                              f"start leads here in any state"]  # fmt: skip
+
+
+def test_a_dead_end_that_only_some_states_reach_is_reported_with_that_state():
+    dead = SCENARIO.replace("        when: deadline = short\n", "        when: deadline = long\n", 1)
+    dead = dead.replace("      - text: Extend the deadline\n        to: everyone-in\n", "")
+    dead = dead.replace(
+        "      - text: Send the teams again\n        to: everyone-in\n        when: rural = funded\n",
+        "      - text: Send the teams again\n        to: everyone-in\n        when: rural = funded\n"
+        "      - text: Wait\n        to: everyone-in\n        when: deadline = long\n",
+    )
+    assert problems(dead) == [f"s.yaml:{line_of(dead, 'id: queue')}: node 'queue' is a dead end when deadline = short, "
+                              f"rural = unfunded: none of its choices is offered"]  # fmt: skip
+
+
+def test_a_dead_end_an_ending_without_debrief_and_a_loop_are_reported_at_their_lines():
+    text = SCENARIO.replace(
+        """    debrief: |
+      Longer windows were the answer of some reissues [@asiapress].
+""",
+        "",
+    )
+    assert problems(text) == [f"s.yaml:{line_of(text, 'ending: Everyone in')}: ending 'everyone-in' has no debrief: "
+                              f"say what this path resembled in the real cases, citing the lesson's sources"]  # fmt: skip
+    text = (
+        SCENARIO.replace(
+            """    choices:
+      - text: Fund mobile teams""",
+            """    choices:
+      - text: Wait
+        to: waiting
+      - text: Fund mobile teams""",
+        )
+        + """  - id: waiting
+    title: Waiting
+    text: You wait.
+"""
+    )
+    assert problems(text) == [f"s.yaml:{line_of(text, 'id: waiting')}: node 'waiting' is a dead end: it has no choices "
+                              f"and is not an ending"]  # fmt: skip
+    loop = (
+        text
+        + """    choices:
+      - {text: Wait more, to: waiting-more}
+  - id: waiting-more
+    title: Waiting more
+    text: Still waiting.
+    choices:
+      - {text: Back, to: waiting}
+"""
+    )
+    assert problems(loop) == [
+        f"s.yaml:{line_of(loop, 'id: waiting')}: node 'waiting' is in a loop that cannot be left: no choice from here "
+        f"ever reaches an ending",
+        f"s.yaml:{line_of(loop, 'id: waiting-more')}: node 'waiting-more' is in a loop that cannot be left: no choice "
+        f"from here ever reaches an ending",
+    ]
+
+
+def test_a_loop_with_a_way_out_is_fine():
+    text = SCENARIO.replace(
+        """      - text: Extend the deadline
+        to: everyone-in""",
+        """      - text: Extend the deadline
+        to: everyone-in
+      - text: Think again
+        to: desk""",
+    )
+    assert problems(text) == []
+
+
+def test_state_nothing_sets_unknown_citations_and_targets_are_reported():
+    text = SCENARIO.replace("when: rural = funded", "when: budget = big")
+    assert problems(text) == [f"s.yaml:{line_of(text, 'budget = big')}: state 'budget' is read here but nothing sets "
+                              f"it (no choice's 'set' and no starting 'state')"]  # fmt: skip
+    text = SCENARIO.replace("::: if deadline = short", "::: if deadline = shrt")
+    assert problems(text) == [f"s.yaml:{line_of(text, 'shrt')}: state 'deadline' is compared with 'shrt', which "
+                              f"nothing sets it to (it can be: long, short)"]  # fmt: skip
+    text = SCENARIO.replace("real cases [@asiapress]", "real cases [@nowhere]")
+    assert problems(text) == [f"s.yaml:{line_of(text, '[@nowhere]')}: the debrief of 'cut-off': [@nowhere] is not a "
+                              f"source in this lesson's front matter"]  # fmt: skip
+    text = SCENARIO.replace("to: cut-off", "to: cutoff")
+    found = problems(text)
+    assert f"s.yaml:{line_of(text, 'to: cutoff')}: a choice leads to node 'cutoff', which does not exist" in found
+    text = SCENARIO.replace("Some people never came.", "Some people never came [@asiapress].")
+    assert problems(text) == [f"s.yaml:{line_of(text, 'never came')}: node 'queue': citations belong in an ending's "
+                              f"debrief, where the real cases are explained"]  # fmt: skip
+
+
+def test_passage_and_syntax_mistakes_are_reported_at_their_lines():
+    text = SCENARIO.replace("      A year leaves time for the harvest.\n      :::\n", "      A year leaves time.\n")
+    assert problems(text) == [f"s.yaml:{line_of(text, '::: if deadline')}: node 'rural': this passage is not closed "
+                              f"by a ':::' line"]  # fmt: skip
+    text = SCENARIO.replace("when: deadline = short", "when: deadline == short")
+    assert problems(text)[0].startswith(f"s.yaml:{line_of(text, 'deadline == short')}: node 'queue': cannot read")
+    text = SCENARIO.replace("    title: Who did not come\n", "    title: Who did not come\n    colour: red\n")
+    assert problems(text) == [f"s.yaml:{line_of(text, 'colour')}: unknown field 'colour' in a node"]
+
+
+def test_course_check_reports_scenario_problems_with_path_and_line(app, course_dir):
+    write_scenario(course_dir)
+    assert check_course(course_dir) == []
+    scenario_file = write_scenario(course_dir, SCENARIO.replace("to: cut-off", "to: nowhere"))
+    found = [str(p) for p in check_course(course_dir)]
+    line = line_of(scenario_file.read_text(), "to: nowhere")
+    assert any(
+        p.endswith(f"03-the-queue.scenario.yaml:{line}: a choice leads to node 'nowhere', which does not exist")
+        for p in found
+    ), found
+    scenario_file.unlink()
+    assert any(
+        "a scenario lesson needs its nodes in 03-the-queue.scenario.yaml" in p
+        for p in map(str, check_course(course_dir))
+    )
+
+
+def test_the_bundled_course_passes_course_check(runner):
+    result = runner.invoke(args=["course", "check", str(PROJECT_ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "No problems found" in result.output
+
+
+def test_the_census_desk_is_a_real_scenario(app):
+    from course.content.loader import load_course
+
+    course = load_course(PROJECT_ROOT)
+    lesson = next(lesson for module in course.modules for lesson in module.lessons if lesson.slug == "the-census-desk")
+    compiled = lesson.scenario.compiled
+    endings = [node_id for node_id, node in compiled["nodes"].items() if "ending" in node]
+    assert len(compiled["nodes"]) >= 12 and len(endings) >= 4
+    debriefs = "".join(segment["html"] for node_id in endings for segment in compiled["nodes"][node_id]["debrief"])
+    cited = set(re.findall(r'href="#source-([^"]+)"', debriefs))
+    assert len(cited) >= 6
+    conditional = [
+        node_id
+        for node_id, node in compiled["nodes"].items()
+        if any("when" in s for s in node["text"]) or any("when" in c for c in node["choices"])
+    ]
+    assert len(conditional) >= 3
+
+
+# --- playing --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scenario_course(app, course_dir):
+    write_scenario(course_dir)
+    with app.app_context():
+        import_course(course_dir)
+    return "/courses/sample-course/scenarios/the-queue"
+
+
+def choose(client, url, text):
+    """Press the button whose label is `text` on the current page, as a browser without JavaScript would."""
+    page = client.get(url).get_data(as_text=True)
+    step = re.search(r'name="step" value="(\d+)"', page).group(1)
+    buttons = dict((label.strip(), value) for value, label in
+                   re.findall(r'<button type="submit" name="choice" value="(\d+)">(.*?)</button>', page))  # fmt: skip
+    assert text in buttons, (text, buttons)
+    response = client.post(url + "/choose", data={"step": step, "choice": buttons[text]})
+    assert response.status_code == 302 and response.location.endswith(url)
+    return client.get(url).get_data(as_text=True)
+
+
+def lesson_completed(app, username="student") -> bool:
+    with app.app_context():
+        record = db.session.scalar(select(LessonProgress).join(Lesson).where(Lesson.slug == "the-queue"))
+        return record is not None and record.completed_at is not None
+
+
+def test_the_lesson_page_links_to_the_scenario_instead_of_mark_complete(client, auth, scenario_course):
+    auth.as_role("student")
+    page = client.get("/courses/sample-course/lessons/the-queue").get_data(as_text=True)
+    assert "Play the scenario" in page and "Mark complete" not in page
+
+
+@pytest.mark.parametrize("choices, ending", [
+    (["Three weeks", "Keep the offices in town", "Cancel the old cards of everyone missing"], "Cut off"),
+    (["A year", "Fund mobile teams", "Send the teams again"], "Everyone in"),
+    (["Three weeks", "Fund mobile teams", "Extend the deadline"], "Everyone in"),
+])  # fmt: skip
+def test_playing_to_each_ending_without_javascript_completes_the_lesson(app, client, auth, scenario_course, choices,
+                                                                       ending):  # fmt: skip
+    auth.as_role("student")
+    page = client.get(scenario_course).get_data(as_text=True)
+    assert "The new cards arrive" in page and "No choices yet" in page
+    for text in choices:
+        assert not lesson_completed(app)
+        page = choose(client, scenario_course, text)
+    assert f'<h1 id="node-title">{ending}</h1>' in page and "Debrief" in page and "[1]" in page
+    assert "North Korea renews nationality cards" in page
+    assert all(text in page for text in choices)  # the path is visible
+    assert lesson_completed(app)
+
+
+def test_conditions_show_passages_and_offer_choices_by_state(client, auth, scenario_course):
+    auth.as_role("student")
+    page = choose(client, scenario_course, "A year")
+    assert "harvest" in page and "twice a week" not in page
+    page = choose(client, scenario_course, "Keep the offices in town")
+    assert "Cancel the old cards" not in page and "Send the teams again" not in page
+    assert "Extend the deadline" in page
+
+
+def test_stepping_back_rewinds_the_state_and_a_reload_keeps_the_place(app, client, auth, scenario_course):
+    auth.as_role("student")
+    choose(client, scenario_course, "Three weeks")
+    page = choose(client, scenario_course, "Fund mobile teams")
+    assert "Send the teams again" in page
+    assert client.get(scenario_course).get_data(as_text=True) == page  # reload
+    response = client.post(scenario_course + "/back", data={"step": "2"})
+    assert response.status_code == 302
+    page = client.get(scenario_course).get_data(as_text=True)
+    assert "The rural offices" in page and "twice a week" in page
+    page = choose(client, scenario_course, "Keep the offices in town")
+    assert "Send the teams again" not in page  # rural = funded was undone
+    with app.app_context():
+        attempt = db.session.scalar(select(ScenarioAttempt))
+        assert attempt.state == {"rural": "unfunded", "deadline": "short"}
+        assert [step["node"] for step in attempt.path] == ["desk", "rural"]
+    back = client.get(scenario_course).get_data(as_text=True)
+    assert "Step back one choice" in back
+
+
+def test_a_stale_page_changes_nothing(app, client, auth, scenario_course):
+    auth.as_role("student")
+    choose(client, scenario_course, "Three weeks")
+    client.post(scenario_course + "/choose", data={"step": "0", "choice": "1"})  # the start page, sent again
+    client.post(scenario_course + "/choose", data={"step": "1", "choice": "7"})  # no such choice
+    client.post(scenario_course + "/back", data={"step": "0"})
+    with app.app_context():
+        attempt = db.session.scalar(select(ScenarioAttempt))
+        assert attempt.node == "rural" and attempt.state["deadline"] == "short" and len(attempt.path) == 1
+
+
+def test_replay_starts_a_new_attempt_and_keeps_the_old(app, client, auth, scenario_course):
+    auth.as_role("student")
+    for text in ["Three weeks", "Keep the offices in town", "Cancel the old cards of everyone missing"]:
+        page = choose(client, scenario_course, text)
+    assert "Step back one choice" not in page  # a finished attempt is a record
+    client.post(scenario_course + "/replay", data={"step": "3"})
+    page = client.get(scenario_course).get_data(as_text=True)
+    assert "The new cards arrive" in page and "Attempt 2" in page and "Attempt 1: reached “Cut off”" in page
+    choose(client, scenario_course, "A year")
+    with app.app_context():
+        attempts = db.session.scalars(select(ScenarioAttempt).order_by(ScenarioAttempt.number)).all()
+        assert [(a.number, a.ending, len(a.path)) for a in attempts] == [(1, "cut-off", 3), (2, None, 1)]
+        assert attempts[0].finished_at is not None
+    assert lesson_completed(app)
+
+
+def test_scenarios_of_other_lessons_and_anonymous_visitors(client, auth, scenario_course):
+    assert client.get(scenario_course).status_code == 302
+    auth.as_role("student")
+    assert client.get("/courses/sample-course/scenarios/what-a-card-is").status_code == 404
+    assert client.post("/courses/sample-course/scenarios/what-a-card-is/choose", data={"step": 0}).status_code == 404
