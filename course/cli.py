@@ -1,6 +1,6 @@
 """Command-line tools: `flask course import|check|export`, `flask gift import|export`,
 `flask users create|list|reset-password|set-role`, `flask init`; `serve`, `backup`, `restore` and `doctor` come
-from course.operations."""
+from course.operations, `retention run` and `privacy notice` from course.privacy."""
 
 import functools
 import getpass
@@ -25,6 +25,7 @@ from course.models import Course, Quiz, User
 from course.models.users import ROLES
 from course.operations.commands import backup_command, doctor_command, restore_command
 from course.operations.server import serve_command
+from course.privacy.cli import privacy_cli, retention_cli
 
 course_cli = AppGroup("course", help="Import, check and export course folders and zips.")
 gift_cli = AppGroup("gift", help="Import and export quizzes in Moodle's GIFT format.")
@@ -307,5 +308,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(doctor_command)
-    for command in (course_cli, gift_cli, users_cli, init_command, backup_command, restore_command):
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(privacy_cli)
+    for command in (course_cli, gift_cli, users_cli, init_command, backup_command, restore_command,
+                    retention_cli):
         _database_errors_in_one_line(command)

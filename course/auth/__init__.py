@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from course.auth import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from course.auth import my_data, routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import current_app, flash, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -34,6 +34,10 @@ def start_session(user: User, remember: bool = False) -> None:
     Expired sessions and those from before the last password change are removed on the way."""
     lifetime = remember_lifetime() if remember else BROWSER_SESSION
     now = utcnow()
+    if user.inactive_warned_at is not None:
+        flash("Your account had not been used for a long time and was due to be deleted. Signing in keeps it; "
+              "nothing has been deleted.", "info")  # fmt: skip
+    user.last_seen_at, user.inactive_warned_at = now, None
     db.session.execute(
         delete(UserSession).where(
             UserSession.user_id == user.id,

@@ -12,5 +12,6 @@ from course.classroom import (  # noqa: E402,F401  (views attach themselves to b
     audit_log,
     dashboard,
     gradebook,
+    privacy,
     routes,
 )

@@ -2,6 +2,8 @@
 one-time password, delete with confirmation. An administrator never changes or deletes their own account here,
 so the site always keeps at least one administrator."""
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -16,6 +18,8 @@ from course.classroom.roster import issue_one_time_password
 from course.classroom.routes import confirm_page, one_time_passwords_page
 from course.extensions import db
 from course.models import Attempt, Classroom, Enrollment, User
+from course.privacy import retention
+from course.privacy.erasure import erase_account
 
 USERS_PER_PAGE = 50
 
@@ -60,6 +64,7 @@ def users():
         memberships=memberships,
         owned=owned,
         role_forms={user.id: _role_form(user) for user in page.items},
+        retention_warning=timedelta(days=retention.setting("RETENTION_WARNING_DAYS")),
     )
 
 
@@ -133,8 +138,7 @@ def delete_user(user_id: int):
     if request.method == "POST":
         require_form()
         username = user.username
-        record("account.deleted", user, detail=f"was {user.role}")
-        db.session.delete(user)
+        erase_account(user, how="deleted by an administrator")
         try:
             db.session.commit()
         except IntegrityError:  # a record that names the account without saying what happens when it goes
@@ -145,7 +149,9 @@ def delete_user(user_id: int):
         return redirect(url_for("classroom.users"))
     attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id))
     classes = db.session.scalar(select(func.count(Classroom.id)).where(Classroom.owner_id == user.id))
-    consequences = [f"{attempts} quiz attempt{'s' if attempts != 1 else ''} and all lesson progress are deleted."]
+    consequences = [f"Their {attempts} quiz attempt{'s' if attempts != 1 else ''} and lesson progress stay in their "
+                    "classes' gradebooks and statistics under an anonymous placeholder, one per class, that no "
+                    "longer names them; everything else about them is deleted."]
     if classes:
         consequences.append(
             f"The {classes} class{'es' if classes != 1 else ''} they teach stay, without an instructor: only "

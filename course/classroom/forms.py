@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from flask_wtf.file import FileField
-from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from course.auth.forms import MIN_PASSWORD, normalise_username, password_problem, username_problem
@@ -34,6 +34,12 @@ class ClassroomForm(BaseForm):
                             description="The gradebook and reports of this class follow this course.")
     owner_id = SelectField("Instructor", coerce=int, validate_choice=True,
                            description="Only administrators see this field; the instructor sees and runs the class.")
+    ends_on = DateField("Last day of the class (term end)", validators=[Optional()],
+                        description="After this date and the site's grace period, the students' records in this "
+                        "class are anonymised: the statistics stay, the names go. Leave empty to keep them.")
+    deletion_needs_approval = BooleanField(
+        "Students need my approval to delete their account",
+        description="For example while grades are still being decided. Students are told so on their data page.")
 
 
 class RosterImportForm(BaseForm):

@@ -14,6 +14,7 @@ from course.classroom.access import enrolled_user_or_404, own_classroom_or_404
 from course.classroom.reports import build_gradebook, gradebook_csv, quiz_report, student_attempts
 from course.extensions import db
 from course.models import Classroom, Quiz
+from course.models.privacy import DeletionRequest
 from course.progress import course_progress
 
 DEFAULT_MIN_STUDENTS_FOR_STATS = 5
@@ -92,6 +93,7 @@ def student(classroom_id: int, user_id: int):
         student=member,
         progress=course_progress(classroom.course, member.id),
         attempts=student_attempts(classroom.course, member),
+        deletion_request=db.session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == member.id)),
     )
 
 

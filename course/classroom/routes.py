@@ -78,7 +78,8 @@ def create_classroom():
     """A new class for one course, owned by the instructor who creates it, with its own join code."""
     form = _classroom_form()
     if form.course_id.choices and form.validate_on_submit():  # the page explains when there is no course yet
-        classroom = Classroom(name=form.name.data, course_id=form.course_id.data, owner_id=_owner_from(form))
+        classroom = Classroom(name=form.name.data, course_id=form.course_id.data, owner_id=_owner_from(form),
+                              ends_on=form.ends_on.data, deletion_needs_approval=form.deletion_needs_approval.data)
         db.session.add(classroom)
         db.session.commit()
         flash(f"Class {classroom.name} created. Its join code is {classroom.join_code}.", "success")
@@ -96,6 +97,8 @@ def edit_classroom(classroom_id: int):
         classroom.name = form.name.data
         classroom.course_id = form.course_id.data
         classroom.owner_id = _owner_from(form)
+        classroom.ends_on = form.ends_on.data
+        classroom.deletion_needs_approval = form.deletion_needs_approval.data
         db.session.commit()
         flash("Class saved.", "success")
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
