@@ -128,7 +128,7 @@ def test_junk_posted_to_any_author_route_never_causes_a_server_error(app, client
             for extra in ({}, {"save": "Save", "preview": "Preview"}, {"row_action": "choices-up-999"},
                           {"row_action": "sources-remove-5"}):  # fmt: skip
                 assert client.post(url, data={**JUNK, **extra}).status_code < 500, url
-    for kind in ("single", "numeric", "true_false", "short_text", "multiple", "essay", ""):
+    for kind in ("single", "numeric", "true_false", "short_text", "multiple", "hotspot", ""):
         response = client.post(f"{AUTHOR}/quizzes/basics-quiz/questions/?type={kind}", data=JUNK)
         assert response.status_code < 500
 

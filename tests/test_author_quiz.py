@@ -177,7 +177,7 @@ def test_question_errors_are_shown_at_the_field_and_nothing_is_saved(app, client
 
 
 def test_an_unknown_question_type_is_a_404(client, instructor):
-    assert client.get(f"{QUIZ}/questions/?type=essay").status_code == 404
+    assert client.get(f"{QUIZ}/questions/?type=hotspot").status_code == 404
 
 
 def test_editing_a_question_keeps_the_rest_of_the_quiz(app, client, instructor):

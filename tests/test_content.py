@@ -44,7 +44,7 @@ CHIP_LESSON = "lessons/02-chips/01-what-a-chip-adds.md"
 @pytest.mark.parametrize(
     "file, old, new, needle, message",
     [
-        (QUIZ, "type: single", "type: essay", "type: essay", "unknown type 'essay'"),
+        (QUIZ, "type: single", "type: hotspot", "type: hotspot", "unknown type 'hotspot'"),
         (
             QUIZ,
             "{text: Laminated paper, correct: true, feedback: Yes.}",
@@ -146,7 +146,7 @@ def test_duplicate_source_ids_are_reported(course_dir):
 
 
 def test_several_problems_are_all_reported(course_dir):
-    edit(course_dir / QUIZ, "type: single", "type: essay")
+    edit(course_dir / QUIZ, "type: single", "type: hotspot")
     edit(course_dir / LESSON, "[@asiapress]", "[@nobody]")
     (course_dir / "lessons" / "07-stray").mkdir()
     problems = problems_in(course_dir)
@@ -198,7 +198,7 @@ def test_import_writes_the_course_with_rendered_html(app, course_dir):
 
 
 def test_import_is_all_or_nothing(app, course_dir):
-    edit(course_dir / QUIZ, "type: single", "type: essay")
+    edit(course_dir / QUIZ, "type: single", "type: hotspot")
     with app.app_context():
         with pytest.raises(ContentError) as error:
             import_course(course_dir)
@@ -244,10 +244,10 @@ def test_reimport_removes_lessons_and_unpublishes_quizzes_that_left(app, course_
 
 
 def test_cli_check_reports_and_exits_non_zero(runner, course_dir):
-    edit(course_dir / QUIZ, "type: single", "type: essay")
+    edit(course_dir / QUIZ, "type: single", "type: hotspot")
     result = runner.invoke(args=["course", "check", str(course_dir)])
     assert result.exit_code != 0
-    assert f"{QUIZ}:{line_of(course_dir / QUIZ, 'type: essay')}: question 'body': unknown type" in result.output
+    assert f"{QUIZ}:{line_of(course_dir / QUIZ, 'type: hotspot')}: question 'body': unknown type" in result.output
 
 
 def test_cli_check_clean_folder(runner, course_dir):

@@ -319,10 +319,10 @@ def test_a_zip_without_course_yaml_is_refused(app, sample_files):
 
 def test_content_problems_are_named_by_their_path_inside_the_zip(app, sample_files):
     broken = renamed(sample_files)
-    broken[QUIZ] = broken[QUIZ].replace(b"type: single", b"type: essay")
-    line = broken[QUIZ].decode().splitlines().index("    type: essay") + 1
+    broken[QUIZ] = broken[QUIZ].replace(b"type: single", b"type: hotspot")
+    line = broken[QUIZ].decode().splitlines().index("    type: hotspot") + 1
     [problem] = refused(app, zip_of(broken))
-    assert problem.startswith(f"{QUIZ}:{line}: question 'body': unknown type 'essay'")
+    assert problem.startswith(f"{QUIZ}:{line}: question 'body': unknown type 'hotspot'")
 
 
 def test_a_zipped_folder_and_platform_litter_are_accepted(app, sample_files):

@@ -12,6 +12,7 @@ from course.classroom import (  # noqa: E402,F401  (views attach themselves to b
     audit_log,
     dashboard,
     gradebook,
+    marking,
     privacy,
     routes,
 )

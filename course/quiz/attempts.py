@@ -178,8 +178,8 @@ def marks_by_attempt(attempt_ids: list[int]) -> dict[int, dict[str, dict]]:
     marks: dict[int, dict[str, dict]] = {}
     if attempt_ids:
         for mark in db.session.scalars(select(AnswerMark).where(AnswerMark.attempt_id.in_(attempt_ids))):
-            marks.setdefault(mark.attempt_id, {})[mark.question_key] = {"points": mark.points,
-                                                                        "feedback_html": mark.feedback_html}
+            marks.setdefault(mark.attempt_id, {})[mark.question_key] = {
+                "points": mark.points, "feedback_html": mark.feedback_html, "feedback_markdown": mark.feedback_markdown}
     return marks
 
 
