@@ -503,3 +503,15 @@ def test_signing_in_records_only_the_time_of_the_last_sign_in(app, client, auth)
         assert sam.last_seen_at is not None
         assert db.session.scalar(select(db.func.count(UserSession.id))) == 1
 
+
+
+def test_the_retention_timer_runs_the_real_command_as_an_unprivileged_user(app):
+    lines = (ROOT / "deploy" / "systemd" / "lanyard-retention.service").read_text().splitlines()
+    settings = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    assert settings["User"] not in {"root", "0"} and settings["NoNewPrivileges"] == "true"
+    words = settings["ExecStart"].split()
+    assert words[:3] == ["/opt/lanyard/.venv/bin/flask", "--app", "app"]
+    group = app.cli.get_command(None, words[3])
+    command = group.get_command(None, words[4])
+    assert command is not None and command.make_context("run", words[5:]).params == {"dry_run": False}
+    assert "lanyard-retention.timer" in (ROOT / "docs" / "operations.md").read_text()

@@ -13,6 +13,7 @@ from course.extensions import db, limiter
 from course.forms import BaseForm
 from course.models import Classroom, Enrollment, User
 from course.models.privacy import DeletionRequest
+from course.models.users import utcnow
 from course.privacy import retention
 from course.privacy.access_log import log_view, record_page_view, views_of
 from course.privacy.declarations import personal_tables
@@ -78,7 +79,7 @@ def delete_account():
             form.password.errors.append("This is not your password.")
         elif approval:
             if pending is None:
-                db.session.add(DeletionRequest(user_id=user.id, requested_at=db.func.now()))
+                db.session.add(DeletionRequest(user_id=user.id, requested_at=utcnow()))
                 db.session.commit()
             flash("Your request is with the instructor of " + ", ".join(c.name for c in approval)
                   + ". Your account is deleted as soon as they approve it.", "info")  # fmt: skip
