@@ -159,8 +159,9 @@ def test_a_dead_end_an_ending_without_debrief_and_a_loop_are_reported_at_their_l
 """,
         "",
     )
-    assert problems(text) == [f"s.yaml:{line_of(text, 'ending: Everyone in')}: ending 'everyone-in' has no debrief: "
-                              f"say what this path resembled in the real cases, citing the lesson's sources"]  # fmt: skip
+    line = line_of(text, "ending: Everyone in")
+    assert problems(text) == [f"s.yaml:{line}: ending 'everyone-in' has no debrief: say what this path resembled in "
+                              f"the real cases, citing the lesson's sources"]  # fmt: skip
     text = (
         SCENARIO.replace(
             """    choices:

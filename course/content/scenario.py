@@ -12,7 +12,7 @@ path reaches, the places where no choice is offered, and the loops no choice lea
 
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from course.content.problems import ContentProblem
@@ -47,7 +47,6 @@ class ScenarioData:
     path: str
     document: dict[str, Any]
     compiled: dict[str, Any]
-    node_lines: dict[str, int] = field(default_factory=dict)
 
 
 # --- conditions and state ----------------------------------------------------------------------------------------
@@ -259,12 +258,7 @@ class _ScenarioChecker:
                 text = ""
             document: dict[str, Any] = {"id": node_id, "title": str(title).strip(), "text": text.strip("\n")}
             segments, _cited = self.passages(text.strip("\n"), self.text_line(entry, "text"), what, cites=False)
-            node: dict[str, Any] = {
-                "title": str(title).strip(),
-                "text": segments,
-                "choices": [],
-                "line": lines[node_id],
-            }
+            node: dict[str, Any] = {"title": str(title).strip(), "text": segments, "choices": []}
             ending = entry.get("ending")
             raw_choices = entry.get("choices")
             if ending is not None:
@@ -276,14 +270,15 @@ class _ScenarioChecker:
                     self.problem(entry.line_of("choices"), f"{what} is an ending: an ending has no choices")
                 debrief = entry.get("debrief")
                 if not isinstance(debrief, str) or not debrief.strip():
-                    self.problem(entry.line_of("ending"), f"ending '{node_id}' has no debrief: say what this path "
-                                                          f"resembled in the real cases, citing the lesson's sources")  # fmt: skip
+                    message = (f"ending '{node_id}' has no debrief: say what this path resembled in the real cases, "
+                               f"citing the lesson's sources")  # fmt: skip
+                    self.problem(entry.line_of("ending"), message)
                     debrief = ""
                 debrief_segments, cited = self.passages(debrief.strip("\n"), self.text_line(entry, "debrief"),
                                                         f"the debrief of '{node_id}'", cites=True)  # fmt: skip
                 if debrief.strip() and not cited:
-                    self.problem(self.text_line(entry, "debrief"), f"the debrief of '{node_id}' cites no source: "
-                                                                   f"cite the real cases with [@source-id]")  # fmt: skip
+                    message = f"the debrief of '{node_id}' cites no source: cite the real cases with [@source-id]"
+                    self.problem(self.text_line(entry, "debrief"), message)
                 cited_sources = [s for s in self.sources if str(s.get("id")) in cited]
                 _numbered, sources_html = render_sources([{k: v for k, v in s.items() if k != "number"}
                                                           for s in cited_sources], cited)  # fmt: skip
@@ -334,7 +329,7 @@ class _ScenarioChecker:
         if initial:
             document_out["state"] = dict(initial)
         document_out["nodes"] = documents
-        return ScenarioData(self.path, document_out, compiled, lines)
+        return ScenarioData(self.path, document_out, compiled)
 
     def choice(self, choice, line: int, what: str, sets, choice_targets, conditions_used):
         if not isinstance(choice, LineDict):

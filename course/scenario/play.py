@@ -35,8 +35,9 @@ def new_attempt(user_id: int, scenario: Scenario) -> ScenarioAttempt:
             ScenarioAttempt.user_id == user_id, ScenarioAttempt.lesson_id == scenario.lesson_id
         )
     )
-    attempt = ScenarioAttempt(user_id=user_id, lesson_id=scenario.lesson_id, number=number + 1,
-                              node=scenario.compiled["start"], path=[], state=dict(scenario.compiled["state"]))  # fmt: skip
+    start, state = scenario.compiled["start"], dict(scenario.compiled["state"])
+    attempt = ScenarioAttempt(user_id=user_id, lesson_id=scenario.lesson_id, number=number + 1, node=start, path=[],
+                              state=state)  # fmt: skip
     db.session.add(attempt)
     return attempt
 
