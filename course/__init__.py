@@ -42,6 +42,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         LOGIN_LIMITS="10 per minute;50 per hour",
         LOGIN_ADDRESS_LIMITS="30 per minute;300 per hour",
+        REGISTER_LIMITS="100 per hour",
         REMEMBER_DAYS=30,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

@@ -76,6 +76,22 @@ def test_student_registers_with_a_join_code_typed_loosely(app, client, auth):
         assert db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == student.id)) == 1
 
 
+def test_a_class_of_thirty_registers_from_one_address(app, client, auth):
+    """Thirty students behind one school address all create their accounts (the default allows 100 an hour); the
+    limit is a setting, and the next one over it is refused."""
+    assert app.config["REGISTER_LIMITS"] == "100 per hour"
+    app.config["REGISTER_LIMITS"] = "30 per hour"
+    auth.create("teacher", "instructor")
+    code = join_code(app)
+
+    def register(n):
+        form = {"username": f"pupil{n}", "password": GOOD, "confirm": GOOD, "join_code": code}
+        return app.test_client().post("/register", data=form, environ_base={"REMOTE_ADDR": "10.1.1.1"})
+
+    assert [register(n).status_code for n in range(30)] == [302] * 30
+    assert register(30).status_code == 429
+
+
 @pytest.mark.parametrize(
     "code, message",
     [("WRONGCODE", "No open class has this code"), ("", "Enter the join code your teacher gave you")],

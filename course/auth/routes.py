@@ -63,7 +63,8 @@ def setup():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+# A class registering at once shares one school address: the default leaves room for it (LANYARD_REGISTER_LIMITS).
+@limiter.limit(lambda: current_app.config["REGISTER_LIMITS"], methods=["POST"])
 def register():
     """Students register with their class's join code, or freely when an instructor has opened registration."""
     if current_user.is_authenticated:
