@@ -572,7 +572,9 @@ def test_editor_pages_run_a_fixed_number_of_queries(app, client, instructor, cou
     small = queries()
     grow_course(app)
     assert queries() == small
-    assert max(small.values()) <= 12, small
+    # The course page is the heaviest: the course tree, its owners, figures, and the review of its sources and
+    # objectives, which reads the course as its export would.
+    assert max(small.values()) <= 14, small
 
 
 def test_instructors_order_courses_in_the_catalog(app, client, auth, sample_course):
