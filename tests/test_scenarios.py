@@ -1,6 +1,7 @@
 """Scenario lessons: the format and its checker (every problem at its line), playing without JavaScript, stepping
 back, reloading, replaying, progress, the class report with its threshold, the editor and the round trip."""
 
+import io
 import re
 from pathlib import Path
 
@@ -8,11 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from course import PROJECT_ROOT
+from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.content.importer import import_course
 from course.content.loader import check_course
 from course.content.scenario import holds, load_scenario_text, parse_condition
 from course.extensions import db
-from course.models import Lesson, LessonProgress, ScenarioAttempt
+from course.models import Classroom, Enrollment, Lesson, LessonProgress, Scenario, ScenarioAttempt
 
 LESSON = """---
 slug: the-queue
@@ -394,3 +396,191 @@ def test_scenarios_of_other_lessons_and_anonymous_visitors(client, auth, scenari
     auth.as_role("student")
     assert client.get("/courses/sample-course/scenarios/what-a-card-is").status_code == 404
     assert client.post("/courses/sample-course/scenarios/what-a-card-is/choose", data={"step": 0}).status_code == 404
+
+
+def test_the_census_desk_can_be_played_to_each_of_its_endings(app, client, auth):
+    with app.app_context():
+        import_course(PROJECT_ROOT)
+    auth.as_role("student")
+    url = "/courses/chip-paper-state/scenarios/the-census-desk"
+    common = ["Start with the fields"]
+    paths = {
+        "Halted by the court": ["Print the ethnic group on the card, as before", "Start in the capital; the valleys",
+                                "Three months from the first hand-out", "Launch on schedule; the assessment",
+                                "Move on to the autumn", "Tell the farmers to collect", "Cancel the old cards",
+                                "Agree; clean lists", "Block every affected certificate", "Give officers direct",
+                                "Defend the rollout in court"],
+        "The list": ["Record the ethnic group in the registry", "Start in the capital; the valleys", "A full year",
+                     "Do the assessment first", "Move on to the autumn", "Send the team back", "Keep the old cards",
+                     "Agree to link, but keep serving", "Block them, and let people renew from home",
+                     "Give officers direct", "Send the court your assessment", "Refuse in writing and resign"],
+        "The missing": ["Collect no ethnic group", "Start in the capital; the valleys", "Three months",
+                        "Do the assessment first", "Move on to the autumn", "Tell the farmers to collect",
+                        "Cancel the old cards", "Agree; clean lists", "Block every affected certificate",
+                        "Allow searches only with a court order", "Send the court your assessment",
+                        "Answer that the registry cannot produce", "Read what the report says"],
+        "A card people can live with": ["Collect no ethnic group", "Send mobile teams", "A full year",
+                                        "Do the assessment first", "Move on to the autumn", "Send the team back",
+                                        "Keep the old cards", "Agree to link, but keep serving",
+                                        "Block them, and let people renew from home",
+                                        "Allow searches only with a court order", "Send the court your assessment",
+                                        "Answer that the registry cannot produce", "Read what the report says"],
+    }  # fmt: skip
+    course_slug = url.split("/")[2]
+    for number, (ending, steps) in enumerate(paths.items()):
+        if number:
+            client.post(url + "/replay", data={})
+        for prefix in common + steps:
+            page = client.get(url).get_data(as_text=True)
+            step = re.search(r'name="step" value="(\d+)"', page).group(1)
+            options = re.findall(r'name="choice" value="(\d+)">(.*?)</button>', page)
+            value = next(value for value, label in options if label.startswith(prefix))
+            client.post(url + "/choose", data={"step": step, "choice": value})
+        page = client.get(url).get_data(as_text=True)
+        assert f'<h1 id="node-title">{ending}</h1>' in page, (ending, course_slug)
+        assert '<ol class="sources">' in page
+
+
+def enrol(app, auth, classroom_id, count, prefix="s"):
+    ids = []
+    for index in range(count):
+        ids.append(auth.create(f"{prefix}{index}"))
+    with app.app_context():
+        db.session.add_all(Enrollment(user_id=user_id, classroom_id=classroom_id) for user_id in ids)
+        db.session.commit()
+    return ids
+
+
+def play_as(app, user_id, lesson_slug, choices_by_node):
+    """Play for a student directly through the attempt functions (the views are tested above)."""
+    from course.scenario.play import choose, new_attempt
+
+    with app.app_context():
+        scenario = db.session.scalar(select(Scenario).join(Lesson).where(Lesson.slug == lesson_slug))
+        attempt = new_attempt(user_id, scenario)
+        for index in choices_by_node:
+            assert choose(attempt, scenario, index)
+        db.session.commit()
+
+
+def test_instructors_see_endings_and_common_paths_only_above_the_threshold(app, client, auth, scenario_course):
+    app.config["MIN_STUDENTS_FOR_STATS"] = 3
+    owner = auth.create("teacher", "instructor")
+    with app.app_context():
+        course_id = db.session.scalar(select(Lesson.course_id).where(Lesson.slug == "the-queue"))
+        classroom = Classroom(name="Class A", owner_id=owner, course_id=course_id)
+        db.session.add(classroom)
+        db.session.commit()
+        classroom_id = classroom.id
+    students = enrol(app, auth, classroom_id, 4)
+    outsider = auth.create("outsider")
+    play_as(app, students[0], "the-queue", [0, 1, 0])  # short, town, cut off
+    play_as(app, students[1], "the-queue", [0, 1, 0])
+    play_as(app, outsider, "the-queue", [1, 0, 2])  # not in the class: never counted
+    auth.login("teacher")
+    url = f"/teach/classes/{classroom_id}/scenarios"
+    page = client.get(url).get_data(as_text=True)
+    assert "2 students reached an ending so far: fewer than 3" in page and "Cut off" not in page
+    play_as(app, students[2], "the-queue", [1, 0, 2])  # long, funded, teams again
+    play_as(app, students[3], "the-queue", [0, 0])  # unfinished: not counted
+    play_as(app, students[0], "the-queue", [1, 0, 1])  # a replay: counts for "any attempt", not for first paths
+    page = client.get(url).get_data(as_text=True)
+    assert "3 students reached an ending." in page
+    assert re.search(r"Cut off</th><td[^>]*>2</td><td[^>]*>2</td>", page)
+    assert re.search(r"Everyone in</th><td[^>]*>1</td><td[^>]*>2</td>", page)
+    assert "2 students: The new cards arrive → The rural offices → Who did not come → <strong>Cut off</strong>" in page
+    assert "Other paths: 1 students." in page
+    assert "s0" not in page and "s2" not in page  # aggregates only
+    auth.logout()
+    auth.login("outsider")
+    assert client.get(url).status_code == 403
+
+
+def test_the_report_runs_a_fixed_number_of_queries(app, client, auth, scenario_course, count_queries):
+    owner = auth.create("teacher", "instructor")
+    with app.app_context():
+        course_id = db.session.scalar(select(Lesson.course_id).where(Lesson.slug == "the-queue"))
+        classroom = Classroom(name="Class A", owner_id=owner, course_id=course_id)
+        db.session.add(classroom)
+        db.session.commit()
+        classroom_id = classroom.id
+    auth.login("teacher")
+    url = f"/teach/classes/{classroom_id}/scenarios"
+    counts = []
+    for size in (1, 6):
+        for student in enrol(app, auth, classroom_id, size, prefix=f"n{size}-"):
+            play_as(app, student, "the-queue", [0, 1, 0])
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(counted.n)
+    assert counts[0] == counts[1]
+
+
+def test_export_import_export_of_a_scenario_is_identical_and_zips_carry_it(app, course_dir, tmp_path):
+    from course.content.archive import course_zip, import_course_zip
+
+    write_scenario(course_dir)
+    with app.app_context():
+        import_course(course_dir)
+        db.session.remove()
+        first = course_files(course_for_export("sample-course"))
+        assert first["lessons/01-basics/03-the-queue.scenario.yaml"].decode().startswith("start: desk\n")
+        assert "type: scenario" in first["lessons/01-basics/03-the-queue.md"].decode()
+        write_course_folder(first, tmp_path / "export")
+        import_course(tmp_path / "export")
+        db.session.remove()
+        second = course_files(course_for_export("sample-course"))
+        assert first == second
+        archive = course_zip(course_files(course_for_export("sample-course")))
+        db.session.remove()
+        import_course_zip(io.BytesIO(archive), "course.zip")
+        db.session.remove()
+        assert course_files(course_for_export("sample-course")) == first
+
+
+def test_a_lesson_that_stops_being_a_scenario_loses_its_nodes_and_keeps_its_attempts(app, course_dir):
+    write_scenario(course_dir)
+    with app.app_context():
+        import_course(course_dir)
+        assert db.session.scalar(select(Scenario)) is not None
+        (course_dir / "lessons/01-basics/03-the-queue.scenario.yaml").unlink()
+        lesson = course_dir / "lessons/01-basics/03-the-queue.md"
+        lesson.write_text(lesson.read_text().replace("type: scenario\n", ""))
+        import_course(course_dir)
+        assert db.session.scalar(select(Scenario)) is None
+
+
+def test_the_documented_example_is_the_one_tested():
+    docs = (PROJECT_ROOT / "docs/content-format.md").read_text()
+    assert SCENARIO in docs and LESSON in docs
+
+
+def test_the_editor_saves_a_node_only_when_the_scenario_passes_the_checks(app, client, auth, scenario_course):
+    admin = auth.as_role("admin")
+    assert admin
+    url = "/author/courses/sample-course/scenario/the-queue"
+    page = client.get(url + "?node=queue").get_data(as_text=True)
+    assert "Who did not come" in page and "Cancel the old cards" in page
+    form = {"title": "Who did not come", "text": "Some people never came.", "ending": "", "debrief": "",
+            "choices": "- {text: Extend the deadline, to: nowhere}\n"}  # fmt: skip
+    page = client.post(url + "?node=queue", data=form).get_data(as_text=True)
+    assert "Not saved" in page and "a choice leads to node &#39;nowhere&#39;, which does not exist" in page
+    form["choices"] = "- {text: Cut them off, to: cut-off, when: deadline = short}\n- {text: Wait, to: everyone-in}\n"
+    page = client.post(url + "?node=queue", data={**form, "preview": "Preview"}).get_data(as_text=True)
+    assert "Preview (not saved)" in page
+    response = client.post(url + "?node=queue", data={**form, "save": "Save"})
+    assert response.status_code == 302
+    with app.app_context():
+        scenario = db.session.scalar(select(Scenario))
+        assert [c["to"] for c in scenario.compiled["nodes"]["queue"]["choices"]] == ["cut-off", "everyone-in"]
+    new = {"node_id": "appeal", "title": "An appeal", "text": "People appeal.", "ending": "Appeal",
+           "debrief": "Appeals happened [@asiapress].", "choices": "", "from_node": "queue",
+           "from_text": "Hear the appeals", "save": "Save"}  # fmt: skip
+    assert client.post(url + "?node=new", data=new).status_code == 302
+    with app.app_context():
+        scenario = db.session.scalar(select(Scenario))
+        assert "appeal" in scenario.compiled["nodes"] and scenario.document["nodes"][-1]["id"] == "appeal"
+    auth.create("other", "instructor")
+    auth.logout()
+    auth.login("other")
+    assert client.get(url).status_code == 403
