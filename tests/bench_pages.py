@@ -23,7 +23,8 @@ from course.models import User  # noqa: E402
 def main(requests: int) -> None:
     folder = Path(tempfile.mkdtemp())
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False})  # fmt: skip
+                      "WTF_CSRF_ENABLED": False, "LOG_LEVEL": "WARNING",
+                      "INSTANCE_PATH": str(folder / "instance")})  # fmt: skip
     with app.app_context():
         db.create_all()
         started = time.perf_counter()

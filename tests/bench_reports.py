@@ -143,7 +143,8 @@ def main() -> None:
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
-        config = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "LOGIN_LIMITS": "1000 per minute"}
+        config = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "LOGIN_LIMITS": "1000 per minute",
+                  "LOG_LEVEL": "WARNING", "INSTANCE_PATH": str(workdir / "instance")}  # fmt: skip
         if not os.environ.get("DATABASE_URL"):
             config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{workdir / 'bench.sqlite'}"
         app = create_app(config)
