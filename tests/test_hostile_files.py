@@ -352,3 +352,26 @@ def test_a_gift_file_with_too_many_questions_is_refused_before_they_are_read(mon
     assert [str(p) for p in refused.value.problems] == [
         f"bank.gift:{2 * MAX_QUESTIONS + 1}: holds {MAX_QUESTIONS + 1} questions; a file may hold at most "
         f"{MAX_QUESTIONS}: split it"]
+
+
+# --- Markdown that would make sanitising slow ---------------------------------------------------------------------
+
+
+def test_a_paragraph_crammed_with_citations_is_plain_text_and_reported_at_its_line(course_dir):
+    """Sanitising grows with the square of one paragraph's elements; thousands of citations in one paragraph are
+    shown as plain text (never rendered element by element) and the checker names the paragraph's line."""
+    from course.render import MAX_INLINE_PARTS, render_markdown
+
+    crammed = "[@asiapress] " * (MAX_INLINE_PARTS * 5)
+    rendered = render_markdown(f"A short paragraph.\n\n{crammed}\n")
+    assert rendered.overfull_lines == [2]
+    assert "<sup" not in rendered.html and "[@asiapress]" in rendered.html
+    lesson = course_dir / LESSON
+    text = lesson.read_text()
+    lesson.write_text(text + f"\n{crammed}\n")
+    problems = [str(p) for p in check_course(course_dir)]
+    line = len((text + "\n").splitlines()) + 1
+    assert [p for p in problems if f"{LESSON}:{line}:" in p] == [
+        f"{course_dir / LESSON}:{line}: this paragraph holds more than {MAX_INLINE_PARTS} links, citations or "
+        "emphasised words; split it into shorter paragraphs"
+    ]

@@ -16,7 +16,7 @@ from course.content.scenario import load_scenario_text, scenario_path
 from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
 from course.lab.engine import get_lab
 from course.question_types import QUESTION_TYPES
-from course.render import calendar_date, render_inline, render_markdown, render_sources
+from course.render import MAX_INLINE_PARTS, calendar_date, render_inline, render_markdown, render_sources
 from course.sanitize import clean_html, safe_url, without_control_characters
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -337,6 +337,9 @@ class _Checker:
         body = "\n".join(lines[end + 1 :])
         self.check_body(body, body_first_line, path, {s["id"] for s in sources})
         rendered = render_markdown(body)
+        for line in rendered.overfull_lines:
+            self.problem(path, body_first_line + line, f"this paragraph holds more than {MAX_INLINE_PARTS} links, "
+                         "citations or emphasised words; split it into shorter paragraphs")  # fmt: skip
         numbered, sources_html = render_sources(sources, rendered.citations)
         return LessonData(
             path=_display(path),
