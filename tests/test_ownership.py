@@ -18,7 +18,6 @@ from course.content.exporter import course_files, course_for_export
 from course.extensions import db
 from course.models import AuditEvent, Course, CourseOwner, Lesson, LessonProgress, User
 from tests.conftest import DATA
-from tests.test_migration_data import migration_app  # noqa: F401  (the fixture)
 
 SLUG = "sample-course"
 REGISTRIES = "lessons/01-basics/02-registries.md"
@@ -315,8 +314,8 @@ def test_library_import_without_a_guard_still_owns_nothing(app, course_dir):
 # --- the migration -----------------------------------------------------------------------------------------------
 
 
-def test_the_migration_gives_existing_courses_to_the_first_admin(migration_app):  # noqa: F811
-    with migration_app.app_context():
+def test_the_migration_gives_existing_courses_to_the_first_admin(empty_app):
+    with empty_app.app_context():
         upgrade(revision="0007_user_sessions")
         with db.engine.begin() as connection:
             for number, (name, role) in enumerate((("teach", "instructor"), ("head", "admin"), ("deputy", "admin"))):
@@ -335,8 +334,8 @@ def test_the_migration_gives_existing_courses_to_the_first_admin(migration_app):
         assert [tuple(row) for row in rows] == [(1, 2), (2, 2)]
 
 
-def test_the_migration_leaves_courses_without_owner_when_there_is_no_admin(migration_app):  # noqa: F811
-    with migration_app.app_context():
+def test_the_migration_leaves_courses_without_owner_when_there_is_no_admin(empty_app):
+    with empty_app.app_context():
         upgrade(revision="0007_user_sessions")
         with db.engine.begin() as connection:
             connection.execute(text(
