@@ -58,6 +58,11 @@ def test_relative_links_in_lessons_resolve(client, student):
 def test_last_lesson_of_a_module_leads_to_its_quiz(client, student):
     page = client.get(f"{COURSE}/lessons/registries").get_data(as_text=True)
     assert f'href="{COURSE}/quizzes/basics-quiz"' in page
+    assert "Mark complete and take the module quiz" in page
+    completed = client.post(f"{COURSE}/lessons/registries/complete")
+    assert completed.location.endswith(f"{COURSE}/quizzes/basics-quiz")
+    page = client.get(f"{COURSE}/lessons/registries").get_data(as_text=True)
+    assert f'class="button" href="{COURSE}/quizzes/basics-quiz">Take the quiz: ' in page
 
 
 def test_lab_block_links_to_the_lab(client, student):

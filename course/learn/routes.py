@@ -117,8 +117,12 @@ def complete_lesson(slug: str, lesson_slug: str):
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=lesson_slug))
     flash(f"“{lesson.title}” completed.", "success")
     index = course.lesson_index[lesson.slug]
-    if index + 1 < len(course.lessons):
-        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=course.lessons[index + 1].slug))
+    following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
+    module = course.module_of(lesson)
+    if module.quiz and (following is None or following.module_id != module.id):
+        return redirect(url_for("quiz.overview", slug=slug, quiz_slug=module.quiz.slug))
+    if following:
+        return redirect(url_for("learn.lesson", slug=slug, lesson_slug=following.slug))
     return redirect(url_for("learn.outline", slug=slug))
 
 
