@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, MetaData, Table, Text, or_, select
 
 from course.extensions import db
-from course.models import Attempt, Classroom, Course, Enrollment, Lesson, LessonProgress, Quiz, User
+from course.models import Attempt, AuditEvent, Classroom, Course, Enrollment, Lesson, LessonProgress, Quiz, User
 from course.models.lab import LabDesign, LabSubmission
 from course.models.privacy import DeletionRequest, RecordView, not_personal
 from course.models.users import UserSession, utcnow
@@ -341,12 +341,20 @@ def test_a_class_can_require_the_instructors_approval_before_deletion(app, clien
 
 def test_an_admin_deletes_any_account_by_the_same_rules(app, client, auth, sample_course):
     ids = world(app, auth, sample_course)
+    with app.app_context():
+        db.session.add(AuditEvent(action="class.roster_imported", actor_name="teacher", target="class Year 10 (#1)",
+                                  detail="3 student accounts created: adam, ada, bob"))  # fmt: skip
+        db.session.commit()
     auth.login("admin")
     assert client.post(f"/teach/admin/users/{ids['ada']}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(User, ids["ada"]) is None
         _assert_nothing_left_of(ids["ada"], ["ada@example.org", "Ada Quill", "account ada"])
         assert db.session.scalar(select(db.func.count(User.id)).where(User.placeholder.is_(True))) == 1
+        details = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "class.roster_imported"))
+        assert list(details) == ["3 student accounts created: adam, a deleted account, bob"]
+        deleted = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.deleted"))
+        assert deleted.actor_name == "admin" and "ada" not in deleted.target + deleted.detail
 
 
 # -- retention -------------------------------------------------------------------------------------------------

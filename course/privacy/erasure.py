@@ -75,21 +75,31 @@ def erase_account(user: User, *, how: str) -> None:
         handed.add(classroom.course_id)
         _hand_over(user, classroom, keep_records=True)
     staff = user.role != "student"
-    db.session.execute(update(AuditEvent).where(AuditEvent.target == audit.describe(user)).values(target=DELETED))
     if not staff:
+        db.session.execute(update(AuditEvent).where(AuditEvent.target == audit.describe(user)).values(target=DELETED))
         db.session.execute(update(AuditEvent).where(AuditEvent.actor_id == user.id).values(actor_name=DELETED))
+        _forget_in_roster_imports(user.username)
     signed_in = has_request_context() and current_user.is_authenticated
     if signed_in and current_user.id == user.id:
         actor = user.username if staff else DELETED
     else:
         actor = current_user._get_current_object() if signed_in else audit.COMMAND_LINE
     audit.record("account.deleted", user if staff else None, actor=actor,
-                 detail=f"{'was ' + user.role if staff else 'a student'}, {how}")  # fmt: skip
+                 detail=f"was {user.role}" if staff else f"a student, {how}")  # fmt: skip
     user_id = user.id
     db.session.delete(user)
     db.session.flush()
     # Rows the ORM does not know about go with the account through the foreign keys; make sure on every database.
     _remove_leftovers(user_id)
+
+
+def _forget_in_roster_imports(username: str) -> None:
+    """A roster import's log entry lists the usernames it created ("3 student accounts created: a, b, c")."""
+    imports = select(AuditEvent).where(AuditEvent.action == "class.roster_imported",
+                                       AuditEvent.detail.contains(username, autoescape=True))  # fmt: skip
+    for event in db.session.scalars(imports):
+        head, separator, names = event.detail.partition(": ")
+        event.detail = head + separator + ", ".join(DELETED if name == username else name for name in names.split(", "))
 
 
 def _remove_leftovers(user_id: int) -> None:
