@@ -140,33 +140,51 @@ def _course(slug: str | None) -> Course:
 @click.option("--quiz", "quiz_slug", required=True, help="The quiz to add to; a new slug creates a draft quiz.")
 @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
 @click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
-def gift_import_command(gift_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None) -> None:
+@click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
+              "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
+def gift_import_command(gift_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None,
+                        skip_unsupported: bool) -> None:  # fmt: skip
     """Add the questions of a GIFT file to a quiz: same id replaced, new ids added; all or nothing."""
     course = _course(course_slug)
     if Path(gift_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
         _report_problems(ContentError([ContentProblem(gift_file, 1, GIFT_TOO_LARGE)]))
     try:
-        summary = import_gift(Path(gift_file).read_bytes(), gift_file, course, quiz_slug, module_slug)
+        summary = import_gift(Path(gift_file).read_bytes(), gift_file, course, quiz_slug, module_slug,
+                              skip_unsupported)  # fmt: skip
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     except ContentError as error:
         _report_problems(error)
     state = "created as a draft" if summary.created else "updated"
     click.echo(f"Quiz '{summary.quiz.slug}' {state}: {summary.added} question(s) added, {summary.replaced} replaced.")
+    if summary.skipped:
+        click.echo(f"Skipped {len(summary.skipped)} problem(s); those questions were not imported:")
+        for problem in summary.skipped:
+            click.echo(f"  {problem}")
 
 
 @gift_cli.command("export")
 @click.argument("quiz_slug")
 @click.argument("gift_file", type=click.Path(dir_okay=False))
 @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
-def gift_export_command(quiz_slug: str, gift_file: str, course_slug: str | None) -> None:
+@click.option("--skip-unsupported", is_flag=True, help="Leave out the questions GIFT cannot hold (ordering, fill "
+              "in the blanks) and list them; without it nothing is written.")
+def gift_export_command(quiz_slug: str, gift_file: str, course_slug: str | None, skip_unsupported: bool) -> None:
     """Write a quiz's questions as GIFT for Moodle (sources, points and quiz settings have no place there)."""
     course = _course(course_slug)
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
         raise click.BadParameter(f"course '{course.slug}' has no quiz '{quiz_slug}'", param_hint="QUIZ_SLUG")
-    Path(gift_file).write_text(quiz_gift(quiz), encoding="utf-8")
-    click.echo(f"Exported {len(quiz.questions)} question(s) of quiz '{quiz.slug}' to {gift_file}.")
+    skipped: list[str] | None = [] if skip_unsupported else None
+    try:
+        gift = quiz_gift(quiz, skipped)
+    except ValueError as error:
+        message = f"{error}; nothing was written (--skip-unsupported leaves such questions out)"
+        raise click.ClickException(message) from None
+    Path(gift_file).write_text(gift, encoding="utf-8")
+    click.echo(f"Exported {len(quiz.questions) - len(skipped or [])} question(s) of quiz '{quiz.slug}' to {gift_file}.")
+    for message in skipped or []:
+        click.echo(f"Skipped {message}")
 
 
 @users_cli.command("create")

@@ -156,8 +156,9 @@ def question_document(question: Question) -> dict[str, Any]:
             document[key] = value
     if question.points != 1:
         document["points"] = _plain_number(question.points)
-    if "tags" in question.spec:
-        document["tags"] = question.spec["tags"]
+    for key in ("tags", "title"):
+        if key in question.spec:
+            document[key] = question.spec[key]
     return document
 
 

@@ -40,15 +40,16 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.question_types import question_type
-from course.question_types.gift_text import GIFT_WEIGHT, gift_escape
+from course.question_types.gift_text import GIFT_WEIGHT, gift_escape, html_to_markdown, plain_to_markdown
 
 _BLANK = "_____"
+MAX_ID = 80  # loader.MAX_SLUG: the length of the database's key column
 
 # Escaped characters hide as Private Use Area placeholders while the control characters are parsed.
 _ESCAPABLE = "\\~=#{}:n"
@@ -59,19 +60,23 @@ _ESCAPE_SEQUENCE = re.compile(r"\\([\\~=#{}:n])")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _TITLE = re.compile(r"\s*::(.*?)::", re.DOTALL)
 _BRACE = re.compile(r"[{}]")
-_FORMAT_MARKER = re.compile(r"\[(?:markdown|html|plain|moodle)\]")
+_FORMAT_MARKER = re.compile(r"\[(markdown|html|plain|moodle)\]")
+_CATEGORY_PREFIX = re.compile(r"^(?:\$(?:course|system|module|cat\d*)\$/?)?(?:top/?)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT_SLACK = Decimal("0.01")  # 3 × 33.33333 is 100 for Moodle, and so for us
 
 
 class _Source:
-    """One question's lines, escapes masked, joined into a text that still knows each character's file line."""
+    """One question's lines, escapes masked, joined into a text that still knows each character's file line, and the
+    $CATEGORY it sits under."""
 
-    def __init__(self, path: str, lines: list[str], line_numbers: list[int]):
+    def __init__(self, path: str, lines: list[str], line_numbers: list[int], category: str = ""):
         self.path = path
         self.text = "\n".join(lines)
         self.line_numbers = line_numbers
         self.line_offsets = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        self.category = category
+        self.text_format = ""
         self.problems: list[ContentProblem] = []
 
     def report(self, offset: int, message: str) -> None:
@@ -89,33 +94,57 @@ class _Answer:
     text: str
     feedback: str
     offset: int
+    raw: str = ""
 
     def weight_or(self, default: int) -> Decimal:
         """The weight GIFT gave, else the default the question type gives this answer's marker."""
         return Decimal(default) if self.weight is None else self.weight
 
 
-def parse_gift(text: str, path: str = "<gift>") -> list[dict]:
-    """Read a GIFT file into Lanyard question dicts, or raise ContentError listing every problem in the file."""
-    problems: list[ContentProblem] = []
-    titles: list[str] = []
-    questions: list[dict] = []
+@dataclass
+class GiftRead:
+    """A GIFT file read question by question: the good questions (with ids) and the line each starts on, and every
+    problem, each at its line. A question with a problem is left out of `questions`."""
+
+    questions: list[dict] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    problems: list[ContentProblem] = field(default_factory=list)
+
+
+def read_gift(text: str, path: str = "<gift>") -> GiftRead:
+    """Read a GIFT file, keeping the questions that can be read and reporting the others (Moodle's "stop on error:
+    no"). Problems of the file as a whole (empty, too many questions) come as problems with no questions."""
     sources = list(_question_sources(text, path))
     if len(sources) > MAX_QUESTIONS:  # each question is checked and rendered: refuse before that work
         message = f"holds {len(sources)} questions; a file may hold at most {MAX_QUESTIONS}: split it"
-        raise ContentError([ContentProblem(path, sources[MAX_QUESTIONS].line_numbers[0], message)])
-    for source in sources:
-        read = _read_question(source)
-        problems.extend(source.problems)
-        if read:
-            titles.append(read[0])
-            questions.append(read[1])
+        return GiftRead(problems=[ContentProblem(path, sources[MAX_QUESTIONS].line_numbers[0], message)])
     if not sources:
-        problems.append(ContentProblem(path, 1, "no questions found: the file is empty or holds only comments"))
-    if problems:
-        raise ContentError(problems)
-    question_ids = _question_ids(titles)
-    return [{"id": question_id, **question} for question_id, question in zip(question_ids, questions, strict=True)]
+        return GiftRead(problems=[ContentProblem(path, 1, "no questions found: the file is empty or holds only "
+                                                          "comments")])  # fmt: skip
+    read = GiftRead()
+    titles: list[str] = []
+    kept: list[tuple[int, dict] | None] = []
+    for source in sources:
+        question = _read_question(source)
+        read.problems.extend(source.problems)
+        titles.append(question[0] if question else "")
+        kept.append((source.line_numbers[0], question[1]) if question and not source.problems else None)
+    for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
+        if entry is None:
+            continue
+        line, question = entry
+        read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
+                               **question})  # fmt: skip
+        read.lines.append(line)
+    return read
+
+
+def parse_gift(text: str, path: str = "<gift>") -> list[dict]:
+    """Read a GIFT file into Lanyard question dicts, or raise ContentError listing every problem in the file."""
+    read = read_gift(text, path)
+    if read.problems:
+        raise ContentError(read.problems)
+    return read.questions
 
 
 def question_lines(text: str) -> list[int]:
@@ -123,27 +152,56 @@ def question_lines(text: str) -> list[int]:
     return [source.line_numbers[0] for source in _question_sources(text, "<gift>")]
 
 
+def _category_tag(line: str) -> str:
+    """`$CATEGORY: $course$/top/Card technology` as the tag `Card technology`; the top category is no tag."""
+    category = line.strip().removeprefix("$CATEGORY:").strip()
+    return _CATEGORY_PREFIX.sub("", category, count=1).strip().strip("/").strip()
+
+
 def _question_sources(text: str, path: str) -> Iterator[_Source]:
     """Split a GIFT file at blank lines, leaving out comment and $CATEGORY lines but not their line numbers."""
     lines: list[str] = []
     line_numbers: list[int] = []
+    category = ""
     for number, line in enumerate([*_LINE_BREAK.split(text.removeprefix("\ufeff")), ""], start=1):
         if not line.strip():
             if lines:
-                yield _Source(path, lines, line_numbers)
+                yield _Source(path, lines, line_numbers, category)
             lines, line_numbers = [], []
-        elif not line.lstrip().startswith(("//", "$CATEGORY:")):
+        elif line.lstrip().startswith("$CATEGORY:"):
+            if lines:  # a category line ends the question before it, as in Moodle
+                yield _Source(path, lines, line_numbers, category)
+                lines, line_numbers = [], []
+            category = _category_tag(line)
+        elif not line.lstrip().startswith("//"):
             lines.append(_ESCAPE_SEQUENCE.sub(lambda escape: _PLACEHOLDERS[escape[1]], line))
             line_numbers.append(number)
 
 
-def _clean(masked: str) -> str:
-    """Author text as Lanyard keeps it: no GIFT format marker, escapes restored, no surrounding space."""
+def _text_format(masked: str) -> tuple[str, str]:
+    """(format, text after the marker) of a text that may start with [markdown], [html], [plain] or [moodle]."""
     text = masked.strip()
     marker = _FORMAT_MARKER.match(text)
-    if marker:
-        text = text[marker.end():]
-    return text.translate(_RESTORE).strip()
+    return (marker[1], text[marker.end():]) if marker else ("", text)
+
+
+def _clean(masked: str, default_format: str = "") -> str:
+    """Author text as Lanyard keeps it, Markdown: escapes restored, no surrounding space, and written in the format
+    its marker (or else the question's) names: [html] through the one allow-list, [plain] escaped; [markdown] and
+    [moodle] (Moodle's auto-format: text with line breaks) are Markdown already."""
+    text_format, text = _text_format(masked)
+    text = text.translate(_RESTORE).strip()
+    text_format = text_format or default_format
+    if text_format == "html":
+        return html_to_markdown(text)
+    if text_format == "plain":
+        return plain_to_markdown(text)
+    return text
+
+
+def _unformatted(masked: str) -> str:
+    """Text compared rather than shown (an accepted answer, a number, a match): marker dropped, escapes restored."""
+    return _text_format(masked)[1].translate(_RESTORE).strip()
 
 
 def _read_question(source: _Source) -> tuple[str, dict] | None:
@@ -155,32 +213,34 @@ def _read_question(source: _Source) -> tuple[str, dict] | None:
         if not match:
             source.report(0, "the question title is not closed: write ::Title:: before the question text")
             return None
-        title, body_start = _clean(match[1]), match.end()
+        title, body_start = " ".join(match[1].translate(_RESTORE).split()), match.end()
     block = _find_answer_block(source, body_start)
     if block is None:
-        return None
+        return (title, {}) if title else None
     open_at, close_at = block
     before, after = text[body_start:open_at], text[close_at + 1:]
+    source.text_format = _text_format(before)[0]
     prompt = _clean(before + _BLANK + after if after.strip() else before)
     if not prompt:
         source.report(0, "the question has no text before its answers")
 
     body = text[open_at + 1:close_at]
     general_feedback = ""
-    general_at = body.rfind("####")
+    general_at = body.find("####")
     if general_at != -1:
-        general_feedback = _clean(body[general_at + 4:])
+        general_feedback = _clean(body[general_at + 4:], source.text_format)
         body = body[:general_at]
     read_answers = _answer_reader(source, body.strip())
     if read_answers is None:
-        return None
-    fields, answer_feedback = read_answers(source, body, open_at + 1)
+        return title, {}
+    fields = read_answers(source, body, open_at + 1)
     if source.problems:
-        return None
+        return title, {}
     question = {"type": fields.pop("type"), "prompt": prompt, **fields}
-    explanation = "\n\n".join(dict.fromkeys(part for part in [*answer_feedback, general_feedback] if part))
-    if explanation:
-        question["explanation"] = explanation
+    if general_feedback:
+        question["explanation"] = general_feedback
+    if source.category:
+        question["tags"] = [source.category]
     return title, question
 
 
@@ -210,29 +270,28 @@ def _find_answer_block(source: _Source, start: int) -> tuple[int, int] | None:
     return blocks[0] if blocks and not source.problems else None
 
 
-_AnswerReader = Callable[[_Source, str, int], tuple[dict, list[str]]]
-"""Reads an answer block (body, its offset) into the question's type fields and feedback for the explanation."""
+_AnswerReader = Callable[[_Source, str, int], dict]
+"""Reads an answer block (body, its offset) into the question's type and type fields."""
 
 
 def _answer_reader(source: _Source, answers: str) -> _AnswerReader | None:
-    """Pick the reader for an answer block the way Moodle tells the types apart, or report an unsupported one."""
+    """Pick the reader for an answer block the way Moodle tells the types apart."""
     if not answers:
-        source.report(0, "unsupported essay question ({}): Lanyard grades every answer automatically")
-        return None
+        return _read_essay
     if answers.startswith("#"):
         return _read_numeric
     if "~" in answers:
         return _read_choices
     if "=" in answers and "->" in answers:
-        source.report(0, "unsupported matching question (=item -> match): Lanyard has no matching type")
-        return None
+        return _read_matching
     if answers.partition("#")[0].strip() in _TRUE_FALSE:
         return _read_true_false
     return _read_short_answer
 
 
-def _split_answers(source: _Source, body: str, offset: int, markers: str) -> list[_Answer]:
-    """Cut an answer block at its markers; text before the first marker is an answer too, as in Moodle."""
+def _split_answers(source: _Source, body: str, offset: int, markers: str, shown: bool = True) -> list[_Answer]:
+    """Cut an answer block at its markers; text before the first marker is an answer too, as in Moodle. Answers
+    students are `shown` are read in the question's text format; the others (typed answers, numbers) as written."""
     answers = []
     for match in re.finditer(rf"(^|[{markers}])([^{markers}]*)", body):
         content = match[2].strip()
@@ -246,16 +305,28 @@ def _split_answers(source: _Source, body: str, offset: int, markers: str) -> lis
         if weight is not None and abs(weight) > 100:
             source.report(answer_offset, f"weight {weight}% is outside -100% … 100%")
         text, _, feedback = content.partition("#")
-        answer = _Answer(match[1], weight, _clean(text), _clean(feedback), answer_offset)
-        if not answer.text:
-            source.report(answer_offset, "an answer has no text")
+        answer_text = _clean(text, source.text_format) if shown else _unformatted(text)
+        answer = _Answer(match[1], weight, answer_text, _clean(feedback, source.text_format), answer_offset,
+                         text.strip())  # fmt: skip
         answers.append(answer)
     return answers
 
 
-def _read_choices(source: _Source, body: str, offset: int) -> tuple[dict, list[str]]:
+def _require_texts(source: _Source, answers: list[_Answer]) -> None:
+    for answer in answers:
+        if not answer.text:
+            source.report(answer.offset, "an answer has no text")
+
+
+def _read_essay(source: _Source, body: str, offset: int) -> dict:
+    """`{}`: an essay, marked by an instructor; GIFT gives it nothing but the general feedback."""
+    return {"type": "essay"}
+
+
+def _read_choices(source: _Source, body: str, offset: int) -> dict:
     """Single choice when an answer is `=right`, otherwise multiple answers whose right ones carry positive weight."""
     answers = _split_answers(source, body, offset, "=~")
+    _require_texts(source, answers)
     if len(answers) < 2:
         source.report(offset, "a choice question needs at least two answers")
     weights = [answer.weight_or(100 if answer.marker == "=" else 0) for answer in answers]
@@ -263,8 +334,8 @@ def _read_choices(source: _Source, body: str, offset: int) -> tuple[dict, list[s
     if single:
         for answer, weight in zip(answers, weights, strict=True):
             if weight not in (0, 100):
-                source.report(answer.offset, f"weight {weight}% in a single-choice question: only =right and "
-                                             "~wrong answers are supported")
+                source.report(answer.offset, f"unsupported weight {weight}% in a single-choice question: Lanyard's "
+                                             "single choice is right or wrong (=right and ~wrong answers)")
         right_count = weights.count(100)
         if right_count != 1:
             source.report(offset, f"a single-choice question needs exactly one =right answer, not {right_count}")
@@ -278,49 +349,102 @@ def _read_choices(source: _Source, body: str, offset: int) -> tuple[dict, list[s
         {"text": answer.text, "correct": weight > 0, **({"feedback": answer.feedback} if answer.feedback else {})}
         for answer, weight in zip(answers, weights, strict=True)
     ]
-    return {"type": "single" if single else "multiple", "choices": choices}, []
+    return {"type": "single" if single else "multiple", "choices": choices}
 
 
-def _read_true_false(source: _Source, body: str, offset: int) -> tuple[dict, list[str]]:
-    """`{T#feedback for a wrong answer#feedback for a right one}`, both feedbacks going to the explanation."""
-    answer, _, feedback = body.strip().partition("#")
-    wrong_feedback, _, right_feedback = feedback.partition("#")
-    return {"type": "true_false", "answer": _TRUE_FALSE[answer.strip()]}, [_clean(wrong_feedback),
-                                                                            _clean(right_feedback)]
+def _read_matching(source: _Source, body: str, offset: int) -> dict:
+    """`=item -> match` pairs; `= -> answer` (no item) is an answer that matches no item, a distractor."""
+    pairs, distractors = [], []
+    for answer in _split_answers(source, body, offset, "=", shown=False):
+        item, arrow, match = answer.raw.partition("->")
+        if not arrow or not match.strip():
+            source.report(answer.offset, "a matching answer needs an item and its match: =item -> match")
+            continue
+        if answer.feedback or answer.weight is not None:
+            source.report(answer.offset, "matching answers have no feedback or weight in GIFT")
+        item_text, match_text = _clean(item, source.text_format), _unformatted(match)
+        if item_text:
+            pairs.append({"item": item_text, "match": match_text})
+        else:
+            distractors.append(match_text)
+    return {"type": "matching", "pairs": pairs, **({"distractors": distractors} if distractors else {})}
 
 
-def _read_short_answer(source: _Source, body: str, offset: int) -> tuple[dict, list[str]]:
-    """Accept the full-credit answers; Lanyard compares answers literally, so a Moodle wildcard cannot come along."""
-    full_credit = [answer for answer in _split_answers(source, body, offset, "=") if answer.weight_or(100) == 100]
-    if not full_credit:
-        source.report(offset, "no short answer gets full credit")
-    for answer in full_credit:
-        if "*" in answer.text:
-            source.report(answer.offset, f"unsupported wildcard '*' in the short answer {answer.text!r}")
-    return {"type": "short_text", "accept": [answer.text for answer in full_credit]}, [
-        answer.feedback for answer in full_credit]
+def _read_true_false(source: _Source, body: str, offset: int) -> dict:
+    """`{T#feedback for a wrong answer#feedback for a right one}`: each feedback kept for the answer it follows."""
+    answer_text, _, feedback = body.strip().partition("#")
+    wrong_feedback, _, right_feedback = (_clean(part, source.text_format) for part in feedback.partition("#"))
+    answer = _TRUE_FALSE[answer_text.strip()]
+    fields: dict = {"type": "true_false", "answer": answer}
+    for key, value in ((f"{str(answer).lower()}_feedback", right_feedback),
+                       (f"{str(not answer).lower()}_feedback", wrong_feedback)):  # fmt: skip
+        if value:
+            fields[key] = value
+    return fields
 
 
-def _read_numeric(source: _Source, body: str, offset: int) -> tuple[dict, list[str]]:
-    """`{#answer:margin}`, `{#low..high}` or `{#=a:m =%50%b:m ~#wrong}`, keeping the one full-credit answer."""
-    start = body.index("#") + 1
-    answers_text, _, wrong_answer = body[start:].partition("~")
-    answers = _split_answers(source, answers_text, offset + start, "=")
-    full_credit = [answer for answer in answers if answer.weight_or(100) == 100]
-    if len(full_credit) != 1:
-        source.report(offset, f"a numeric question needs exactly one full-credit answer, not {len(full_credit)}")
+def _read_short_answer(source: _Source, body: str, offset: int) -> dict:
+    """Every answer with its credit and feedback; `*` is Moodle's wildcard, which Lanyard's short text reads too."""
+    answers = _split_answers(source, body, offset, "=", shown=False)
+    _require_texts(source, answers)
+    accept: list = []
     for answer in answers:
+        credit = answer.weight_or(100)
+        if credit < 0:
+            source.report(answer.offset, f"weight {credit}% in a short answer: credit goes from 0% to 100%")
+        if credit == 100 and not answer.feedback:
+            accept.append(answer.text)
+        else:
+            accept.append({"text": answer.text, "credit": _plain_number(credit),
+                           **({"feedback": answer.feedback} if answer.feedback else {})})  # fmt: skip
+    if not any(answer.weight_or(100) == 100 for answer in answers):
+        source.report(offset, "no short answer gets full credit")
+    return {"type": "short_text", "accept": accept}
+
+
+def _read_numeric(source: _Source, body: str, offset: int) -> dict:
+    """`{#answer:margin}`, `{#low..high}` or `{#=a:m#fb =%50%b:m#fb ~#fb}`: the first full-credit answer is the
+    answer, the others (with their credit) other answers, and `~#feedback` what a student who matches none reads."""
+    start = body.index("#") + 1
+    answers = _split_answers(source, body[start:], offset + start, "=~", shown=False)
+    wrong_feedback = ""
+    numbers = []
+    for answer in answers:
+        if answer.marker == "~" and not answer.text:
+            wrong_feedback = answer.feedback
+            continue
         if _out_of_range(answer.text):
             source.report(answer.offset, f"{answer.text[:MAX_NUMBER_CHARACTERS]!r} is out of range: numbers are at "
                                          f"most {MAX_NUMBER:.0e} in size and {MAX_NUMBER_CHARACTERS} characters long")
         elif _number_and_tolerance(answer.text) is None:
             source.report(answer.offset, f"{answer.text!r} is not a number answer: write 10, 10:0.5 (answer:margin)"
                                          " or 9..11 (range)")
+        credit = answer.weight_or(0 if answer.marker == "~" else 100)
+        if credit < 0:
+            source.report(answer.offset, f"weight {credit}% in a numeric question: credit goes from 0% to 100%")
+        numbers.append((answer, credit))
+    full_credit = [answer for answer, credit in numbers if credit == 100]
+    if not full_credit:
+        source.report(offset, "a numeric question needs a full-credit answer")
     if source.problems:
-        return {}, []
-    answer, tolerance = _number_and_tolerance(full_credit[0].text)
+        return {}
+    main = full_credit[0]
+    answer, tolerance = _number_and_tolerance(main.text)
     fields = {"type": "numeric", "answer": _plain_number(answer), "tolerance": _plain_number(tolerance)}
-    return fields, [full_credit[0].feedback, _clean(wrong_answer.partition("#")[2])]
+    if main.feedback:
+        fields["feedback"] = main.feedback
+    others = []
+    for other, credit in numbers:
+        if other is main:
+            continue
+        value, margin = _number_and_tolerance(other.text)
+        others.append({"answer": _plain_number(value), "tolerance": _plain_number(margin),
+                       "credit": _plain_number(credit), **({"feedback": other.feedback} if other.feedback else {})})
+    if others:
+        fields["other_answers"] = others
+    if wrong_feedback:
+        fields["wrong_feedback"] = wrong_feedback
+    return fields
 
 
 def _number_and_tolerance(text: str) -> tuple[Decimal, Decimal] | None:
@@ -368,7 +492,8 @@ def _plain_number(number: Decimal) -> int | float:
 
 
 def _question_ids(titles: list[str]) -> list[str]:
-    """Slugs of the titles, q<position> for untitled questions, suffixed -2, -3 … where they repeat."""
+    """Slugs of the titles, q<position> for untitled questions, suffixed -2, -3 … where they repeat; at most MAX_ID
+    characters, suffix included."""
     question_ids: list[str] = []
     taken: set[str] = set()
     for position, title in enumerate(titles, start=1):
@@ -377,31 +502,59 @@ def _question_ids(titles: list[str]) -> list[str]:
         for suffix in itertools.count(2):
             if question_id not in taken:
                 break
-            question_id = f"{base}-{suffix}"
+            question_id = f"{base[:MAX_ID - len(str(suffix)) - 1].rstrip('-')}-{suffix}"
         question_ids.append(question_id)
         taken.add(question_id)
     return question_ids
 
 
 def _slug(title: str) -> str:
-    """An id from a question title: ASCII, lowercase, hyphens, so `Grant's tomb` is `grants-tomb`."""
+    """An id from a question title of any characters: ASCII, lowercase, words joined by hyphens, at most MAX_ID
+    characters, so `Grant's tomb` is `grants-tomb` and `Q_1 (a)` is `q-1-a`."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().replace("'", "")
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_title.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:MAX_ID].rstrip("-")
 
 
-def export_gift(quiz: dict) -> str:
-    """Write every question of a Lanyard quiz dict as GIFT that Moodle and parse_gift both read back."""
-    header = f"// Lanyard quiz {quiz['slug']}: {' '.join(str(quiz['title']).split())}"
-    return "\n\n".join([header, *(_question_gift(question) for question in quiz["questions"])]) + "\n"
+def export_gift(quiz: dict, skipped: list[str] | None = None) -> str:
+    """Write every question of a Lanyard quiz dict as GIFT that Moodle and parse_gift both read back. A question
+    GIFT cannot hold raises ValueError, or, given a `skipped` list, is left out and named there (and in the file)."""
+    header = [f"// Lanyard quiz {quiz['slug']}: {' '.join(str(quiz['title']).split())}"]
+    blocks: list[str] = []
+    category = ""
+    questions = list(quiz["questions"])
+    titles = _export_titles(questions)
+    for question, title in zip(questions, titles, strict=True):
+        try:
+            block = _question_gift(question, title)
+        except ValueError as error:
+            if skipped is None:
+                raise
+            skipped.append(str(error))
+            header.append(f"// Not exported: {' '.join(str(error).split())}")
+            continue
+        tag = (question.get("tags") or [""])[0]
+        if tag != category:
+            blocks.append(f"$CATEGORY: $course$/top{'/' + tag if tag else ''}")
+            category = tag
+        blocks.append(block)
+    return "\n\n".join(["\n".join(header), *blocks]) + "\n"
 
 
-def _question_gift(question: dict) -> str:
+def _export_titles(questions: list[dict]) -> list[str]:
+    """Each question's kept title where reading it back derives the same id, else its id (the title is lost)."""
+    titles = [question.get("title") or question["id"] for question in questions]
+    derived = _question_ids(titles)
+    return [title if derived_id == question["id"] else question["id"]
+            for title, derived_id, question in zip(titles, derived, questions, strict=True)]  # fmt: skip
+
+
+def _question_gift(question: dict, title: str) -> str:
     """One question as a GIFT block, its answers one per line so the file reads and diffs well."""
     try:
         answers = question_type(question["type"]).gift_answers(question)
     except ValueError as error:  # an unknown type too
         raise ValueError(f"question {question['id']}: {error}") from None
-    lines = [f"::{gift_escape(question['id'])}::[markdown]{gift_escape(question['prompt'])}{{"]
+    lines = [f"::{gift_escape(title)}::[markdown]{gift_escape(question['prompt'])}{{"]
     lines += [f"\t{answer}" for answer in answers]
     if question.get("explanation"):
         lines.append(f"\t####{gift_escape(question['explanation'])}")

@@ -5,12 +5,12 @@ writes in one transaction: questions whose id the quiz already has are replaced 
 the others are added at the end. A quiz that does not exist yet is created as a draft for the instructor to review.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
-from course.content.gift import export_gift, parse_gift, question_lines
+from course.content.gift import export_gift, read_gift
 from course.content.importer import fill_question
 from course.content.loader import MAX_SLUG, SLUG, load_questions
 from course.content.problems import ContentError, ContentProblem
@@ -29,13 +29,16 @@ class GiftImportSummary:
     created: bool
     added: int
     replaced: int
+    skipped: list[ContentProblem] = field(default_factory=list)
 
 
 def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
-                module_slug: str | None = None) -> GiftImportSummary:  # fmt: skip
+                module_slug: str | None = None, skip_unsupported: bool = False) -> GiftImportSummary:  # fmt: skip
     """Add a GIFT file's questions to the course's quiz QUIZ_SLUG, creating it as a draft (in MODULE_SLUG, or
     course-level without one) when it does not exist. Raises ValueError for a wrong quiz or module, ContentError
-    listing every problem of the file (path:line); either way nothing is written."""
+    listing every problem of the file (path:line); either way nothing is written. With `skip_unsupported` (Moodle's
+    "stop on error: no") the good questions are written and the others listed in the summary's `skipped`; a file
+    with no good question at all is still refused."""
     if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
         raise ValueError(f"quiz slug '{quiz_slug}' must be lower-case words joined by hyphens, at most {MAX_SLUG}")
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
@@ -49,7 +52,19 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
             raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
     if len(data) > MAX_GIFT_BYTES:
         raise ContentError([ContentProblem(path, 1, GIFT_TOO_LARGE)])
-    questions = load_questions(_located(data, path), path)
+    entries, skipped = _located(data, path, skip_unsupported)
+    if skip_unsupported:
+        questions = []
+        for entry in entries:  # one at a time, so a question the checks refuse leaves the others in
+            try:
+                questions += load_questions([entry], path)
+            except ContentError as error:
+                skipped += error.problems
+        if not questions:
+            raise ContentError(skipped)
+        skipped.sort(key=lambda problem: problem.line)
+    else:
+        questions = load_questions(entries, path)
 
     created = quiz is None
     try:
@@ -71,24 +86,30 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
         db.session.rollback()
         raise
     replaced = sum(1 for question_data in questions if question_data.key in existing)
-    return GiftImportSummary(quiz=quiz, created=created, added=len(questions) - replaced, replaced=replaced)
+    return GiftImportSummary(quiz=quiz, created=created, added=len(questions) - replaced, replaced=replaced,
+                             skipped=skipped)  # fmt: skip
 
 
-def _located(data: bytes, path: str) -> list[LineDict]:
-    """Parse the file into question dicts that know the line their question starts on."""
+def _located(data: bytes, path: str, skip_unsupported: bool) -> tuple[list[LineDict], list[ContentProblem]]:
+    """Parse the file into question dicts that know the line their question starts on, and the problems of the
+    questions left out (raised instead, without `skip_unsupported` or when the file as a whole is refused)."""
     try:
         text = without_control_characters(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None
+    read = read_gift(text, path)
+    if read.problems and (not skip_unsupported or not read.questions):
+        raise ContentError(read.problems)
     entries = []
-    for question, line in zip(parse_gift(text, path), question_lines(text), strict=True):
+    for question, line in zip(read.questions, read.lines, strict=True):
         entry = LineDict(question)
         entry.line, entry.lines = line, {}
         entries.append(entry)
-    return entries
+    return entries, list(read.problems)
 
 
-def quiz_gift(quiz: Quiz) -> str:
-    """A quiz as GIFT. GIFT has no place for sources, points, objectives, misconceptions or the quiz settings."""
-    return export_gift(quiz_document(quiz, module_slugs={}))  # the module is not written: GIFT has no place for it
+def quiz_gift(quiz: Quiz, skipped: list[str] | None = None) -> str:
+    """A quiz as GIFT. GIFT has no place for sources, points, objectives, misconceptions or the quiz settings. A
+    question GIFT cannot hold raises ValueError, or with a `skipped` list is left out and named there."""
+    return export_gift(quiz_document(quiz, module_slugs={}), skipped)  # no module: GIFT has no place for it

@@ -30,6 +30,8 @@ FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpe
                 ".webp": "image/webp"}  # fmt: skip
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_FILE_BYTES = 256 * 1024  # a lesson, quiz or YAML file; the bundled course's largest is 42 KiB
+SLUG_RULE = "use lower-case letters and digits in words joined by hyphens, e.g. card-technology"
+REQUIRED_LISTS = {"objectives": "add at least one objective: what a student can do after the lesson"}
 MAX_SLUG = 80  # the length of the database's slug and key columns
 MAX_TITLE = 200  # and of its title and figure name columns
 
@@ -43,7 +45,7 @@ GUIDE_ACTIVITY_FIELDS = {"title", "materials", "steps"}
 MIN_DISCUSSION_PROMPTS = 3
 QUIZ_FIELDS = {"slug", "title", "module", "final", "pass_mark", "max_attempts", "shuffle", "questions"}
 # Keys every question has; each type adds its own (course.question_types).
-QUESTION_FIELDS = {"id", "type", "prompt", "explanation", "source", "objective", "points", "tags"}
+QUESTION_FIELDS = {"id", "type", "prompt", "explanation", "source", "objective", "points", "tags", "title"}
 
 
 @dataclass
@@ -163,7 +165,7 @@ class _Checker:
     def required_text(self, data: LineDict, key: str, path: Path, what: str) -> str:
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            self.problem(path, data.line_of(key), f"{what} needs a non-empty '{key}'")
+            self.problem(path, data.line_of(key), f"{what} has no {key}: write one")
             return ""
         if key == "title" and len(value.strip()) > MAX_TITLE:
             self.problem(path, data.line_of(key), f"{what}: the title is longer than {MAX_TITLE} characters")
@@ -174,11 +176,11 @@ class _Checker:
         if isinstance(value, str) and SLUG.match(value) and len(value) <= MAX_SLUG:
             return value
         if value is None:
-            self.problem(path, data.line_of(key), f"{what} needs a '{key}'")
+            self.problem(path, data.line_of(key), f"{what} has no {key}: give one, e.g. card-technology")
         elif isinstance(value, str) and SLUG.match(value):
-            self.problem(path, data.line_of(key), f"{key} '{value}' is longer than {MAX_SLUG} characters")
+            self.problem(path, data.line_of(key), f"{key} '{value}' is longer than {MAX_SLUG} characters: shorten it")
         else:
-            self.problem(path, data.line_of(key), f"{key} {value!r} must be lower-case words joined by hyphens")
+            self.problem(path, data.line_of(key), f"{key} {value!r}: {SLUG_RULE}")
         return ""
 
     def unknown_fields(self, data: LineDict, allowed: set[str], path: Path, what: str) -> None:
@@ -328,7 +330,7 @@ class _Checker:
         title = self.required_text(front, "title", path, "a lesson")
         minutes = front.get("minutes")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 600:
-            self.problem(path, front.line_of("minutes"), "minutes must be a whole number of minutes, 1 to 600")
+            self.problem(path, front.line_of("minutes"), "give the minutes to read as a whole number from 1 to 600")
             minutes = 0
         objectives = self.string_list(front, "objectives", path, required=True)
         key_terms = self.string_list(front, "key_terms", path, required=False)
@@ -372,11 +374,12 @@ class _Checker:
         if value is None and not required:
             return []
         if not isinstance(value, list) or (required and not value):
-            self.problem(path, data.line_of(key), f"'{key}' must be a {'non-empty ' if required else ''}list")
+            message = REQUIRED_LISTS.get(key) if required and not value else None
+            self.problem(path, data.line_of(key), message or f"write {key} as a list, one item per line")
             return []
         for index, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.problem(path, value.line_of(index), f"each of '{key}' must be a non-empty text")
+                self.problem(path, value.line_of(index), f"an item of {key} is empty: write it or remove it")
         return [str(item).strip() for item in value if isinstance(item, str)]
 
     def load_sources(self, front: LineDict, path: Path) -> list[dict[str, Any]]:
@@ -384,7 +387,7 @@ class _Checker:
         if entries is None:
             return []
         if not isinstance(entries, LineList):
-            self.problem(path, front.line_of("sources"), "'sources' must be a list")
+            self.problem(path, front.line_of("sources"), "write sources as a list, each with id, title and url")
             return []
         sources: list[dict[str, Any]] = []
         for index, entry in enumerate(entries):
@@ -395,7 +398,8 @@ class _Checker:
             self.unknown_fields(entry, SOURCE_FIELDS, path, "a source")
             source_id = entry.get("id")
             if not isinstance(source_id, str) or not SOURCE_ID.match(source_id):
-                self.problem(path, entry.line_of("id"), "each source needs an id of letters, digits, '-', '_' or '.'")
+                message = "give each source an id of letters, digits, '-', '_' or '.' (the text cites it as [@id])"
+                self.problem(path, entry.line_of("id"), message)
                 continue
             if any(s["id"] == source_id for s in sources):
                 self.problem(path, entry.line_of("id"), f"duplicate source id '{source_id}'")
@@ -403,7 +407,8 @@ class _Checker:
             self.required_text(entry, "title", path, f"source '{source_id}'")
             url = entry.get("url")
             if url is not None and not safe_url(str(url)):
-                self.problem(path, entry.line_of("url"), f"source '{source_id}': url must start with http:// or https://")
+                message = f"source '{source_id}': the address (url) must start with http:// or https://"
+                self.problem(path, entry.line_of("url"), message)
             if "accessed" in entry and calendar_date(entry["accessed"], allow_month=False) is None:
                 message = f"source '{source_id}': accessed must be a date written YYYY-MM-DD, not in the future"
                 self.problem(path, entry.line_of("accessed"), message)
@@ -661,7 +666,7 @@ class _Checker:
     def bounded_int(self, data: LineDict, key: str, path: Path, default: int, low: int, high: int) -> int:
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(path, data.line_of(key), f"{key} must be a whole number from {low} to {high}")
+            self.problem(path, data.line_of(key), f"{key.replace('_', ' ')}: give a whole number from {low} to {high}")
             return default
         return value
 
@@ -688,7 +693,8 @@ class _Checker:
                     self.unknown_fields(item, set(item_fields), path, f"an item of {list_key}")
         source = str(entry.get("source") or "").strip()
         if source and source not in sources and not safe_url(source):
-            message = f"question '{key}': source '{source}' is neither a source id of the module's lessons nor a URL"
+            message = (f"question '{key}': source '{source}' is not the id of a source of the module's lessons, "
+                       "nor a web address")
             self.problem(path, entry.line_of("source"), message)
         elif len(source) > 500:
             self.problem(path, entry.line_of("source"), f"question '{key}': source is longer than 500 characters")
@@ -698,7 +704,7 @@ class _Checker:
             self.problem(path, entry.line_of("objective"), message)
         points = entry.get("points", 1)
         if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
-            self.problem(path, entry.line_of("points"), f"question '{key}': points must be a positive number")
+            self.problem(path, entry.line_of("points"), f"question '{key}': give points as a number above 0")
             points = 1
         explanation = str(entry.get("explanation") or "").strip()
         return QuestionData(
@@ -745,8 +751,11 @@ def render_guide(guide: dict[str, Any]) -> str:
 
 
 def _tags(entry: dict) -> dict[str, Any]:
-    """Tags every question type may carry (reports group by them)."""
-    return {"tags": [str(t) for t in entry["tags"]]} if isinstance(entry.get("tags"), list) else {}
+    """Tags every question type may carry (reports group by them), and the title a question came with from another
+    platform (GIFT's ::Title::, whatever its characters), kept beside the id derived from it."""
+    tags = {"tags": [str(t) for t in entry["tags"]]} if isinstance(entry.get("tags"), list) else {}
+    title = " ".join(str(entry.get("title") or "").split())[:255]
+    return tags | ({"title": title} if title else {})
 
 
 _SVG_FORBIDDEN_ATTR = re.compile(r"^on", re.IGNORECASE)

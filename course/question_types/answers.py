@@ -36,11 +36,12 @@ def accepted_pattern(accepted: str) -> re.Pattern[str]:
 
 
 def accepted_credit(response: str, accepted: Sequence[Mapping]) -> tuple[float, Mapping | None]:
-    """The best credit a typed answer earns among accepted answers ({"text", "credit"}), and the one it matched."""
+    """The best credit a typed answer earns among accepted answers ({"text", "credit"}), and the one it matched (a
+    0% answer too: Moodle's `=%0%*#feedback` gives no credit but its feedback)."""
     typed = normalise_text(response)
     best: tuple[float, Mapping | None] = (0.0, None)
     for answer in accepted:
-        if accepted_pattern(answer["text"]).fullmatch(typed) and answer["credit"] > best[0]:
+        if accepted_pattern(answer["text"]).fullmatch(typed) and (best[1] is None or answer["credit"] > best[0]):
             best = (answer["credit"], answer)
     return best
 

@@ -54,3 +54,7 @@ class Essay(QuestionType):
 
     def correct_answer_text(self, private):
         return ""
+
+    def gift_answers(self, document):
+        """An empty answer block, Moodle's essay; the marker's guidance has no place in GIFT."""
+        return []

@@ -1,6 +1,7 @@
 """GIFT text as the types' `gift_answers` and course.content.gift write it: escaped, one line per answer."""
 
 import re
+from html.parser import HTMLParser
 
 GIFT_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _CONTROL_CHARACTER = re.compile(r"[\\~=#{}:]")
@@ -19,3 +20,154 @@ def answer_gift(marker: str, text: str, feedback: str | None = None, weight: flo
     weight_gift = "" if weight is None else f"%{weight:.5f}".rstrip("0").rstrip(".") + "%"
     feedback_gift = f"#{gift_escape(feedback)}" if feedback else ""
     return f"{marker}{weight_gift}{gift_escape(text)}{feedback_gift}"
+
+
+# --- GIFT text formats ------------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_BOLD_ITALIC = re.compile(r"<(/?)(b|i)(?=[\s>/])", re.IGNORECASE)
+
+
+def plain_to_markdown(text: str) -> str:
+    """`[plain]` text: every Markdown character escaped, so students read exactly what was written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def html_to_markdown(html: str) -> str:
+    """`[html]` text: reduced to course/sanitize.py's allow-list first (<b>/<i> read as <strong>/<em>), then written
+    as the Markdown that course/render.py renders back to the same elements. What the allow-list drops is lost."""
+    from course.sanitize import clean_html  # the one allow-list; imported here so the types stay light to import
+
+    writer = _MarkdownWriter()
+    writer.feed(clean_html(_BOLD_ITALIC.sub(lambda tag: f"<{tag[1]}{'strong' if tag[2].lower() == 'b' else 'em'}",
+                                            html)))  # fmt: skip
+    writer.close()
+    return writer.markdown()
+
+
+class _MarkdownWriter(HTMLParser):
+    """Writes the allow-listed elements as Markdown: blocks, emphasis, links, images, code, lists, headings, tables."""
+
+    _BLOCKS = frozenset({"p", "div", "section", "figure", "figcaption", "blockquote", "ul", "ol", "pre", "table",
+                         "h2", "h3", "h4", "h5", "h6", "dl", "dd", "dt", "hr"})  # fmt: skip
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.line: list[str] = []
+        self.lists: list[list] = []  # [tag, number]
+        self.links: list[str] = []
+        self.pre = False
+        self.quote = 0
+        self.row: list[str] | None = None
+        self.rows: list[list[str]] = []
+        self.in_list = False
+        self._cell_start = 0
+
+    def _flush(self) -> None:
+        text = "".join(self.line).strip()
+        self.line = []
+        if text:
+            text = "\n".join("> " * self.quote + part for part in text.split("\n")) if self.quote else text
+            if self.lists and self.blocks and self.in_list:  # items of one list stay together: a tight list
+                self.blocks[-1] += "\n" + text
+            else:
+                self.blocks.append(text)
+            self.in_list = bool(self.lists)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in self._BLOCKS and not (tag == "div" and self.lists):
+            self._flush()
+        if tag == "blockquote":
+            self.quote += 1
+        elif tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            self._flush()
+            kind = self.lists[-1] if self.lists else ["ul", 0]
+            kind[1] += 1
+            indent = "   " * (len(self.lists) - 1)
+            self.line.append(indent + (f"{kind[1]}. " if kind[0] == "ol" else "- "))
+        elif tag in ("h2", "h3", "h4", "h5", "h6"):
+            self.line.append("#" * int(tag[1]) + " ")
+        elif tag == "br":
+            self.line.append("\\\n")
+        elif tag == "hr":
+            self.blocks.append("---")
+        elif tag == "strong":
+            self.line.append("**")
+        elif tag == "em":
+            self.line.append("*")
+        elif tag == "code" and not self.pre:
+            self.line.append("`")
+        elif tag == "pre":
+            self.pre = True
+            self.line.append("```\n")
+        elif tag == "a":
+            self.links.append(attributes.get("href") or "")
+            self.line.append("[")
+        elif tag == "img":
+            title = f' "{attributes["title"]}"' if attributes.get("title") else ""
+            self.line.append(f"![{plain_to_markdown(attributes.get('alt') or '')}]({attributes.get('src', '')}{title})")
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.row.append("")
+            self._cell_start = len(self.line)
+
+    def handle_endtag(self, tag):
+        if tag == "strong":
+            self.line.append("**")
+        elif tag == "em":
+            self.line.append("*")
+        elif tag == "code" and not self.pre:
+            self.line.append("`")
+        elif tag == "pre":
+            self.pre = False
+            self.line.append("\n```")
+            self._flush()
+        elif tag == "a":
+            href = self.links.pop() if self.links else ""
+            self.line.append(f"]({href})" if href else "]")
+        elif tag in ("td", "th") and self.row is not None:
+            cell = "".join(self.line[self._cell_start:]).strip().replace("|", "\\|").replace("\n", " ")
+            del self.line[self._cell_start:]
+            self.row[-1] = cell
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+        elif tag == "table":
+            if self.rows:
+                width = max(len(row) for row in self.rows)
+                rows = [row + [""] * (width - len(row)) for row in self.rows]
+                lines = [f"| {' | '.join(rows[0])} |", "|" + " --- |" * width]
+                lines += [f"| {' | '.join(row)} |" for row in rows[1:]]
+                self.line = []
+                self.blocks.append("\n".join(lines))
+            self.rows = []
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+            if not self.lists:
+                self._flush()
+                self.in_list = False
+        elif tag == "blockquote":
+            self._flush()
+            self.quote = max(0, self.quote - 1)
+        elif tag in self._BLOCKS and not (tag == "div" and self.lists):
+            self._flush()
+
+    def handle_data(self, data):
+        if self.pre:
+            self.line.append(data)
+            return
+        text = re.sub(r"\s+", " ", data)
+        if not "".join(self.line).strip() or "".join(self.line).endswith(("\n", "- ", ". ")):
+            text = text.lstrip()
+        self.line.append(plain_to_markdown(text) if text.strip() else text)
+
+    def markdown(self) -> str:
+        self._flush()
+        return "\n\n".join(block.strip("\n") for block in self.blocks if block.strip())

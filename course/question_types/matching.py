@@ -8,6 +8,7 @@ from wtforms.validators import Length
 from course.forms import RowForm
 from course.question_types import QuestionType, register
 from course.question_types.form_values import typed, typed_lines
+from course.question_types.gift_text import gift_escape
 from course.question_types.select_each import grade_selections, parse_selections
 from course.render import render_inline
 
@@ -106,3 +107,11 @@ class Matching(QuestionType):
 
     def listed_answers(self, spec):
         return [{"text": f"{p['item']} → {p['match']}", "correct": True} for p in spec.get("pairs", [])]
+
+    def gift_answers(self, document):
+        """`=item -> match` per pair and `= -> distractor` for an answer that matches no item, as Moodle reads them."""
+        for pair in document["pairs"]:
+            if "->" in pair["item"]:
+                raise ValueError(f"the matching item {pair['item']!r} holds '->', which GIFT cannot escape")
+        return [f"={gift_escape(pair['item'])} -> {gift_escape(pair['match'])}" for pair in document["pairs"]] + [
+            f"= -> {gift_escape(distractor)}" for distractor in document.get("distractors", [])]

@@ -25,9 +25,9 @@ def accept_problems(accept, where: str = "") -> list[tuple[str, str]]:
         if isinstance(text, bool | dict | list) or text is None or not str(text).strip() or not str(text).strip("* "):
             problems.append(("accept", f"{where}accepted answer {number} needs a text (not only `*`)"))
         credit = answer.get("credit", 100) if isinstance(answer, Mapping) else 100
-        if not is_number(credit) or not 0 < credit <= 100:
-            problems.append(("accept", f"{where}accepted answer {number}: credit must be a percentage above 0, "
-                                       "at most 100"))  # fmt: skip
+        if not is_number(credit) or not 0 <= credit <= 100:
+            problems.append(("accept", f"{where}accepted answer {number}: credit must be a percentage from 0 "
+                                       "(feedback only) to 100"))  # fmt: skip
     if not problems and not any(_credit(answer) == 1.0 for answer in accept):
         problems.append(("accept", f"{where}one accepted answer must earn full credit (100)"))
     return problems

@@ -1,44 +1,60 @@
-"""True or false: a statement the student judges."""
+"""True or false: a statement the student judges. Optional `true_feedback` and `false_feedback` are shown to a
+student who answered True or False, as Moodle's two true/false feedbacks are."""
 
-from wtforms import RadioField, SelectChoice
+from wtforms import RadioField, SelectChoice, StringField
+from wtforms.validators import Length
 
 from course.question_types import Grade, QuestionType, register
+from course.question_types.gift_text import gift_escape
+from course.render import render_inline
+
+_FEEDBACKS = ("true_feedback", "false_feedback")
 
 
 @register
 class TrueFalse(QuestionType):
     name = "true_false"
     label = "True or false"
-    fields = frozenset({"answer"})
+    fields = frozenset({"answer", *_FEEDBACKS})
     analysis = "choices"
 
     def validate(self, question):
+        problems = [(key, f"{key} must be text") for key in _FEEDBACKS
+                    if key in question and not isinstance(question[key], str)]  # fmt: skip
         if not isinstance(question.get("answer"), bool):
-            return [("answer", "a true_false question needs answer: true or answer: false")]
-        return []
+            problems.append(("answer", "a true_false question needs answer: true or answer: false"))
+        return problems
 
     def spec(self, question):
-        return {"answer": question["answer"]}
+        spec = {"answer": question["answer"]}
+        for key in _FEEDBACKS:
+            if str(question.get(key) or "").strip():
+                spec |= {key: str(question[key]).strip(), f"{key}_html": render_inline(str(question[key]).strip())}
+        return spec
 
     def document(self, spec):
-        return {"answer": spec["answer"]}
+        return {"answer": spec["answer"], **{key: spec[key] for key in _FEEDBACKS if spec.get(key)}}
 
     def form_fields(self):
         return {"truth": RadioField("The statement is", choices=[SelectChoice("true", "True"),
-                                    SelectChoice("false", "False")], validate_choice=False)}  # fmt: skip
+                                    SelectChoice("false", "False")], validate_choice=False),
+                "true_feedback": StringField("Feedback for True", validators=[Length(max=2000)]),
+                "false_feedback": StringField("Feedback for False", validators=[Length(max=2000)])}  # fmt: skip
 
     def entry_from_form(self, form):
-        return {"answer": {"true": True, "false": False}.get(form.truth.data)}
+        entry = {"answer": {"true": True, "false": False}.get(form.truth.data)}
+        return entry | {key: form[key].data.strip() for key in _FEEDBACKS if (form[key].data or "").strip()}
 
     def form_data(self, document):
         answer = document.get("answer")
-        return {"truth": ("true" if answer else "false") if isinstance(answer, bool) else None}
+        return {"truth": ("true" if answer else "false") if isinstance(answer, bool) else None,
+                **{key: document.get(key, "") for key in _FEEDBACKS}}  # fmt: skip
 
     def form_field_for(self, key):
-        return "truth" if key == "answer" else None
+        return "truth" if key == "answer" else key if key in _FEEDBACKS else None
 
     def present(self, spec, shuffle, rng):
-        return {}, {"answer": spec["answer"]}
+        return {}, {"answer": spec["answer"], **{f"{k}_html": spec[f"{k}_html"] for k in _FEEDBACKS if spec.get(k)}}
 
     def parse_response(self, values):
         value = values[0].strip().lower() if values else ""
@@ -47,7 +63,9 @@ class TrueFalse(QuestionType):
     def grade(self, public, private, response):
         if not isinstance(response, bool):
             return Grade(0.0, "(no answer)")
-        return Grade(1.0 if response is private["answer"] else 0.0, "True" if response else "False")
+        feedback = private.get("true_feedback_html" if response else "false_feedback_html")
+        return Grade(1.0 if response is private["answer"] else 0.0, "True" if response else "False",
+                     [feedback] if feedback else [])  # fmt: skip
 
     def correct_answer_text(self, private):
         return "True" if private["answer"] else "False"
@@ -65,5 +83,10 @@ class TrueFalse(QuestionType):
                 {"text": "False", "correct": spec.get("answer") is False}]  # fmt: skip
 
     def gift_answers(self, document):
-        """T or F: the short forms Moodle writes its own documentation with."""
-        return ["T" if document["answer"] else "F"]
+        """T or F, the short forms Moodle writes its own documentation with, then `#feedback for a wrong answer`
+        `#feedback for a right one` when there is feedback."""
+        answer = document["answer"]
+        wrong, right = (document.get(key, "") for key in (("false_feedback", "true_feedback") if answer
+                                                           else ("true_feedback", "false_feedback")))  # fmt: skip
+        feedback = f"#{gift_escape(wrong)}#{gift_escape(right)}" if right else f"#{gift_escape(wrong)}" if wrong else ""
+        return [("T" if answer else "F") + feedback]

@@ -50,3 +50,8 @@ class GiftImportForm(BaseForm):
             FileSize(MAX_GIFT_UPLOAD, message=f"The file must be at most {MAX_GIFT_UPLOAD // (1024 * 1024)} MiB."),
         ],
     )
+    skip_unsupported = BooleanField(
+        "Skip the questions that cannot be imported",
+        description="Imports the good questions and lists every other one with its line (Moodle's “stop on error: "
+        "no”). Unticked, nothing is imported if any question has a problem.",
+    )

@@ -128,7 +128,7 @@ def _gift_form(course: Course, modules: list[Module]) -> GiftImportForm:
     return form
 
 
-def _course_page(course: Course, form: GiftImportForm):
+def _course_page(course: Course, form: GiftImportForm, skipped: list | None = None):
     quizzes = db.session.scalars(
         select(Quiz)
         .outerjoin(Module, Module.id == Quiz.module_id)
@@ -144,7 +144,8 @@ def _course_page(course: Course, form: GiftImportForm):
             .group_by(Question.quiz_id)
         ).all()
     )
-    return render_template("transfer/course.html", course=course, quizzes=quizzes, counts=counts, form=form)
+    return render_template("transfer/course.html", course=course, quizzes=quizzes, counts=counts, form=form,
+                           skipped=skipped or [])  # fmt: skip
 
 
 def _modules(course: Course) -> list[Module]:
@@ -162,14 +163,15 @@ def course_quizzes(slug: str):
 @bp.route("/courses/<slug>/gift", methods=["POST"])
 @instructor_required
 def import_gift_file(slug: str):
-    """Add an uploaded GIFT file's questions to a quiz, all or nothing; problems are listed as path:line."""
+    """Add an uploaded GIFT file's questions to a quiz, all or nothing, or with the box ticked the good ones, listing
+    the skipped ones; problems are listed as path:line."""
     course = _course_or_404(slug)
     form = _gift_form(course, _modules(course))
     if form.validate_on_submit():
         upload = form.gift_file.data
         try:
             summary = import_gift(upload.read(), upload.filename or "upload.gift", course, form.quiz.data,
-                                  form.module.data or None)  # fmt: skip
+                                  form.module.data or None, form.skip_unsupported.data)  # fmt: skip
         except ValueError as error:
             form.module.errors = [str(error)]
         except ContentError as error:
@@ -177,9 +179,12 @@ def import_gift_file(slug: str):
         else:
             state = "created as a draft" if summary.created else "updated"
             record("course.imported", course, detail=f"GIFT {upload.filename or 'upload.gift'} into quiz "
-                   f"{summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced", commit=True)  # fmt: skip
+                   f"{summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced, "
+                   f"{len(summary.skipped)} problem(s) skipped", commit=True)  # fmt: skip
             flash(f"Quiz {summary.quiz.slug} {state}: {summary.added} question(s) added, {summary.replaced} "
                   "replaced.", "success")  # fmt: skip
+            if summary.skipped:  # shown on this page, not after a redirect: the list can be long
+                return _course_page(course, _gift_form(course, _modules(course)), summary.skipped)
             return redirect(url_for("transfer.course_quizzes", slug=course.slug))
     return _course_page(course, form), 400
 
@@ -192,6 +197,6 @@ def export_gift_file(slug: str, quiz_slug: str):
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
         abort(404, description="There is no quiz at this address.")
-    gift = io.BytesIO(quiz_gift(quiz).encode())
+    gift = io.BytesIO(quiz_gift(quiz, skipped=[]).encode())  # questions GIFT cannot hold are named in its header
     record("course.exported", course, detail=f"quiz {quiz.slug} as GIFT", commit=True)
     return send_file(gift, mimetype="text/plain", as_attachment=True, download_name=f"{quiz.slug}.gift")
