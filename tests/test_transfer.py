@@ -63,7 +63,7 @@ def retitled_zip(app) -> bytes:
 
 def broken_zip(app) -> bytes:
     """The retitled course with an unknown question type: refused as a whole, so the title must not change."""
-    return edited_zip(retitled_zip(app), "quizzes/basics-quiz.yaml", b"type: single", b"type: essay")
+    return edited_zip(retitled_zip(app), "quizzes/basics-quiz.yaml", b"type: single", b"type: hotspot")
 
 
 # --- command line: courses --------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_cli_import_refuses_a_broken_zip_and_changes_nothing(app, runner, sample
         before = database_state()
     result = runner.invoke(args=["course", "import", str(target)])
     assert result.exit_code == 1
-    assert "quizzes/basics-quiz.yaml:9: question 'body': unknown type 'essay'" in result.output
+    assert "quizzes/basics-quiz.yaml:9: question 'body': unknown type 'hotspot'" in result.output
     assert "Nothing imported: 1 problem(s) found." in result.output
     with app.app_context():
         assert database_state() == before
@@ -174,7 +174,7 @@ def test_cli_gift_questions_are_checked_like_quiz_files(app, runner, sample_cour
     gift.write_text("// two questions\n::fine:: First {T}\n\n::snake_case:: Second {F}\n")
     result = runner.invoke(args=["gift", "import", str(gift), "--quiz", "new-quiz"])
     assert result.exit_code == 1
-    assert f"{gift}:4: id 'snake_case' must be lower-case words joined by hyphens" in result.output
+    assert f"{gift}:4: id 'snake_case': use lower-case letters and digits in words joined by hyphens" in result.output
     with app.app_context():
         assert db.session.scalar(select(Quiz).where(Quiz.slug == "new-quiz")) is None
 
@@ -183,7 +183,7 @@ def test_cli_gift_question_ids_must_fit_the_database(app, runner, sample_course,
     gift = tmp_path / "long.gift"
     gift.write_text(f"::{'a' * 81}:: A long title {{T}}\n")
     result = runner.invoke(args=["gift", "import", str(gift), "--quiz", "basics-quiz"])
-    assert result.exit_code == 1 and f"{gift}:1: id '{'a' * 81}' is longer than 80 characters" in result.output
+    assert result.exit_code == 1 and f"{gift}:1: id '{'a' * 81}' is longer than 80 characters: shorten it" in result.output
 
 
 def test_cli_gift_import_refuses_a_file_that_is_not_utf8(app, runner, sample_course, tmp_path):
@@ -198,7 +198,7 @@ def test_cli_gift_import_refuses_a_file_that_is_not_utf8(app, runner, sample_cou
     [
         (["--quiz", "basics-quiz", "--module", "nowhere"], "course 'sample-course' has no module 'nowhere'"),
         (["--quiz", "basics-quiz", "--module", "chips"], "quiz 'basics-quiz' already exists in module 'basics'"),
-        (["--quiz", "Not A Slug"], "must be lower-case words joined by hyphens"),
+        (["--quiz", "Not A Slug"], "use lower-case letters and digits in words joined by hyphens"),
         (["--quiz", "x", "--course", "nowhere"], "there is no course 'nowhere' (courses: sample-course)"),
     ],
 )
@@ -319,7 +319,7 @@ def test_a_refused_zip_lists_its_problems_and_changes_nothing(app, client, auth,
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Nothing was imported: 1 problem(s) found." in page
-    assert "quizzes/basics-quiz.yaml:9: question &#39;body&#39;: unknown type &#39;essay&#39;" in page
+    assert "quizzes/basics-quiz.yaml:9: question &#39;body&#39;: unknown type &#39;hotspot&#39;" in page
     with app.app_context():
         assert database_state() == before
 
