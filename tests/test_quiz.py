@@ -79,10 +79,15 @@ def test_saved_answers_survive_a_reload(client, student):
     assert client.post(QUIZ + "/start").location == url  # resuming, not a new attempt
 
 
-def test_background_save_answers_json(client, student):
+def test_background_save_answers_json(client, student, count_queries):
     url = start(client)
-    response = client.post(url, data={"action": "save", "q-blood": "x"}, headers={"Accept": "application/json"})
+    with count_queries() as autosave:
+        response = client.post(url, data={"action": "save", "q-blood": "x"}, headers={"Accept": "application/json"})
     assert response.status_code == 200 and response.get_json() == {"saved": True}
+    # The session, the attempt, and one conditional UPDATE of its answers: no quiz, no course, nothing else.
+    assert not any("FROM quizzes" in statement for statement in autosave.statements), autosave.statements
+    updates = [s for s in autosave.statements if s.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1 and "responses" in updates[0] and "attempts" in updates[0]
 
 
 def submit_all_right(client, url):

@@ -93,7 +93,6 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 def attempt(attempt_id: int):
     """Take an open attempt (answers are kept on every save) or read a submitted one's feedback."""
     attempt = _attempt_or_404(attempt_id)
-    quiz = attempt.quiz
     form = FlaskForm()
     if request.method == "POST":
         if attempt.user_id != current_user.id:
@@ -109,7 +108,7 @@ def attempt(attempt_id: int):
         if missing and request.form.get("confirmed") != "yes" and save_responses(attempt, responses):
             return _confirm_submit_page(attempt, missing)
         if action == "submit":
-            if not submit_attempt(attempt, responses, quiz.pass_mark):
+            if not submit_attempt(attempt, responses, attempt.quiz.pass_mark):
                 flash("This attempt was already submitted; its result is below.", "info")
             return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
         saved = save_responses(attempt, responses)
@@ -117,6 +116,7 @@ def attempt(attempt_id: int):
             return jsonify(saved=saved), (200 if saved else 409)
         flash("Your answers are saved." if saved else "This attempt was already submitted.", "info")
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    quiz = attempt.quiz  # an autosave above never needs the quiz row
     if attempt.submitted_at is None:
         if attempt.user_id != current_user.id:
             abort(404, description="There is no attempt at this address.")
