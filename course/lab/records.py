@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from course.extensions import db
-from course.models import Classroom, Course, Enrollment, LabDesign, LabSubmission, Lesson, Module, User
+from course.models import Classroom, Enrollment, LabDesign, LabSubmission, User
+from course.structure import current_structure
 
 
 def _classes_of(user_id: int):
@@ -142,22 +143,12 @@ def task_completed_at(user_id: int, task_slug: str):
 
 
 def lesson_links(slugs: set[str]) -> dict[str, tuple[str, str, str]]:
-    """slug → (course slug, lesson slug, title) for the published lessons the lab refers to, in one query."""
-    if not slugs:
-        return {}
-    rows = db.session.execute(
-        select(Lesson.slug, Lesson.title, Course.slug.label("course_slug"))
-        .join(Course, Course.id == Lesson.course_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(
-            Lesson.slug.in_(sorted(slugs)),
-            Lesson.published.is_(True),
-            Module.published.is_(True),
-            Course.published.is_(True),
-        )
-        .order_by(Course.id)
-    ).all()
+    """slug → (course slug, lesson slug, title) for the published lessons the lab refers to, from the per-process
+    course cache (the oldest course wins when two share a lesson slug)."""
     links: dict[str, tuple[str, str, str]] = {}
-    for row in rows:
-        links.setdefault(row.slug, (row.course_slug, row.slug, row.title))
+    for course in sorted(current_structure().catalog, key=lambda course: course.id):
+        for slug in sorted(slugs - links.keys()):
+            lesson = course.lesson(slug)
+            if lesson is not None:
+                links[slug] = (course.slug, lesson.slug, lesson.title)
     return links
