@@ -12,7 +12,7 @@ from sqlalchemy import select
 from course.content.exporter import quiz_document
 from course.content.gift import export_gift, read_gift
 from course.content.importer import fill_question
-from course.content.loader import MAX_SLUG, SLUG, load_questions
+from course.content.loader import MAX_SLUG, SLUG, SLUG_RULE, load_questions
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict
 from course.extensions import db
@@ -40,7 +40,7 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
     "stop on error: no") the good questions are written and the others listed in the summary's `skipped`; a file
     with no good question at all is still refused."""
     if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
-        raise ValueError(f"quiz slug '{quiz_slug}' must be lower-case words joined by hyphens, at most {MAX_SLUG}")
+        raise ValueError(f"quiz slug '{quiz_slug}': {SLUG_RULE}, at most {MAX_SLUG} characters")
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     module = None
     if module_slug:

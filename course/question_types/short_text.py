@@ -22,9 +22,12 @@ def accept_problems(accept, where: str = "") -> list[tuple[str, str]]:
     problems = []
     for number, answer in enumerate(accept, start=1):
         text = answer.get("text") if isinstance(answer, Mapping) else answer
-        if isinstance(text, bool | dict | list) or text is None or not str(text).strip() or not str(text).strip("* "):
-            problems.append(("accept", f"{where}accepted answer {number} needs a text (not only `*`)"))
         credit = answer.get("credit", 100) if isinstance(answer, Mapping) else 100
+        catch_all = credit == 0 and isinstance(text, str) and text.strip() == "*"  # Moodle's =%0%*#feedback
+        if isinstance(text, bool | dict | list) or text is None or not str(text).strip() or (
+                not str(text).strip("* ") and not catch_all):  # fmt: skip
+            problems.append(("accept", f"{where}accepted answer {number} needs a text (not only `*`, except at "
+                                       "credit 0, for feedback to any other answer)"))  # fmt: skip
         if not is_number(credit) or not 0 <= credit <= 100:
             problems.append(("accept", f"{where}accepted answer {number}: credit must be a percentage from 0 "
                                        "(feedback only) to 100"))  # fmt: skip
