@@ -204,7 +204,7 @@ def test_course_create_edit_publish_and_delete(app, client, auth, instructor):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [("slug", "Not A Slug", "Use lower-case letters"), ("slug", "sample-course", "Another course has this address."),
-     ("title", "", "This field is required."), ("language", "english!", "Use a language tag")],
+     ("title", "", "Give the course a title."), ("language", "english!", "Use a language tag")],
 )  # fmt: skip
 def test_course_form_errors_are_shown_at_the_field_and_nothing_is_saved(app, client, instructor, field, value, message):
     data = {"slug": "privacy-101", "title": "Privacy 101", "language": "en", field: value}
@@ -286,20 +286,20 @@ def test_create_a_lesson_as_a_draft_with_a_revision(app, client, instructor):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"slug": "Bad Slug"}, "slug", "must be lower-case words joined by hyphens"),
+        ({"slug": "Bad Slug"}, "slug", "use lower-case letters and digits in words joined by hyphens"),
         ({"slug": "registries"}, "slug", "another lesson of this course has this address"),
-        ({"title": ""}, "title", "This field is required."),
-        ({"minutes": "0"}, "minutes", "minutes must be a whole number of minutes, 1 to 600"),
+        ({"title": ""}, "title", "Give the lesson a title."),
+        ({"minutes": "0"}, "minutes", "give the minutes to read as a whole number from 1 to 600"),
         ({"minutes": "soon"}, "minutes", "Not a valid integer value."),
-        ({"objectives": ""}, "objectives", "'objectives' must be a non-empty list"),
+        ({"objectives": ""}, "objectives", "Add at least one objective: what a student can do after the lesson"),
         ({"key_terms": "no-such-term"}, "key_terms", "key term 'no-such-term' is not an anchor"),
         ({"body": "Intro.\nSee [@nowhere]."}, "body", "Line 2: citation [@nowhere] does not match any source"),
         ({"body": "![](figures/card.svg)"}, "body", "Line 1: image figures/card.svg needs alt text"),
         ({"body": "![Map](figures/missing.png)"}, "body", "figure figures/missing.png not found"),
         ({"body": "[next](lesson:no-such-lesson)"}, "body", "link to unknown lesson 'no-such-lesson'"),
-        ({"sources-0-url": "javascript:alert(1)"}, "sources-0-url", "url must start with http:// or https://"),
-        ({"sources-0-title": ""}, "sources-0-title", "needs a non-empty 'title'"),
-        ({"sources-0-id": "bad id!"}, "sources-0-id", "each source needs an id of letters"),
+        ({"sources-0-url": "javascript:alert(1)"}, "sources-0-url", "the address (url) must start with http:// or https://"),
+        ({"sources-0-title": ""}, "sources-0-title", "has no title: write one"),
+        ({"sources-0-id": "bad id!"}, "sources-0-id", "give each source an id of letters"),
         ({"module": "999"}, "module", "Not a valid choice."),
     ],
 )
@@ -592,3 +592,70 @@ def test_instructors_order_courses_in_the_catalog(app, client, auth, sample_cour
     auth.as_role("student", "reader")
     catalog = client.get("/").get_data(as_text=True)
     assert catalog.index("Another course") < catalog.index("Sample course")
+
+
+# --- fewer mistakes: slugs made from titles, the error summary, author.js ---------------------------------------
+
+
+def test_an_empty_slug_is_made_from_the_title_on_the_server(app, client, instructor):
+    response = client.post("/author/new-course", data={"slug": "", "title": "Privacy & the État: 101", "language": "en"})
+    assert response.status_code == 302 and count(app, Course, Course.slug == "privacy-the-etat-101") == 1
+    client.post(f"{AUTHOR}/modules/new", data={"slug": " ", "title": "State registries", "summary": ""})
+    assert module_order(app)[-1] == "state-registries"
+    response = client.post(f"{AUTHOR}/lessons/", data=lesson_form(app, slug="", title="Chip vs. paper — why?"))
+    assert response.status_code == 302 and lesson_row(app, "chip-vs-paper-why") is not None
+    # A slug the author typed wins over the title.
+    client.post(f"{AUTHOR}/lessons/", data=lesson_form(app, slug="my-own", title="Something else"))
+    assert lesson_row(app, "my-own") is not None and lesson_row(app, "something-else") is None
+
+
+def test_a_title_without_letters_leaves_the_slug_to_the_author(app, client, instructor):
+    page = client.post("/author/new-course", data={"slug": "", "title": "???", "language": "en"}).get_data(as_text=True)
+    assert "Give an address, or a title to make one from." in errors_at(page, "slug")
+    assert count(app, Course) == 1
+
+
+def test_the_error_summary_lists_and_links_each_field_error(app, client, instructor):
+    data = lesson_form(app, objectives="", **{"sources-0-url": "javascript:alert(1)"})
+    page = client.post(f"{AUTHOR}/lessons/", data=data).get_data(as_text=True)
+    summary = page[page.index('<div class="error-summary"') : page.index("</div>", page.index('<div class="error-summary"'))]
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary and "There is a problem" in summary
+    assert page.index('class="error-summary"') < page.index('id="title"')  # at the top, before the fields
+    links = dict((href, html.unescape(text)) for href, text in re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary))
+    assert links["objectives"] == "Objectives: Add at least one objective: what a student can do after the lesson"
+    assert links["sources-0-url"].startswith("Source 1, Address (URL): Source 'src': the address (url) must start")
+    # Every linked field exists on the page and shows the same message beside it.
+    for field_id, text in links.items():
+        assert f'id="{field_id}"' in page and text.split(": ", 1)[1] in errors_at(page, field_id)
+    untitled = client.post(f"{AUTHOR}/lessons/", data=lesson_form(app, title="")).get_data(as_text=True)
+    assert '<a href="#title">Title: Give the lesson a title.</a>' in untitled
+    assert count(app, Lesson) == 3
+
+
+def test_every_authoring_form_shows_the_summary(app, client, instructor):
+    pages = [
+        client.post("/author/new-course", data={"slug": "Bad Slug", "title": "T", "language": "en"}),
+        client.post(f"{AUTHOR}/modules/new", data={"slug": "", "title": ""}),
+        client.post(f"{AUTHOR}/quizzes/", data={"slug": "Bad Slug", "title": "Q", "placement": "final",
+                                                "pass_mark": "70", "max_attempts": "0"}),  # fmt: skip
+        client.post(f"{AUTHOR}/delete", data={}),
+    ]
+    for response in pages:
+        page = response.get_data(as_text=True)
+        assert 'class="error-summary"' in page and re.search(r'<a href="#(slug|title|confirm)">', page), page[:3000]
+
+
+def test_author_js_is_served_and_referenced_without_inline_script(app, client, instructor):
+    for url in ("/author/new-course", f"{AUTHOR}/modules/new", f"{AUTHOR}/lessons/", f"{AUTHOR}/quizzes/"):
+        page = client.get(url).get_data(as_text=True)
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S)
+        assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts), url
+        assert re.search(r'<script src="/static/author\.js\?v=[0-9a-f]{12}" defer>', page), url
+        assert re.search(r'<input[^>]*data-slug-from="title"[^>]*id="slug"|<input[^>]*id="slug"[^>]*data-slug-from="title"',
+                         page), url  # fmt: skip
+        assert "script-src 'self'" in client.get(url).headers["Content-Security-Policy"]
+    script = client.get("/static/author.js")
+    assert script.status_code == 200 and "javascript" in script.mimetype
+    text = script.get_data(as_text=True)
+    assert "data-slug-from" in text and "data-error-summary" in text
+    script.close()

@@ -203,7 +203,7 @@ def test_export_import_export_with_a_guide_is_identical(app, course_dir, tmp_pat
          "'discussion' needs 3 or more entries"),
         ("timing: {quiz: 10, lab: 0, discussion: 20, activity: 30}", "timing: {quiz: 10, lab: 0, discussion: 20}", 4,
          "timing needs 'activity'"),
-        ("  materials: Index cards and pens\n", "", 10, "the activity needs a non-empty 'materials'"),
+        ("  materials: Index cards and pens\n", "", 10, "the activity has no materials: write one"),
         ("prerequisites: None.\n", "prerequisites: None.\nanswers: yes\n", 3, "unknown field 'answers'"),
         ("timing: {quiz: 10,", "timing: {reading: 5, quiz: 10,", 4, "unknown field 'reading'"),
     ],

@@ -107,7 +107,9 @@ def key_paths(text: str, first_line: int = 1) -> dict[int, tuple]:
 
 
 def add_error(field_or_list, message: str) -> None:
-    """Attach a message to a WTForms field (or to a list the template shows), whether or not it was validated."""
+    """Attach a message to a WTForms field (or to a list the template shows), whether or not it was validated. A
+    loader message starts in lower case after its path:line; beside a field it starts a sentence."""
+    message = message[:1].upper() + message[1:]
     if isinstance(field_or_list, list):
         field_or_list.append(message)
     else:

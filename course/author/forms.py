@@ -3,6 +3,7 @@ citations, question keys…) are the loader's, applied in course.author.checks, 
 never disagree."""
 
 import re
+import unicodedata
 from functools import cache
 
 from flask_wtf import FlaskForm
@@ -29,28 +30,70 @@ SLUG_MESSAGE = "Use lower-case letters and digits in words joined by hyphens, e.
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
+def slug_from(text: str | None, max_length: int = 60) -> str:
+    """An address made from a title, as author.js makes it in the browser: accents dropped, lower-case words of
+    letters and digits joined by hyphens, cut at a word boundary. Empty when the title has no such letters."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", "").replace("’", ""))
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "-".join(words)[:max_length].strip("-")
+
+
 class AuthorForm(BaseForm):
-    """Every authoring form: CSRF-protected, free of control characters."""
+    """Every authoring form: CSRF-protected, free of control characters. `slug_fields` maps a slug field to the
+    field it is made from when the author leaves it empty, so the form works the same without author.js."""
+
+    slug_fields: dict[str, str] = {}
+    slug_max = 60
+
+    def validate(self, extra_validators=None) -> bool:
+        self.filled_slugs: set[str] = set()
+        for slug_name, source_name in self.slug_fields.items():
+            slug_field, source = self[slug_name], self[source_name]
+            if not (slug_field.data or "").strip():
+                made = slug_from(source.data, self.slug_max)
+                if made:
+                    slug_field.data, slug_field.raw_data = made, [made]
+                    self.filled_slugs.add(slug_name)
+        return super().validate(extra_validators)
 
 
-def _slug_field(label: str, description: str = SLUG_HELP) -> StringField:
-    """A slug as the loader requires it (course.content.loader.SLUG), with the database's size."""
-    return StringField(label, validators=[InputRequired(), Length(max=80), Regexp(SLUG, message=SLUG_MESSAGE)],
-                       description=description)  # fmt: skip
+SLUG_REQUIRED = "Give an address, or a title to make one from."
+TOO_LONG = "Shorten this to at most %(max)d characters."
+
+
+def _slug_field(label: str, description: str = SLUG_HELP, source: str = "title") -> StringField:
+    """A slug as the loader requires it (course.content.loader.SLUG), with the database's size. author.js fills it
+    from the `source` field as the author types, until the author edits it."""
+    return StringField(label, validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG),
+                                          Regexp(SLUG, message=SLUG_MESSAGE)],
+                       description=description, render_kw={"data-slug-from": source})  # fmt: skip
+
+
+def _title_field(what: str) -> StringField:
+    return StringField("Title", validators=[InputRequired(f"Give {what} a title."), Length(max=200, message=TOO_LONG)])
 
 
 class CourseForm(AuthorForm):
+    slug_fields = {"slug": "title"}
     slug = _slug_field("Address (slug)", "Part of every address in the course; " + SLUG_HELP)
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    title = _title_field("the course")
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
-    language = StringField("Language", default="en", validators=[InputRequired(), Length(max=20),
+    language = StringField("Language", default="en", validators=[InputRequired("Give the language of the course, "
+                           "such as en."), Length(max=20, message=TOO_LONG),
                            Regexp(LANGUAGE, message="Use a language tag such as en, fr or pt-BR.")],
                            description="The language tag of the course's text, such as en, fr or pt-BR.")  # fmt: skip
 
 
 class ModuleForm(AuthorForm):
+    slug_fields = {"slug": "title"}
     slug = _slug_field("Address (slug)")
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    title = _title_field("the module")
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
 
 
@@ -66,10 +109,12 @@ class SourceRowForm(RowForm):
 
 
 class LessonForm(AuthorForm):
+    slug_fields = {"slug": "title"}
     module = SelectField("Module", coerce=int)
-    slug = StringField("Address (slug)", validators=[InputRequired(), Length(max=80)],
-                       description="Students' progress and other lessons' links use it. " + SLUG_HELP)  # fmt: skip
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    slug = StringField("Address (slug)", validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+                       description="Students' progress and other lessons' links use it. " + SLUG_HELP,
+                       render_kw={"data-slug-from": "title"})  # fmt: skip
+    title = _title_field("the lesson")
     minutes = IntegerField("Minutes to read", default=5, validators=[InputRequired(message="Give a whole number.")])
     objectives = TextAreaField("Objectives", validators=[Length(max=5000)],
                                description="One per line: what a student can do after the lesson.")  # fmt: skip
@@ -85,8 +130,10 @@ class LessonForm(AuthorForm):
 
 
 class QuizForm(AuthorForm):
-    slug = StringField("Address (slug)", validators=[InputRequired(), Length(max=80)], description=SLUG_HELP)
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    slug_fields = {"slug": "title"}
+    slug = StringField("Address (slug)", validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+                       description=SLUG_HELP, render_kw={"data-slug-from": "title"})  # fmt: skip
+    title = _title_field("the quiz")
     placement = SelectField("Place in the course", description="A module's quiz, or the final assessment.")
     pass_mark = IntegerField("Pass mark (%)", default=70, validators=[InputRequired(message="Give a whole number.")])
     max_attempts = IntegerField("Attempts allowed", default=0, description="0 means unlimited.",
@@ -97,8 +144,13 @@ class QuizForm(AuthorForm):
 class QuestionForm(AuthorForm):
     """The fields every question has; `question_form` adds those of the question's type."""
 
-    key = StringField("Id", validators=[InputRequired(), Length(max=80)],
-                      description="Unique in the quiz and stable: reports group answers by it.")  # fmt: skip
+    slug_fields = {"key": "prompt"}
+    slug_max = 40
+    key = StringField("Id", validators=[InputRequired("Give the question an id, or a question to make one from."),
+                                        Length(max=80, message=TOO_LONG)],
+                      description="Unique in the quiz and stable: reports group answers by it. Made from the "
+                                  "question if you leave it empty.",
+                      render_kw={"data-slug-from": "prompt", "data-slug-max": "40"})  # fmt: skip
     prompt = TextAreaField("Question (Markdown)", validators=[Length(max=20_000)])
     explanation = TextAreaField("Explanation (Markdown)", validators=[Length(max=20_000)],
                                 description="Shown to the student after the attempt is submitted.")  # fmt: skip

@@ -44,8 +44,12 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     form.objective.choices = [SelectChoice("", "— none —")] + [SelectChoice(objective) for objective in listed]
     choice_errors: list[str] = []
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
+        taken = {q.key for q in quiz.questions if q is not question}
+        if "key" in form.filled_slugs and form.key.data in taken:
+            form.key.data = next(f"{form.key.data}-{n}" for n in range(2, len(taken) + 3)
+                                 if f"{form.key.data}-{n}" not in taken)  # fmt: skip
         entry = question_entry_from_form(form, qtype)
-        if any(q.key == entry["id"] for q in quiz.questions if q is not question):
+        if entry["id"] in taken:
             form.key.errors.append("Another question of this quiz has this id.")
         else:
             document = quiz_content(quiz, context)
