@@ -158,7 +158,7 @@ def test_each_question_type_can_be_added(app, client, instructor, kind):
         ("single", {"key": "body"}, "key", "Another question of this quiz has this id."),
         ("single", {"key": "Not ok"}, "key", "use lower-case letters and digits in words joined by hyphens"),
         ("single", {"prompt": ""}, "prompt", "has no prompt: write one"),
-        ("single", {"source": "nowhere"}, "source", "is not the id of a source of the module's lessons, nor a web address"),
+        ("single", {"source": "nowhere"}, "source", "is not the id of a source of the module's lessons"),
         ("single", {"source": "javascript:alert(1)"}, "source", "is not the id of a source"),
         ("single", {"objective": "Fly"}, "objective", "objective is not an objective of the module's lessons"),
         ("single", {"points": "0"}, "points", "give points as a number above 0"),
