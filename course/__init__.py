@@ -48,6 +48,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         LOGIN_LIMITS="10 per minute;50 per hour",
         LOGIN_ADDRESS_LIMITS="30 per minute;300 per hour",
         REGISTER_LIMITS="100 per hour",
+        GRADEBOOK_PAGE_SIZE=100,
         REMEMBER_DAYS=30,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

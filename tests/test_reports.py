@@ -353,3 +353,24 @@ def test_report_pages_run_the_same_number_of_queries_for_3_and_12_students(app, 
     grow_class(app, classroom_id, 3, 9)
     assert counts() == small
     assert small[f"{base}/gradebook"] <= 12 and small[f"{base}/quizzes/basics-quiz/analysis"] <= 6
+
+
+def test_a_large_gradebook_is_read_a_page_at_a_time_sorted_over_the_whole_class(app, client, auth, sample_course):
+    app.config["GRADEBOOK_PAGE_SIZE"] = 2
+    ids = add_users(app, {"teacher": "instructor"})
+    classroom_id = make_class(app, "Year 10", ids["teacher"])
+    names = ("amberly", "bartholomew", "cassiopeia", "desdemona", "evangeline")
+    students = add_users(app, {name: "student" for name in names})
+    with app.app_context():
+        db.session.add_all(Enrollment(user_id=user_id, classroom_id=classroom_id) for user_id in students.values())
+        db.session.commit()
+    sign_in_as(auth, "teacher")
+    url = f"/teach/classes/{classroom_id}/gradebook?sort=student&dir=desc"
+    first = client.get(url).get_data(as_text=True)
+    assert "5 students (showing 1–2)" in first and "Page 1 of 3" in first
+    assert "evangeline" in first and "desdemona" in first and "amberly" not in first
+    last = client.get(url + "&page=3").get_data(as_text=True)
+    assert "(showing 5–5)" in last and "amberly" in last and "evangeline" not in last
+    assert client.get(url + "&page=99").get_data(as_text=True).count("Page 3 of 3") == 1
+    csv = client.get(f"/teach/classes/{classroom_id}/gradebook.csv").get_data(as_text=True)
+    assert all(name in csv for name in names)

@@ -43,11 +43,22 @@ def gradebook(classroom_id: int):
         return _choose_course_first(classroom)
     book = build_gradebook(classroom, classroom.course)
     sort, descending = _sort_arguments(book)
+    rows = book.sorted_rows(sort, descending)
+    # A large class is read a page at a time, sorted over the whole class; the CSV holds everyone.
+    page_size = current_app.config["GRADEBOOK_PAGE_SIZE"]
+    pages = max(1, -(-len(rows) // page_size))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = rows[(page - 1) * page_size : page * page_size]
     return render_template(
         "classroom/gradebook.html",
         classroom=classroom,
         book=book,
-        rows=book.sorted_rows(sort, descending),
+        rows=shown,
+        students=len(rows),
+        first=(page - 1) * page_size + 1,
+        page=page,
+        pages=pages,
+        page_size=page_size,
         sort=sort,
         descending=descending,
     )
