@@ -96,8 +96,10 @@ def edit_scenario(slug: str, lesson_slug: str):
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     scenario = lesson.scenario
-    if scenario is None:
-        abort(404, description="This lesson is not a scenario. Import a .scenario.yaml beside it to make it one.")
+    if scenario is None:  # a page that says so, like the editor of any lesson
+        return render_template("scenario/edit.html", course=course, lesson=lesson, nodes=[], current=None,
+                               is_new=False, form=None, problems=[], errors=[], preview=None,
+                               not_scenario=True)  # fmt: skip
     document = scenario.document
     nodes = document.get("nodes", [])
     node_id = request.args.get("node", "")
