@@ -103,6 +103,22 @@ def submit_all_right(client, url):
     return client.post(url, data=data)
 
 
+def test_multiple_select_results_mark_each_choice_with_its_own_feedback(client, student):
+    url = start(client)
+    html = client.get(url).get_data(as_text=True)
+    client.post(url, data={"action": "submit", "confirmed": "yes",
+                           "q-fields": [answer_for(html, "fields", "Blood type"), answer_for(html, "fields", "Religion")]})
+    page = client.get(url).get_data(as_text=True)
+    block = page.split('class="choice-results"', 1)[1].split("</ul>", 1)[0]
+    rows = {" ".join(re.sub(r"<[^>]+>", " ", "<li" + item).split()) for item in block.split("<li")[1:]}
+    # Two points over two right answers: a share is 1 point.
+    assert any(row.startswith("Blood type") and "Picked, a right answer: +1" in row for row in rows), rows
+    assert any(row.startswith("Marital status") and "Not picked, a right answer: 0" in row for row in rows), rows
+    assert any(row.startswith("Religion") and "Picked, not a right answer: −1" in row and "Not on this card." in row
+               for row in rows), rows  # fmt: skip
+    assert page.count("Not on this card.") == 1  # beside its choice, not again in a list below
+
+
 def test_submission_scores_and_shows_feedback(client, student):
     url = start(client)
     html = client.get(url).get_data(as_text=True)

@@ -152,6 +152,8 @@ class QuestionType:
 
     # Partials this type has of its own; the others are the shared ones (question_types/_<part>.html).
     partials: ClassVar[frozenset[str]] = frozenset({"take", "preview", "edit"})
+    # True when the type's result partial shows each answer's feedback beside that answer, not in a list below.
+    feedback_beside_answers: ClassVar[bool] = False
 
     def template(self, part: str) -> str:
         """The template of `part` (take, result, preview, edit) for a question of this type."""

@@ -11,6 +11,8 @@ class MultipleSelect(ChoiceQuestion):
     name = "multiple"
     label = "Multiple select"
     exactly_one = False
+    partials = frozenset({"take", "preview", "edit", "result"})
+    feedback_beside_answers = True
 
     def parse_response(self, values):
         return positions(values) or None
