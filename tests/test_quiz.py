@@ -106,8 +106,8 @@ def submit_all_right(client, url):
 def test_multiple_select_results_mark_each_choice_with_its_own_feedback(client, student):
     url = start(client)
     html = client.get(url).get_data(as_text=True)
-    client.post(url, data={"action": "submit", "confirmed": "yes",
-                           "q-fields": [answer_for(html, "fields", "Blood type"), answer_for(html, "fields", "Religion")]})
+    picks = [answer_for(html, "fields", "Blood type"), answer_for(html, "fields", "Religion")]
+    client.post(url, data={"action": "submit", "confirmed": "yes", "q-fields": picks})
     page = client.get(url).get_data(as_text=True)
     block = page.split('class="choice-results"', 1)[1].split("</ul>", 1)[0]
     rows = {" ".join(re.sub(r"<[^>]+>", " ", "<li" + item).split()) for item in block.split("<li")[1:]}
