@@ -19,6 +19,7 @@ from course.content import ContentError, ContentProblem, check_course, import_co
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.content.gift_quiz import GIFT_TOO_LARGE, MAX_GIFT_BYTES, import_gift, quiz_gift
+from course.content.moodle_xml_cli import moodle_xml_cli
 from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
@@ -320,6 +321,7 @@ def _database_errors_in_one_line(command: click.Command) -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(course_cli)
     app.cli.add_command(gift_cli)
+    app.cli.add_command(moodle_xml_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(serve_command)
@@ -328,6 +330,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(doctor_command)
     app.cli.add_command(retention_cli)
     app.cli.add_command(privacy_cli)
-    for command in (course_cli, gift_cli, users_cli, init_command, backup_command, restore_command,
+    for command in (course_cli, gift_cli, moodle_xml_cli, users_cli, init_command, backup_command, restore_command,
                     retention_cli):
         _database_errors_in_one_line(command)

@@ -39,20 +39,18 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
     listing every problem of the file (path:line); either way nothing is written. With `skip_unsupported` (Moodle's
     "stop on error: no") the good questions are written and the others listed in the summary's `skipped`; a file
     with no good question at all is still refused."""
-    if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
-        raise ValueError(f"quiz slug '{quiz_slug}': {SLUG_RULE}, at most {MAX_SLUG} characters")
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
-    module = None
-    if module_slug:
-        module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
-        if module is None:
-            raise ValueError(f"course '{course.slug}' has no module '{module_slug}'")
-        if quiz is not None and quiz.module_id != module.id:
-            where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
-            raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+    quiz, module = import_target(course, quiz_slug, module_slug)
     if len(data) > MAX_GIFT_BYTES:
         raise ContentError([ContentProblem(path, 1, GIFT_TOO_LARGE)])
-    entries, skipped = _located(data, path, skip_unsupported)
+    return import_questions(quiz, module, *_located(data, path, skip_unsupported), path, course, quiz_slug,
+                            skip_unsupported)  # fmt: skip
+
+
+def import_questions(quiz: Quiz | None, module: Module | None, entries: list[LineDict],
+                     skipped: list[ContentProblem], path: str, course: Course, quiz_slug: str,
+                     skip_unsupported: bool) -> GiftImportSummary:  # fmt: skip
+    """Check and write question dicts read from a file (GIFT or Moodle XML) into QUIZ (found by `import_target`),
+    creating it when None; `skipped` holds the problems of questions the reader already left out."""
     if skip_unsupported:
         questions = []
         for entry in entries:  # one at a time, so a question the checks refuse leaves the others in
@@ -88,6 +86,23 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
     replaced = sum(1 for question_data in questions if question_data.key in existing)
     return GiftImportSummary(quiz=quiz, created=created, added=len(questions) - replaced, replaced=replaced,
                              skipped=skipped)  # fmt: skip
+
+
+def import_target(course: Course, quiz_slug: str, module_slug: str | None) -> tuple[Quiz | None, Module | None]:
+    """The quiz QUIZ_SLUG of the course (None when it is new) and the module MODULE_SLUG; ValueError when the slug is
+    not one, the module does not exist, or the quiz is in another module."""
+    if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
+        raise ValueError(f"quiz slug '{quiz_slug}': {SLUG_RULE}, at most {MAX_SLUG} characters")
+    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
+    module = None
+    if module_slug:
+        module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
+        if module is None:
+            raise ValueError(f"course '{course.slug}' has no module '{module_slug}'")
+        if quiz is not None and quiz.module_id != module.id:
+            where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
+            raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+    return quiz, module
 
 
 def _located(data: bytes, path: str, skip_unsupported: bool) -> tuple[list[LineDict], list[ContentProblem]]:
