@@ -160,7 +160,8 @@ def test_student_pages_pass_axe_and_fit_a_phone(browser, site, seeded):
         page.get_by_role("button", name="Submit for grading").click()
         audit(page, problems)
         for path in ("/progress", "/lab?task=no-remote-read", "/lab/tasks", "/lab/designs", "/account",
-                     "/classes/join"):  # fmt: skip
+                     "/account/data", "/classes/join", f"/courses/{COURSE}/lessons/the-census-desk",
+                     f"/courses/{COURSE}/scenarios/the-census-desk"):  # fmt: skip
             visit(page, path, problems)
         visit(page, "/no-such-page", problems, status=404)
     finally:
@@ -190,6 +191,9 @@ def test_instructor_pages_pass_axe_and_fit_a_phone(browser, site, seeded):
             f"/author/courses/{COURSE}",
             f"/author/courses/{COURSE}/lessons/the-2019-reissue",
             f"/author/courses/{COURSE}/quizzes/what-id-is-for-quiz",
+            f"/author/courses/{COURSE}/quizzes/what-id-is-for-quiz/questions/?type=matching",
+            f"/author/courses/{COURSE}/quizzes/what-id-is-for-quiz/questions/reissue-as-count",
+            f"/teach/classes/{classroom}/scenarios",
             "/transfer/",
             f"/transfer/courses/{COURSE}",
             "/lab/tasks/no-remote-read/submissions",
