@@ -19,7 +19,7 @@ from course.content import ContentError, ContentProblem, check_course, import_co
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.content.gift_quiz import GIFT_TOO_LARGE, MAX_GIFT_BYTES, import_gift, quiz_gift
-from course.content.moodle_xml_cli import moodle_xml_cli
+from course.content.moodle_xml import XML_TOO_LARGE, import_moodle_xml, quiz_moodle_xml
 from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
@@ -30,6 +30,7 @@ from course.privacy.cli import privacy_cli, retention_cli
 
 course_cli = AppGroup("course", help="Import, check and export course folders and zips.")
 gift_cli = AppGroup("gift", help="Import and export quizzes in Moodle's GIFT format.")
+moodle_xml_cli = AppGroup("moodle-xml", help="Import and export quizzes in Moodle XML format.")
 users_cli = AppGroup("users", help="Manage accounts.")
 
 
@@ -136,56 +137,66 @@ def _course(slug: str | None) -> Course:
     raise click.BadParameter(f"{problem} (courses: {known})", param_hint="--course")
 
 
-@gift_cli.command("import")
-@click.argument("gift_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--quiz", "quiz_slug", required=True, help="The quiz to add to; a new slug creates a draft quiz.")
-@click.option("--course", "course_slug", help="The course (needed when there is more than one).")
-@click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
-@click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
-              "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
-def gift_import_command(gift_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None,
-                        skip_unsupported: bool) -> None:  # fmt: skip
-    """Add the questions of a GIFT file to a quiz: same id replaced, new ids added; all or nothing."""
-    course = _course(course_slug)
-    if Path(gift_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
-        _report_problems(ContentError([ContentProblem(gift_file, 1, GIFT_TOO_LARGE)]))
-    try:
-        summary = import_gift(Path(gift_file).read_bytes(), gift_file, course, quiz_slug, module_slug,
-                              skip_unsupported)  # fmt: skip
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    except ContentError as error:
-        _report_problems(error)
-    state = "created as a draft" if summary.created else "updated"
-    click.echo(f"Quiz '{summary.quiz.slug}' {state}: {summary.added} question(s) added, {summary.replaced} replaced.")
-    if summary.skipped:
-        click.echo(f"Skipped {len(summary.skipped)} problem(s); those questions were not imported:")
-        for problem in summary.skipped:
-            click.echo(f"  {problem}")
+def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_large: str, left_out: str) -> None:
+    """`import` and `export` for a question-bank format (GIFT, Moodle XML): the same options, size check, reports
+    and all-or-nothing rule, with the format's own reader and writer."""
+
+    @group.command("import", help=f"Add the questions of a {kind} file to a quiz: same id replaced, new ids added; "
+                   "all or nothing.")  # fmt: skip
+    @click.argument("bank_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--quiz", "quiz_slug", required=True, help="The quiz to add to; a new slug creates a draft quiz.")
+    @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
+    @click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
+    @click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
+                  "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
+    def import_bank(bank_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None,
+                    skip_unsupported: bool) -> None:  # fmt: skip
+        course = _course(course_slug)
+        if Path(bank_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
+            _report_problems(ContentError([ContentProblem(bank_file, 1, too_large)]))
+        try:
+            summary = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+        except ContentError as error:
+            _report_problems(error)
+        state = "created as a draft" if summary.created else "updated"
+        click.echo(f"Quiz '{summary.quiz.slug}' {state}: {summary.added} question(s) added, "
+                   f"{summary.replaced} replaced.")  # fmt: skip
+        if summary.skipped:
+            click.echo(f"Skipped {len(summary.skipped)} problem(s); those questions were not imported:")
+            for problem in summary.skipped:
+                click.echo(f"  {problem}")
+
+    @group.command("export", help=f"Write a quiz's questions as {kind} (sources, objectives and quiz settings have "
+                   "no place there).")  # fmt: skip
+    @click.argument("quiz_slug")
+    @click.argument("bank_file", metavar="FILE", type=click.Path(dir_okay=False))
+    @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
+    @click.option("--skip-unsupported", is_flag=True, help=f"Leave out the questions {kind} cannot hold ({left_out}) "
+                  "and list them; without it nothing is written.")  # fmt: skip
+    def export_bank(quiz_slug: str, bank_file: str, course_slug: str | None, skip_unsupported: bool) -> None:
+        course = _course(course_slug)
+        quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
+        if quiz is None:
+            raise click.BadParameter(f"course '{course.slug}' has no quiz '{quiz_slug}'", param_hint="QUIZ_SLUG")
+        skipped: list[str] | None = [] if skip_unsupported else None
+        try:
+            text = write(quiz, skipped)
+        except ValueError as error:
+            message = f"{error}; nothing was written (--skip-unsupported leaves such questions out)"
+            raise click.ClickException(message) from None
+        Path(bank_file).write_text(text, encoding="utf-8")
+        exported = len(quiz.questions) - len(skipped or [])
+        click.echo(f"Exported {exported} question(s) of quiz '{quiz.slug}' to {bank_file}.")
+        for message in skipped or []:
+            click.echo(f"Skipped {message}")
 
 
-@gift_cli.command("export")
-@click.argument("quiz_slug")
-@click.argument("gift_file", type=click.Path(dir_okay=False))
-@click.option("--course", "course_slug", help="The course (needed when there is more than one).")
-@click.option("--skip-unsupported", is_flag=True, help="Leave out the questions GIFT cannot hold (ordering, fill "
-              "in the blanks) and list them; without it nothing is written.")
-def gift_export_command(quiz_slug: str, gift_file: str, course_slug: str | None, skip_unsupported: bool) -> None:
-    """Write a quiz's questions as GIFT for Moodle (sources, points and quiz settings have no place there)."""
-    course = _course(course_slug)
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
-    if quiz is None:
-        raise click.BadParameter(f"course '{course.slug}' has no quiz '{quiz_slug}'", param_hint="QUIZ_SLUG")
-    skipped: list[str] | None = [] if skip_unsupported else None
-    try:
-        gift = quiz_gift(quiz, skipped)
-    except ValueError as error:
-        message = f"{error}; nothing was written (--skip-unsupported leaves such questions out)"
-        raise click.ClickException(message) from None
-    Path(gift_file).write_text(gift, encoding="utf-8")
-    click.echo(f"Exported {len(quiz.questions) - len(skipped or [])} question(s) of quiz '{quiz.slug}' to {gift_file}.")
-    for message in skipped or []:
-        click.echo(f"Skipped {message}")
+_add_question_bank_commands(gift_cli, kind="GIFT", read=import_gift, write=quiz_gift, too_large=GIFT_TOO_LARGE,
+                            left_out="ordering, fill in the blanks")  # fmt: skip
+_add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodle_xml, write=quiz_moodle_xml,
+                            too_large=XML_TOO_LARGE, left_out="fill in the blanks")  # fmt: skip
 
 
 @users_cli.command("create")
