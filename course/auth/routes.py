@@ -106,34 +106,16 @@ def _login_address_limits() -> str:
     return current_app.config["LOGIN_ADDRESS_LIMITS"]
 
 
+def _failed_sign_in_limit(limit, key_func, scope: str, exempt_when):
+    """One of the sign-in limits: it counts failed sign-ins only and records a lockout once in the audit trail."""
+    return limiter.limit(limit, methods=["POST"], key_func=key_func, scope=scope, on_breach=audit.locked_out(scope),
+                         exempt_when=exempt_when, deduct_when=limits.sign_in_failed)  # fmt: skip
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _login_address_limits,
-    methods=["POST"],
-    key_func=limits.address_key,
-    scope="login-address",
-    on_breach=audit.locked_out("login-address"),
-    exempt_when=limits.is_trusted_device,
-    deduct_when=limits.sign_in_failed,
-)
-@limiter.limit(
-    _login_limits,
-    methods=["POST"],
-    key_func=limits.account_key,
-    scope="login-account",
-    on_breach=audit.locked_out("login-account"),
-    exempt_when=limits.is_trusted_device,
-    deduct_when=limits.sign_in_failed,
-)
-@limiter.limit(
-    _login_limits,
-    methods=["POST"],
-    key_func=limits.device_key,
-    scope="login-device",
-    on_breach=audit.locked_out("login-device"),
-    exempt_when=limits.is_untrusted_client,
-    deduct_when=limits.sign_in_failed,
-)
+@_failed_sign_in_limit(_login_address_limits, limits.address_key, "login-address", limits.is_trusted_device)
+@_failed_sign_in_limit(_login_limits, limits.account_key, "login-account", limits.is_trusted_device)
+@_failed_sign_in_limit(_login_limits, limits.device_key, "login-device", limits.is_untrusted_client)
 def login():
     """Sign in. Only failed attempts count against the limits (see course.auth.limits); `next` only leads
     within this site."""
