@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
-from course.content.gift import export_gift, read_gift
+from course.content.gift import GiftRead, export_gift, read_gift
 from course.content.importer import fill_question
 from course.content.loader import MAX_SLUG, SLUG, SLUG_RULE, load_questions
 from course.content.problems import ContentError, ContentProblem
@@ -113,7 +113,12 @@ def _located(data: bytes, path: str, skip_unsupported: bool) -> tuple[list[LineD
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None
-    read = read_gift(text, path)
+    return located_questions(read_gift(text, path), skip_unsupported)
+
+
+def located_questions(read: GiftRead, skip_unsupported: bool) -> tuple[list[LineDict], list[ContentProblem]]:
+    """A reader's questions (GIFT or Moodle XML) as dicts that know the line they start on, and the problems of the
+    questions left out; raised instead without `skip_unsupported`, or when no question at all is good."""
     if read.problems and (not skip_unsupported or not read.questions):
         raise ContentError(read.problems)
     entries = []

@@ -42,9 +42,10 @@ from course.content.gift_quiz import (
     GiftImportSummary,
     import_questions,
     import_target,
+    located_questions,
 )
 from course.content.problems import ContentError, ContentProblem
-from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS, LineDict
+from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.models import Course, Quiz
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
@@ -295,15 +296,8 @@ def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str, mo
     quiz, module = import_target(course, quiz_slug, module_slug)
     if len(data) > MAX_GIFT_BYTES:
         raise ContentError([ContentProblem(path, 1, XML_TOO_LARGE)])
-    read = read_moodle_xml(data, path)
-    if read.problems and (not skip_unsupported or not read.questions):
-        raise ContentError(read.problems)
-    entries = []
-    for question, line in zip(read.questions, read.lines, strict=True):
-        entry = LineDict(question)
-        entry.line, entry.lines = line, {}
-        entries.append(entry)
-    return import_questions(quiz, module, entries, list(read.problems), path, course, quiz_slug, skip_unsupported)
+    entries, skipped = located_questions(read_moodle_xml(data, path), skip_unsupported)
+    return import_questions(quiz, module, entries, skipped, path, course, quiz_slug, skip_unsupported)
 
 
 # --- export -----------------------------------------------------------------------------------------------------
