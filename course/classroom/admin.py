@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.audit import record
 from course.auth.routes import safe_next
+from course.auth.usernames import existing_lookalike, fold_username
 from course.classroom import bp
 from course.classroom.access import admin_required, require_form
 from course.classroom.forms import AccountForm, RoleForm
@@ -39,7 +40,7 @@ def users():
         needle = search.lower()
         query = query.where(
             or_(
-                User.username.contains(needle, autoescape=True),
+                User.username.contains(fold_username(search), autoescape=True),
                 func.lower(User.display_name).contains(needle, autoescape=True),
             )
         )
@@ -84,6 +85,8 @@ def create_user():
     if form.validate_on_submit():
         if db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append("This username is taken. Try another.")
+        elif lookalike := existing_lookalike(form.username.data):
+            form.username.errors.append(f"This username looks too much like the account “{lookalike}”. Try another.")
         else:
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)
