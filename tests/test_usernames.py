@@ -90,6 +90,9 @@ def test_names_of_any_script_are_normalised(typed, stored):
         ("_abc", "Start the username"),
         ("\u0301ab", "Start the username"),
         ("a😀", "cannot be in a username"),
+        ("a\U000e0001b", "invisible"),  # a language tag
+        ("a\ue000b", "cannot be in a username"),  # private use
+        ("ーー", "at least one letter"),  # marks of no script alone
         ("a@b", "cannot be in a username"),
         ("a/b", "cannot be in a username"),
         ("o'neil", "cannot be in a username"),

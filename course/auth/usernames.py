@@ -84,7 +84,7 @@ def _is_mark(char: str) -> bool:
 
 def _check_character(char: str) -> None:
     category = unicodedata.category(char)
-    if category[0] == "C" or category in ("Zl", "Zp") or any(a <= ord(char) <= b for a, b in INVISIBLE_RANGES):
+    if category in ("Cc", "Cf", "Zl", "Zp") or any(a <= ord(char) <= b for a, b in INVISIBLE_RANGES):
         name = unicodedata.name(char, f"U+{ord(char):04X}")
         raise UsernameError(f"The username holds an invisible or control character ({name}). "
                             "Type the username again by hand.")  # fmt: skip
@@ -127,6 +127,8 @@ def scripts_of(name: str) -> frozenset[str]:
 
 def _check_scripts(name: str) -> None:
     scripts = scripts_of(name)
+    if not scripts and not any(_is_digit(char) for char in name):
+        raise UsernameError("A username needs at least one letter of an alphabet or one digit.")
     if len(scripts) <= 1 or any(scripts <= system for system in WRITING_SYSTEMS):
         return
     names = sorted(script.title() for script in scripts)
