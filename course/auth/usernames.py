@@ -4,7 +4,8 @@ A username may be written in any script: it is NFKC-normalised and case-folded, 
 full-width "ｍｉｎｊｕｎ" are one account. Look-alikes are refused with Unicode's own data (UTS #39, through the
 confusable-homoglyphs package, which ships it): letters of two scripts in one name ("pаypal" with a Cyrillic а),
 except the writing systems that mix scripts by nature (Japanese, Chinese with Bopomofo, Korean with Hanja), and a
-name whose confusable skeleton is that of an existing account. Invisible and control characters are refused.
+name whose confusable skeleton is that of an existing account ("рау" in Cyrillic when "pay" exists; two plain-ASCII
+names are left alone, as before). Invisible and control characters are refused.
 Names stored before this rule (lower-case ASCII) normalise to themselves, so every existing account keeps working.
 """
 
@@ -23,7 +24,8 @@ MAX_LENGTH = 40  # the column's size; counted in characters after normalisation
 PUNCTUATION = "._-"
 MAX_MARKS_IN_A_ROW = 3  # Thai and Devanagari stack two or three; more is "Zalgo" text drawn over other letters
 # UTS #39 "highly restrictive" combinations of scripts that one writing system uses, without its Latin addition:
-# a Latin letter next to Hangul or kana is rarely a name and Hangul letters such as ㅣ look like Latin ones.
+# Latin next to Hangul or kana is rarely a name, and Unicode's data does not pair Hangul ㅇ and ㅣ with Latin o and l,
+# so a "paypaㅣ" could not be caught by its skeleton.
 WRITING_SYSTEMS = (
     frozenset({"HAN", "HIRAGANA", "KATAKANA"}),  # Japanese
     frozenset({"HAN", "BOPOMOFO"}),  # Chinese with zhuyin
