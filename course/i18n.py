@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     pytz.timezone(app.config["TIME_ZONE"])  # an unknown zone stops the app at start, not on a page
     app.register_blueprint(bp)
     app.add_template_global(timestamp)
+    app.add_template_global(text_direction)
 
     @app.context_processor
     def language_context() -> dict:
