@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -223,7 +224,8 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(f"'{username}' is already taken", param_hint="USERNAME")
     if lookalike := existing_lookalike(username):
-        raise click.BadParameter(f"'{username}' looks too much like the account '{lookalike}'", param_hint="USERNAME")
+        message = _("'%(username)s' looks too much like the account '%(other)s'", username=username, other=lookalike)
+        raise click.BadParameter(message, param_hint="USERNAME")
     password = password or getpass.getpass("Password: ")
     problem = password_problem(password)
     if problem:

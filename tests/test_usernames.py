@@ -313,3 +313,13 @@ def test_normalised_names_are_nfc_so_the_database_compares_them_as_typed():
     for typed in ("민준", HANGUL_DECOMPOSED, "Jose\u0301", "ＭｉｎＪｕｎ", "अनुष्का"):
         stored = normalise_username(typed)
         assert unicodedata.is_normalized("NFC", stored) and unicodedata.is_normalized("NFKC", stored)
+
+
+def test_a_korean_interface_explains_a_refused_name_in_korean(app, client, auth):
+    open_registration(auth, client)
+    korean = {"Accept-Language": "ko-KR,ko;q=0.9"}
+    data = {"username": "pаypal", "password": GOOD, "confirm": GOOD}
+    page = client.post("/register", data=data, headers=korean).get_data(as_text=True)
+    assert "한 가지 문자로만 쓰세요" in page and "(로마자 및 키릴 문자)" in page
+    data["username"] = "x"
+    assert "2~40자로 정하세요" in client.post("/register", data=data, headers=korean).get_data(as_text=True)

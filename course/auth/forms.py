@@ -1,6 +1,7 @@
 """Account forms. Usernames follow course.auth.usernames (any script, case-insensitive); email is optional and never
 required."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
@@ -37,7 +38,8 @@ class NewAccountForm(BaseForm):
     """Fields every new account has."""
 
     username = StringField("Username", validators=[InputRequired(), valid_username],
-                           description="Letters of any alphabet, digits, dots, hyphens or underscores. Not your email.")
+                           description=_l("Letters of any alphabet, digits, dots, hyphens or underscores. Not your "
+                                          "email."))  # fmt: skip
     display_name = StringField("Name shown to your teacher (optional)", validators=[Optional(), Length(max=80)])
     password = PasswordField("Password", validators=[InputRequired(), _password_validator],
                              description=f"At least {MIN_PASSWORD} characters.")

@@ -2,6 +2,7 @@
 
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -71,7 +72,7 @@ def register():
         elif db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append("This username is taken. Try another.")
         elif existing_lookalike(form.username.data):
-            form.username.errors.append("This username looks too much like one that is taken. Try another.")
+            form.username.errors.append(_("This username looks too much like one that is taken. Try another."))
         else:
             user = User(
                 username=form.username.data,

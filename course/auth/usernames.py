@@ -13,7 +13,11 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 
+from babel import Locale
+from babel.lists import format_list
 from confusable_homoglyphs import categories, confusables
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.extensions import db
@@ -58,14 +62,15 @@ def normalise_username(raw: str | None) -> str:
     """The username `raw` stands for, normalised; raises UsernameError when it cannot be a username."""
     name = fold_username(raw)
     if not name:
-        raise UsernameError("Choose a username.")
+        raise UsernameError(_("Choose a username."))
     for char in name:
         _check_character(char)
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        raise UsernameError(f"Use {MIN_LENGTH} to {MAX_LENGTH} characters: letters of any alphabet, digits, dots, "
-                            f"hyphens or underscores (this one has {len(name)}).")  # fmt: skip
+        raise UsernameError(_("Use %(least)d to %(most)d characters: letters of any alphabet, digits, dots, hyphens "
+                              "or underscores (this one has %(count)d).", least=MIN_LENGTH, most=MAX_LENGTH,
+                              count=len(name)))  # fmt: skip
     if not _is_letter(name[0]) and not _is_digit(name[0]):
-        raise UsernameError("Start the username with a letter or a digit.")
+        raise UsernameError(_("Start the username with a letter or a digit."))
     _check_marks(name)
     _check_digits(name)
     _check_scripts(name)
@@ -88,16 +93,16 @@ def _check_character(char: str) -> None:
     category = unicodedata.category(char)
     if category in ("Cc", "Cf", "Zl", "Zp") or any(a <= ord(char) <= b for a, b in INVISIBLE_RANGES):
         name = unicodedata.name(char, f"U+{ord(char):04X}")
-        raise UsernameError(f"The username holds an invisible or control character ({name}). "
-                            "Type the username again by hand.")  # fmt: skip
+        raise UsernameError(_("The username holds an invisible or control character (%(name)s). Type the username "
+                              "again by hand.", name=name))  # fmt: skip
     if category == "Zs":
-        raise UsernameError("A username cannot hold spaces. Use a dot, hyphen or underscore instead.")
+        raise UsernameError(_("A username cannot hold spaces. Use a dot, hyphen or underscore instead."))
     allowed = char in PUNCTUATION or _is_digit(char) or _is_mark(char) or _is_letter(char)
     if allowed and _is_letter(char) and categories.alias(char) == "COMMON":
         allowed = char in COMMON_LETTERS
     if not allowed:
-        raise UsernameError(f"“{char}” cannot be in a username. Use letters of any alphabet, digits, dots, hyphens "
-                            "or underscores.")  # fmt: skip
+        raise UsernameError(_("“%(character)s” cannot be in a username. Use letters of any alphabet, digits, dots, "
+                              "hyphens or underscores.", character=char))  # fmt: skip
 
 
 def _check_marks(name: str) -> None:
@@ -107,9 +112,9 @@ def _check_marks(name: str) -> None:
     for previous, char in zip(" " + name, name, strict=False):
         run = run + 1 if _is_mark(char) else 0
         if run and not (_is_letter(previous) or _is_mark(previous)):
-            raise UsernameError("An accent or vowel sign in the username stands on no letter.")
+            raise UsernameError(_("An accent or vowel sign in the username stands on no letter."))
         if run > MAX_MARKS_IN_A_ROW or (run > 1 and char == previous):
-            raise UsernameError("A letter of the username carries too many accents or signs.")
+            raise UsernameError(_("A letter of the username carries too many accents or signs."))
 
 
 def _check_digits(name: str) -> None:
@@ -117,9 +122,9 @@ def _check_digits(name: str) -> None:
     "123" are not two accounts that read alike."""
     zeros = {ord(char) - unicodedata.digit(char) for char in name if _is_digit(char)}
     if len(zeros) > 1:
-        raise UsernameError("Use digits of one kind: this username mixes digits of two number systems.")
+        raise UsernameError(_("Use digits of one kind: this username mixes digits of two number systems."))
     if zeros and zeros != {ord("0")} and not any(_is_letter(char) for char in name):
-        raise UsernameError("A username of digits only uses the digits 0 to 9.")
+        raise UsernameError(_("A username of digits only uses the digits 0 to 9."))
 
 
 def scripts_of(name: str) -> frozenset[str]:
@@ -130,12 +135,23 @@ def scripts_of(name: str) -> frozenset[str]:
 def _check_scripts(name: str) -> None:
     scripts = scripts_of(name)
     if not scripts and not any(_is_digit(char) for char in name):
-        raise UsernameError("A username needs at least one letter of an alphabet or one digit.")
+        raise UsernameError(_("A username needs at least one letter of an alphabet or one digit."))
     if len(scripts) <= 1 or any(scripts <= system for system in WRITING_SYSTEMS):
         return
-    names = sorted(script.title() for script in scripts)
-    raise UsernameError(f"Use the letters of one alphabet: this username mixes {', '.join(names[:-1])} and "
-                        f"{names[-1]} letters, the way names that imitate someone else's are made.")  # fmt: skip
+    raise UsernameError(_("Use the letters of one alphabet: this username mixes %(scripts)s letters, the way names "
+                          "that imitate someone else's are made.", scripts=_script_names(scripts)))  # fmt: skip
+
+
+def _script_names(scripts: Iterable[str]) -> str:
+    """"Cyrillic and Latin", or "키릴 문자 및 로마자": the scripts' names in the interface's language (CLDR's, by way
+    of their English names; a script CLDR does not name keeps its Unicode name)."""
+    locale = get_locale() or Locale("en")
+    codes = {name.upper(): code for code, name in Locale("en").scripts.items()}
+    names = []
+    for script in scripts:
+        code = codes.get(script.replace("_", " "))
+        names.append(locale.scripts.get(code) if code in locale.scripts else script.replace("_", " ").title())
+    return format_list(sorted(names), locale=locale)
 
 
 @cache

@@ -5,6 +5,7 @@ so the site always keeps at least one administrator."""
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -86,7 +87,8 @@ def create_user():
         if db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append("This username is taken. Try another.")
         elif lookalike := existing_lookalike(form.username.data):
-            form.username.errors.append(f"This username looks too much like the account “{lookalike}”. Try another.")
+            form.username.errors.append(_("This username looks too much like the account “%(name)s”. Try another.",
+                                          name=lookalike))  # fmt: skip
         else:
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)

@@ -10,6 +10,7 @@ import io
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
@@ -130,8 +131,8 @@ def read_roster(data: bytes) -> list[RosterEntry]:
         ]
         on_site = Lookalikes(db.session.scalars(select(User.username)))
         problems += [
-            RosterProblem(f"“{e.username}” looks too much like the account “{other}” on this site. Choose another "
-                          "username.", e.row, "username")  # fmt: skip
+            RosterProblem(_("“%(username)s” looks too much like the account “%(other)s” on this site. Choose another "
+                            "username.", username=e.username, other=other), e.row, "username")  # fmt: skip
             for e in entries
             if e.username not in taken and (other := on_site.of(e.username))
         ]
@@ -153,8 +154,9 @@ def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], in_file:
     if username in first_row_of:
         found.append(RosterProblem(f"“{username}” is already in row {first_row_of[username]}.", row, "username"))
     elif username and (lookalike := in_file.of(username)):
-        found.append(RosterProblem(f"“{username}” looks too much like “{lookalike}” in row {first_row_of[lookalike]}.",
-                                   row, "username"))  # fmt: skip
+        message = _("“%(username)s” looks too much like “%(other)s” in row %(row)d.", username=username,
+                    other=lookalike, row=first_row_of[lookalike])  # fmt: skip
+        found.append(RosterProblem(message, row, "username"))
     elif username:
         first_row_of[username] = row
         in_file.add(username)
