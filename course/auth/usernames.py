@@ -143,7 +143,7 @@ def _check_scripts(name: str) -> None:
 
 
 def _script_names(scripts: Iterable[str]) -> str:
-    """"Cyrillic and Latin", or "키릴 문자 및 로마자": the scripts' names in the interface's language (CLDR's, by way
+    """"Cyrillic and Latin", or "로마자 및 키릴 문자": the scripts' names in the interface's language (CLDR's, by way
     of their English names; a script CLDR does not name keeps its Unicode name)."""
     locale = get_locale() or Locale("en")
     codes = {name.upper(): code for code, name in Locale("en").scripts.items()}
