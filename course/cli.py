@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -36,6 +37,14 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 def _default_path() -> str:
     return current_app.config["BUNDLED_COURSE_PATH"]
+
+
+def bundled_course_paths() -> list[str]:
+    """The courses a release ships: the flagship at the project's root, then each course folder under courses/
+    (such as its Korean edition), in name order."""
+    root = Path(_default_path())
+    editions = sorted(path for path in (root / "courses").glob("*") if (path / "lessons" / "course.yaml").is_file())
+    return [str(root), *map(str, editions)]
 
 
 @course_cli.command("check")
@@ -205,14 +214,18 @@ _add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodl
 @click.option("--password", help="Prompted for (and not echoed) when omitted.")
 def create_user_command(username: str, role: str, password: str | None) -> None:
     """Create an account, for example an instructor on a box without a browser."""
-    from course.auth.forms import normalise_username, password_problem, username_problem
+    from course.auth.forms import password_problem
+    from course.auth.usernames import UsernameError, existing_lookalike, normalise_username
 
-    username = normalise_username(username)
-    problem = username_problem(username)
-    if problem:
-        raise click.BadParameter(problem, param_hint="USERNAME")
+    try:
+        username = normalise_username(username)
+    except UsernameError as problem:
+        raise click.BadParameter(str(problem), param_hint="USERNAME") from None
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(f"'{username}' is already taken", param_hint="USERNAME")
+    if lookalike := existing_lookalike(username):
+        message = _("'%(username)s' looks too much like the account '%(other)s'", username=username, other=lookalike)
+        raise click.BadParameter(message, param_hint="USERNAME")
     password = password or getpass.getpass("Password: ")
     problem = password_problem(password)
     if problem:
@@ -242,9 +255,9 @@ def list_users_command(role: str | None) -> None:
 
 def _user(username: str) -> User:
     """The account named on the command line, or a one-line error."""
-    from course.auth.forms import normalise_username
+    from course.auth.usernames import fold_username
 
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    user = db.session.scalar(select(User).where(User.username == fold_username(username)))
     if user is None:
         raise click.BadParameter(f"there is no account '{username}' (see: flask users list)", param_hint="NAME")
     return user
@@ -289,7 +302,7 @@ def set_role_command(username: str, role: str) -> None:
 @with_appcontext
 @click.pass_context
 def init_command(context: click.Context) -> None:
-    """Bring the database up to date and import the bundled course: everything a fresh box needs. A database that
+    """Bring the database up to date and import the bundled courses: everything a fresh box needs. A database that
     holds data is backed up first. Safe to run from several servers at once: they take turns."""
     from course.operations.backup import automatic_backup
     from course.operations.locks import exclusive
@@ -299,8 +312,9 @@ def init_command(context: click.Context) -> None:
         if backup:
             click.echo(f"Backed up the database to {backup} (the last few are kept there).")
         upgrade()
-        # The bundled course's changes are the release's; the backup above keeps what they replace.
-        context.invoke(import_command, accept_losses=True)
+        # The bundled courses' changes are the release's; the backup above keeps what they replace.
+        for path in bundled_course_paths():
+            context.invoke(import_command, path=path, accept_losses=True)
         users = db.session.scalar(select(func.count(User.id)))
     if not users:
         click.echo("Open the site in a browser to create the first instructor account.")
