@@ -27,7 +27,7 @@ from course.models.privacy import (
 ROLES = ("student", "instructor", "admin")
 # How passwords are hashed unless PASSWORD_HASH_METHOD says otherwise: Werkzeug's salted scrypt. Only the test suite
 # sets a cheaper method, so its hundreds of accounts do not spend minutes hashing.
-DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method, not a password)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so a code read aloud is typed right
 
 
