@@ -79,7 +79,7 @@ def _outside_the_checkout(monkeypatch, tmp_path):
     monkeypatch.setenv("LANYARD_PASSWORD_HASH_METHOD", CHEAP_PASSWORD_HASH)
 
 
-def test_config(tmp_path: Path) -> dict:
+def app_config(tmp_path: Path) -> dict:
     """The settings of the `app` fixture."""
     return {
         "TESTING": True,
@@ -90,8 +90,6 @@ def test_config(tmp_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     }
 
-
-test_config.__test__ = False  # a helper, not a test
 
 
 def _migrate_and_close(app) -> None:
@@ -114,7 +112,7 @@ def _empty_template(tmp_path_factory) -> Path:
     """SQLite: a database migrated to head, without a row, built once per session."""
     folder = tmp_path_factory.mktemp("templates")
     template = folder / "empty.sqlite"
-    _migrate_and_close(create_app({**test_config(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"}))
+    _migrate_and_close(create_app({**app_config(folder), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"}))
     return template
 
 
@@ -123,7 +121,7 @@ def _sample_template(_empty_template) -> Path:
     """SQLite: the migrated database with the sample course imported, built once per session."""
     template = _empty_template.with_name("sample.sqlite")
     shutil.copyfile(_empty_template, template)
-    app = create_app({**test_config(template.parent), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
+    app = create_app({**app_config(template.parent), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
     with app.app_context():
         import_course(DATA / "sample")
         _close(app)
@@ -137,7 +135,7 @@ class PostgresReset:
     followed by a rebuild."""
 
     def __init__(self, folder: Path):
-        self.app = create_app(test_config(folder))
+        self.app = create_app(app_config(folder))
         self.tables = db.metadata.sorted_tables
         self.filled: list = []
         self.snapshot_taken = False
@@ -223,7 +221,7 @@ def app(request, tmp_path):
     """A fresh app on a fresh database at the migrations' head; with the sample course already in it when the test
     (or one of its fixtures) asks for `sample_course`."""
     with_sample = "sample_course" in request.fixturenames
-    config = test_config(tmp_path)
+    config = app_config(tmp_path)
     database = tmp_path / "test.sqlite"
     if POSTGRES:
         request.getfixturevalue("_postgres").reset(with_sample)
