@@ -71,6 +71,16 @@ def _url_builders_compiled_once():
     Rule._compile_builder = original
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_outside_the_checkout(tmp_path_factory):
+    """Apps that module- and session-wide fixtures build, even without INSTANCE_PATH, keep their instance folder out
+    of the checkout too, and hash passwords cheaply."""
+    with pytest.MonkeyPatch.context() as session_patch:
+        session_patch.setenv("LANYARD_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+        session_patch.setenv("LANYARD_PASSWORD_HASH_METHOD", CHEAP_PASSWORD_HASH)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _outside_the_checkout(monkeypatch, tmp_path):
     """Any app a test builds, even without INSTANCE_PATH, keeps its instance folder (SQLite file, secret key,
@@ -89,7 +99,6 @@ def app_config(tmp_path: Path) -> dict:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
     }
-
 
 
 def _migrate_and_close(app) -> None:
