@@ -3,7 +3,7 @@ set), a client, a CLI runner, an `auth` helper, the sample course and a SQL stat
 
 Speed without giving up a fresh database per test: the schema is migrated once per session (and the sample course
 imported once into a second copy); on SQLite each test gets a file copy of the template it needs, on PostgreSQL the
-tables are emptied (and the sample course's rows copied back in) before each test. Every app a test builds keeps its
+tables are emptied (and the sample course's rows inserted again) before each test. Every app a test builds keeps its
 instance folder under the test's tmp_path and hashes passwords with a cheap method; production keeps scrypt.
 """
 
@@ -29,7 +29,6 @@ PASSWORD = "correct horse battery"
 # production default is still scrypt, and that hashes of either kind verify).
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 POSTGRES = bool(os.environ.get("DATABASE_URL"))
-SNAPSHOT_SCHEMA = "lanyard_test_sample"  # PostgreSQL: the sample course's rows, copied back in per test
 
 
 class CompiledTemplates(BytecodeCache):
@@ -140,13 +139,13 @@ def _sample_template(_empty_template) -> Path:
 class PostgresReset:
     """PostgreSQL: one schema migrated once per session; before each test its rows are deleted and its id sequences
     restarted (DELETE is much faster than TRUNCATE on tables this small), and for the sample course its rows are
-    copied back from a snapshot schema. A test that left the schema changed (the migration tests drop it) is
+    inserted again from a snapshot taken once. A test that left the schema changed (the migration tests drop it) is
     followed by a rebuild."""
 
     def __init__(self, folder: Path):
         self.app = create_app(app_config(folder))
         self.tables = db.metadata.sorted_tables
-        self.filled: list = []
+        self.snapshot: list = []  # (table, rows) of the sample course, parents first
         self.snapshot_taken = False
         with self.app.app_context():
             from course.operations.health import head_revisions
@@ -191,33 +190,29 @@ class PostgresReset:
             "WHERE sequence IS NOT NULL")
 
     def _take_snapshot(self) -> None:
+        """Import the sample course once and keep its rows in memory (a schema of their own would end up in what
+        the backup tests dump)."""
         with db.engine.begin() as connection:
             self._empty(connection)
         import_course(DATA / "sample")
-        self.filled = []
         with db.engine.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE")
-            connection.exec_driver_sql(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
-            for table in db.metadata.sorted_tables:  # the SQL below names only the models' own tables
-                name = f'"{table.name}"'
-                connection.exec_driver_sql(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{name} AS TABLE public.{name}")
-                if connection.scalar(text(f"SELECT EXISTS (SELECT 1 FROM public.{name})")):  # noqa: S608
-                    self.filled.append(table)
+            rows_by_table = [(table, [dict(row) for row in connection.execute(select(table)).mappings()])
+                             for table in self.tables]  # fmt: skip
+        self.snapshot = [(table, rows) for table, rows in rows_by_table if rows]
         self.snapshot_taken = True
 
     def _copy_snapshot(self, connection) -> None:
-        """Copy the sample course's rows back, parents first, and move each id sequence past them."""
-        for table in self.filled:
-            columns = ", ".join(f'"{column.name}"' for column in table.columns)
-            connection.exec_driver_sql(  # the models' own table and column names
-                f'INSERT INTO public."{table.name}" ({columns}) '  # noqa: S608
-                f'SELECT {columns} FROM {SNAPSHOT_SCHEMA}."{table.name}"')
+        """Insert the sample course's rows again, parents first, and move each id sequence past them."""
+        for table, rows in self.snapshot:
+            connection.execute(table.insert(), rows)
             key = list(table.primary_key.columns)
             if len(key) == 1 and isinstance(key[0].type, Integer):
-                sequence = f"pg_get_serial_sequence('public.\"{table.name}\"', '{key[0].name}')"
-                connection.exec_driver_sql(
-                    f'SELECT setval({sequence}, (SELECT MAX("{key[0].name}") FROM public."{table.name}")) '  # noqa: S608
-                    f"WHERE {sequence} IS NOT NULL")
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, :column), :last) "
+                         "WHERE pg_get_serial_sequence(:table, :column) IS NOT NULL"),  # fmt: skip
+                    {"table": f'public."{table.name}"', "column": key[0].name,
+                     "last": max(row[key[0].name] for row in rows)},  # fmt: skip
+                )
 
 
 @pytest.fixture(scope="session")
