@@ -127,7 +127,7 @@ def course_folders(path: str | os.PathLike) -> tuple[Path, Path]:
     return root / "lessons", root / "quizzes"
 
 
-def _too_large() -> str:
+def text_too_large() -> str:
     return _("is larger than %(size)d KiB, the limit for a lesson, quiz or YAML file",
              size=MAX_TEXT_FILE_BYTES // 1024)
 
@@ -156,7 +156,7 @@ class _Checker:
             with path.open("rb") as file:
                 data = file.read(MAX_TEXT_FILE_BYTES + 1)
             if len(data) > MAX_TEXT_FILE_BYTES:
-                self.problem(path, 1, _too_large())
+                self.problem(path, 1, text_too_large())
                 return None
             return without_control_characters(data.decode("utf-8"))
         except UnicodeDecodeError:
@@ -318,7 +318,7 @@ class _Checker:
 
     def parse_lesson(self, text: str, path: Path) -> LessonData | None:
         if len(text) > MAX_TEXT_FILE_BYTES:  # text from the browser editor; files were checked in read_text
-            self.problem(path, 1, _too_large())
+            self.problem(path, 1, text_too_large())
             return None
         lines = text.splitlines()
         if not lines or lines[0].strip() != "---":
@@ -646,7 +646,7 @@ class _Checker:
 
     def parse_quiz(self, text: str, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
         if len(text) > MAX_TEXT_FILE_BYTES:  # text from the browser editor; files were checked in read_text
-            self.problem(path, 1, _too_large())
+            self.problem(path, 1, text_too_large())
             return None
         data, problems = load_yaml(text, _display(path))
         self.problems += problems
