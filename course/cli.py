@@ -267,7 +267,7 @@ def list_users_command(role: str | None) -> None:
     users = db.session.scalars(query).all()
     for user in users:
         click.echo(_("%(name)s\t%(role)s\tjoined %(date)s", name=user.username, role=user.role,
-                     date=f"{user.created_at:%Y-%m-%d}"))  # fmt: skip
+                     date=user.created_at.date().isoformat()))  # fmt: skip
     if not users:
         click.echo(_("No accounts yet.") if role is None else _("No %(role)s accounts.", role=role))
 

@@ -422,7 +422,7 @@ def _read_numeric(source: _Source, body: str, offset: int) -> dict:
             continue
         if _out_of_range(answer.text):
             message = _("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
-                        "long", number=repr(answer.text[:MAX_NUMBER_CHARACTERS]), max=f"{MAX_NUMBER:.0e}",
+                        "long", number=repr(answer.text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
                         length=MAX_NUMBER_CHARACTERS)  # fmt: skip
             source.report(answer.offset, message)
         elif _number_and_tolerance(answer.text) is None:

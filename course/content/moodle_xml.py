@@ -187,7 +187,7 @@ def _shortanswer(question: Element, text_format: str) -> dict:
 def _number(text: str) -> int | float:
     if _out_of_range(text):
         raise _Problem(_("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
-                         "long", number=repr(text[:MAX_NUMBER_CHARACTERS]), max=f"{MAX_NUMBER:.0e}",
+                         "long", number=repr(text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
                          length=MAX_NUMBER_CHARACTERS))  # fmt: skip
     number = _decimal(text or "0")
     if number is None:

@@ -101,7 +101,7 @@ def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     if abs(number) > MAX_NUMBER:
         message = _("%(number)s is out of range: numbers are at most %(max)s in size",
-                    number=node.value, max=f"{MAX_NUMBER:.0e}")
+                    number=node.value, max=format(MAX_NUMBER, ".0e"))
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     return number
 

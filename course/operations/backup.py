@@ -179,8 +179,8 @@ def _read_manifest(source: Path) -> dict:
     if unpacked * 2 > free:
         raise BackupError(
             _("restoring %(source)s needs about %(needed)s MiB free beside the instance and only %(free)s MiB are; "
-              "free some space first", source=source, needed=f"{unpacked * 2 / 1024**2:.0f}",
-              free=f"{free / 1024**2:.0f}")  # fmt: skip
+              "free some space first", source=source, needed=format(unpacked * 2 / 1024**2, ".0f"),
+              free=format(free / 1024**2, ".0f"))  # fmt: skip
         )
     if manifest.get("format") != FORMAT_VERSION or manifest.get("database") not in {"sqlite", "postgresql"}:
         raise BackupError(_("%(source)s is not a Lanyard backup this version can read", source=source))

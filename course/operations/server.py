@@ -47,8 +47,8 @@ def _banner(host: str, port: int) -> list[str]:
         addresses, shown = [host], [host]
     lines = [_("Lanyard is running. Students open:")]
     lines += [f"    http://{address}:{port}/" for address in shown]
-    lines.append(_("New students create an account at %(url)s with the class join code.",
-                   url=f"http://{shown[0]}:{port}/register"))  # fmt: skip
+    register = f"http://{shown[0]}:{port}/register"
+    lines.append(_("New students create an account at %(url)s with the class join code.", url=register))
     if not addresses:
         lines.append(_("No network address was found: only this computer can open the site until it joins a "
                        "network."))  # fmt: skip
