@@ -32,7 +32,6 @@ FIGURE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpe
                 ".webp": "image/webp"}  # fmt: skip
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_FILE_BYTES = 256 * 1024  # a lesson, quiz or YAML file; the bundled course's largest is 42 KiB
-SLUG_RULE = "use lower-case letters and digits in words joined by hyphens, e.g. card-technology"
 MAX_SLUG = 80  # the length of the database's slug and key columns
 MAX_TITLE = 200  # and of its title and figure name columns
 
