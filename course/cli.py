@@ -236,14 +236,18 @@ _add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodl
 @click.option("--password", help="Prompted for (and not echoed) when omitted.")
 def create_user_command(username: str, role: str, password: str | None) -> None:
     """Create an account, for example an instructor on a box without a browser."""
-    from course.auth.forms import normalise_username, password_problem, username_problem
+    from course.auth.forms import password_problem
+    from course.auth.usernames import UsernameError, existing_lookalike, normalise_username
 
-    username = normalise_username(username)
-    problem = username_problem(username)
-    if problem:
-        raise click.BadParameter(problem, param_hint="USERNAME")
+    try:
+        username = normalise_username(username)
+    except UsernameError as problem:
+        raise click.BadParameter(str(problem), param_hint="USERNAME") from None
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(_("'%(name)s' is already taken", name=username), param_hint="USERNAME")
+    if lookalike := existing_lookalike(username):
+        message = _("'%(username)s' looks too much like the account '%(other)s'", username=username, other=lookalike)
+        raise click.BadParameter(message, param_hint="USERNAME")
     password = password or getpass.getpass(_("Password: "))
     problem = password_problem(password)
     if problem:
@@ -274,9 +278,9 @@ def list_users_command(role: str | None) -> None:
 
 def _user(username: str) -> User:
     """The account named on the command line, or a one-line error."""
-    from course.auth.forms import normalise_username
+    from course.auth.usernames import fold_username
 
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    user = db.session.scalar(select(User).where(User.username == fold_username(username)))
     if user is None:
         message = _("there is no account '%(name)s' (see: flask users list)", name=username)
         raise click.BadParameter(message, param_hint="NAME")
