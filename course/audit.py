@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select, update
 
@@ -19,34 +21,34 @@ from course.models import AuditEvent, Classroom, Course, User
 from course.models.users import utcnow
 
 # action → how the log names it. Grouped by what an administrator filters on.
-GROUPS: dict[str, dict[str, str]] = {
+GROUPS: dict[str, dict[str, LazyString]] = {
     "signin": {
-        "signin.failed": "Sign-in failed",
-        "signin.locked": "Sign-in locked out",
+        "signin.failed": _l("Sign-in failed"),
+        "signin.locked": _l("Sign-in locked out"),
     },
     "account": {
-        "account.created": "Account created",
-        "account.deleted": "Account deleted",
-        "account.role": "Role changed",
-        "account.password_reset": "Password reset",
+        "account.created": _l("Account created"),
+        "account.deleted": _l("Account deleted"),
+        "account.role": _l("Role changed"),
+        "account.password_reset": _l("Password reset"),
     },
     "class": {
-        "class.roster_imported": "Roster imported",
-        "class.join_code": "Join code changed",
+        "class.roster_imported": _l("Roster imported"),
+        "class.join_code": _l("Join code changed"),
     },
     "course": {
-        "course.created": "Course created",
-        "course.imported": "Course imported",
-        "course.exported": "Course exported",
-        "course.published": "Course published",
-        "course.unpublished": "Course unpublished",
-        "course.deleted": "Course deleted",
-        "course.owner_added": "Course owner added",
-        "course.owner_removed": "Course owner removed",
+        "course.created": _l("Course created"),
+        "course.imported": _l("Course imported"),
+        "course.exported": _l("Course exported"),
+        "course.published": _l("Course published"),
+        "course.unpublished": _l("Course unpublished"),
+        "course.deleted": _l("Course deleted"),
+        "course.owner_added": _l("Course owner added"),
+        "course.owner_removed": _l("Course owner removed"),
     },
 }
-GROUP_LABELS = {"signin": "Sign-in", "account": "Accounts", "class": "Classes", "course": "Courses"}
-ACTIONS: dict[str, str] = {action: label for group in GROUPS.values() for action, label in group.items()}
+GROUP_LABELS = {"signin": _l("Sign-in"), "account": _l("Accounts"), "class": _l("Classes"), "course": "Courses"}
+ACTIONS: dict[str, LazyString] = {action: label for group in GROUPS.values() for action, label in group.items()}
 # Only these keep the client address, and only for AUDIT_ADDRESS_DAYS.
 SECURITY_ACTIONS = frozenset(GROUPS["signin"])
 DEFAULT_ADDRESS_DAYS = 7

@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime
 
 from flask import Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from course.audit import ACTIONS, GROUP_LABELS, GROUPS, purge_addresses
@@ -57,17 +58,20 @@ def audit_log_csv():
     _purge_old_addresses()
     query = _events(_kind()).execution_options(yield_per=500)
 
+    # Headers in the reader's language; the Kind column keeps the stable action keys for filtering.
+    header = [_("Time (UTC)"), _("Action"), _("Kind"), _("Actor"), _("Target"), _("Detail"), _("Client address")]
+
     def rows():
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["Time (UTC)", "Action", "Kind", "Actor", "Target", "Detail", "Client address"])
+        writer.writerow(header)
         yield "\ufeff" + out.getvalue()
         for event in db.session.scalars(query):
             out.seek(0)
             out.truncate()
             writer.writerow([spreadsheet_safe(cell) for cell in (
-                event.created_at.strftime("%Y-%m-%d %H:%M:%S"), ACTIONS.get(event.action, event.action), event.action,
-                event.actor_name, event.target, event.detail, event.address or "")])  # fmt: skip
+                event.created_at.strftime("%Y-%m-%d %H:%M:%S"), str(ACTIONS.get(event.action, event.action)),
+                event.action, event.actor_name, event.target, event.detail, event.address or "")])  # fmt: skip
             yield out.getvalue()
 
     day = datetime.now(UTC).strftime("%Y-%m-%d")
