@@ -92,8 +92,9 @@ class Numeric(QuestionType):
         return {"answer": StringField(_l("Answer (a number)"), validators=[Length(max=50)]),
                 "tolerance": StringField(_l("Tolerance (±)"), default="0", validators=[Length(max=50)]),
                 "feedback": StringField(_l("Feedback for this answer"), validators=[Length(max=2000)]),
-                "other_answers": TextAreaField(_l("Other answers for partial credit"), validators=[Length(max=5000)], description=
-                                               _l("One per line: number | tolerance | credit% | feedback.")),
+                "other_answers": TextAreaField(_l("Other answers for partial credit"), validators=[Length(max=5000)],
+                                               description=_l("One per line: number | tolerance | credit% | "
+                                                              "feedback.")),
                 "wrong_feedback": StringField(_l("Feedback when no answer matches"),
                                               validators=[Length(max=2000)])}  # fmt: skip
 
