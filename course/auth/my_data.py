@@ -48,7 +48,7 @@ def my_data():
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return render_template(
         "auth/my_data.html",
-        records=records_of(user) if user else [TableRecords(table, []) for table in personal_tables()],
+        records=records_of(user) if user else [TableRecords(table, []) for table in personal_tables(_)],
         views=views_of(user) if user else [],
         browser_hours=int(BROWSER_SESSION.total_seconds() // 3600),
         remember_days=remember_lifetime().days,
