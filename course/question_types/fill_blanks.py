@@ -69,7 +69,7 @@ class FillBlanks(QuestionType):
         for line in (form.blanks.data or "").replace("\r\n", "\n").split("\n"):
             line = line.strip()
             if line.startswith("="):
-                answer, _, tolerance = line[1:].partition("±")
+                answer, _sign, tolerance = line[1:].partition("±")
                 value, margin = parse_number(answer), parse_number(tolerance) if tolerance.strip() else 0
                 blanks.append({"answer": answer.strip() if value is None else value,
                                "tolerance": tolerance.strip() if margin is None else margin})  # fmt: skip

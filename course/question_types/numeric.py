@@ -51,7 +51,8 @@ class Numeric(QuestionType):
             if not isinstance(other, Mapping):
                 problems.append(("other_answers", f"other answer {number} must be a mapping with answer and credit"))
                 continue
-            problems += [("other_answers", message) for _, message in number_problems(other, f"other answer {number} ")]
+            problems += [("other_answers", message)
+                         for _key, message in number_problems(other, f"other answer {number} ")]
             credit = other.get("credit")
             if not is_number(credit) or not 0 <= credit <= 100:
                 problems.append(("other_answers", f"other answer {number}: credit must be a percentage, 0 to 100"))

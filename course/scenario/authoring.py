@@ -76,7 +76,7 @@ def _plain(value):
 
 def _problems_by_node(text: str, problems) -> list[tuple[str, str]]:
     """Each problem with the node whose lines hold it, so the author knows which form to open."""
-    data, _ = load_yaml(text, "scenario")
+    data, _lines = load_yaml(text, "scenario")
     starts = []
     if isinstance(data, LineDict) and isinstance(data.get("nodes"), LineList):
         nodes = data["nodes"]
