@@ -72,7 +72,7 @@ def add_owner(slug: str):
     course = _course_or_404(slug)
     form = CoAuthorForm()
     if not form.validate_on_submit():
-        messages = [error for errors in form.errors.values() for error in errors]
+        messages = [str(error) for errors in form.errors.values() for error in errors]
         flash(" ".join(messages) or _("The form expired. Reload the page and try again."), "error")
         return redirect(url_for("author.course", slug=course.slug, _anchor="owners"))
     username = form.username.data.strip().lower()
