@@ -1,6 +1,9 @@
 """Multiple select, with partial credit: each correct pick earns a share, each wrong pick takes one back, never
 below zero."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from course.question_types import Grade, register
 from course.question_types.choices import ChoiceQuestion, positions
 from course.question_types.gift_text import answer_gift
@@ -9,7 +12,7 @@ from course.question_types.gift_text import answer_gift
 @register
 class MultipleSelect(ChoiceQuestion):
     name = "multiple"
-    label = "Multiple select"
+    label = _l("Multiple select")
     exactly_one = False
     partials = frozenset({"take", "preview", "edit", "result"})
     feedback_beside_answers = True
@@ -20,7 +23,7 @@ class MultipleSelect(ChoiceQuestion):
     def grade(self, public, private, response):
         picked = [p for p in (response or []) if isinstance(p, int) and 0 <= p < len(public["choices"])]
         if not picked:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         correct = set(private["correct"])
         hits = len(correct.intersection(picked))
         wrong = len(picked) - hits
