@@ -82,7 +82,8 @@ def errors_at(page: str, field_id: str) -> list[str]:
 
 
 def article(page: str) -> str:
-    return page[page.index('<article class="lesson"') : page.index("</article>")]  # the article carries the course's lang
+    # The article carries the course's lang, so its opening tag is matched by its start.
+    return page[page.index('<article class="lesson"') : page.index("</article>")]
 
 
 # --- authorisation ---------------------------------------------------------------------------------------------
