@@ -269,7 +269,8 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
         if meaningful:
             parts.append(_text(20, 238, _("No. = birth date · sex · region · serial"), size=SMALL, fill=SENSITIVE))
     shown = [_label(lab, n) for n in _fields_where(design, lab, "printed")]
-    desc = _("Printed on the front and back: %(fields)s.", fields=", ".join(shown) if shown else _("nothing"))
+    nothing = _("nothing")
+    desc = _("Printed on the front and back: %(fields)s.", fields=", ".join(shown) if shown else nothing)
     sensitive_shown = [
         _label(lab, n) for n in lab.field_groups.get("sensitive", ()) if design[f"fields.{n}"] == "printed"
     ]
@@ -372,7 +373,8 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
         desc_parts.append(_("A contactless chip's antenna runs around the card."))
     if design["chip"] != "none":
         held = [_label(lab, n) for n in _fields_where(design, lab, "printed", "chip")]
-        desc_parts.append(_("The chip holds: %(fields)s.", fields=", ".join(held) if held else _("nothing")))
+        nothing = _("nothing")
+        desc_parts.append(_("The chip holds: %(fields)s.", fields=", ".join(held) if held else nothing))
     if design["chip_access"] in ("bac", "pace"):
         desc_parts.append(_("A machine-readable zone is printed at the bottom."))
     if validity == NO_EXPIRY:
@@ -430,17 +432,15 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
         parts.append(_el("rect", x=left, y=y, width=13, height=13, fill=SERIES[s % len(SERIES)]))
         parts.append(_text(left + 19, y + 11.5, shown, size=14, fill=INK, cls="lab-chart__legend"))
         y += 20
-    summary = "; ".join(
-        _(
-            "%(dimension)s: %(levels)s",
-            dimension=dimension.label,
-            levels=", ".join(
-                _("%(design)s %(level)s", design=comparison.labels[s], level=r.level.label.lower())
-                for s, r in enumerate(results)
-            ),
-        )
-        for dimension, results in comparison.rows()
-    )
+    # Built in steps: `pybabel extract` does not see a gettext call nested inside another's arguments.
+    rows = []
+    for dimension, results in comparison.rows():
+        levels = [
+            _("%(design)s %(level)s", design=comparison.labels[s], level=r.level.label.lower())
+            for s, r in enumerate(results)
+        ]
+        rows.append(_("%(dimension)s: %(levels)s", dimension=dimension.label, levels=", ".join(levels)))
+    summary = "; ".join(rows)
     return _svg(
         parts,
         width=width,

@@ -237,13 +237,11 @@ def preview():
     summary_html = render_template("lab/_summary.html", **context)
     summary = context["results"].summary if context["results"] else _("Some choices need fixing.")
     if context["changes"]:
-        summary = _(
-            "Changed: %(changes)s",
-            changes="; ".join(
-                _("%(dimension)s: %(new)s (was %(old)s)", dimension=label, new=new, old=old)
-                for label, old, new in context["changes"]
-            ),
-        )
+        changes = [
+            _("%(dimension)s: %(new)s (was %(old)s)", dimension=label, new=new, old=old)
+            for label, old, new in context["changes"]
+        ]
+        summary = _("Changed: %(changes)s", changes="; ".join(changes))
     status = 400 if errors else 200
     return jsonify(ok=not errors, errors=errors, html=html, summary=summary, summary_html=summary_html), status
 
