@@ -7,12 +7,13 @@ the others are added at the end. A quiz that does not exist yet is created as a 
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
 from course.content.gift import GiftRead, export_gift, read_gift
 from course.content.importer import fill_question
-from course.content.loader import MAX_SLUG, SLUG, SLUG_RULE, load_questions
+from course.content.loader import MAX_SLUG, SLUG, load_questions
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict
 from course.extensions import db
@@ -20,7 +21,12 @@ from course.models import Course, Module, Question, Quiz
 from course.sanitize import without_control_characters
 
 MAX_GIFT_BYTES = 2 * 1024 * 1024
-GIFT_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a GIFT file"
+
+
+def gift_too_large() -> str:
+    """Why a GIFT file above MAX_GIFT_BYTES is refused unread."""
+    return _("is larger than %(size)d MiB, the limit for a GIFT file", size=MAX_GIFT_BYTES // (1024 * 1024))
+
 
 
 @dataclass
@@ -41,7 +47,7 @@ def import_gift(data: bytes, path: str, course: Course, quiz_slug: str,
     with no good question at all is still refused."""
     quiz, module = import_target(course, quiz_slug, module_slug)
     if len(data) > MAX_GIFT_BYTES:
-        raise ContentError([ContentProblem(path, 1, GIFT_TOO_LARGE)])
+        raise ContentError([ContentProblem(path, 1, gift_too_large())])
     return import_questions(quiz, module, *_located(data, path, skip_unsupported), path, course, quiz_slug,
                             skip_unsupported)  # fmt: skip
 
@@ -92,16 +98,23 @@ def import_target(course: Course, quiz_slug: str, module_slug: str | None) -> tu
     """The quiz QUIZ_SLUG of the course (None when it is new) and the module MODULE_SLUG; ValueError when the slug is
     not one, the module does not exist, or the quiz is in another module."""
     if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
-        raise ValueError(f"quiz slug '{quiz_slug}': {SLUG_RULE}, at most {MAX_SLUG} characters")
+        raise ValueError(_("quiz slug '%(slug)s': use lower-case letters and digits in words joined by hyphens, e.g. "
+                           "card-technology, at most %(max)d characters", slug=quiz_slug, max=MAX_SLUG))
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     module = None
     if module_slug:
         module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
         if module is None:
-            raise ValueError(f"course '{course.slug}' has no module '{module_slug}'")
+            raise ValueError(_("course '%(course)s' has no module '%(module)s'",
+                               course=course.slug, module=module_slug))
         if quiz is not None and quiz.module_id != module.id:
-            where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
-            raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+            if quiz.module:
+                message = _("quiz '%(quiz)s' already exists in module '%(module)s': leave out the module to add to it",
+                            quiz=quiz_slug, module=quiz.module.slug)  # fmt: skip
+            else:
+                message = _("quiz '%(quiz)s' already exists as a course-level quiz: leave out the module to add to it",
+                            quiz=quiz_slug)  # fmt: skip
+            raise ValueError(message)
     return quiz, module
 
 
@@ -112,7 +125,7 @@ def _located(data: bytes, path: str, skip_unsupported: bool) -> tuple[list[LineD
         text = without_control_characters(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None
+        raise ContentError([ContentProblem(path, line, _("is not UTF-8 text"))]) from None
     return located_questions(read_gift(text, path), skip_unsupported)
 
 
