@@ -283,3 +283,24 @@ def test_times_are_written_in_the_readers_language_and_the_sites_zone(app):
     assert 'datetime="2026-03-01T15:30:00Z"' in korean
     assert "2026. 3. 2." in korean and "오전 12:30" in korean  # 15:30 UTC is 00:30 the next day in Seoul
     assert "Mar 2, 2026" in english
+
+
+def untranslated_script_text(source: str) -> list[str]:
+    """Sentences written into a script: its words must come from the page (data-text-* attributes)."""
+    code = re.sub(r"^\s*//.*$|/\*.*?\*/", "", source, flags=re.M | re.S)
+    literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', code)
+    return [text for pair in literals for text in pair if re.search(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}", text)]
+
+
+def test_untranslated_script_text_is_found():
+    assert untranslated_script_text('status.textContent = "Answers saved.";') == ["Answers saved."]
+    assert untranslated_script_text('// "A comment"\nx = text.textSaved; y = "same-origin";') == []
+
+
+def test_no_script_writes_text_that_skips_the_catalogue():
+    problems = [
+        f"{script.relative_to(ROOT)}: {text!r}"
+        for script in sorted((ROOT / "course" / "static").glob("*.js"))
+        for text in untranslated_script_text(script.read_text())
+    ]
+    assert not problems, "text written by a script instead of taken from the page:\n" + "\n".join(problems)
