@@ -80,7 +80,11 @@ def test_a_korean_students_journey(korean_page, live_server):
     page.get_by_role("button", name=ko("Start the quiz")).click()
     audit(page, problems)
     for question in quiz["questions"]:
-        answer_correctly(page, question)
+        if question["type"] == "true_false":
+            fieldset = page.locator(f"#question-{question['id']}")
+            fieldset.get_by_label(ko("True") if question["answer"] else ko("False"), exact=True).check()
+        else:
+            answer_correctly(page, question)
     page.get_by_role("button", name=ko("Submit for grading")).click()
     assert page.locator(".result.passed").is_visible()
     audit(page, problems)
