@@ -208,3 +208,16 @@ def test_export_then_import_gives_the_same_course(app, imported, tmp_path):
     assert without_paths(load_course(tmp_path / "first")) == without_paths(load_course(FOLDER))
     for name in FIGURES:
         assert first[f"lessons/figures/{name}"] == (FOLDER / "lessons" / "figures" / name).read_bytes()
+
+
+def test_the_words_the_renderer_adds_follow_the_courses_language():
+    """A Korean course's dated claims, citation titles and "checked" dates read in Korean, whoever imports it."""
+    from course.render import content_language, render_markdown, render_sources
+
+    with content_language("ko"):
+        korean = render_markdown("카드는 2026년 8월 3일에 효력을 잃었다 [@eu] [as of 2026-11-29].").html
+        _, sources = render_sources([{"id": "eu", "title": "규정", "accessed": "2026-11-29"}], ["eu"])
+    assert '<span class="as-of">(2026년 11월 29일 기준)</span>' in korean
+    assert 'title="출처 1"' in korean and "2026년 11월 29일 확인." in sources
+    english = render_markdown("Cards lapsed [@eu] [as of 2026-11].").html
+    assert "(as of November 2026)" in english and 'title="Source 1"' in english

@@ -18,7 +18,14 @@ from course.content.scenario import load_scenario_text, scenario_path
 from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
 from course.lab.engine import get_lab
 from course.question_types import QUESTION_TYPES
-from course.render import MAX_INLINE_PARTS, calendar_date, render_inline, render_markdown, render_sources
+from course.render import (
+    MAX_INLINE_PARTS,
+    calendar_date,
+    content_language,
+    render_inline,
+    render_markdown,
+    render_sources,
+)
 from course.sanitize import clean_html, safe_url, without_control_characters
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,23 +220,25 @@ class _Checker:
         title = self.required_text(meta, "title", course_file, _("the course"))
         if len(str(meta.get("language") or "en")) > 20:
             self.problem(course_file, meta.line_of("language"), _("language must be a tag such as en or pt-BR"))
-        glossary = self.load_glossary()
-        figures = self.load_figures()
-        modules = self.load_modules(meta, course_file)
-        anchors = {term["anchor"] for term in glossary}
-        lesson_slugs: dict[str, str] = {}
-        for module in modules:
-            for lesson in module.lessons:
-                if lesson.slug in lesson_slugs:
-                    other = lesson_slugs[lesson.slug]
-                    message = _("lesson slug '%(slug)s' is also used by %(other)s", slug=lesson.slug, other=other)
-                    self.problem(Path(lesson.path), 2, message)
-                lesson_slugs[lesson.slug] = lesson.path
-        for module in modules:
-            for lesson in module.lessons:
-                text = without_control_characters(Path(lesson.path).read_text(encoding="utf-8"))
-                self.check_lesson_references(lesson, text, lesson_slugs, anchors, figures)
-        quizzes = self.load_quizzes(modules)
+        # The words the renderer adds to the content (a dated claim's "as of") are in the course's language.
+        with content_language(str(meta.get("language") or "en")):
+            glossary = self.load_glossary()
+            figures = self.load_figures()
+            modules = self.load_modules(meta, course_file)
+            anchors = {term["anchor"] for term in glossary}
+            lesson_slugs: dict[str, str] = {}
+            for module in modules:
+                for lesson in module.lessons:
+                    if lesson.slug in lesson_slugs:
+                        other = lesson_slugs[lesson.slug]
+                        message = _("lesson slug '%(slug)s' is also used by %(other)s", slug=lesson.slug, other=other)
+                        self.problem(Path(lesson.path), 2, message)
+                    lesson_slugs[lesson.slug] = lesson.path
+            for module in modules:
+                for lesson in module.lessons:
+                    text = without_control_characters(Path(lesson.path).read_text(encoding="utf-8"))
+                    self.check_lesson_references(lesson, text, lesson_slugs, anchors, figures)
+            quizzes = self.load_quizzes(modules)
         if self.problems:
             raise ContentError(self.problems)
         return CourseData(
