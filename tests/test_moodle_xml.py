@@ -82,7 +82,8 @@ def test_unsupported_questions_are_reported_at_their_lines():
     assert [question["id"] for question in read.questions] == ["good-one"]
     messages = [str(problem) for problem in read.problems]
     assert messages[0].startswith("unsupported.xml:9: question 2 (Drag words): unsupported question type 'ddwtos'")
-    assert messages[1].startswith("unsupported.xml:15: question 3 (With image): embedded file 'card.png'")
+    assert messages[1] == ("unsupported.xml:19: question 3 (With image): embedded file 'card.png': the file's content "
+                           "is not a PNG image")
     assert messages[2].startswith("unsupported.xml:25: question 4 (Intro)")
 
 
@@ -129,7 +130,7 @@ def test_cli_all_or_nothing_and_skip_unsupported(app, runner, sample_course):
     result = runner.invoke(args=["moodle-xml", "import", path, "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
     assert "1 question(s) added" in result.output
-    for line in (9, 15, 25):
+    for line in (9, 19, 25):
         assert f"{path}:{line}: " in result.output
     with app.app_context():
         quiz = db.session.scalar(db.select(Quiz).where(Quiz.slug == "bank"))

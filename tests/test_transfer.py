@@ -232,7 +232,8 @@ ROUTES = [
     ("post", "/transfer/import"),
     ("get", "/transfer/courses/sample-course/export.zip"),
     ("get", "/transfer/courses/sample-course"),
-    ("post", "/transfer/courses/sample-course/gift"),
+    ("post", "/transfer/courses/sample-course/questions"),
+    ("get", "/transfer/courses/sample-course/quizzes/basics-quiz/export.xml"),
     ("get", "/transfer/courses/sample-course/quizzes/basics-quiz/export.gift"),
 ]
 
@@ -405,12 +406,7 @@ def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, c
     with count_queries() as small_course:
         client.get("/transfer/courses/sample-course")
     for number in range(5):
-        gift = MOODLE_EXAMPLES.read_bytes()
-        client.post(
-            "/transfer/courses/sample-course/gift",
-            content_type="multipart/form-data",
-            data={"quiz": f"bank-{number}", "module": "", "gift_file": (io.BytesIO(gift), "bank.gift")},
-        )
+        upload_bank(client, MOODLE_EXAMPLES, f"bank-{number}")
         with app.app_context():
             db.session.add(Course(slug=f"other-{number}", title=f"Other {number}"))
             db.session.commit()
@@ -425,10 +421,14 @@ def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, c
 # --- browser: GIFT ----------------------------------------------------------------------------------------------
 
 
-def upload_gift(client, path: Path, quiz: str, module: str = ""):
-    return client.post("/transfer/courses/sample-course/gift", content_type="multipart/form-data",
-                       data={"quiz": quiz, "module": module,
-                             "gift_file": (io.BytesIO(path.read_bytes()), path.name)})  # fmt: skip
+def upload_bank(client, path: Path, quiz: str = "", module: str = "", **fields):
+    """Post a question-bank file through the course page's import form (GIFT unless bank_format says otherwise)."""
+    return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
+                       data={"quiz": quiz, "module": module, **fields,
+                             "bank_file": (io.BytesIO(path.read_bytes()), path.name)})  # fmt: skip
+
+
+upload_gift = upload_bank
 
 
 def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):

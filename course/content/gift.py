@@ -104,11 +104,15 @@ class _Answer:
 @dataclass
 class GiftRead:
     """A GIFT file read question by question: the good questions (with ids) and the line each starts on, and every
-    problem, each at its line. A question with a problem is left out of `questions`."""
+    problem, each at its line. A question with a problem is left out of `questions`. `categories` holds each kept
+    question's category (as `_category_tag` writes it) and `figures` the images the file embeds (Moodle XML), by
+    the name the questions' `figures/<name>` references use: (media type, bytes), already checked."""
 
     questions: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[ContentProblem] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    figures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 def read_gift(text: str, path: str = "<gift>") -> GiftRead:
@@ -123,19 +127,21 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
                                                           "comments")])  # fmt: skip
     read = GiftRead()
     titles: list[str] = []
-    kept: list[tuple[int, dict] | None] = []
+    kept: list[tuple[int, dict, str] | None] = []
     for source in sources:
         question = _read_question(source)
         read.problems.extend(source.problems)
         titles.append(question[0] if question else "")
-        kept.append((source.line_numbers[0], question[1]) if question and not source.problems else None)
+        kept.append((source.line_numbers[0], question[1], source.category) if question and not source.problems
+                    else None)  # fmt: skip
     for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
         if entry is None:
             continue
-        line, question = entry
+        line, question, category = entry
         read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
                                **question})  # fmt: skip
         read.lines.append(line)
+        read.categories.append(category)
     return read
 
 

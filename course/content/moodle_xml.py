@@ -20,14 +20,22 @@ hints, numerical units, essay response settings.
 text is written with format="markdown", which Moodle reads.
 """
 
-from collections.abc import Callable
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import PurePath
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from sqlalchemy import select
 
 from course.content.exporter import quiz_document
+from course.content.figures import EXTENSIONS, FIGURE_REFERENCE, figure_name, renamed
 from course.content.gift import (
     GiftRead,
     _category_tag,
@@ -37,25 +45,28 @@ from course.content.gift import (
     _plain_number,
     _question_ids,
 )
-from course.content.gift_quiz import (
-    MAX_GIFT_BYTES,
-    GiftImportSummary,
-    import_questions,
-    import_target,
-    located_questions,
-)
+from course.content.gift_quiz import MAX_GIFT_BYTES, BankImport, import_bank
+from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES, figure_problem
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
-from course.models import Course, Quiz
+from course.extensions import db
+from course.models import Course, Figure, Quiz
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
 XML_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a Moodle XML file"
 _WEIGHT_SLACK = Decimal("0.01")
+MAX_EMBEDDED_FIGURES = 50
+_PLUGINFILE = "@@PLUGINFILE@@/"
+_PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s()<>?#]+)")
 
 
 class _Problem(Exception):
-    """A question that cannot be read; the message names what."""
+    """A question that cannot be read; the message names what, and `line` where, when not the question's line."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class _LineBuilder(TreeBuilder):
@@ -94,9 +105,6 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
     compared rather than shown (typed answers, numbers): only HTML entities and tags are taken off."""
     if element is None:
         return ""
-    if element.find("file") is not None:
-        raise _Problem(f"embedded file {element.find('file').get('name', '')!r}: images embedded in Moodle XML are "
-                       "not imported yet; add the image as a course figure and remove it from the question")
     text_element = element.find("text")
     text = (text_element.text if text_element is not None else element.text) or ""
     text = without_control_characters(text).strip()
@@ -245,7 +253,7 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
     if not elements:
         return GiftRead(problems=[ContentProblem(path, 1, "no questions found in the file")])
     read, category, number = GiftRead(), "", 0
-    kept: list[tuple[str, int, dict | None]] = []
+    kept: list[tuple[str, int, dict | None, str]] = []
     for element in root.findall("question"):
         kind = element.get("type", "")
         if kind == "category":
@@ -255,16 +263,72 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
         title = " ".join((element.findtext("name/text") or "").split())
         where = f"question {number}" + (f" ({title})" if title else "")
         try:
-            kept.append((title, lines[element], _question(element, kind, category)))
+            figures = _embedded_figures(element, lines, read.figures)
+            kept.append((title, lines[element], _question(element, kind, category), category))
         except _Problem as problem:
-            read.problems.append(ContentProblem(path, lines[element], f"{where}: {problem}"))
-            kept.append((title, lines[element], None))
-    for question_id, (title, line, question) in zip(_question_ids([t for t, _, _ in kept]), kept, strict=True):
+            read.problems.append(ContentProblem(path, problem.line or lines[element], f"{where}: {problem}"))
+            kept.append((title, lines[element], None, category))
+        else:
+            read.figures.update(figures)
+    for question_id, (title, line, question, category) in zip(_question_ids([t for t, *_ in kept]), kept,
+                                                              strict=True):  # fmt: skip
         if question is not None:
             read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
                                    **question})  # fmt: skip
             read.lines.append(line)
+            read.categories.append(category)
     return read
+
+
+def _embedded_figures(question: Element, lines: dict[Element, int],
+                      taken: dict[str, tuple[str, bytes]]) -> dict[str, tuple[str, bytes]]:  # fmt: skip
+    """Take the question's embedded files (`<file name="card.png" encoding="base64">` beside a `<text>`) out of it,
+    each checked as a course figure would be (allowed type, bytes that are what the name says, SVG without scripts
+    or external references, bounded size and count), and point its texts' `@@PLUGINFILE@@/card.png` at the figure
+    as `figures/<name>`. Returns the new figures by name; _Problem at the file's line for one refused."""
+    figures: dict[str, tuple[str, bytes]] = {}
+    names: dict[str, str] = {}
+    for parent in list(question.iter()):
+        for embedded in parent.findall("file"):
+            line = lines.get(embedded)
+            name = embedded.get("name", "")
+            where = f"embedded file {name!r}"
+            media_type = FIGURE_TYPES.get(PurePath(name).suffix.lower())
+            if media_type is None:
+                raise _Problem(f"{where}: figures must be SVG, PNG, JPEG or WebP", line)
+            if embedded.get("encoding", "base64") != "base64":
+                raise _Problem(f"{where}: encoding {embedded.get('encoding')!r}; Moodle embeds files as base64", line)
+            if len(taken) + len(figures) >= MAX_EMBEDDED_FIGURES:
+                raise _Problem(f"{where}: a file may embed at most {MAX_EMBEDDED_FIGURES} images", line)
+            encoded = "".join((embedded.text or "").split())
+            if len(encoded) * 3 // 4 > MAX_FIGURE_BYTES:  # before decoding it
+                raise _Problem(f"{where}: the image is larger than {MAX_FIGURE_BYTES // 1024} KiB", line)
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise _Problem(f"{where}: its content is not valid base64", line) from None
+            problem = figure_problem(data, media_type)
+            if problem:
+                raise _Problem(f"{where}: {problem}", line)
+            stored = figure_name("", name, media_type) or renamed("figure" + EXTENSIONS[media_type], data)
+            held = taken.get(stored) or figures.get(stored)
+            if held is not None and held[1] != data:
+                stored = renamed(stored, data)
+            figures[stored], names[name] = (media_type, data), stored
+            parent.remove(embedded)
+    for text in question.iter("text"):
+        if text.text and _PLUGINFILE in text.text:
+            line = lines.get(text)
+            text.text = _PLUGINFILE_REFERENCE.sub(lambda found, line=line: _figure_reference(found, names, line),
+                                                  text.text)  # fmt: skip
+    return figures
+
+
+def _figure_reference(found: re.Match, names: dict[str, str], line: int | None) -> str:
+    name = unquote(found[1])
+    if name not in names:
+        raise _Problem(f"the text shows @@PLUGINFILE@@/{found[1]}, which is not embedded in the file", line)
+    return f"figures/{names[name]}"
 
 
 def _question(element: Element, kind: str, category: str) -> dict:
@@ -289,15 +353,19 @@ def _question(element: Element, kind: str, category: str) -> dict:
     return question
 
 
-def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str, module_slug: str | None = None,
-                      skip_unsupported: bool = False) -> GiftImportSummary:  # fmt: skip
-    """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT file's:
-    ValueError for a wrong quiz or module, ContentError with every problem; either way nothing is written."""
-    quiz, module = import_target(course, quiz_slug, module_slug)
+def read_moodle_xml_file(data: bytes, path: str) -> GiftRead:
+    """A Moodle XML file's bytes read question by question; ContentError when the file as a whole is refused."""
     if len(data) > MAX_GIFT_BYTES:
         raise ContentError([ContentProblem(path, 1, XML_TOO_LARGE)])
-    entries, skipped = located_questions(read_moodle_xml(data, path), skip_unsupported)
-    return import_questions(quiz, module, entries, skipped, path, course, quiz_slug, skip_unsupported)
+    return read_moodle_xml(data, path)
+
+
+def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str | None, module_slug: str | None = None,
+                      skip_unsupported: bool = False, by_category: bool = False) -> BankImport:  # fmt: skip
+    """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT
+    file's (see gift_quiz.import_bank), its embedded images becoming course figures."""
+    return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported,
+                       by_category)  # fmt: skip
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -377,9 +445,24 @@ def _write_answers(element: Element, question: dict) -> str:
     raise ValueError(f"a {kind} question has no Moodle XML form Lanyard writes")
 
 
-def export_moodle_xml(quiz: dict, skipped: list[str] | None = None) -> str:
-    """A quiz document as Moodle XML. A question it cannot hold raises ValueError, or, given a `skipped` list, is
-    left out and named there."""
+def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) -> None:
+    """Write the figures a question's texts show back as Moodle embeds them: `figures/card.png` becomes
+    `@@PLUGINFILE@@/card.png` and the bytes a base64 `<file>` beside that `<text>`."""
+    for parent in list(question.iter()):
+        text = parent.find("text")
+        if text is None or not text.text:
+            continue
+        shown = [name for name in dict.fromkeys(FIGURE_REFERENCE.findall(text.text)) if name in figures]
+        for name in shown:
+            text.text = text.text.replace(f"figures/{name}", f"{_PLUGINFILE}{name}")
+            embedded = SubElement(parent, "file", {"name": name, "path": "/", "encoding": "base64"})
+            embedded.text = base64.b64encode(figures[name][1]).decode("ascii")
+
+
+def export_moodle_xml(quiz: dict, skipped: list[str] | None = None,
+                      figures: Mapping[str, tuple[str, bytes]] | None = None) -> str:  # fmt: skip
+    """A quiz document as Moodle XML, with the FIGURES (name: (media type, bytes)) its questions show embedded. A
+    question it cannot hold raises ValueError, or, given a `skipped` list, is left out and named there."""
     root = Element("quiz")
     questions = list(quiz["questions"])
     category = None
@@ -409,11 +492,17 @@ def export_moodle_xml(quiz: dict, skipped: list[str] | None = None) -> str:
             tags_element = SubElement(element, "tags")
             for extra in tags:
                 SubElement(SubElement(tags_element, "tag"), "text").text = extra
+        _embed_figures(element, figures or {})
         root.append(element)
     indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
 
 
 def quiz_moodle_xml(quiz: Quiz, skipped: list[str] | None = None) -> str:
-    """A stored quiz as Moodle XML (sources, objectives and the quiz settings have no place there)."""
-    return export_moodle_xml(quiz_document(quiz, module_slugs={}), skipped)
+    """A stored quiz as Moodle XML (sources, objectives and the quiz settings have no place there), the course
+    figures its questions show embedded."""
+    document = quiz_document(quiz, module_slugs={})
+    shown = set(FIGURE_REFERENCE.findall(json.dumps(document["questions"])))
+    figures = {figure.name: (figure.media_type, figure.data) for figure in db.session.scalars(
+        select(Figure).where(Figure.course_id == quiz.course_id, Figure.name.in_(shown)))} if shown else {}
+    return export_moodle_xml(document, skipped, figures)

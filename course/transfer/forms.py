@@ -1,8 +1,8 @@
 """Upload forms. Sizes are checked here (and by MAX_CONTENT_LENGTH before that); contents by course.content."""
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Regexp, StopValidation
 
 from course.content.loader import MAX_SLUG, SLUG
 from course.forms import BaseForm
@@ -29,11 +29,36 @@ class CourseZipForm(BaseForm):
     losses = HiddenField()
 
 
-class GiftImportForm(BaseForm):
+def _quiz_named_unless_by_category(form, field) -> None:
+    """The quiz field counts only when the questions go into the quiz it names (not by category)."""
+    if form.target.data == "category":
+        field.data = ""
+        raise StopValidation()
+    if not (field.data or "").strip():
+        raise StopValidation("Name the quiz to import into.")
+
+
+class QuestionBankImportForm(BaseForm):
+    """A Moodle question bank (GIFT or Moodle XML) into a quiz: one form, so both formats share one flow."""
+
+    bank_format = RadioField(
+        "File format",
+        choices=[SelectChoice("gift", "GIFT (.gift or .txt)"), SelectChoice("moodle-xml", "Moodle XML (.xml)")],
+        default="gift",
+        validate_choice=True,
+    )
+    target = RadioField(
+        "Put the questions",
+        choices=[SelectChoice("quiz", "into the quiz named below"),
+                 SelectChoice("category", "into the quizzes their categories name ($CATEGORY, or Moodle's category)")],
+        default="quiz",
+        description="By category, the last part of each question's category names an existing quiz of this course, "
+        "by its slug or its title: “$course$/top/Card technology quiz” goes into card-technology-quiz.",
+    )  # fmt: skip
     quiz = StringField(
         "Quiz",
         validators=[
-            InputRequired("Name the quiz to import into."),
+            _quiz_named_unless_by_category,
             Length(max=MAX_SLUG),
             Regexp(SLUG, message="Use lower-case words joined by hyphens, like card-technology-quiz."),
         ],
@@ -42,11 +67,11 @@ class GiftImportForm(BaseForm):
         render_kw={"list": "quiz-slugs", "autocomplete": "off"},
     )
     module = SelectField("Module of a new quiz", choices=[])
-    gift_file = FileField(
-        "GIFT file",
+    bank_file = FileField(
+        "GIFT or Moodle XML file",
         validators=[
-            FileRequired("Choose a GIFT file to import."),
-            FileAllowed(["gift", "txt"], "Choose a .gift or .txt file exported from Moodle."),
+            FileRequired("Choose a GIFT or Moodle XML file to import."),
+            FileAllowed(["gift", "txt", "xml"], "Choose a .gift, .txt or .xml file exported from Moodle."),
             FileSize(MAX_GIFT_UPLOAD, message=f"The file must be at most {MAX_GIFT_UPLOAD // (1024 * 1024)} MiB."),
         ],
     )
