@@ -658,8 +658,8 @@ def test_browser_skip_box_imports_the_good_questions_and_lists_the_others(app, c
     data = (GIFT_DATA / "unsupported.gift").read_bytes()
 
     def upload(**extra):
-        return client.post("/transfer/courses/sample-course/gift", content_type="multipart/form-data",
-                           data={"quiz": "bank", "module": "", "gift_file": (io.BytesIO(data), "unsupported.gift"),
+        return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
+                           data={"quiz": "bank", "module": "", "bank_file": (io.BytesIO(data), "unsupported.gift"),
                                  **extra})  # fmt: skip
 
     refused = upload()

@@ -135,13 +135,14 @@ class QuestionBankFormat:
     writer: Callable[..., str]
     extension: str
     mimetype: str
+    export_endpoint: str
 
 
 BANK_FORMATS = {
-    "gift": QuestionBankFormat("GIFT", import_gift, quiz_gift, "gift", "text/plain"),
-    "moodle-xml": QuestionBankFormat("Moodle XML", import_moodle_xml, quiz_moodle_xml, "xml", "application/xml"),
+    "gift": QuestionBankFormat("GIFT", import_gift, quiz_gift, "gift", "text/plain", "transfer.export_gift_file"),
+    "moodle-xml": QuestionBankFormat("Moodle XML", import_moodle_xml, quiz_moodle_xml, "xml", "application/xml",
+                                     "transfer.export_moodle_xml_file"),
 }
-BANK_BY_EXTENSION = {bank.extension: name for name, bank in BANK_FORMATS.items()}
 
 
 def _bank_form(course: Course, modules: list[Module]) -> QuestionBankImportForm:
@@ -219,17 +220,27 @@ def import_bank(slug: str):
     return _course_page(course, form), 400
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.gift", defaults={"extension": "gift"})
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.xml", defaults={"extension": "xml"})
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.gift")
 @instructor_required
-def export_bank(slug: str, quiz_slug: str, extension: str):
-    """A quiz's questions as GIFT or Moodle XML for Moodle; sources, points (in GIFT) and the quiz's settings have
-    no place there."""
+def export_gift_file(slug: str, quiz_slug: str):
+    """A quiz's questions as GIFT for Moodle; sources, points and the quiz's settings have no place there."""
+    return _export_bank(slug, quiz_slug, BANK_FORMATS["gift"])
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.xml")
+@instructor_required
+def export_moodle_xml_file(slug: str, quiz_slug: str):
+    """A quiz's questions as Moodle XML, the figures they show embedded; sources and the quiz's settings have no
+    place there."""
+    return _export_bank(slug, quiz_slug, BANK_FORMATS["moodle-xml"])
+
+
+def _export_bank(slug: str, quiz_slug: str, bank: QuestionBankFormat):
     course = _course_or_404(slug)
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
         abort(404, description="There is no quiz at this address.")
-    bank = BANK_FORMATS[BANK_BY_EXTENSION[extension]]
     text = io.BytesIO(bank.writer(quiz, skipped=[]).encode())  # questions it cannot hold are left out
     record("course.exported", course, detail=f"quiz {quiz.slug} as {bank.label}", commit=True)
-    return send_file(text, mimetype=bank.mimetype, as_attachment=True, download_name=f"{quiz.slug}.{extension}")
+    return send_file(text, mimetype=bank.mimetype, as_attachment=True,
+                     download_name=f"{quiz.slug}.{bank.extension}")  # fmt: skip
