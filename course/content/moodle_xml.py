@@ -6,13 +6,16 @@ writes them through gift_quiz.import_questions, so the checks, the all-or-nothin
 and external references are refused; the size limit and the number of questions are GIFT's.
 
 Types: multichoice (single: right or wrong, fractions 100/0; multiple: the answers with a positive fraction are the
-right ones and must add up to 100%), truefalse (each answer's feedback kept), shortanswer (fractions as credit, `*`
+right ones and must add up to 100%; unequal fractions are kept as the choices' credits), truefalse (each
+answer's feedback kept), shortanswer (fractions as credit, `*`
 wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any other number),
 matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance), ordering (the
 answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the explanation;
 `<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one allow-list,
 markdown and moodle_auto_format kept, plain_text escaped. Every other type (ddwtos, cloze, calculated, description…)
-and embedded images (`<file encoding="base64">`, not imported yet) are problems at the question's line. What Lanyard
+are problems at the question's line. Embedded images (`<file name="card.png" encoding="base64">` beside a `<text>`
+that shows `@@PLUGINFILE@@/card.png`) become course figures, checked as uploaded ones are, and the text shows
+`figures/card.png`; a refused one is a problem at the `<file>`'s line. Export embeds them back. What Lanyard
 has no place for is lost: penalty, shuffle and numbering settings, combined feedback (correct/partially/incorrect),
 hints, numerical units, essay response settings.
 
@@ -44,6 +47,7 @@ from course.content.gift import (
     _out_of_range,
     _plain_number,
     _question_ids,
+    credited,
 )
 from course.content.gift_quiz import MAX_GIFT_BYTES, BankImport, import_bank
 from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES, figure_problem
@@ -51,6 +55,7 @@ from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.extensions import db
 from course.models import Course, Figure, Quiz
+from course.question_types import question_type
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
@@ -148,7 +153,7 @@ def _multichoice(question: Element, text_format: str) -> dict:
         feedback = _text(answer.find("feedback"), text_format)
         choices.append({"text": _text(answer, text_format), "correct": fraction > 0,
                         **({"feedback": feedback} if feedback else {})})  # fmt: skip
-    return {"type": "single" if single else "multiple", "choices": choices}
+    return {"type": "single" if single else "multiple", "choices": choices if single else credited(choices, fractions)}
 
 
 def _truefalse(question: Element, text_format: str) -> dict:
@@ -391,15 +396,11 @@ def _write_answers(element: Element, question: dict) -> str:
     kind = question["type"]
     if kind in ("single", "multiple"):
         choices = question["choices"]
-        right = sum(1 for choice in choices if choice.get("correct"))
-        wrong = len(choices) - right
         SubElement(element, "single").text = "true" if kind == "single" else "false"
         SubElement(element, "shuffleanswers").text = "1"
-        for choice in choices:
-            if kind == "single":
-                fraction = 100 if choice.get("correct") else 0
-            else:
-                fraction = 100 / right if choice.get("correct") else -100 / wrong
+        fractions = ([100 if choice.get("correct") else 0 for choice in choices] if kind == "single"
+                     else question_type("multiple").credits(question))  # fmt: skip
+        for choice, fraction in zip(choices, fractions, strict=True):
             _add_answer(element, fraction, choice["text"], choice.get("feedback"))
         return "multichoice"
     if kind == "true_false":
