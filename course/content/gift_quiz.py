@@ -154,7 +154,7 @@ def category_quizzes(course: Course, read: GiftRead) -> list[Quiz]:
             unknown.setdefault(category or "(the top category: none)", line)
         targets.append(quiz)
     if unknown:
-        listed = "; ".join(f"'{category}' (line {line})" for category, line in unknown.items())
+        listed = "; ".join(f"'{category}' (first question at line {line})" for category, line in unknown.items())
         raise ValueError(f"by category, each question's category must name a quiz of this course, by its slug or "
                          f"title; these name none: {listed}. The quizzes are: "
                          f"{', '.join(quiz.slug for quiz in quizzes) or 'none yet'}")

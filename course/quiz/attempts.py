@@ -3,6 +3,7 @@
 import random
 from collections.abc import Mapping
 
+from flask import has_request_context, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +47,7 @@ def _source_index(quiz: Quiz) -> dict[str, dict]:
 def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     """The questions exactly as this attempt shows them, with their key, frozen for the attempt's lifetime."""
     sources = _source_index(quiz)
+    shown = _course_figures(quiz)
     snapshot = []
     for question in quiz.questions:
         public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
@@ -55,8 +57,8 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
                 "key": question.key,
                 "type": question.type,
                 "points": question.points,
-                "prompt_html": question.prompt_html,
-                "explanation_html": question.explanation_html,
+                "prompt_html": shown(question.prompt_html),
+                "explanation_html": shown(question.explanation_html),
                 "source": {"title": cited.get("title", ""), "url": safe_url(cited.get("url", ""))}
                 if cited
                 else {"title": "", "url": safe_url(question.source)},
@@ -67,6 +69,15 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
             }
         )
     return snapshot
+
+
+def _course_figures(quiz: Quiz):
+    """Point a question's course figures (rendered, as in lessons, relative to a lesson page: ../figures/card.png)
+    at their address, which the attempt page is not beside."""
+    if not has_request_context():
+        return lambda html: html
+    base = url_for("learn.figure", slug=quiz.course.slug, name="")
+    return lambda html: html.replace('src="../figures/', f'src="{base}')
 
 
 def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
