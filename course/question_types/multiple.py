@@ -5,6 +5,7 @@ a student earns the sum of the credits of the choices picked, from 0% to 100%; t
 
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length
 
@@ -17,9 +18,10 @@ CREDIT_SLACK = 0.01  # 3 × 33.33333 is 100 for Moodle, and so for us
 
 
 class WeightedChoiceRowForm(ChoiceRowForm):
-    credit = StringField("Credit when picked (%)", validators=[Length(max=20)],
-                         description="Optional, on every choice or none: e.g. 50, 30 and 20 for the right ones (adding "
-                         "up to 100) and -100 for a wrong one. Empty: right picks share 100% equally.")  # fmt: skip
+    credit = StringField(_l("Credit when picked (%)"), validators=[Length(max=20)],
+                         description=_l("Optional, on every choice or none: e.g. 50, 30 and 20 for the right ones "
+                                        "(adding up to 100) and -100 for a wrong one. Empty: the right picks share "
+                                        "the points equally."))  # fmt: skip
 
 
 def kept_credits(weights: list, correct: list[bool]) -> list | None:

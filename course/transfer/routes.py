@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -205,11 +206,14 @@ def import_bank(slug: str):
             _refused(form.bank_file, error)
         else:
             for summary in done.quizzes:
-                state = "created as a draft" if summary.created else "updated"
-                flash(f"Quiz {summary.quiz.slug} {state}: {summary.added} question(s) added, {summary.replaced} "
-                      "replaced.", "success")  # fmt: skip
+                message = (_("Quiz %(quiz)s created as a draft: %(added)d question(s) added, %(replaced)d replaced.",
+                             quiz=summary.quiz.slug, added=summary.added, replaced=summary.replaced)
+                           if summary.created else
+                           _("Quiz %(quiz)s updated: %(added)d question(s) added, %(replaced)d replaced.",
+                             quiz=summary.quiz.slug, added=summary.added, replaced=summary.replaced))  # fmt: skip
+                flash(message, "success")
             if done.figures:
-                flash(f"{done.figures} figure(s) added to the course.", "success")
+                flash(_("%(count)d figure(s) added to the course.", count=done.figures), "success")
             written = "; ".join(f"into quiz {summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced"
                                 for summary in done.quizzes)  # fmt: skip
             record("course.imported", course, detail=f"{bank.label} {name} {written}, {done.figures} figure(s) "
