@@ -1,8 +1,11 @@
-"""Moodle GIFT files into a course's quizzes and back, on top of the pure conversion in course.content.gift.
+"""Question banks (Moodle GIFT files here, Moodle XML through course.content.moodle_xml) into a course's quizzes and
+back, on top of the pure conversions in course.content.gift and moodle_xml.
 
-An import goes through the same checks and rendering as a quiz file's questions (loader.load_questions), then
-writes in one transaction: questions whose id the quiz already has are replaced in place (attempts stay attached),
-the others are added at the end. A quiz that does not exist yet is created as a draft for the instructor to review.
+An import (`import_bank`) goes through the same checks and rendering as a quiz file's questions
+(loader.load_questions), then writes in one transaction: questions whose id the quiz already has are replaced in
+place (attempts stay attached), the others are added at the end. A quiz that does not exist yet is created as a draft
+for the instructor to review. Asked to, each question goes instead into the existing quiz its category names. The
+figures the written questions show (images embedded in Moodle XML) are added to the course in the same transaction.
 """
 
 import json
@@ -34,7 +37,6 @@ class GiftImportSummary:
     created: bool
     added: int
     replaced: int
-    skipped: list[ContentProblem] = field(default_factory=list)
 
 
 @dataclass
@@ -77,18 +79,17 @@ def import_bank(read_file: Callable[[bytes, str], GiftRead], data: bytes, path: 
     questions show are added to the course."""
     if by_category:
         read = read_file(data, path)
-        targets = category_quizzes(course, read)
-        groups = {quiz.slug: (quiz, None, [entry for entry, target in zip(read.questions, targets, strict=True)
-                                           if target is quiz]) for quiz in dict.fromkeys(targets)}  # fmt: skip
+        targets = [(quiz.slug, quiz, None) for quiz in category_quizzes(course, read)]
     else:
-        quiz, module = import_target(course, quiz_slug or "", module_slug)
+        quiz, module = import_target(course, quiz_slug or "", module_slug)  # named before the file is read
         read = read_file(data, path)
-        groups = {quiz_slug: (quiz, module, read.questions)}
-    moves = settle_names(course, read.figures)
-    entries, skipped = located_questions(read, skip_unsupported, moves)
-    located = {id(question): entry for question, entry in zip(read.questions, entries, strict=True)}
-    checked = [(slug, quiz, module, _checked([located[id(q)] for q in questions], skipped, path, skip_unsupported))
-               for slug, (quiz, module, questions) in groups.items()]  # fmt: skip
+        targets = [(quiz_slug, quiz, module)] * len(read.questions)
+    entries, skipped = located_questions(read, skip_unsupported, settle_names(course, read.figures))
+    groups: dict[str, tuple[Quiz | None, Module | None, list[LineDict]]] = {}
+    for (slug, quiz, module), entry in zip(targets, entries, strict=True):
+        groups.setdefault(slug, (quiz, module, []))[2].append(entry)
+    checked = [(slug, quiz, module, _checked(group, skipped, path, skip_unsupported))
+               for slug, (quiz, module, group) in groups.items()]  # fmt: skip
     if not any(questions for *_, questions in checked):
         raise ContentError(skipped)
     skipped.sort(key=lambda problem: problem.line)
