@@ -64,20 +64,30 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
                 else {"title": "", "url": safe_url(question.source)},
                 "objective": question.objective,
                 "tags": question.spec.get("tags", []),
-                "public": public,
-                "private": private,
+                "public": shown(public),
+                "private": shown(private),
             }
         )
     return snapshot
 
 
 def _course_figures(quiz: Quiz):
-    """Point a question's course figures (rendered, as in lessons, relative to a lesson page: ../figures/card.png)
-    at their address, which the attempt page is not beside."""
+    """Point the course figures a question's HTML shows (rendered, as in lessons, relative to a lesson page:
+    ../figures/card.png) at their address, which the attempt page is not beside; through lists and mappings too."""
     if not has_request_context():
-        return lambda html: html
+        return lambda value: value
     base = url_for("learn.figure", slug=quiz.course.slug, name="")
-    return lambda html: html.replace('src="../figures/', f'src="{base}')
+
+    def shown(value):
+        if isinstance(value, str):
+            return value.replace('src="../figures/', f'src="{base}')
+        if isinstance(value, list):
+            return [shown(item) for item in value]
+        if isinstance(value, dict):
+            return {key: shown(item) for key, item in value.items()}
+        return value
+
+    return shown
 
 
 def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
