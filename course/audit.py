@@ -154,9 +154,9 @@ def locked_out(scope: str):
     limit and LOCKOUT_RECORDED_FOR, so an attacker hammering a locked form does not fill the log."""
 
     def on_breach(_limit) -> None:
-        from course.auth.forms import normalise_username
+        from course.auth.usernames import fold_username
 
-        username = normalise_username((request.form.get("username") or "")[:200])[:40]
+        username = fold_username((request.form.get("username") or "")[:200])[:40]
         user = db.session.scalar(select(User).where(User.username == username)) if username else None
         target = describe(user) if user is not None else "unknown username"
         detail = f"{scope}: too many failed sign-ins"

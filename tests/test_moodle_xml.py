@@ -257,7 +257,7 @@ def test_cli_images_become_course_figures_and_the_round_trip_keeps_them(app, run
     first, second = tmp_path / "first.xml", tmp_path / "second.xml"
     result = runner.invoke(args=["moodle-xml", "import", str(WRITTEN), "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "7 question(s) added" in result.output and "Added 2 figure(s)" in result.output
+    assert "7 question(s) added" in result.output and "Added 2 figures to the course." in result.output
     assert f"{WRITTEN}:334: question 8 (Select the standard)" in result.output
     with app.app_context():
         figures = {f.name: (f.media_type, f.data) for f in db.session.scalars(db.select(Figure))}

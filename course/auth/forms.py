@@ -1,26 +1,15 @@
-"""Account forms. Usernames are case-insensitive; email is optional and never required."""
+"""Account forms. Usernames follow course.auth.usernames (any script, case-insensitive); email is optional and never
+required."""
 
-import re
-
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
+from course.auth.usernames import UsernameError, normalise_username
 from course.forms import BaseForm
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MIN_PASSWORD = 8
-
-
-def normalise_username(username: str) -> str:
-    return (username or "").strip().lower()
-
-
-def username_problem(username: str) -> str | None:
-    """Why a username cannot be used, or None."""
-    if not USERNAME.match(username):
-        return "Use 3 to 40 letters, digits, dots, hyphens or underscores, starting with a letter or digit."
-    return None
 
 
 def password_problem(password: str) -> str | None:
@@ -31,11 +20,12 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def _username_validator(form, field):
-    field.data = normalise_username(field.data)
-    problem = username_problem(field.data)
-    if problem:
-        raise ValidationError(problem)
+def valid_username(form, field):
+    """A WTForms validator that leaves the field holding the normalised username, or says why it cannot be one."""
+    try:
+        field.data = normalise_username(field.data)
+    except UsernameError as error:
+        raise ValidationError(str(error)) from None
 
 
 def _password_validator(form, field):
@@ -47,8 +37,9 @@ def _password_validator(form, field):
 class NewAccountForm(BaseForm):
     """Fields every new account has."""
 
-    username = StringField("Username", validators=[InputRequired(), _username_validator],
-                           description="Letters, digits, dots, hyphens or underscores. Not your email.")
+    username = StringField("Username", validators=[InputRequired(), valid_username],
+                           description=_l("Letters of any alphabet, digits, dots, hyphens or underscores. Not your "
+                                          "email."))  # fmt: skip
     display_name = StringField("Name shown to your teacher (optional)", validators=[Optional(), Length(max=80)])
     password = PasswordField("Password", validators=[InputRequired(), _password_validator],
                              description=f"At least {MIN_PASSWORD} characters.")

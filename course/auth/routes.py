@@ -2,14 +2,16 @@
 
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from course import audit
 from course.auth import bp, limits
-from course.auth.forms import LoginForm, RegisterForm, SetupForm, normalise_username
+from course.auth.forms import LoginForm, RegisterForm, SetupForm
 from course.auth.sessions import active_session_count, end_every_session, end_session, start_session
+from course.auth.usernames import existing_lookalike, fold_username
 from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
 from course.models.users import password_matches
@@ -69,6 +71,8 @@ def register():
             form.join_code.errors.append("Enter the join code your teacher gave you.")
         elif db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append("This username is taken. Try another.")
+        elif existing_lookalike(form.username.data):
+            form.username.errors.append(_("This username looks too much like one that is taken. Try another."))
         else:
             user = User(
                 username=form.username.data,
@@ -113,7 +117,7 @@ def login():
         return redirect(safe_next(request.args.get("next")) or url_for("learn.catalog"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == normalise_username(form.username.data)))
+        user = db.session.scalar(select(User).where(User.username == fold_username(form.username.data)))
         if not password_matches(user, form.password.data):
             g.sign_in_failed = True
             audit.sign_in_failed(user)

@@ -5,10 +5,11 @@ owners of a course add and remove co-authors from its authoring page."""
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from course.audit import record
 from course.auth.access import instructor_required
+from course.auth.usernames import fold_username
 from course.author import bp
 from course.author.forms import CoAuthorForm
 from course.extensions import db
@@ -74,8 +75,8 @@ def add_owner(slug: str):
         messages = [error for errors in form.errors.values() for error in errors]
         flash(" ".join(messages) or "The form expired. Reload the page and try again.", "error")
         return redirect(url_for("author.course", slug=course.slug, _anchor="owners"))
-    username = form.username.data.strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+    username = fold_username(form.username.data)
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_instructor:
         flash(f"There is no instructor or administrator with the username “{username}”.", "error")
     elif is_owner(user, course.id):

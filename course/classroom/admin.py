@@ -5,11 +5,13 @@ so the site always keeps at least one administrator."""
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from course.audit import record
+from course.auth.usernames import existing_lookalike, fold_username
 from course.classroom import bp
 from course.classroom.access import admin_required, require_form
 from course.classroom.forms import AccountForm, RoleForm
@@ -39,7 +41,7 @@ def users():
         needle = search.lower()
         query = query.where(
             or_(
-                User.username.contains(needle, autoescape=True),
+                User.username.contains(fold_username(search), autoescape=True),
                 func.lower(User.display_name).contains(needle, autoescape=True),
             )
         )
@@ -84,6 +86,9 @@ def create_user():
     if form.validate_on_submit():
         if db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append("This username is taken. Try another.")
+        elif lookalike := existing_lookalike(form.username.data):
+            form.username.errors.append(_("This username looks too much like the account “%(name)s”. Try another.",
+                                          name=lookalike))  # fmt: skip
         else:
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)

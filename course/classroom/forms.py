@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from course.auth.forms import MIN_PASSWORD, normalise_username, password_problem, username_problem
+from course.auth.forms import MIN_PASSWORD, password_problem, valid_username
 from course.classroom.roster import MAX_DISPLAY_NAME
 from course.forms import BaseForm
 from course.models.users import ROLES
@@ -73,8 +73,7 @@ class RoleForm(BaseForm):
 class AccountForm(BaseForm):
     """An account an administrator creates; it gets a one-time password."""
 
-    username = StringField("Username", validators=[InputRequired(), checked_by(username_problem)],
-                           filters=[normalise_username])
+    username = StringField("Username", validators=[InputRequired(), valid_username])
     display_name = StringField("Display name (optional)", validators=[Optional(), Length(max=MAX_DISPLAY_NAME)],
                                filters=[stripped])
     role = SelectField("Role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES])

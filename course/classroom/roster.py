@@ -10,11 +10,12 @@ import io
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from course.auth.forms import normalise_username, username_problem
+from course.auth.usernames import Lookalikes, UsernameError, normalise_username
 from course.extensions import db
 from course.models import Classroom, Enrollment, User
 from course.sanitize import without_control_characters
@@ -104,6 +105,7 @@ def read_roster(data: bytes) -> list[RosterEntry]:
     problems: list[RosterProblem] = []
     entries: list[RosterEntry] = []
     first_row_of: dict[str, int] = {}
+    in_file = Lookalikes()
     try:
         for cells in reader:
             row = reader.line_num
@@ -112,7 +114,7 @@ def read_roster(data: bytes) -> list[RosterEntry]:
             if len(entries) + len(problems) >= MAX_ROSTER_ROWS:
                 problems.append(RosterProblem(f"A roster may hold at most {MAX_ROSTER_ROWS} students.", row))
                 break
-            entry = _read_row(row, cells, first_row_of, problems)
+            entry = _read_row(row, cells, first_row_of, in_file, problems)
             if entry:
                 entries.append(entry)
     except csv.Error as error:
@@ -127,32 +129,53 @@ def read_roster(data: bytes) -> list[RosterEntry]:
             for e in entries
             if e.username in taken
         ]
+        on_site = Lookalikes(db.session.scalars(select(User.username)))
+        problems += [
+            RosterProblem(_("“%(username)s” looks too much like the account “%(other)s” on this site. Choose another "
+                            "username.", username=e.username, other=other), e.row, "username")  # fmt: skip
+            for e in entries
+            if e.username not in taken and (other := on_site.of(e.username))
+        ]
     if problems:
         raise RosterError(sorted(problems, key=lambda p: p.row or 0))
     return entries
 
 
-def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], problems: list[RosterProblem]):
+def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], in_file: Lookalikes,
+              problems: list[RosterProblem]):  # fmt: skip
     """One roster line as an entry, or None after adding its problems."""
     found: list[RosterProblem] = []
     extra = [n for n, cell in enumerate(cells[2:], start=3) if cell.strip()]
     if extra:
         message = "unexpected value; a roster has two columns: username, display name."
         found.append(RosterProblem(message, row, str(extra[0])))
-    username = normalise_username(cells[0])
+    username = _checked_username(row, cells[0], found)
     display_name = cells[1].strip() if len(cells) > 1 else ""
-    if not username:
-        found.append(RosterProblem("the username is missing.", row, "username"))
-    elif problem := username_problem(username):
-        found.append(RosterProblem(f"“{cells[0].strip()}” cannot be a username. {problem}", row, "username"))
-    elif username in first_row_of:
+    if username in first_row_of:
         found.append(RosterProblem(f"“{username}” is already in row {first_row_of[username]}.", row, "username"))
-    else:
+    elif username and (lookalike := in_file.of(username)):
+        message = _("“%(username)s” looks too much like “%(other)s” in row %(row)d.", username=username,
+                    other=lookalike, row=first_row_of[lookalike])  # fmt: skip
+        found.append(RosterProblem(message, row, "username"))
+    elif username:
         first_row_of[username] = row
+        in_file.add(username)
     if len(display_name) > MAX_DISPLAY_NAME:
         found.append(RosterProblem(f"use at most {MAX_DISPLAY_NAME} characters.", row, "display name"))
     problems.extend(found)
     return None if found else RosterEntry(row, username, display_name or None)
+
+
+def _checked_username(row: int, cell: str, found: list[RosterProblem]) -> str:
+    """The username a roster cell stands for, or "" after adding why it cannot be one."""
+    if not cell.strip():
+        found.append(RosterProblem("the username is missing.", row, "username"))
+        return ""
+    try:
+        return normalise_username(cell)
+    except UsernameError as problem:
+        found.append(RosterProblem(f"“{cell.strip()}” cannot be a username. {problem}", row, "username"))
+        return ""
 
 
 def create_student_accounts(entries: list[RosterEntry], classroom: Classroom) -> list[IssuedPassword]:

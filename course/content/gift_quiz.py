@@ -12,13 +12,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
 from course.content.figures import FIGURE_REFERENCE, settle_names, store_figures
 from course.content.gift import GiftRead, _slug, export_gift, read_gift
 from course.content.importer import fill_question
-from course.content.loader import MAX_SLUG, SLUG, SLUG_RULE, QuestionData, load_questions
+from course.content.loader import MAX_SLUG, SLUG, QuestionData, load_questions
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import LineDict
 from course.extensions import db
@@ -26,7 +27,11 @@ from course.models import Course, Module, Question, Quiz
 from course.sanitize import without_control_characters
 
 MAX_GIFT_BYTES = 2 * 1024 * 1024
-GIFT_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a GIFT file"
+
+
+def gift_too_large() -> str:
+    """Why a GIFT file above MAX_GIFT_BYTES is refused unread."""
+    return _("is larger than %(size)d MiB, the limit for a GIFT file", size=MAX_GIFT_BYTES // (1024 * 1024))
 
 
 @dataclass
@@ -52,12 +57,12 @@ class BankImport:
 def read_gift_file(data: bytes, path: str) -> GiftRead:
     """A GIFT file's bytes read question by question; ContentError when the file as a whole is refused."""
     if len(data) > MAX_GIFT_BYTES:
-        raise ContentError([ContentProblem(path, 1, GIFT_TOO_LARGE)])
+        raise ContentError([ContentProblem(path, 1, gift_too_large())])
     try:
         text = without_control_characters(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ContentError([ContentProblem(path, line, "is not UTF-8 text")]) from None
+        raise ContentError([ContentProblem(path, line, _("is not UTF-8 text"))]) from None
     return read_gift(text, path)
 
 
@@ -152,13 +157,14 @@ def category_quizzes(course: Course, read: GiftRead) -> list[Quiz]:
     for category, line in zip(read.categories, read.lines, strict=True):
         quiz = named.get(_slug(category.rsplit("/", 1)[-1]))
         if quiz is None:
-            unknown.setdefault(category or "(the top category: none)", line)
+            unknown.setdefault(category or _("(the top category: none)"), line)
         targets.append(quiz)
     if unknown:
-        listed = "; ".join(f"'{category}' (first question at line {line})" for category, line in unknown.items())
-        raise ValueError(f"by category, each question's category must name a quiz of this course, by its slug or "
-                         f"title; these name none: {listed}. The quizzes are: "
-                         f"{', '.join(quiz.slug for quiz in quizzes) or 'none yet'}")
+        listed = "; ".join(_("'%(category)s' (first question at line %(line)d)", category=category, line=line)
+                           for category, line in unknown.items())  # fmt: skip
+        raise ValueError(_("by category, each question's category must name a quiz of this course, by its slug or "
+                           "title; these name none: %(categories)s. The quizzes are: %(quizzes)s", categories=listed,
+                           quizzes=", ".join(quiz.slug for quiz in quizzes) or _("none yet")))  # fmt: skip
     return targets
 
 
@@ -166,16 +172,23 @@ def import_target(course: Course, quiz_slug: str, module_slug: str | None) -> tu
     """The quiz QUIZ_SLUG of the course (None when it is new) and the module MODULE_SLUG; ValueError when the slug is
     not one, the module does not exist, or the quiz is in another module."""
     if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
-        raise ValueError(f"quiz slug '{quiz_slug}': {SLUG_RULE}, at most {MAX_SLUG} characters")
+        raise ValueError(_("quiz slug '%(slug)s': use lower-case letters and digits in words joined by hyphens, e.g. "
+                           "card-technology, at most %(max)d characters", slug=quiz_slug, max=MAX_SLUG))
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     module = None
     if module_slug:
         module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
         if module is None:
-            raise ValueError(f"course '{course.slug}' has no module '{module_slug}'")
+            raise ValueError(_("course '%(course)s' has no module '%(module)s'",
+                               course=course.slug, module=module_slug))
         if quiz is not None and quiz.module_id != module.id:
-            where = f"in module '{quiz.module.slug}'" if quiz.module else "as a course-level quiz"
-            raise ValueError(f"quiz '{quiz_slug}' already exists {where}: leave out the module to add to it")
+            if quiz.module:
+                message = _("quiz '%(quiz)s' already exists in module '%(module)s': leave out the module to add to it",
+                            quiz=quiz_slug, module=quiz.module.slug)  # fmt: skip
+            else:
+                message = _("quiz '%(quiz)s' already exists as a course-level quiz: leave out the module to add to it",
+                            quiz=quiz_slug)  # fmt: skip
+            raise ValueError(message)
     return quiz, module
 
 

@@ -35,6 +35,7 @@ from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tost
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
@@ -59,7 +60,12 @@ from course.question_types import question_type
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
-XML_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a Moodle XML file"
+
+def xml_too_large() -> str:
+    """Why a Moodle XML file above MAX_GIFT_BYTES is refused unread."""
+    return _("is larger than %(size)d MiB, the limit for a Moodle XML file", size=MAX_GIFT_BYTES // (1024 * 1024))
+
+
 _WEIGHT_SLACK = Decimal("0.01")
 MAX_EMBEDDED_FIGURES = 50
 _PLUGINFILE = "@@PLUGINFILE@@/"
@@ -97,11 +103,12 @@ def _parse(data: bytes, path: str) -> tuple[Element, dict[Element, int]]:
         root = parser.close()
     except DefusedXmlException as error:
         line = parser.parser.CurrentLineNumber or 1
-        raise ContentError([ContentProblem(path, line, f"refused: the file declares XML entities or external "
-                                                       f"references ({type(error).__name__}), which a Moodle export "
-                                                       "never holds and which could exhaust the server")]) from None
+        message = _("refused: the file declares XML entities or external references (%(kind)s), which a Moodle "
+                    "export never holds and which could exhaust the server", kind=type(error).__name__)  # fmt: skip
+        raise ContentError([ContentProblem(path, line, message)]) from None
     except ParseError as error:
-        raise ContentError([ContentProblem(path, error.position[0] or 1, f"is not well-formed XML: {error}")]) from None
+        message = _("is not well-formed XML: %(error)s", error=error)
+        raise ContentError([ContentProblem(path, error.position[0] or 1, message)]) from None
     return root, builder.lines
 
 
@@ -126,7 +133,8 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
 def _fraction(answer: Element) -> Decimal:
     value = _decimal(answer.get("fraction", "0"))
     if value is None or abs(value) > 100:
-        raise _Problem(f"fraction {answer.get('fraction')!r} is not a number from -100 to 100")
+        raise _Problem(_("fraction %(fraction)s is not a number from -100 to 100",
+                         fraction=repr(answer.get("fraction"))))
     return value
 
 
@@ -138,16 +146,16 @@ def _multichoice(question: Element, text_format: str) -> dict:
     single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
     answers = _answers(question)
     if len(answers) < 2:
-        raise _Problem("a multichoice question needs at least two answers")
+        raise _Problem(_("a multichoice question needs at least two answers"))
     fractions = [_fraction(answer) for answer in answers]
     if single:
         if any(fraction not in (0, 100) for fraction in fractions) or fractions.count(100) != 1:
-            raise _Problem("unsupported fractions in a one-answer multichoice: Lanyard's single choice has exactly "
-                           "one answer at 100% and the others at 0%")
+            raise _Problem(_("unsupported fractions in a one-answer multichoice: Lanyard's single choice has exactly "
+                             "one answer at 100% and the others at 0%"))
     else:
         right = sum(fraction for fraction in fractions if fraction > 0)
         if abs(right - 100) > _WEIGHT_SLACK:
-            raise _Problem(f"the fractions of the right answers add up to {right}%, not 100%")
+            raise _Problem(_("the fractions of the right answers add up to %(total)s%%, not 100%%", total=right))
     choices = []
     for answer, fraction in zip(answers, fractions, strict=True):
         feedback = _text(answer.find("feedback"), text_format)
@@ -161,14 +169,14 @@ def _truefalse(question: Element, text_format: str) -> dict:
     for answer in _answers(question):
         value = _text(answer, text_format, shown=False).lower()
         if value not in ("true", "false"):
-            raise _Problem(f"a truefalse answer is 'true' or 'false', not {value!r}")
+            raise _Problem(_("a truefalse answer is 'true' or 'false', not %(value)s", value=repr(value)))
         if _fraction(answer) == 100:
             fields["answer"] = value == "true"
         feedback = _text(answer.find("feedback"), text_format)
         if feedback:
             fields[f"{value}_feedback"] = feedback
     if "answer" not in fields:
-        raise _Problem("neither true nor false has fraction 100")
+        raise _Problem(_("neither true nor false has fraction 100"))
     return fields
 
 
@@ -178,7 +186,8 @@ def _shortanswer(question: Element, text_format: str) -> dict:
         credit, text = _fraction(answer), _text(answer, text_format, shown=False)
         feedback = _text(answer.find("feedback"), text_format)
         if credit < 0:
-            raise _Problem(f"fraction {credit}% in a short answer: credit goes from 0% to 100%")
+            raise _Problem(_("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%",
+                             fraction=credit))
         if credit == 100 and not feedback:
             accept.append(text)
         else:
@@ -189,11 +198,12 @@ def _shortanswer(question: Element, text_format: str) -> dict:
 
 def _number(text: str) -> int | float:
     if _out_of_range(text):
-        raise _Problem(f"{text[:MAX_NUMBER_CHARACTERS]!r} is out of range: numbers are at most {MAX_NUMBER:.0e} in "
-                       f"size and {MAX_NUMBER_CHARACTERS} characters long")
+        raise _Problem(_("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
+                         "long", number=repr(text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
+                         length=MAX_NUMBER_CHARACTERS))  # fmt: skip
     number = _decimal(text or "0")
     if number is None:
-        raise _Problem(f"{text!r} is not a number")
+        raise _Problem(_("%(text)s is not a number", text=repr(text)))
     return _plain_number(number)
 
 
@@ -207,14 +217,15 @@ def _numerical(question: Element, text_format: str) -> dict:
             wrong_feedback = feedback
             continue
         if credit < 0:
-            raise _Problem(f"fraction {credit}% in a numerical question: credit goes from 0% to 100%")
+            raise _Problem(_("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%",
+                             fraction=credit))
         entry = {"answer": _number(text), "tolerance": abs(_number((answer.findtext("tolerance") or "0").strip()))}
         if main is None and credit == 100:
             main = {**entry, **({"feedback": feedback} if feedback else {})}
         else:
             others.append({**entry, "credit": _plain_number(credit), **({"feedback": feedback} if feedback else {})})
     if main is None:
-        raise _Problem("a numerical question needs an answer with fraction 100")
+        raise _Problem(_("a numerical question needs an answer with fraction 100"))
     return {"type": "numeric", **main, **({"other_answers": others} if others else {}),
             **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
 
@@ -250,13 +261,15 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
     `question N (name): …`. Problems of the file as a whole come with no questions."""
     root, lines = _parse(data, path)
     if root.tag != "quiz":
-        return GiftRead(problems=[ContentProblem(path, 1, f"the root element is <{root.tag}>, not Moodle's <quiz>")])
+        message = _("the root element is <%(tag)s>, not Moodle's <quiz>", tag=root.tag)
+        return GiftRead(problems=[ContentProblem(path, 1, message)])
     elements = [element for element in root.findall("question") if element.get("type") != "category"]
     if len(elements) > MAX_QUESTIONS:
-        message = f"holds {len(elements)} questions; a file may hold at most {MAX_QUESTIONS}: split it"
+        message = _("holds %(count)d questions; a file may hold at most %(max)d: split it", count=len(elements),
+                    max=MAX_QUESTIONS)  # fmt: skip
         return GiftRead(problems=[ContentProblem(path, lines[elements[MAX_QUESTIONS]], message)])
     if not elements:
-        return GiftRead(problems=[ContentProblem(path, 1, "no questions found in the file")])
+        return GiftRead(problems=[ContentProblem(path, 1, _("no questions found in the file"))])
     read, category, number = GiftRead(), "", 0
     kept: list[tuple[str, int, dict | None, str]] = []
     for element in root.findall("question"):
@@ -266,16 +279,19 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
             continue
         number += 1
         title = " ".join((element.findtext("name/text") or "").split())
-        where = f"question {number}" + (f" ({title})" if title else "")
         try:
             figures = _embedded_figures(element, lines, read.figures)
             kept.append((title, lines[element], _question(element, kind, category), category))
         except _Problem as problem:
-            read.problems.append(ContentProblem(path, problem.line or lines[element], f"{where}: {problem}"))
+            if title:
+                message = _("question %(number)d (%(title)s): %(problem)s", number=number, title=title, problem=problem)
+            else:
+                message = _("question %(number)d: %(problem)s", number=number, problem=problem)
+            read.problems.append(ContentProblem(path, problem.line or lines[element], message))
             kept.append((title, lines[element], None, category))
         else:
             read.figures.update(figures)
-    for question_id, (title, line, question, category) in zip(_question_ids([t for t, *_ in kept]), kept,
+    for question_id, (title, line, question, category) in zip(_question_ids([entry[0] for entry in kept]), kept,
                                                               strict=True):  # fmt: skip
         if question is not None:
             read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
@@ -297,24 +313,28 @@ def _embedded_figures(question: Element, lines: dict[Element, int],
         for embedded in parent.findall("file"):
             line = lines.get(embedded)
             name = embedded.get("name", "")
-            where = f"embedded file {name!r}"
             media_type = FIGURE_TYPES.get(PurePath(name).suffix.lower())
             if media_type is None:
-                raise _Problem(f"{where}: figures must be SVG, PNG, JPEG or WebP", line)
+                raise _Problem(_("embedded file %(name)s: figures must be SVG, PNG, JPEG or WebP", name=repr(name)),
+                               line)  # fmt: skip
             if embedded.get("encoding", "base64") != "base64":
-                raise _Problem(f"{where}: encoding {embedded.get('encoding')!r}; Moodle embeds files as base64", line)
+                raise _Problem(_("embedded file %(name)s: encoding %(encoding)s; Moodle embeds files as base64",
+                                 name=repr(name), encoding=repr(embedded.get("encoding"))), line)  # fmt: skip
             if len(taken) + len(figures) >= MAX_EMBEDDED_FIGURES:
-                raise _Problem(f"{where}: a file may embed at most {MAX_EMBEDDED_FIGURES} images", line)
+                raise _Problem(_("embedded file %(name)s: a file may embed at most %(max)d images", name=repr(name),
+                                 max=MAX_EMBEDDED_FIGURES), line)  # fmt: skip
             encoded = "".join((embedded.text or "").split())
             if len(encoded) * 3 // 4 > MAX_FIGURE_BYTES:  # before decoding it
-                raise _Problem(f"{where}: the image is larger than {MAX_FIGURE_BYTES // 1024} KiB", line)
+                raise _Problem(_("embedded file %(name)s: the image is larger than %(size)d KiB", name=repr(name),
+                                 size=MAX_FIGURE_BYTES // 1024), line)  # fmt: skip
             try:
                 data = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
-                raise _Problem(f"{where}: its content is not valid base64", line) from None
+                raise _Problem(_("embedded file %(name)s: its content is not valid base64", name=repr(name)),
+                               line) from None  # fmt: skip
             problem = figure_problem(data, media_type)
             if problem:
-                raise _Problem(f"{where}: {problem}", line)
+                raise _Problem(_("embedded file %(name)s: %(problem)s", name=repr(name), problem=problem), line)
             stored = figure_name("", name, media_type) or renamed("figure" + EXTENSIONS[media_type], data)
             held = taken.get(stored) or figures.get(stored)
             if held is not None and held[1] != data:
@@ -332,14 +352,15 @@ def _embedded_figures(question: Element, lines: dict[Element, int],
 def _figure_reference(found: re.Match, names: dict[str, str], line: int | None) -> str:
     name = unquote(found[1])
     if name not in names:
-        raise _Problem(f"the text shows @@PLUGINFILE@@/{found[1]}, which is not embedded in the file", line)
+        raise _Problem(_("the text shows @@PLUGINFILE@@/%(name)s, which is not embedded in the file", name=found[1]),
+                       line)  # fmt: skip
     return f"figures/{names[name]}"
 
 
 def _question(element: Element, kind: str, category: str) -> dict:
     reader = _READERS.get(kind)
     if reader is None:
-        raise _Problem(f"unsupported question type '{kind}': Lanyard has no such question")
+        raise _Problem(_("unsupported question type '%(kind)s': Lanyard has no such question", kind=kind))
     prompt_element = element.find("questiontext")
     text_format = prompt_element.get("format", "html") if prompt_element is not None else "html"
     question = {"prompt": _text(prompt_element, text_format), **reader(element, text_format)}
@@ -361,7 +382,7 @@ def _question(element: Element, kind: str, category: str) -> dict:
 def read_moodle_xml_file(data: bytes, path: str) -> GiftRead:
     """A Moodle XML file's bytes read question by question; ContentError when the file as a whole is refused."""
     if len(data) > MAX_GIFT_BYTES:
-        raise ContentError([ContentProblem(path, 1, XML_TOO_LARGE)])
+        raise ContentError([ContentProblem(path, 1, xml_too_large())])
     return read_moodle_xml(data, path)
 
 
@@ -443,7 +464,7 @@ def _write_answers(element: Element, question: dict) -> str:
         for position, item in enumerate(question["items"], start=1):
             _add_answer(element, position, item)
         return "ordering"
-    raise ValueError(f"a {kind} question has no Moodle XML form Lanyard writes")
+    raise ValueError(_("a %(kind)s question has no Moodle XML form Lanyard writes", kind=kind))
 
 
 def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) -> None:
@@ -478,9 +499,10 @@ def export_moodle_xml(quiz: dict, skipped: list[str] | None = None,
         try:
             element.set("type", _write_answers(element, question))
         except ValueError as error:
+            message = _("question %(id)s: %(problem)s", id=question["id"], problem=error)
             if skipped is None:
-                raise ValueError(f"question {question['id']}: {error}") from None
-            skipped.append(f"question {question['id']}: {error}")
+                raise ValueError(message) from None
+            skipped.append(message)
             continue
         tags = list(question.get("tags") or [])
         tag = tags.pop(0) if tags else ""
