@@ -243,7 +243,7 @@ def _export_bank(slug: str, quiz_slug: str, bank: QuestionBankFormat):
     course = _course_or_404(slug)
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
-        abort(404, description="There is no quiz at this address.")
+        abort(404, description=_("There is no quiz at this address."))
     text = io.BytesIO(bank.writer(quiz, skipped=[]).encode())  # questions it cannot hold are left out
     record("course.exported", course, detail=f"quiz {quiz.slug} as {bank.label}", commit=True)
     return send_file(text, mimetype=bank.mimetype, as_attachment=True,
