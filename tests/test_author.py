@@ -82,7 +82,7 @@ def errors_at(page: str, field_id: str) -> list[str]:
 
 
 def article(page: str) -> str:
-    return page[page.index('<article class="lesson">') : page.index("</article>")]
+    return page[page.index('<article class="lesson"') : page.index("</article>")]  # the article carries the course's lang
 
 
 # --- authorisation ---------------------------------------------------------------------------------------------

@@ -519,7 +519,7 @@ def test_moodle_xml_upload_with_the_box_imports_the_good_questions_and_their_fig
     page = response.get_data(as_text=True)
     assert "Quiz bank created as a draft: 7 question(s) added, 0 replaced." in page
     assert "2 figure(s) added to the course." in page
-    assert "Skipped: 2 problem(s)" in page and "moodle-written.xml:334: " in page
+    assert "Skipped: 2 problems" in page and "moodle-written.xml:334: " in page
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "bank"))
         assert [question.key for question in quiz.questions][:2] == ["chip-contents", "chip-risks-weighted"]
