@@ -2,6 +2,8 @@
 lesson preview's relative links reach (figures, glossary)."""
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.auth.access import instructor_required
@@ -35,19 +37,20 @@ def figures(slug: str):
         name = figure_name(form.name.data or "", upload.filename or "", media_type) if media_type else None
         existing = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
         if len(data) > limit:
-            form.image.errors.append(f"The image is larger than {limit // 1024} KiB.")
+            form.image.errors.append(_("The image is larger than %(size)s KiB.", size=format_decimal(limit // 1024)))
         elif problem:
             form.image.errors.append(problem)
         elif name is None:
-            form.name.errors.append("Give a name of letters and digits, e.g. card-front.")
+            form.name.errors.append(_("Give a name of letters and digits, e.g. card-front."))
         elif existing and not form.replace.data:
-            form.replace.errors.append(f"A figure named {name} exists. Tick this box to replace it.")
+            form.replace.errors.append(_("A figure named %(name)s exists. Tick this box to replace it.", name=name))
         else:
             figure = existing or Figure(course_id=course.id, name=name)
             figure.media_type, figure.data = media_type, data
             db.session.add(figure)
             db.session.commit()
-            flash(f"Figure {name} saved. Show it in a lesson with ![what it shows](figures/{name}).", "success")
+            flash(_("Figure %(name)s saved. Show it in a lesson with ![what it shows](figures/%(name)s).", name=name),
+                  "success")
             return redirect(url_for("author.figures", slug=course.slug))
     listed = db.session.execute(
         select(Figure.name, Figure.media_type).where(Figure.course_id == course.id).order_by(Figure.name)
@@ -73,15 +76,16 @@ def delete_figure(slug: str, name: str):
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
     showing = _lessons_showing(course.id, name)
-    blockers = [f"These lessons show it: {'; '.join(showing)}. Remove it from them first."] if showing else []
+    blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
+                ] if showing else []  # fmt: skip
 
     def delete() -> str:
         db.session.delete(figure)
         db.session.commit()
-        flash(f"Figure {name} deleted.", "info")
+        flash(_("Figure %(name)s deleted.", name=name), "info")
         return url_for("author.figures", slug=course.slug)
 
-    return confirm_delete(f"Delete the figure {name}?", ["The image file itself."],
+    return confirm_delete(_("Delete the figure %(name)s?", name=name), [_("The image file itself.")],
                           url_for("author.figures", slug=course.slug), delete, blockers)  # fmt: skip
 
 

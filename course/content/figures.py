@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content.loader import figure_problem
@@ -26,7 +27,7 @@ def detect_media_type(data: bytes) -> tuple[str | None, str | None]:
     if b"<svg" in data[:4096]:
         problem = figure_problem(data, "image/svg+xml")
         return ("image/svg+xml", None) if problem is None else (None, problem)
-    return None, "The file is not a PNG, JPEG, WebP or SVG image (its content was checked, not its name)."
+    return None, _("The file is not a PNG, JPEG, WebP or SVG image (its content was checked, not its name).")
 
 
 def figure_name(wanted: str, filename: str, media_type: str) -> str | None:

@@ -8,6 +8,7 @@ very counts: `flask course import --yes`, or the confirmation page of the browse
 from dataclasses import astuple, dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from course.content.loader import CourseData
@@ -32,18 +33,21 @@ class ImportLosses:
         """What will be lost, in words, one line per kind of thing (only the kinds that lose something)."""
         said = []
         if self.lessons or self.progress:
-            said.append(_("%(lessons)d lesson(s) deleted, with %(progress)d lesson progress record(s) of students",
-                          lessons=self.lessons, progress=self.progress))  # fmt: skip
+            said.append(_("%(lessons)s deleted, with %(records)s of students",
+                          lessons=ngettext("%(num)d lesson", "%(num)d lessons", self.lessons),
+                          records=ngettext("%(num)d lesson progress record", "%(num)d lesson progress records",
+                                           self.progress)))  # fmt: skip
         if self.quizzes or self.attempts:
-            said.append(_("%(quizzes)d quiz(zes) withdrawn from students, with %(attempts)d attempt(s) on them (the "
-                          "attempts are kept, hidden with the quiz)", quizzes=self.quizzes,
-                          attempts=self.attempts))  # fmt: skip
+            said.append(_("%(quizzes)s withdrawn from students, with %(attempts)s on them (the attempts are kept, "
+                          "hidden with the quiz)", quizzes=ngettext("%(num)d quiz", "%(num)d quizzes", self.quizzes),
+                          attempts=ngettext("%(num)d attempt", "%(num)d attempts", self.attempts)))  # fmt: skip
         if self.questions:
-            said.append(_("%(num)d question(s) deleted from quizzes that stay", num=self.questions))
+            said.append(ngettext("%(num)d question deleted from quizzes that stay",
+                                 "%(num)d questions deleted from quizzes that stay", self.questions))
         if self.modules:
-            said.append(_("%(num)d module(s) deleted", num=self.modules))
+            said.append(ngettext("%(num)d module deleted", "%(num)d modules deleted", self.modules))
         if self.figures:
-            said.append(_("%(num)d figure(s) deleted", num=self.figures))
+            said.append(ngettext("%(num)d figure deleted", "%(num)d figures deleted", self.figures))
         return said
 
     def fingerprint(self) -> str:

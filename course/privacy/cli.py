@@ -28,7 +28,7 @@ def retention_run(dry_run: bool) -> None:
         click.echo(ngettext("Dry run: %(num)d action would be taken.", "Dry run: %(num)d actions would be taken.",
                             total))  # fmt: skip
     else:
-        click.echo(_("%(num)d action(s).", num=total))
+        click.echo(ngettext("%(num)d action.", "%(num)d actions.", total))
 
 
 @privacy_cli.command("notice")

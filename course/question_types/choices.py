@@ -5,6 +5,7 @@ import random
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, StringField
 from wtforms.validators import Length
 
@@ -19,11 +20,11 @@ CHOICE_FIELDS = frozenset({"text", "correct", "feedback", "misconception"})
 class ChoiceRowForm(RowForm):
     """One choice of a single or multiple choice question; rows left entirely empty are dropped."""
 
-    text = StringField("Text", validators=[Length(max=1000)])
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback when picked", validators=[Length(max=2000)])
-    misconception = StringField("Misconception it reveals", validators=[Length(max=80)],
-                                description="A short tag, e.g. contact-vs-contactless.")  # fmt: skip
+    text = StringField(_l("Text"), validators=[Length(max=1000)])
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback when picked"), validators=[Length(max=2000)])
+    misconception = StringField(_l("Misconception it reveals"), validators=[Length(max=80)],
+                                description=_l("A short tag, e.g. contact-vs-contactless."))  # fmt: skip
 
 
 class ChoiceQuestion(QuestionType):

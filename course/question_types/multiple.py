@@ -5,6 +5,7 @@ a student earns the sum of the credits of the choices picked, from 0% to 100%; t
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length
@@ -38,7 +39,7 @@ def kept_credits(weights: list, correct: list[bool]) -> list | None:
 @register
 class MultipleSelect(ChoiceQuestion):
     name = "multiple"
-    label = "Multiple select"
+    label = _l("Multiple select")
     exactly_one = False
     partials = frozenset({"take", "preview", "edit", "result"})
     feedback_beside_answers = True
@@ -55,15 +56,16 @@ class MultipleSelect(ChoiceQuestion):
         for number, choice in enumerate(choices, start=1):
             credit = choice.get("credit")
             if not is_number(credit) or not -100 <= credit <= 100:
-                problems.append(("choices", f"choice {number}: credit must be a percentage from -100 to 100, on "
-                                            "every choice once one has it"))  # fmt: skip
+                problems.append(("choices", _("choice %(number)d: credit must be a percentage from -100 to 100, on "
+                                              "every choice once one has it", number=number)))  # fmt: skip
             elif (credit > 0) != (choice.get("correct") is True):
-                problems.append(("choices", f"choice {number}: a correct choice has a credit above 0, a wrong one "
-                                            "0 or below"))  # fmt: skip
+                problems.append(("choices", _("choice %(number)d: a correct choice has a credit above 0, a wrong "
+                                              "one 0 or below", number=number)))  # fmt: skip
             else:
                 right_total += max(credit, 0)
         if not problems and abs(right_total - 100) > CREDIT_SLACK:
-            problems.append(("choices", f"the credits of the correct choices add up to {right_total:g}%, not 100%"))
+            problems.append(("choices", _("the credits of the correct choices add up to %(total)s%%, not 100%%",
+                                          total=format(right_total, "g"))))  # fmt: skip
         return problems
 
     def spec(self, question):
@@ -86,7 +88,7 @@ class MultipleSelect(ChoiceQuestion):
     def grade(self, public, private, response):
         picked = [p for p in (response or []) if isinstance(p, int) and 0 <= p < len(public["choices"])]
         if not picked:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         correct = set(private["correct"])
         if private.get("credits"):
             fraction = min(1.0, max(0.0, sum(private["credits"][p] for p in set(picked)) / 100))

@@ -4,6 +4,8 @@ import random
 from collections.abc import Mapping
 
 from flask import has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -97,9 +99,10 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         return existing
     used = attempts_used(quiz.id, user_id)
     if quiz.max_attempts and used >= quiz.max_attempts:
-        raise AttemptRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+        raise AttemptRefused(ngettext("You have used your %(num)d attempt at this quiz.",
+                                      "You have used all %(num)d attempts at this quiz.", quiz.max_attempts))
     if not quiz.questions:
-        raise AttemptRefused("This quiz has no questions yet.")
+        raise AttemptRefused(_("This quiz has no questions yet."))
     snapshot = _snapshot(quiz, random.Random())
     attempt = Attempt(
         user_id=user_id,
@@ -116,7 +119,7 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         db.session.rollback()
         attempt = open_attempt(quiz.id, user_id)
         if attempt is None:
-            raise AttemptRefused("Another attempt was just recorded. Reload the quiz page.") from None
+            raise AttemptRefused(_("Another attempt was just recorded. Reload the quiz page.")) from None
     return attempt
 
 
@@ -137,8 +140,8 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
             response = None
         if response is None and any(value.strip() for value in values):  # sent, yet not an answer it can hold
             number = attempt.snapshot.index(question) + 1
-            raise ResponseRefused(f"Question {number}: what was sent is not one of its answers. Reload the page "
-                                  "and answer again; your saved answers are kept.")
+            raise ResponseRefused(_("Question %(number)s: what was sent is not one of its answers. Reload the page "
+                                    "and answer again; your saved answers are kept.", number=number))
         if response is not None:
             responses[question["key"]] = response
     return responses

@@ -14,18 +14,20 @@ MAX_GIFT_UPLOAD = 2 * 1024 * 1024
 
 class CourseZipForm(BaseForm):
     archive = FileField(
-        "Course zip",
+        _l("Course zip"),
         validators=[
-            FileRequired("Choose a course zip to import."),
-            FileAllowed(["zip"], "Choose a .zip file."),
-            FileSize(MAX_ZIP_UPLOAD, message=f"The zip must be at most {MAX_ZIP_UPLOAD // (1024 * 1024)} MiB."),
+            FileRequired(_l("Choose a course zip to import.")),
+            FileAllowed(["zip"], _l("Choose a .zip file.")),
+            FileSize(MAX_ZIP_UPLOAD, message=_l("The zip must be at most %(size)d MiB.",
+                                                size=MAX_ZIP_UPLOAD // (1024 * 1024))),
         ],
-        description="A zip exported from Lanyard, or a zipped course folder (lessons/ and quizzes/). A course with "
-        "the same slug is updated in place and keeps its students' progress; nothing changes if the zip has a problem. "
-        "If it would delete lessons, questions or progress, you are shown what first and asked to confirm.",
+        description=_l("A zip exported from Lanyard, or a zipped course folder (lessons/ and quizzes/). A course with "
+                       "the same slug is updated in place and keeps its students' progress; nothing changes if the "
+                       "zip has a problem. If it would delete lessons, questions or progress, you are shown what "
+                       "first and asked to confirm."),
     )
     # The confirmation step: the same zip again (its digest), the counts that were shown, and the ticked box.
-    confirm = BooleanField("Import it, and delete what is listed above")
+    confirm = BooleanField(_l("Import it, and delete what is listed above"))
     zip_digest = HiddenField()
     losses = HiddenField()
 
