@@ -167,33 +167,42 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
     @group.command("import", help=f"Add the questions of a {kind} file to a quiz: same id replaced, new ids added; "
                    "all or nothing.")  # fmt: skip
     @click.argument("bank_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--quiz", "quiz_slug", required=True, help="The quiz to add to; a new slug creates a draft quiz.")
+    @click.option("--quiz", "quiz_slug", help="The quiz to add to; a new slug creates a draft quiz.")
     @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
     @click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
     @click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
                   "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
-    def import_bank(bank_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None,
-                    skip_unsupported: bool) -> None:  # fmt: skip
+    @click.option("--by-category", is_flag=True, help="Instead of --quiz, put each question into the existing quiz "
+                  "its category names: the category's last part is the quiz's slug or title.")  # fmt: skip
+    def import_bank(bank_file: str, quiz_slug: str | None, course_slug: str | None, module_slug: str | None,
+                    skip_unsupported: bool, by_category: bool) -> None:  # fmt: skip
+        if bool(quiz_slug) == by_category:
+            raise click.UsageError(_("give either --quiz SLUG or --by-category"))
         course = _course(course_slug)
         if Path(bank_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
             _report_problems(ContentError([ContentProblem(bank_file, 1, too_large())]))
         try:
-            summary = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported)
+            done = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported,
+                        by_category)  # fmt: skip
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         except ContentError as error:
             _report_problems(error)
-        counts = {"slug": summary.quiz.slug, "added": summary.added, "replaced": summary.replaced}
-        if summary.created:
-            click.echo(_("Quiz '%(slug)s' created as a draft: %(added)d question(s) added, %(replaced)d replaced.",
-                         **counts))  # fmt: skip
-        else:
-            click.echo(_("Quiz '%(slug)s' updated: %(added)d question(s) added, %(replaced)d replaced.", **counts))
-        if summary.skipped:
+        for summary in done.quizzes:
+            counts = {"slug": summary.quiz.slug, "added": summary.added, "replaced": summary.replaced}
+            if summary.created:
+                click.echo(_("Quiz '%(slug)s' created as a draft: %(added)d question(s) added, %(replaced)d "
+                             "replaced.", **counts))  # fmt: skip
+            else:
+                click.echo(_("Quiz '%(slug)s' updated: %(added)d question(s) added, %(replaced)d replaced.", **counts))
+        if done.figures:
+            click.echo(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
+                                done.figures))  # fmt: skip
+        if done.skipped:
             click.echo(ngettext("Skipped %(num)d problem; its question was not imported:",
                                 "Skipped %(num)d problems; those questions were not imported:",
-                                len(summary.skipped)))  # fmt: skip
-            for problem in summary.skipped:
+                                len(done.skipped)))  # fmt: skip
+            for problem in done.skipped:
                 click.echo("  " + str(problem))
 
     @group.command("export", help=f"Write a quiz's questions as {kind} (sources, objectives and quiz settings have "

@@ -1,9 +1,6 @@
 """A course's figures: upload (the type judged from the bytes, never the name), list, delete; and the addresses a
 lesson preview's relative links reach (figures, glossary)."""
 
-import re
-from pathlib import PurePath
-
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -13,30 +10,10 @@ from course.auth.access import instructor_required
 from course.author import bp
 from course.author.forms import FigureForm
 from course.author.routes import confirm_delete, course_or_404
-from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES, figure_problem
+from course.content.figures import detect_media_type, figure_name
+from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES
 from course.extensions import db
 from course.models import Figure, Lesson
-
-EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/svg+xml": ".svg"}
-
-
-def detect_media_type(data: bytes) -> tuple[str | None, str | None]:
-    """(media type, None) for an acceptable figure, or (None, why not). Raster types are recognised by their
-    signature; anything else must be an SVG that the loader's figure check accepts (no scripts, handlers or
-    external references)."""
-    for media_type in ("image/png", "image/jpeg", "image/webp"):
-        if figure_problem(data, media_type) is None:
-            return media_type, None
-    if b"<svg" in data[:4096]:
-        problem = figure_problem(data, "image/svg+xml")
-        return ("image/svg+xml", None) if problem is None else (None, problem)
-    return None, _("The file is not a PNG, JPEG, WebP or SVG image (its content was checked, not its name).")
-
-
-def figure_name(wanted: str, filename: str, media_type: str) -> str | None:
-    """The stored name: the given name or the file's, lower-cased, with the extension of what the bytes are."""
-    stem = re.sub(r"[^a-z0-9]+", "-", PurePath(wanted.strip() or filename).stem.lower()).strip("-")[:100]
-    return f"{stem}{EXTENSIONS[media_type]}" if stem else None
 
 
 def _lessons_showing(course_id: int, name: str) -> list[str]:

@@ -9,7 +9,8 @@ are pure, so the CLI (`flask gift import|export`) and the upload form share them
 - true/false `{T}` `{TRUE}` `{F}` `{FALSE}`; short answer `{=a =b}` → short_text accept; numeric `{#10:0.5}`,
   `{#9..11}` (answer 10, tolerance 1) and `{#=10:0 =%50%9:1}` (the one full-credit answer is kept);
 - `::Title::` → id (a slug, unique in the file; untitled questions are q1, q2 … by position), per-choice feedback
-  `#…`, general feedback `####…` → explanation, `//` comments, `$CATEGORY:` lines (ignored), escapes
+  `#…`, general feedback `####…` → explanation, `//` comments, `$CATEGORY:` lines (a tag, or the quiz when
+  importing by category), escapes
   `\\ \\~ \\= \\# \\{ \\} \\: \\n`, multi-line questions, `[markdown]` `[html]` `[plain]` `[moodle]` markers (stripped).
 
 Where Lanyard has no home for something, the choice is deliberate:
@@ -19,7 +20,8 @@ Where Lanyard has no home for something, the choice is deliberate:
 - True/false, short answer and numeric questions have no per-answer feedback in Lanyard: the feedback of the kept
   answers (for true/false: wrong-answer, then right-answer feedback) goes into the explanation, before the general
   feedback.
-- Multiple-answer weights only say which answers are right: Lanyard gives each right answer an equal share.
+- Multiple-answer weights are kept as the choices' credits (a student earns the sum of the picked choices'
+  weights, as in Moodle), unless they are the equal shares Lanyard gives without credits.
 - Partial-credit answers of short answer and numeric questions are dropped; at least one full-credit answer (exactly
   one for numeric) must remain.
 
@@ -49,6 +51,7 @@ from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.question_types import question_type
 from course.question_types.gift_text import GIFT_WEIGHT, gift_escape, html_to_markdown, plain_to_markdown
+from course.question_types.multiple import kept_credits
 
 _BLANK = "_____"
 MAX_ID = 80  # loader.MAX_SLUG: the length of the database's key column
@@ -106,11 +109,15 @@ class _Answer:
 @dataclass
 class GiftRead:
     """A GIFT file read question by question: the good questions (with ids) and the line each starts on, and every
-    problem, each at its line. A question with a problem is left out of `questions`."""
+    problem, each at its line. A question with a problem is left out of `questions`. `categories` holds each kept
+    question's category (as `_category_tag` writes it) and `figures` the images the file embeds (Moodle XML), by
+    the name the questions' `figures/<name>` references use: (media type, bytes), already checked."""
 
     questions: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[ContentProblem] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    figures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 def read_gift(text: str, path: str = "<gift>") -> GiftRead:
@@ -126,19 +133,21 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
         return GiftRead(problems=[ContentProblem(path, 1, message)])
     read = GiftRead()
     titles: list[str] = []
-    kept: list[tuple[int, dict] | None] = []
+    kept: list[tuple[int, dict, str] | None] = []
     for source in sources:
         question = _read_question(source)
         read.problems.extend(source.problems)
         titles.append(question[0] if question else "")
-        kept.append((source.line_numbers[0], question[1]) if question and not source.problems else None)
+        kept.append((source.line_numbers[0], question[1], source.category) if question and not source.problems
+                    else None)  # fmt: skip
     for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
         if entry is None:
             continue
-        line, question = entry
+        line, question, category = entry
         read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
                                **question})  # fmt: skip
         read.lines.append(line)
+        read.categories.append(category)
     return read
 
 
@@ -355,7 +364,16 @@ def _read_choices(source: _Source, body: str, offset: int) -> dict:
         {"text": answer.text, "correct": weight > 0, **({"feedback": answer.feedback} if answer.feedback else {})}
         for answer, weight in zip(answers, weights, strict=True)
     ]
-    return {"type": "single" if single else "multiple", "choices": choices}
+    return {"type": "single" if single else "multiple", "choices": choices if single else credited(choices, weights)}
+
+
+def credited(choices: list[dict], weights: list[Decimal]) -> list[dict]:
+    """Multiple-answer choices with their weights kept as credits (GIFT and Moodle XML), unless the weights are
+    the equal shares a choice question without credits has."""
+    credits = kept_credits([_plain_number(weight) for weight in weights], [choice["correct"] for choice in choices])
+    if credits is None:
+        return choices
+    return [{**choice, "credit": credit} for choice, credit in zip(choices, credits, strict=True)]
 
 
 def _read_matching(source: _Source, body: str, offset: int) -> dict:
