@@ -391,3 +391,17 @@ def test_question_editor_shows_stored_values_for_every_type(app, client, instruc
     assert "blood group" in client.get(f"{QUIZ}/questions/blood").get_data(as_text=True)
     assert 'value="85.6"' in client.get(f"{QUIZ}/questions/width").get_data(as_text=True)
     assert types["width"] == "numeric"
+
+
+def test_multiple_choice_credits_are_edited_in_the_browser_and_kept(app, client, instructor):
+    credits = {"choices-0-credit": "60", "choices-1-credit": "40", "choices-2-credit": "-100"}
+    response = client.post(f"{QUIZ}/questions/?type=multiple", data=question_form("multiple", **credits))
+    assert response.status_code == 302
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == "pick-many"))
+        assert [choice["credit"] for choice in question.spec["choices"]] == [60, 40, -100]
+    page = client.get(f"{QUIZ}/questions/pick-many").get_data(as_text=True)
+    assert 'name="choices-2-credit"' in page and 'value="-100"' in page
+    wrong = {**credits, "choices-0-credit": "70"}
+    page = client.post(f"{QUIZ}/questions/pick-many", data=question_form("multiple", **wrong)).get_data(as_text=True)
+    assert "The credits of the correct choices add up to 110%, not 100%" in page

@@ -170,20 +170,25 @@ def test_every_figure_in_a_lesson_has_korean_alt_text_and_caption(app, imported)
     assert len(captions) == len(FIGURES) and all(korean(caption) for caption in captions)
 
 
-def test_pages_are_served_as_korean(app, client, auth, imported):
+CONTENT_IN_KOREAN = re.compile(r'<(?!html\b|option\b)[a-z0-9]+[^>]*\blang="ko"')
+
+
+def test_korean_content_is_marked_korean_in_either_interface(app, client, auth, imported):
+    """The page's lang is the reader's interface language; the course's text carries its own lang="ko"."""
     auth.as_role("student")
-    page = client.get(f"/courses/{SLUG}/lessons/the-2019-reissue")
+    page = client.get(f"/courses/{SLUG}/lessons/the-2019-reissue", headers={"Accept-Language": "en"})
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert '<html lang="ko">' in text
+    assert '<html lang="en"' in text and CONTENT_IN_KOREAN.search(text)
     assert "2019년, 북한이 공민증을 새로 나눠 주다" in text
     assert 'src="../figures/chip-card-front.svg"' in text  # relative to /courses/<slug>/lessons/<lesson>
     figure = client.get(f"/courses/{SLUG}/figures/chip-card-front.svg")
     assert figure.status_code == 200 and "공민증 (견본)" in figure.get_data(as_text=True)
     for address in (f"/courses/{SLUG}", f"/courses/{SLUG}/glossary"):
-        response = client.get(address)
-        assert response.status_code == 200, address
-        assert '<html lang="ko">' in response.get_data(as_text=True), address
+        english = client.get(address, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert '<html lang="en"' in english and CONTENT_IN_KOREAN.search(english), address
+        korean = client.get(address, headers={"Accept-Language": "ko"}).get_data(as_text=True)
+        assert '<html lang="ko"' in korean, address
 
 
 # --- export and import again -----------------------------------------------------------------------------------
@@ -203,3 +208,16 @@ def test_export_then_import_gives_the_same_course(app, imported, tmp_path):
     assert without_paths(load_course(tmp_path / "first")) == without_paths(load_course(FOLDER))
     for name in FIGURES:
         assert first[f"lessons/figures/{name}"] == (FOLDER / "lessons" / "figures" / name).read_bytes()
+
+
+def test_the_words_the_renderer_adds_follow_the_courses_language():
+    """A Korean course's dated claims, citation titles and "checked" dates read in Korean, whoever imports it."""
+    from course.render import content_language, render_markdown, render_sources
+
+    with content_language("ko"):
+        korean = render_markdown("카드는 2026년 8월 3일에 효력을 잃었다 [@eu] [as of 2026-11-29].").html
+        _, sources = render_sources([{"id": "eu", "title": "규정", "accessed": "2026-11-29"}], ["eu"])
+    assert '<span class="as-of">(2026년 11월 29일 기준)</span>' in korean
+    assert 'title="출처 1"' in korean and "2026년 11월 29일 확인." in sources
+    english = render_markdown("Cards lapsed [@eu] [as of 2026-11].").html
+    assert "(as of November 2026)" in english and 'title="Source 1"' in english

@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +23,7 @@ DEFAULT_MIN_STUDENTS_FOR_STATS = 5
 
 def _choose_course_first(classroom: Classroom):
     """Reports follow the class's course; a class made before it had one (the default class) must pick it first."""
-    flash("Choose the course this class follows first; its reports follow that course.", "info")
+    flash(_("Choose the course this class follows first; its reports follow that course."), "info")
     return redirect(url_for("classroom.edit_classroom", classroom_id=classroom.id))
 
 
@@ -127,7 +128,7 @@ def item_analysis(classroom_id: int, quiz_slug: str):
         .options(selectinload(Quiz.questions))
     )
     if quiz is None:
-        abort(404, description="This class's course has no quiz at this address.")
+        abort(404, description=_("This class's course has no quiz at this address."))
     return render_template(
         "classroom/item_analysis.html",
         classroom=classroom,

@@ -25,10 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
+
 from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
-NO_OBJECTIVE = "No objective set"
+# The key that groups the questions without a learning objective (its label is "No objective set").
+NO_OBJECTIVE = ""
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedA
     )
     objectives = [
         GroupStatistics(
-            objective,
+            objective if objective != NO_OBJECTIVE else gettext("No objective set"),
             sorted(number_of[key] for key in objective_items[objective] if key in number_of),
             students,
             100 * earned / possible if possible else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
@@ -128,10 +129,11 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def gradebook_csv(gradebook: Gradebook, rows: list[GradebookRow]) -> str:
     """The gradebook as CSV, one line per student in the order shown on screen; percentages as plain numbers."""
-    header = ["Username", "Name", "Lessons completed", "Lessons in course", "Course progress %"]
+    header = [_("Username"), _("Name"), _("Lessons completed"), _("Lessons in course"), _("Course progress %")]
     for quiz in gradebook.quizzes:
-        header += [f"{quiz.title}: best %", f"{quiz.title}: last %", f"{quiz.title}: attempts"]
-    header.append("Last activity (UTC)")
+        header += [_("%(quiz)s: best %%", quiz=quiz.title), _("%(quiz)s: last %%", quiz=quiz.title),
+                   _("%(quiz)s: attempts", quiz=quiz.title)]
+    header.append(_("Last activity (UTC)"))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(cell) for cell in header])

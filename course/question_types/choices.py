@@ -5,12 +5,13 @@ import random
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, StringField
 from wtforms.validators import Length
 
 from course.forms import RowForm
 from course.question_types import QuestionType
-from course.question_types.form_values import typed
+from course.question_types.form_values import form_number, typed
 from course.render import render_inline
 
 CHOICE_FIELDS = frozenset({"text", "correct", "feedback", "misconception"})
@@ -19,17 +20,20 @@ CHOICE_FIELDS = frozenset({"text", "correct", "feedback", "misconception"})
 class ChoiceRowForm(RowForm):
     """One choice of a single or multiple choice question; rows left entirely empty are dropped."""
 
-    text = StringField("Text", validators=[Length(max=1000)])
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback when picked", validators=[Length(max=2000)])
-    misconception = StringField("Misconception it reveals", validators=[Length(max=80)],
-                                description="A short tag, e.g. contact-vs-contactless.")  # fmt: skip
+    text = StringField(_l("Text"), validators=[Length(max=1000)])
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback when picked"), validators=[Length(max=2000)])
+    misconception = StringField(_l("Misconception it reveals"), validators=[Length(max=80)],
+                                description=_l("A short tag, e.g. contact-vs-contactless."))  # fmt: skip
 
 
 class ChoiceQuestion(QuestionType):
     """A question answered by picking among choices, identified by their displayed position."""
 
     exactly_one: ClassVar[bool]
+    row_form: ClassVar[type[RowForm]] = ChoiceRowForm
+    # Numeric keys a type adds to its choices, read from the editor's rows like the shared ones.
+    extra_choice_numbers: ClassVar[tuple[str, ...]] = ()
     fields = frozenset({"choices"})
     item_fields = {"choices": CHOICE_FIELDS}
     analysis = "choices"
@@ -79,7 +83,7 @@ class ChoiceQuestion(QuestionType):
         return {"choices": choices}
 
     def form_fields(self):
-        return {"choices": FieldList(FormField(ChoiceRowForm), min_entries=4, max_entries=50)}
+        return {"choices": FieldList(FormField(self.row_form), min_entries=4, max_entries=50)}
 
     def entry_from_form(self, form):
         choices = []
@@ -94,6 +98,9 @@ class ChoiceQuestion(QuestionType):
                 choice["feedback"] = feedback
             if misconception:
                 choice["misconception"] = misconception
+            for key in self.extra_choice_numbers:
+                if typed(row.form[key].data):
+                    choice[key] = form_number(row.form[key].data)
             choices.append(choice)
         return {"choices": choices}
 
@@ -117,6 +124,9 @@ class ChoiceQuestion(QuestionType):
             "misconceptions": [c.get("misconception", "") for c in shown],
             "texts": [c["text"] for c in shown],
         }
+        for key in self.extra_choice_numbers:  # e.g. "credit" becomes "credits", in the shown order
+            if any(key in c for c in shown):
+                private[f"{key}s"] = [c.get(key, 0) for c in shown]
         return public, private
 
     def correct_answer_text(self, private):

@@ -4,6 +4,8 @@ numeric answers do; `wrong_feedback` is shown when no answer matches."""
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -34,7 +36,7 @@ def number_text(answer: float, tolerance: float) -> str:
 @register
 class Numeric(QuestionType):
     name = "numeric"
-    label = "Number"
+    label = _l("Number")
 
     fields = frozenset({"answer", "tolerance", "feedback", "other_answers", "wrong_feedback"})
     item_fields = {"other_answers": OTHER_ANSWER_FIELDS}
@@ -49,7 +51,8 @@ class Numeric(QuestionType):
             if not isinstance(other, Mapping):
                 problems.append(("other_answers", f"other answer {number} must be a mapping with answer and credit"))
                 continue
-            problems += [("other_answers", message) for _, message in number_problems(other, f"other answer {number} ")]
+            problems += [("other_answers", message)
+                         for _key, message in number_problems(other, f"other answer {number} ")]
             credit = other.get("credit")
             if not is_number(credit) or not 0 <= credit <= 100:
                 problems.append(("other_answers", f"other answer {number}: credit must be a percentage, 0 to 100"))
@@ -87,12 +90,13 @@ class Numeric(QuestionType):
         return written
 
     def form_fields(self):
-        return {"answer": StringField("Answer (a number)", validators=[Length(max=50)]),
-                "tolerance": StringField("Tolerance (±)", default="0", validators=[Length(max=50)]),
-                "feedback": StringField("Feedback for this answer", validators=[Length(max=2000)]),
-                "other_answers": TextAreaField("Other answers for partial credit", validators=[Length(max=5000)],
-                                               description="One per line: number | tolerance | credit% | feedback."),
-                "wrong_feedback": StringField("Feedback when no answer matches",
+        return {"answer": StringField(_l("Answer (a number)"), validators=[Length(max=50)]),
+                "tolerance": StringField(_l("Tolerance (±)"), default="0", validators=[Length(max=50)]),
+                "feedback": StringField(_l("Feedback for this answer"), validators=[Length(max=2000)]),
+                "other_answers": TextAreaField(_l("Other answers for partial credit"), validators=[Length(max=5000)],
+                                               description=_l("One per line: number | tolerance | credit% | "
+                                                              "feedback.")),
+                "wrong_feedback": StringField(_l("Feedback when no answer matches"),
                                               validators=[Length(max=2000)])}  # fmt: skip
 
     def entry_from_form(self, form):
@@ -135,10 +139,10 @@ class Numeric(QuestionType):
 
     def grade(self, public, private, response):
         if not response:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         value = parse_number(str(response))
         if value is None:
-            return Grade(0.0, str(response), ["<p>That is not a number.</p>"])
+            return Grade(0.0, str(response), ["<p>" + _("That is not a number.") + "</p>"])
         if within_tolerance(value, private["answer"], private["tolerance"]):
             return Grade(1.0, str(response), [private["feedback_html"]] if private.get("feedback_html") else [])
         matched = [other for other in private.get("other_answers", [])

@@ -1,6 +1,7 @@
 """Ordering: put items in order. Partial credit by correctly placed items: each item given its own position earns
 an equal share (so one item moved from first to last still leaves the others' shares where they stand)."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -13,7 +14,7 @@ from course.render import render_inline
 @register
 class Ordering(QuestionType):
     name = "ordering"
-    label = "Ordering"
+    label = _l("Ordering")
     fields = frozenset({"items"})
     analysis = "choices"
 
@@ -34,8 +35,8 @@ class Ordering(QuestionType):
         return {"items": list(spec["items"])}
 
     def form_fields(self):
-        return {"items": TextAreaField("Items in the right order", validators=[Length(max=10_000)],
-                                       description="One per line, first to last; students see them shuffled.")}
+        return {"items": TextAreaField(_l("Items in the right order"), validators=[Length(max=10_000)],
+                                       description=_l("One per line, first to last; students see them shuffled."))}
 
     def entry_from_form(self, form):
         return {"items": typed_lines(form.items.data)}

@@ -3,6 +3,8 @@ percentage) and feedback, and `*` in it stands for any run of characters, as in 
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -119,7 +121,7 @@ def accept_from_lines(text: str | None) -> list:
 @register
 class ShortText(QuestionType):
     name = "short_text"
-    label = "Short text"
+    label = _l("Short text")
     fields = frozenset({"accept"})
     item_fields = {"accept": ACCEPT_FIELDS}
 
@@ -133,7 +135,7 @@ class ShortText(QuestionType):
         return {"accept": accept_document(spec["accept"])}
 
     def form_fields(self):
-        return {"accept": TextAreaField("Accepted answers", validators=[Length(max=5000)], description=(
+        return {"accept": TextAreaField(_l("Accepted answers"), validators=[Length(max=5000)], description=_l(
             "One per line; case, accents' encoding and spacing are ignored, and * stands for any characters. "
             "For partial credit and feedback write: answer | 50% | feedback."))}  # fmt: skip
 
@@ -152,7 +154,7 @@ class ShortText(QuestionType):
 
     def grade(self, public, private, response):
         if not response:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         credit, feedback = grade_typed(str(response), private["accept"])
         return Grade(credit, str(response), feedback)
 

@@ -1,5 +1,8 @@
 """Single choice: exactly one choice is right."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from course.question_types import Grade, register
 from course.question_types.choices import ChoiceQuestion, positions
 from course.question_types.gift_text import answer_gift
@@ -8,7 +11,7 @@ from course.question_types.gift_text import answer_gift
 @register
 class SingleChoice(ChoiceQuestion):
     name = "single"
-    label = "Single choice"
+    label = _l("Single choice")
     exactly_one = True
 
     def parse_response(self, values):
@@ -17,7 +20,7 @@ class SingleChoice(ChoiceQuestion):
 
     def grade(self, public, private, response):
         if isinstance(response, bool) or not isinstance(response, int) or not 0 <= response < len(public["choices"]):
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         return Grade(
             1.0 if response in private["correct"] else 0.0,
             private["texts"][response],

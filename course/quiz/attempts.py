@@ -3,6 +3,9 @@
 import random
 from collections.abc import Mapping
 
+from flask import has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -46,6 +49,7 @@ def _source_index(quiz: Quiz) -> dict[str, dict]:
 def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     """The questions exactly as this attempt shows them, with their key, frozen for the attempt's lifetime."""
     sources = _source_index(quiz)
+    shown = _course_figures(quiz)
     snapshot = []
     for question in quiz.questions:
         public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
@@ -55,18 +59,37 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
                 "key": question.key,
                 "type": question.type,
                 "points": question.points,
-                "prompt_html": question.prompt_html,
-                "explanation_html": question.explanation_html,
+                "prompt_html": shown(question.prompt_html),
+                "explanation_html": shown(question.explanation_html),
                 "source": {"title": cited.get("title", ""), "url": safe_url(cited.get("url", ""))}
                 if cited
                 else {"title": "", "url": safe_url(question.source)},
                 "objective": question.objective,
                 "tags": question.spec.get("tags", []),
-                "public": public,
-                "private": private,
+                "public": shown(public),
+                "private": shown(private),
             }
         )
     return snapshot
+
+
+def _course_figures(quiz: Quiz):
+    """Point the course figures a question's HTML shows (rendered, as in lessons, relative to a lesson page:
+    ../figures/card.png) at their address, which the attempt page is not beside; through lists and mappings too."""
+    if not has_request_context():
+        return lambda value: value
+    base = url_for("learn.figure", slug=quiz.course.slug, name="")
+
+    def shown(value):
+        if isinstance(value, str):
+            return value.replace('src="../figures/', f'src="{base}')
+        if isinstance(value, list):
+            return [shown(item) for item in value]
+        if isinstance(value, dict):
+            return {key: shown(item) for key, item in value.items()}
+        return value
+
+    return shown
 
 
 def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
@@ -76,9 +99,10 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         return existing
     used = attempts_used(quiz.id, user_id)
     if quiz.max_attempts and used >= quiz.max_attempts:
-        raise AttemptRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+        raise AttemptRefused(ngettext("You have used your %(num)d attempt at this quiz.",
+                                      "You have used all %(num)d attempts at this quiz.", quiz.max_attempts))
     if not quiz.questions:
-        raise AttemptRefused("This quiz has no questions yet.")
+        raise AttemptRefused(_("This quiz has no questions yet."))
     snapshot = _snapshot(quiz, random.Random())
     attempt = Attempt(
         user_id=user_id,
@@ -95,7 +119,7 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         db.session.rollback()
         attempt = open_attempt(quiz.id, user_id)
         if attempt is None:
-            raise AttemptRefused("Another attempt was just recorded. Reload the quiz page.") from None
+            raise AttemptRefused(_("Another attempt was just recorded. Reload the quiz page.")) from None
     return attempt
 
 
@@ -116,8 +140,8 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
             response = None
         if response is None and any(value.strip() for value in values):  # sent, yet not an answer it can hold
             number = attempt.snapshot.index(question) + 1
-            raise ResponseRefused(f"Question {number}: what was sent is not one of its answers. Reload the page "
-                                  "and answer again; your saved answers are kept.")
+            raise ResponseRefused(_("Question %(number)s: what was sent is not one of its answers. Reload the page "
+                                    "and answer again; your saved answers are kept.", number=number))
         if response is not None:
             responses[question["key"]] = response
     return responses
