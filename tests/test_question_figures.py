@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from course.content import import_course
 from course.extensions import db
-from course.models import Course, CourseOwner
+from course.models import Course, CourseOwner, Figure, Quiz
 from tests.test_classroom import add_users, make_class, sign_in_as
 
 FIGURES_QUIZ = """\
@@ -82,3 +82,37 @@ def test_every_page_showing_a_question_shows_its_figures(app, client, auth, figu
     assert_figures_load(client, f"{teach}/quizzes/figures-quiz/marking?answer=1", least=2)  # prompt and guidance
     assert_figures_load(client, f"{teach}/quizzes/figures-quiz/analysis", least=2)
     assert_figures_load(client, f"{teach}/students/{ids['sam']}", least=2)
+
+
+def test_a_figure_a_question_shows_cannot_be_deleted(app, client, auth, figures_class):
+    sign_in_as(auth, "teacher")
+    delete = "/author/courses/sample-course/figures/card.svg/delete"
+    page = client.get(delete).get_data(as_text=True)
+    assert "These quiz questions show it: Questions with figures: pick; Questions with figures: essay." in page
+    response = client.post(delete, data={"confirm": "y"})
+    assert response.status_code == 409
+    with app.app_context():
+        assert db.session.scalar(select(Figure.name).where(Figure.name == "card.svg")) == "card.svg"
+
+
+def test_a_figure_only_a_question_shows_cannot_be_deleted_and_others_can(app, client, auth, figures_class):
+    sign_in_as(auth, "teacher")
+    with app.app_context():
+        course_id = db.session.scalar(select(Course.id).where(Course.slug == "sample-course"))
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+        db.session.add_all([Figure(course_id=course_id, name=name, media_type="image/svg+xml", data=svg)
+                            for name in ("chip.svg", "c.svg")])
+        quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "figures-quiz"))
+        question = quiz.questions[0]
+        question.spec = {**question.spec, "choices": [{**question.spec["choices"][0],
+                                                       "feedback": "Look: ![chip](figures/chip.svg)"},
+                                                      *question.spec["choices"][1:]]}
+        db.session.commit()
+    response = client.post("/author/courses/sample-course/figures/chip.svg/delete", data={"confirm": "y"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "These quiz questions show it: Questions with figures: pick." in page and "These lessons" not in page
+    # No text shows c.svg itself (figures/card.svg is another figure), so it goes
+    assert client.post("/author/courses/sample-course/figures/c.svg/delete", data={"confirm": "y"}).status_code == 302
+    with app.app_context():
+        assert set(db.session.scalars(select(Figure.name))) == {"card.svg", "chip.svg"}
