@@ -2,7 +2,6 @@
 finds no problem in it, it imports as a `ko` course with its lessons, quiz, glossary and Korean figures, its pages
 say they are Korean, and an export reads back as the same course."""
 
-import dataclasses
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -15,6 +14,7 @@ from course.content.exporter import course_files, course_for_export, write_cours
 from course.extensions import db
 from course.models import Course, Figure, Lesson, Question, Quiz
 from tests.dom import parse
+from tests.test_exporter import without_paths
 
 FOLDER = Path(__file__).resolve().parent.parent / "courses" / "chip-paper-state-ko"
 SLUG = "chip-paper-state-ko"
@@ -38,19 +38,6 @@ def exported(slug: str) -> dict[str, bytes]:
     """Export from a fresh session, as a later request would."""
     db.session.remove()
     return course_files(course_for_export(slug))
-
-
-def without_paths(course_data) -> dict:
-    """What a course folder says, leaving out where its files were read from."""
-
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != "path"}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return strip(dataclasses.asdict(course_data))
 
 
 @pytest.fixture(scope="module")
