@@ -68,3 +68,47 @@ def with_marks(snapshot: Sequence[Mapping], results: Sequence[Mapping], marks: M
         merged.append(dict(result))
         score += result["earned"]
     return AttemptResult(round(score, 4), sum(points.values()), merged)
+
+
+def answer_summaries(snapshot: Sequence[Mapping], responses: Mapping[str, Any],
+                     results: Sequence[Mapping]) -> list[dict]:  # fmt: skip
+    """Per question as asked, in the attempt's order, what the class reports need of it: its key, type, objective
+    and points, the points earned and the fraction, whether it was answered or awaits a mark, the misconceptions
+    the answer showed, and for item analysis the answers counted ([text, right] pairs, the type's
+    `counted_answers`) and, for listed answers, the key the attempt was graded with. `results` are the attempt's
+    with any instructor's marks in place (with_marks). Stored per attempt, so reports never read the snapshot."""
+    by_key = {result["key"]: result for result in results}
+    summaries = []
+    for question in snapshot:
+        result = by_key.get(question["key"])
+        if result is None:
+            continue
+        response = responses.get(question["key"])
+        summary: dict[str, Any] = {"key": question["key"], "type": question["type"], "points": question["points"],
+                                   "earned": result["earned"], "fraction": result["fraction"],
+                                   "answered": response is not None}  # fmt: skip
+        if result.get("pending"):
+            summary["pending"] = True
+        if question.get("objective"):
+            summary["objective"] = question["objective"]
+        if result.get("misconceptions"):
+            summary["misconceptions"] = list(result["misconceptions"])
+        qtype = question_type(question["type"])
+        if response is not None and qtype.analysis:
+            summary["counted"] = [[text, right] for text, right in qtype.counted_answers(question, response, result)]
+            if qtype.analysis == "choices":
+                summary["key_answers"] = sorted(qtype.key_answers(question))
+        summaries.append(summary)
+    return summaries
+
+
+def attempt_summary(snapshot: Sequence[Mapping], responses: Mapping[str, Any], graded: AttemptResult,
+                    pass_mark: float) -> dict[str, Any]:  # fmt: skip
+    """The values of an attempt's summary row (models.AttemptSummary) from its grading, marks included."""
+    return {
+        "score": graded.score,
+        "max_score": graded.max_score,
+        "percent": graded.percent,
+        "passed": None if graded.percent is None else graded.percent >= pass_mark,
+        "answers": answer_summaries(snapshot, responses, graded.results),
+    }

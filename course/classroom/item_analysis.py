@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from course.grading import answer_summaries
 from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
@@ -130,46 +131,70 @@ class _ItemTally:
 
 
 def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedAttempt]) -> QuizStatistics:
-    """Quiz, item, misconception and objective statistics from one submitted attempt per student."""
-    tallies: dict[str, _ItemTally] = defaultdict(_ItemTally)
+    """Quiz, item, misconception and objective statistics from one submitted attempt per student, read from the
+    attempts themselves: what their stored summaries hold (grading.answer_summaries) is computed here first."""
+    attempts = list(attempts)
+    stats = analyse_answers(questions, [answer_summaries(attempt.snapshot, attempt.responses, attempt.results)
+                                        for attempt in attempts])  # fmt: skip
+    removed = {item.key: item for item in stats.items if item.removed}
+    for attempt in attempts:
+        for question in attempt.snapshot:
+            item = removed.pop(question["key"], None)
+            if item is not None:
+                item.prompt_html = question.get("prompt_html", "")
+    return stats
+
+
+def analyse_answers(questions: Sequence[QuestionInfo], attempts: Iterable[Sequence[Mapping[str, Any]]]
+                    ) -> QuizStatistics:  # fmt: skip
+    """The statistics from each analysed attempt's answer summaries (grading.answer_summaries: what the class
+    reports store per attempt). A question no longer in the quiz gets its type and objective from the summaries,
+    and no prompt: the caller that wants one reads it from an attempt that asked it."""
+    tallies: dict[str, _ItemTally] = {}
     misconception_students: dict[str, int] = Counter()
     misconception_items: dict[str, set[str]] = defaultdict(set)
     objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
     objective_items: dict[str, set[str]] = defaultdict(set)
     percents: list[float] = []
-    for attempt in attempts:
-        results = {result["key"]: result for result in attempt.results}
-        asked = [(q, results[q["key"]]) for q in attempt.snapshot
-                 if q["key"] in results and not results[q["key"]].get("pending")]  # fmt: skip
-        total = sum(result["earned"] for _, result in asked)
-        possible = sum(q["points"] for q, _ in asked)
+    kinds: dict[str, str] = {}
+    for answers in attempts:
+        asked = [answer for answer in answers if not answer.get("pending")]
+        total = sum(answer["earned"] for answer in asked)
+        possible = sum(answer["points"] for answer in asked)
         percents.append(100 * total / possible if possible else 0.0)
         shown_tags: set[str] = set()
-        for question, result in asked:
-            tally = tallies[question["key"]]
-            tally.first_seen = tally.first_seen or question
-            tally.earned.append(result["earned"])
-            tally.rest.append(total - result["earned"])
-            tally.fractions.append(result["fraction"])
-            response = attempt.responses.get(question["key"])
-            qtype = question_type(question["type"])
-            if response is None:
+        for answer in asked:
+            key, earned = answer["key"], answer["earned"]
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = _ItemTally()
+                tally.first_seen = answer
+            tally.earned.append(earned)
+            tally.rest.append(total - earned)
+            tally.fractions.append(answer["fraction"])
+            if not answer["answered"]:
                 tally.blank += 1
-            elif qtype.analysis == "choices":
-                tally.picked.update(text for text, _right in qtype.counted_answers(question, response, result))
-                tally.correct |= qtype.key_answers(question)
-            elif qtype.analysis == "typed":
-                for answer, right in qtype.counted_answers(question, response, result):
-                    tally.typed[answer] += 1
-                    if right:
-                        tally.typed_correct.add(answer)
-            for tag in result.get("misconceptions", []):
+            elif "counted" in answer:
+                kind = kinds.get(answer["type"])
+                if kind is None:
+                    kind = kinds[answer["type"]] = question_type(answer["type"]).analysis
+                if kind == "choices":
+                    for text, _right in answer["counted"]:
+                        tally.picked[text] += 1
+                    tally.correct.update(answer.get("key_answers", ()))
+                elif kind == "typed":
+                    for text, right in answer["counted"]:
+                        tally.typed[text] += 1
+                        if right:
+                            tally.typed_correct.add(text)
+            for tag in answer.get("misconceptions", ()):
                 shown_tags.add(tag)
-                misconception_items[tag].add(question["key"])
-            objective = (question.get("objective") or "").strip() or NO_OBJECTIVE
-            objective_points[objective][0] += result["earned"]
-            objective_points[objective][1] += question["points"]
-            objective_items[objective].add(question["key"])
+                misconception_items[tag].add(key)
+            objective = (answer.get("objective") or "").strip() or NO_OBJECTIVE
+            points = objective_points[objective]
+            points[0] += earned
+            points[1] += answer["points"]
+            objective_items[objective].add(key)
         for tag in shown_tags:
             misconception_students[tag] += 1
 

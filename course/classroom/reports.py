@@ -13,13 +13,11 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, QuizStatistics, analyse_quiz
+from course.classroom.item_analysis import QuestionInfo, QuizStatistics, analyse_answers
 from course.extensions import db
-from course.grading import with_marks
-from course.models import Attempt, Classroom, Course, Enrollment, Quiz, User
+from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
-from course.quiz.attempts import marks_by_attempt
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading quote stops it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -180,7 +178,9 @@ class QuizReport:
 
 def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
     """Statistics over each class member's first submitted attempt, computed only when at least `threshold`
-    students have one, so a report never shows one student's answers as the class's."""
+    students have one, so a report never shows one student's answers as the class's. Reads the attempts' stored
+    summaries (AttemptSummary), never their snapshots, except one snapshot per question no longer in the quiz, for
+    its prompt."""
     first = (
         select(Attempt.user_id, func.min(Attempt.number).label("number"))
         .join(Enrollment, and_(Enrollment.user_id == Attempt.user_id, Enrollment.classroom_id == classroom.id))
@@ -190,7 +190,8 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
     )
     with _cyclic_collection_paused():
         rows = db.session.execute(
-            select(Attempt.id, Attempt.snapshot, Attempt.responses, Attempt.results)
+            select(AttemptSummary.attempt_id, AttemptSummary.answers)
+            .join(Attempt, Attempt.id == AttemptSummary.attempt_id)
             .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
             .where(Attempt.quiz_id == quiz.id)
         ).all()
@@ -200,18 +201,33 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
             QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
             for q in quiz.questions
         ]
-        marks = marks_by_attempt([row.id for row in rows])
-        attempts = [AnalysedAttempt(row.snapshot, row.responses or {},
-                                    with_marks(row.snapshot, row.results or [], marks.get(row.id, {})).results)
-                    for row in rows]  # fmt: skip
-        return QuizReport(quiz, len(rows), threshold, analyse_quiz(questions, attempts))
+        statistics = analyse_answers(questions, [row.answers for row in rows])
+        _removed_prompts(statistics, rows)
+        return QuizReport(quiz, len(rows), threshold, statistics)
+
+
+def _removed_prompts(statistics: QuizStatistics, rows: list) -> None:
+    """The prompt of each question no longer in the quiz, from the snapshot of one attempt that asked it: one query,
+    and only when the quiz lost a question since some of the class answered it."""
+    removed = {item.key: item for item in statistics.items if item.removed}
+    if not removed:
+        return
+    asked_in = {}
+    for row in rows:
+        for answer in row.answers:
+            if answer["key"] in removed:
+                asked_in.setdefault(answer["key"], row.attempt_id)
+    for snapshot in db.session.scalars(select(Attempt.snapshot).where(Attempt.id.in_(set(asked_in.values())))):
+        for question in snapshot:
+            if question["key"] in removed:
+                removed[question["key"]].prompt_html = question.get("prompt_html", "")
 
 
 @contextmanager
 def _cyclic_collection_paused() -> Iterator[None]:
-    """Decoding a class's attempt snapshots makes millions of objects at once, and Python's cyclic collector
-    would walk all of them again and again as they arrive (8 times the decoding itself, measured). Nothing here
-    makes reference cycles, so the collector waits until the report is built."""
+    """Decoding a class's answer summaries makes a hundred thousand objects at once, and Python's cyclic collector
+    would walk all of them again and again as they arrive. Nothing here makes reference cycles, so the collector
+    waits until the report is built."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

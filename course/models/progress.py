@@ -74,6 +74,29 @@ class Attempt(db.Model):
     quiz: Mapped[Quiz] = relationship()
 
 
+class AttemptSummary(db.Model):
+    """What the class reports need of a submitted attempt, written in the same transaction as its submission and
+    again whenever an instructor marks one of its answers: score, percent and passed, and per question as asked
+    (`answers`, in the attempt's order) its points earned and possible, whether it was answered or awaits a mark,
+    and what item analysis counts of the answer (course.grading.answer_summaries). The gradebook and item analysis
+    read these small rows, never the attempt's snapshot."""
+
+    __tablename__ = "attempt_summaries"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True,
+        info=personal("the attempt summarised", YOU_TEACHERS, LEARNING),
+    )  # fmt: skip
+    score: Mapped[float] = mapped_column(info=personal("your points", YOU_TEACHERS, LEARNING))
+    max_score: Mapped[float] = mapped_column(info=personal("the points available", YOU_TEACHERS, LEARNING))
+    percent: Mapped[float | None] = mapped_column(info=personal("your score in percent", YOU_TEACHERS, LEARNING))
+    passed: Mapped[bool | None] = mapped_column(info=personal("whether you passed", YOU_TEACHERS, LEARNING))
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, info=personal("per question: the points you earned, whether you answered, and your answer as the "
+                            "class's statistics count it", YOU_TEACHERS, LEARNING),
+    )  # fmt: skip
+
+
 class AnswerMark(db.Model):
     """An instructor's mark for one answer of a submitted attempt (an essay): points and written feedback, its
     Markdown kept for editing and its HTML rendered once when saved."""

@@ -3,12 +3,12 @@
 import random
 from collections.abc import Mapping
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
-from course.grading import AttemptResult, grade_attempt, with_marks
-from course.models import AnswerMark, Attempt, Lesson, Quiz
+from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
+from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
 from course.render import render_markdown
@@ -152,8 +152,9 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
-    """Grade and close the attempt in one conditional update, so a double submit records exactly one result. An
-    answer an instructor marks leaves percent and passed empty until it is marked (see mark_answer)."""
+    """Grade and close the attempt in one conditional update, so a double submit records exactly one result, and
+    store its summary for the class reports in the same transaction. An answer an instructor marks leaves percent
+    and passed empty until it is marked (see mark_answer)."""
     graded = grade_attempt(attempt.snapshot, responses)
     result = db.session.execute(
         update(Attempt)
@@ -167,6 +168,9 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
             submitted_at=utcnow(),
         )
     )
+    if result.rowcount == 1:
+        db.session.execute(insert(AttemptSummary).values(
+            attempt_id=attempt.id, **attempt_summary(attempt.snapshot, responses, graded, pass_mark)))
     db.session.commit()
     db.session.refresh(attempt)
     return result.rowcount == 1
@@ -190,7 +194,8 @@ def marked_result(attempt: Attempt) -> AttemptResult:
 
 def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: str, marker_id: int) -> None:
     """Record (or change) an instructor's mark for one pending answer and bring the attempt's score, percent and
-    passed up to date; the snapshot, the responses and the machine-graded results are left as they are."""
+    passed, and its summary for the reports, up to date; the snapshot, the responses and the machine-graded results
+    are left as they are."""
     mark = db.session.scalar(select(AnswerMark).where(AnswerMark.attempt_id == attempt.id,
                                                       AnswerMark.question_key == key))  # fmt: skip
     if mark is None:
@@ -203,4 +208,8 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     graded = marked_result(attempt)
     attempt.score, attempt.percent = graded.score, graded.percent
     attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
+    summary = attempt_summary(attempt.snapshot, attempt.responses or {}, graded, attempt.quiz.pass_mark)
+    if not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt.id)
+                              .values(**summary)).rowcount:  # fmt: skip
+        db.session.add(AttemptSummary(attempt_id=attempt.id, **summary))
     db.session.commit()
