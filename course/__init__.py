@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import static_assets
+from course import i18n, static_assets
 from course.extensions import csrf, db, limiter, login_manager, migrate
 from course.operations.health import healthz
 from course.operations.logs import configure_logging
@@ -74,6 +74,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
 
     configure_logging(app)
     _register_blueprints(app)

@@ -38,6 +38,14 @@ def _default_path() -> str:
     return current_app.config["BUNDLED_COURSE_PATH"]
 
 
+def bundled_course_paths() -> list[str]:
+    """The courses a release ships: the flagship at the project's root, then each course folder under courses/
+    (such as its Korean edition), in name order."""
+    root = Path(_default_path())
+    editions = sorted(path for path in (root / "courses").glob("*") if (path / "lessons" / "course.yaml").is_file())
+    return [str(root), *map(str, editions)]
+
+
 @course_cli.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option(
@@ -289,7 +297,7 @@ def set_role_command(username: str, role: str) -> None:
 @with_appcontext
 @click.pass_context
 def init_command(context: click.Context) -> None:
-    """Bring the database up to date and import the bundled course: everything a fresh box needs. A database that
+    """Bring the database up to date and import the bundled courses: everything a fresh box needs. A database that
     holds data is backed up first. Safe to run from several servers at once: they take turns."""
     from course.operations.backup import automatic_backup
     from course.operations.locks import exclusive
@@ -299,8 +307,9 @@ def init_command(context: click.Context) -> None:
         if backup:
             click.echo(f"Backed up the database to {backup} (the last few are kept there).")
         upgrade()
-        # The bundled course's changes are the release's; the backup above keeps what they replace.
-        context.invoke(import_command, accept_losses=True)
+        # The bundled courses' changes are the release's; the backup above keeps what they replace.
+        for path in bundled_course_paths():
+            context.invoke(import_command, path=path, accept_losses=True)
         users = db.session.scalar(select(func.count(User.id)))
     if not users:
         click.echo("Open the site in a browser to create the first instructor account.")

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -27,6 +28,7 @@ from tests.conftest import PASSWORD
 
 QUIZ = "/courses/sample-course/quizzes/basics-quiz"
 LESSONS = "/courses/sample-course/lessons"
+DATA = Path(__file__).parent / "data"
 POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 
@@ -454,3 +456,22 @@ def test_account_commands_leave_an_audit_trail(app, auth, runner):
     assert actions == ["account.created", "account.role", "account.password_reset"]
     assert all(row.actor_name == "(command line)" for row in trail)
     assert "student → instructor" in trail[1].detail
+
+
+def test_init_imports_every_course_the_release_ships(tmp_path, fresh_database):
+    """The flagship at the root and each edition under courses/ (the Korean one, say) arrive with one `init`."""
+    release = tmp_path / "release"
+    shutil.copytree(DATA / "sample", release)
+    edition = release / "courses" / "sample-ko"
+    shutil.copytree(DATA / "sample", edition)
+    course_yaml = edition / "lessons" / "course.yaml"
+    korean = course_yaml.read_text().replace("slug: ", "slug: ko-", 1).replace("language: en", "language: ko")
+    course_yaml.write_text(korean)
+    (release / "courses" / "notes").mkdir()  # a folder that is not a course is passed over
+    app = app_on(fresh_database, tmp_path / "instance", BUNDLED_COURSE_PATH=str(release))
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        courses = db.session.execute(select(Course.slug, Course.language).order_by(Course.slug)).all()
+    flagship = yaml.safe_load((DATA / "sample" / "lessons" / "course.yaml").read_text())["slug"]
+    assert [tuple(row) for row in courses] == sorted([(flagship, "en"), (f"ko-{flagship}", "ko")])

@@ -1,6 +1,5 @@
 """Account views."""
 
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -15,21 +14,12 @@ from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
 from course.models.users import password_matches
 from course.operations.locks import exclusive
+from course.redirects import safe_next
 
 OPEN_REGISTRATION = "open_registration"
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only redirect to a path on this site, never to another host (open redirect)."""
-    if not target or target.startswith(("//", "/\\")) or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return None
-    return target
 
 
 def _any_user() -> bool:

@@ -10,7 +10,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from course.audit import record
-from course.auth.routes import safe_next
 from course.classroom import bp
 from course.classroom.access import admin_required, require_form
 from course.classroom.forms import AccountForm, RoleForm
@@ -20,6 +19,7 @@ from course.extensions import db
 from course.models import Attempt, Classroom, Enrollment, User
 from course.privacy import retention
 from course.privacy.erasure import erase_account
+from course.redirects import safe_next
 
 USERS_PER_PAGE = 50
 

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from course.audit import record
 from course.auth.access import instructor_required
-from course.auth.routes import OPEN_REGISTRATION, safe_next
+from course.auth.routes import OPEN_REGISTRATION
 from course.classroom import bp
 from course.classroom.access import enrolled_user_or_404, own_classroom_or_404, require_form, visible_classrooms
 from course.classroom.forms import ClassroomForm, RosterImportForm
@@ -23,6 +23,7 @@ from course.classroom.roster import (
 from course.extensions import db
 from course.models import Classroom, Course, Enrollment, Module, Quiz, SiteSetting, User
 from course.models.users import new_join_code
+from course.redirects import safe_next
 
 
 @bp.route("/teach/")

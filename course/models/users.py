@@ -71,6 +71,10 @@ class User(UserMixin, db.Model):
     placeholder: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
         "marks the anonymous stand-ins that keep a class's statistics after a student leaves"))  # fmt: skip
 
+    # None: the browser's Accept-Language decides, else the site's default (course.i18n).
+    language: Mapped[str | None] = mapped_column(String(20), info=personal(
+        "the language of the pages you see, if you chose one", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:

@@ -1,0 +1,122 @@
+"""The interface's language and time zone: gettext catalogues through Flask-Babel, a language switch that works
+without JavaScript and for visitors who are not signed in, and dates shown in the site's time zone.
+
+The language of a page is the account's choice, else the visitor's choice this session, else the browser's
+Accept-Language, else the site's default (DEFAULT_LANGUAGE). Course content keeps its own language: templates mark it
+with `lang` on the element that holds it, so a Korean lesson inside an English interface is read correctly."""
+
+from functools import cache
+from pathlib import Path
+
+import pytz
+from babel import Locale
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale, get_timezone
+from flask_login import current_user
+from markupsafe import Markup
+
+from course.extensions import db
+from course.redirects import safe_next
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+SOURCE_LANGUAGE = "en"  # the language the code and templates are written in
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+@cache
+def interface_languages() -> tuple[str, ...]:
+    """The languages the interface is available in: English and every language with a compiled catalogue."""
+    translated = sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"))
+    return (SOURCE_LANGUAGE, *translated)
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("한국어", "English"), as people look for their own."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    """`rtl` for scripts written right to left, so the same templates serve them."""
+    return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
+
+
+def select_language() -> str:
+    """Flask-Babel's locale selector (see the module docstring for the order)."""
+    supported = interface_languages()
+    if has_request_context():
+        chosen = current_user.language if current_user.is_authenticated else None
+        chosen = chosen or session.get("language")
+        if chosen in supported:
+            return chosen
+        browser = request.accept_languages.best_match(supported)
+        if browser:
+            return browser
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    return default if default in supported else SOURCE_LANGUAGE
+
+
+def select_time_zone() -> str:
+    """Every page shows times in the site's time zone (TIME_ZONE), the one the school's clocks show."""
+    return current_app.config["TIME_ZONE"]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with Lanyard's selectors and give templates the language switch's data."""
+    app.config.setdefault("DEFAULT_LANGUAGE", SOURCE_LANGUAGE)
+    app.config.setdefault("TIME_ZONE", "UTC")
+    Locale.parse(app.config["DEFAULT_LANGUAGE"])  # a misspelt setting stops the app at start, not on a page
+    babel.init_app(
+        app,
+        default_locale=SOURCE_LANGUAGE,
+        default_timezone=app.config["TIME_ZONE"],
+        locale_selector=select_language,
+        timezone_selector=select_time_zone,
+    )
+    pytz.timezone(app.config["TIME_ZONE"])  # an unknown zone stops the app at start, not on a page
+    app.register_blueprint(bp)
+    app.add_template_global(timestamp)
+    app.add_template_global(text_direction)
+
+    @app.context_processor
+    def language_context() -> dict:
+        code = str(get_locale())
+        return {
+            "interface_language": code,
+            "interface_direction": text_direction(code),
+            "interface_languages": [(language, language_name(language)) for language in interface_languages()],
+            "time_zone_name": str(get_timezone()),
+        }
+
+
+def timestamp(moment, format: str = "medium") -> Markup:
+    """A stored UTC time as the reader's language writes it, in the site's time zone, inside a <time> element
+    that keeps the exact instant for machines."""
+    from flask_babel import format_date, format_datetime
+
+    if moment is None:
+        return Markup("—")
+    if not hasattr(moment, "hour"):
+        return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), format_date(moment, format))
+    return Markup('<time datetime="{}Z">{}</time>').format(
+        moment.replace(tzinfo=None).isoformat(timespec="seconds"), format_datetime(moment, format)
+    )
+
+
+@bp.post("/language")
+def choose_language():
+    """The language switch on every page: remembered in the session, and on the account when signed in.
+    An empty choice goes back to following the browser."""
+    chosen = request.form.get("language", "")
+    if chosen and chosen not in interface_languages():
+        chosen = ""
+    if chosen:
+        session["language"] = chosen
+    else:
+        session.pop("language", None)
+    if current_user.is_authenticated:
+        current_user.language = chosen or None
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("learn.catalog"))
