@@ -19,13 +19,14 @@ Choices made here, so every number on the page can be checked by hand:
 """
 
 import math
+import operator
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.grading import answer_summaries
+from course.grading import question_set_digest, summarise_attempt
 from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
@@ -104,14 +105,17 @@ class QuizStatistics:
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """The correlation coefficient, or None when there are fewer than two pairs or a side does not vary."""
     n = len(xs)
+    if len(ys) != n:
+        raise ValueError("pearson needs as many ys as xs")
     if n < 2:
         return None
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
+    dx = [x - mean_x for x in xs]
+    dy = [y - mean_y for y in ys]
+    sxx, syy = sum(map(operator.mul, dx, dx)), sum(map(operator.mul, dy, dy))
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxy = sum(map(operator.mul, dx, dy))
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -132,10 +136,13 @@ class _ItemTally:
 
 def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedAttempt]) -> QuizStatistics:
     """Quiz, item, misconception and objective statistics from one submitted attempt per student, read from the
-    attempts themselves: what their stored summaries hold (grading.answer_summaries) is computed here first."""
+    attempts themselves: what their stored summaries hold (grading.summarise_attempt) is computed here first."""
     attempts = list(attempts)
-    stats = analyse_answers(questions, [answer_summaries(attempt.snapshot, attempt.responses, attempt.results)
-                                        for attempt in attempts])  # fmt: skip
+    sets: dict[str, tuple[list[dict], list[dict]]] = {}
+    for attempt in attempts:
+        asked, answers = summarise_attempt(attempt.snapshot, attempt.responses, attempt.results)
+        sets.setdefault(question_set_digest(asked), (asked, []))[1].append(answers)
+    stats = analyse_answers(questions, sets.values())
     removed = {item.key: item for item in stats.items if item.removed}
     for attempt in attempts:
         for question in attempt.snapshot:
@@ -145,58 +152,72 @@ def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedA
     return stats
 
 
-def analyse_answers(questions: Sequence[QuestionInfo], attempts: Iterable[Sequence[Mapping[str, Any]]]
+def analyse_answers(questions: Sequence[QuestionInfo],
+                    question_sets: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, list]]]]
                     ) -> QuizStatistics:  # fmt: skip
-    """The statistics from each analysed attempt's answer summaries (grading.answer_summaries: what the class
-    reports store per attempt). A question no longer in the quiz gets its type and objective from the summaries,
-    and no prompt: the caller that wants one reads it from an attempt that asked it."""
+    """The statistics from the attempts' stored summaries: for each set of questions as asked, the answers of the
+    attempts that asked it (grading.summarise_attempt). Each item's numbers are gathered a column at a time over
+    the attempts of a set. A question no longer in the quiz takes its type and objective from the set, and no
+    prompt: a caller that wants one reads it from an attempt that asked it."""
     tallies: dict[str, _ItemTally] = {}
     misconception_students: dict[str, int] = Counter()
     misconception_items: dict[str, set[str]] = defaultdict(set)
     objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
     objective_items: dict[str, set[str]] = defaultdict(set)
     percents: list[float] = []
-    kinds: dict[str, str] = {}
-    for answers in attempts:
-        asked = [answer for answer in answers if not answer.get("pending")]
-        total = sum(answer["earned"] for answer in asked)
-        possible = sum(answer["points"] for answer in asked)
-        percents.append(100 * total / possible if possible else 0.0)
-        shown_tags: set[str] = set()
-        for answer in asked:
-            key, earned = answer["key"], answer["earned"]
+    for asked, attempts in question_sets:
+        points = [question["points"] for question in asked]
+        pending = [set(answers["pending"]) for answers in attempts]
+        blanks: Counter[int] = Counter()
+        for answers, left_out in zip(attempts, pending, strict=True):
+            blanks.update(position for position in answers["blank"] if position not in left_out)
+        totals = []
+        for answers, left_out in zip(attempts, pending, strict=True):
+            if left_out:  # answers awaiting a mark count nowhere, not even in the attempt's total
+                total = sum(e for position, e in enumerate(answers["earned"]) if position not in left_out)
+                possible = sum(p for position, p in enumerate(points) if position not in left_out)
+            else:
+                total, possible = sum(answers["earned"]), sum(points)
+            totals.append(total)
+            percents.append(100 * total / possible if possible else 0.0)
+            shown_tags = set()
+            for position, tags in answers["misconceptions"]:
+                if position not in left_out:
+                    shown_tags.update(tags)
+                    for tag in tags:
+                        misconception_items[tag].add(asked[position]["key"])
+            for tag in shown_tags:
+                misconception_students[tag] += 1
+        any_pending = any(pending)
+        for position, question in enumerate(asked):
+            rows = ([row for row, left_out in enumerate(pending) if position not in left_out] if any_pending
+                    else range(len(attempts)))  # fmt: skip
+            if not rows:
+                continue
+            key = question["key"]
             tally = tallies.get(key)
             if tally is None:
                 tally = tallies[key] = _ItemTally()
-                tally.first_seen = answer
-            tally.earned.append(earned)
-            tally.rest.append(total - earned)
-            tally.fractions.append(answer["fraction"])
-            if not answer["answered"]:
-                tally.blank += 1
-            elif "counted" in answer:
-                kind = kinds.get(answer["type"])
-                if kind is None:
-                    kind = kinds[answer["type"]] = question_type(answer["type"]).analysis
-                if kind == "choices":
-                    for text, _right in answer["counted"]:
-                        tally.picked[text] += 1
-                    tally.correct.update(answer.get("key_answers", ()))
-                elif kind == "typed":
-                    for text, right in answer["counted"]:
-                        tally.typed[text] += 1
-                        if right:
-                            tally.typed_correct.add(text)
-            for tag in answer.get("misconceptions", ()):
-                shown_tags.add(tag)
-                misconception_items[tag].add(key)
-            objective = (answer.get("objective") or "").strip() or NO_OBJECTIVE
-            points = objective_points[objective]
-            points[0] += earned
-            points[1] += answer["points"]
+                tally.first_seen = question
+            earned = [attempts[row]["earned"][position] for row in rows]
+            tally.earned += earned
+            tally.rest += [totals[row] - e for row, e in zip(rows, earned, strict=True)]
+            tally.fractions += [attempts[row]["fraction"][position] for row in rows]
+            tally.blank += blanks[position]
+            counted = [answer for row in rows if (answer := attempts[row]["counted"][position]) is not None]
+            kind = question_type(question["type"]).analysis
+            if kind == "choices":
+                tally.picked.update([text for answer in counted for text, _right in answer])
+                if counted:
+                    tally.correct.update(question.get("key_answers", ()))
+            elif kind == "typed":
+                typed = [(text, right) for answer in counted for text, right in answer]
+                tally.typed.update([text for text, _right in typed])
+                tally.typed_correct.update(text for text, right in typed if right)
+            objective = question["objective"].strip() or NO_OBJECTIVE
+            objective_points[objective][0] += sum(earned)
+            objective_points[objective][1] += question["points"] * len(earned)
             objective_items[objective].add(key)
-        for tag in shown_tags:
-            misconception_students[tag] += 1
 
     students = len(percents)
     items = _items(questions, tallies)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from course.classroom.item_analysis import QuestionInfo, QuizStatistics, analyse_answers
 from course.extensions import db
-from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, Quiz, User
+from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, QuestionSet, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
 
@@ -190,7 +190,7 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
     )
     with _cyclic_collection_paused():
         rows = db.session.execute(
-            select(AttemptSummary.attempt_id, AttemptSummary.answers)
+            select(AttemptSummary.attempt_id, AttemptSummary.question_set, AttemptSummary.answers)
             .join(Attempt, Attempt.id == AttemptSummary.attempt_id)
             .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
             .where(Attempt.quiz_id == quiz.id)
@@ -201,12 +201,19 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
             QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
             for q in quiz.questions
         ]
-        statistics = analyse_answers(questions, [row.answers for row in rows])
-        _removed_prompts(statistics, rows)
+        sets: dict[str, tuple[list[dict], list[dict]]] = {
+            digest: (asked, [])
+            for digest, asked in db.session.execute(select(QuestionSet.digest, QuestionSet.questions)
+                                                    .where(QuestionSet.digest.in_({row.question_set for row in rows})))
+        }  # fmt: skip
+        for row in rows:
+            sets[row.question_set][1].append(row.answers)
+        statistics = analyse_answers(questions, sets.values())
+        _removed_prompts(statistics, sets, rows)
         return QuizReport(quiz, len(rows), threshold, statistics)
 
 
-def _removed_prompts(statistics: QuizStatistics, rows: list) -> None:
+def _removed_prompts(statistics: QuizStatistics, sets: dict[str, tuple[list[dict], list[dict]]], rows: list) -> None:
     """The prompt of each question no longer in the quiz, from the snapshot of one attempt that asked it: one query,
     and only when the quiz lost a question since some of the class answered it."""
     removed = {item.key: item for item in statistics.items if item.removed}
@@ -214,9 +221,9 @@ def _removed_prompts(statistics: QuizStatistics, rows: list) -> None:
         return
     asked_in = {}
     for row in rows:
-        for answer in row.answers:
-            if answer["key"] in removed:
-                asked_in.setdefault(answer["key"], row.attempt_id)
+        for question in sets[row.question_set][0]:
+            if question["key"] in removed:
+                asked_in.setdefault(question["key"], row.attempt_id)
     for snapshot in db.session.scalars(select(Attempt.snapshot).where(Attempt.id.in_(set(asked_in.values())))):
         for question in snapshot:
             if question["key"] in removed:

@@ -15,6 +15,7 @@ TABLE_TITLES = {
     "lesson_progress": "Lessons you opened and completed",
     "attempts": "Your quiz attempts: what you were asked, what you answered, your results",
     "answer_marks": "Marks and feedback from instructors",
+    "attempt_summaries": "Your quiz results as the class reports read them",
     "lab_designs": "Your ID Design Lab designs",
     "lab_submissions": "Your ID Design Lab task submissions",
     "record_views": "Who looked at your records",

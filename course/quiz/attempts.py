@@ -4,11 +4,12 @@ import random
 from collections.abc import Mapping
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
-from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, Quiz
+from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, QuestionSet, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
 from course.render import render_markdown
@@ -169,8 +170,7 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
         )
     )
     if result.rowcount == 1:
-        db.session.execute(insert(AttemptSummary).values(
-            attempt_id=attempt.id, **attempt_summary(attempt.snapshot, responses, graded, pass_mark)))
+        store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
     db.session.commit()
     db.session.refresh(attempt)
     return result.rowcount == 1
@@ -208,8 +208,17 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     graded = marked_result(attempt)
     attempt.score, attempt.percent = graded.score, graded.percent
     attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
-    summary = attempt_summary(attempt.snapshot, attempt.responses or {}, graded, attempt.quiz.pass_mark)
-    if not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt.id)
-                              .values(**summary)).rowcount:  # fmt: skip
-        db.session.add(AttemptSummary(attempt_id=attempt.id, **summary))
+    store_summary(attempt.id, *attempt_summary(attempt.snapshot, attempt.responses or {}, graded,
+                                               attempt.quiz.pass_mark), new=False)  # fmt: skip
     db.session.commit()
+
+
+def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: bool) -> None:
+    """Write an attempt's summary for the reports (grading.attempt_summary), and its set of questions unless an
+    earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(QuestionSet).values(digest=values["question_set"], questions=questions)
+                       .on_conflict_do_nothing(index_elements=["digest"]))  # fmt: skip
+    if new or not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id)
+                                     .values(**values)).rowcount:  # fmt: skip
+        db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))
