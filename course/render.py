@@ -12,14 +12,14 @@ Links are written relative to the page (/courses/<course>/lessons/<slug>), so a 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 from course.sanitize import clean_html, safe_url
 
@@ -69,7 +69,7 @@ class Rendered:
     overfull_lines: list[int] = field(default_factory=list)  # 0-based lines of paragraphs shown as plain text
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
+def _citation_rule(state: "StateInline", silent: bool) -> bool:
     match = CITATION.match(state.src, state.pos)
     if not match:
         return False
@@ -80,7 +80,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _as_of_rule(state: StateInline, silent: bool) -> bool:
+def _as_of_rule(state: "StateInline", silent: bool) -> bool:
     match = AS_OF.match(state.src, state.pos)
     if not match:
         return False
@@ -172,6 +172,8 @@ def _course_links(state) -> None:
             tokens[index - 1].tag = "figure"
             tokens[index + 1].tag = "figure"
             if caption:
+                from markdown_it.token import Token
+
                 caption_token = Token("html_inline", "", 0)
                 caption_token.content = f"<figcaption>{escape(caption)}</figcaption>"
                 token.children.append(caption_token)
@@ -185,7 +187,13 @@ def _word_count(state) -> None:
     state.env["word_count"] = words
 
 
-def _build_parser() -> MarkdownIt:
+@cache
+def _markdown() -> "MarkdownIt":
+    """The one parser, built when content is first rendered: pages serve stored HTML, so a process that only
+    serves them never imports markdown-it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(anchors_plugin, min_level=2, max_level=3)
@@ -199,9 +207,6 @@ def _build_parser() -> MarkdownIt:
     return md
 
 
-_markdown = _build_parser()
-
-
 # Links, citations and emphasis in one paragraph. Sanitising grows with the square of a paragraph's elements
 # (html5lib finds each element's place among its siblings), so a paragraph with more is shown as plain text and
 # the content checker reports it: no real paragraph comes near, and a crafted one cannot stall an import.
@@ -211,12 +216,13 @@ MAX_INLINE_PARTS = 400
 def render_markdown(text: str) -> Rendered:
     """Render a block of author Markdown (a lesson body, a prompt, an explanation) to clean HTML."""
     env: dict[str, Any] = {}
-    tokens = _markdown.parse(text or "", env)
+    markdown = _markdown()
+    tokens = markdown.parse(text or "", env)
     for token in tokens:
         if token.type == "inline" and len(token.children or ()) > MAX_INLINE_PARTS:
-            token.children = [Token("text", "", 0, content=token.content)]
+            token.children = [type(token)("text", "", 0, content=token.content)]
             env.setdefault("overfull_lines", []).append(token.map[0] if token.map else 0)
-    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    html = markdown.renderer.render(tokens, markdown.options, env)
     return Rendered(
         overfull_lines=env.get("overfull_lines", []),
         html=clean_html(html),
@@ -231,7 +237,7 @@ def render_markdown(text: str) -> Rendered:
 
 def render_inline(text: str) -> str:
     """Render one line of author Markdown (a choice, a feedback sentence) without a wrapping paragraph."""
-    return clean_html(_markdown.renderInline(str(text or "")))
+    return clean_html(_markdown().renderInline(str(text or "")))
 
 
 def render_sources(sources: list[dict[str, Any]], citations: list[str]) -> tuple[list[dict[str, Any]], str]:
