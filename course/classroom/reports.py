@@ -89,7 +89,7 @@ def class_members(classroom: Classroom) -> list[User]:
 
 def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
     """Progress, lessons completed, best and last score per quiz, and last activity, for the whole class: the
-    roster, the core's class_progress (five queries) and one query over the class's attempts."""
+    roster, the core's class_progress (five queries) and one query over the class's attempts and their summaries."""
     students = class_members(classroom)
     ids = [student.id for student in students]
     progress = class_progress(course, ids)
@@ -102,9 +102,11 @@ def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
         }
         row.last_activity = row.progress.last_viewed_at
     for attempt in db.session.execute(
-        select(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.percent, Attempt.started_at,
+        select(Attempt.user_id, Attempt.quiz_id, Attempt.number,
+               func.coalesce(AttemptSummary.percent, Attempt.percent).label("percent"), Attempt.started_at,
                Attempt.submitted_at)  # fmt: skip
         .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)  # percent from the small row
         .where(Attempt.user_id.in_(ids), Quiz.course_id == course.id)
     ):
         row = rows[attempt.user_id]
@@ -219,11 +221,11 @@ def _removed_prompts(statistics: QuizStatistics, sets: dict[str, tuple[list[dict
     removed = {item.key: item for item in statistics.items if item.removed}
     if not removed:
         return
-    asked_in = {}
+    attempt_of_set: dict[str, int] = {}
     for row in rows:
-        for question in sets[row.question_set][0]:
-            if question["key"] in removed:
-                asked_in.setdefault(question["key"], row.attempt_id)
+        attempt_of_set.setdefault(row.question_set, row.attempt_id)
+    asked_in = {question["key"]: attempt_of_set[digest] for digest, (asked, _) in sets.items() for question in asked
+                if question["key"] in removed}  # fmt: skip
     for snapshot in db.session.scalars(select(Attempt.snapshot).where(Attempt.id.in_(set(asked_in.values())))):
         for question in snapshot:
             if question["key"] in removed:
