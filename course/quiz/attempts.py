@@ -4,7 +4,6 @@ import random
 from collections.abc import Mapping
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
@@ -216,8 +215,11 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
 def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: bool) -> None:
     """Write an attempt's summary for the reports (grading.attempt_summary), and its set of questions unless an
     earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(dialect.insert(QuestionSet).values(digest=values["question_set"], questions=questions)
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
+    else:  # imported here: a SQLite server never loads the PostgreSQL dialect
+        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored
+    db.session.execute(insert_unless_stored(QuestionSet).values(digest=values["question_set"], questions=questions)
                        .on_conflict_do_nothing(index_elements=["digest"]))  # fmt: skip
     if new or not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id)
                                      .values(**values)).rowcount:  # fmt: skip
