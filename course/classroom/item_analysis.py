@@ -188,23 +188,30 @@ def analyse_answers(questions: Sequence[QuestionInfo],
                         misconception_items[tag].add(asked[position]["key"])
             for tag in shown_tags:
                 misconception_students[tag] += 1
+        # One column per question: its earned points, fractions and counted answers over the set's attempts.
+        columns = [list(zip(*(answers[name] for answers in attempts), strict=True)) if attempts else []
+                   for name in ("earned", "fraction", "counted")]  # fmt: skip
         any_pending = any(pending)
         for position, question in enumerate(asked):
-            rows = ([row for row, left_out in enumerate(pending) if position not in left_out] if any_pending
-                    else range(len(attempts)))  # fmt: skip
-            if not rows:
+            if any_pending:  # leave out the attempts whose answer to this question awaits a mark
+                rows = [row for row, left_out in enumerate(pending) if position not in left_out]
+                earned, fractions, counted = ([column[position][row] for row in rows] for column in columns)
+                rest = [totals[row] - e for row, e in zip(rows, earned, strict=True)]
+            else:
+                earned, fractions, counted = (column[position] for column in columns)
+                rest = [total - e for total, e in zip(totals, earned, strict=True)]
+            if not earned:
                 continue
             key = question["key"]
             tally = tallies.get(key)
             if tally is None:
                 tally = tallies[key] = _ItemTally()
                 tally.first_seen = question
-            earned = [attempts[row]["earned"][position] for row in rows]
             tally.earned += earned
-            tally.rest += [totals[row] - e for row, e in zip(rows, earned, strict=True)]
-            tally.fractions += [attempts[row]["fraction"][position] for row in rows]
+            tally.rest += rest
+            tally.fractions += fractions
             tally.blank += blanks[position]
-            counted = [answer for row in rows if (answer := attempts[row]["counted"][position]) is not None]
+            counted = [answer for answer in counted if answer is not None]
             kind = question_type(question["type"]).analysis
             if kind == "choices":
                 tally.picked.update([text for answer in counted for text, _right in answer])
