@@ -8,6 +8,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
+from course.classroom.item_analysis import QuestionInfo, analyse_answers
 from course.content import import_course
 from course.extensions import db
 from course.models import Attempt, AttemptSummary, Quiz
@@ -138,3 +139,9 @@ def test_item_analysis_reads_a_removed_questions_prompt_in_one_more_query(app, c
         page = client.get(url).get_data(as_text=True)
     assert "New cards are to be reissued every eight years." in page and "no longer in the quiz" in page
     assert after.n == before.n + 1
+
+
+def test_a_question_set_no_analysed_attempt_asked_counts_nothing():
+    asked = [{"key": "q", "type": "true_false", "points": 1.0, "objective": ""}]
+    stats = analyse_answers([QuestionInfo("q", "true_false", "")], [(asked, [])])
+    assert stats.students == 0 and stats.items[0].students == 0 and stats.items[0].facility is None

@@ -166,6 +166,8 @@ def analyse_answers(questions: Sequence[QuestionInfo],
     objective_items: dict[str, set[str]] = defaultdict(set)
     percents: list[float] = []
     for asked, attempts in question_sets:
+        if not attempts:
+            continue
         points = [question["points"] for question in asked]
         pending = [set(answers["pending"]) for answers in attempts]
         blanks: Counter[int] = Counter()
@@ -189,7 +191,7 @@ def analyse_answers(questions: Sequence[QuestionInfo],
             for tag in shown_tags:
                 misconception_students[tag] += 1
         # One column per question: its earned points, fractions and counted answers over the set's attempts.
-        columns = [list(zip(*(answers[name] for answers in attempts), strict=True)) if attempts else []
+        columns = [list(zip(*(answers[name] for answers in attempts), strict=True))
                    for name in ("earned", "fraction", "counted")]  # fmt: skip
         any_pending = any(pending)
         for position, question in enumerate(asked):
