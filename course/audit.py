@@ -11,42 +11,61 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select, update
 
 from course.extensions import db
+from course.i18n import N_
 from course.models import AuditEvent, Classroom, Course, User
 from course.models.users import utcnow
 
-# action → how the log names it. Grouped by what an administrator filters on.
+# action → how the log names it (English; action_label and labels_for_reading translate). Grouped by what an
+# administrator filters on.
 GROUPS: dict[str, dict[str, str]] = {
     "signin": {
-        "signin.failed": "Sign-in failed",
-        "signin.locked": "Sign-in locked out",
+        "signin.failed": N_("Sign-in failed"),
+        "signin.locked": N_("Sign-in locked out"),
     },
     "account": {
-        "account.created": "Account created",
-        "account.deleted": "Account deleted",
-        "account.role": "Role changed",
-        "account.password_reset": "Password reset",
+        "account.created": N_("Account created"),
+        "account.deleted": N_("Account deleted"),
+        "account.role": N_("Role changed"),
+        "account.password_reset": N_("Password reset"),
     },
     "class": {
-        "class.roster_imported": "Roster imported",
-        "class.join_code": "Join code changed",
+        "class.roster_imported": N_("Roster imported"),
+        "class.join_code": N_("Join code changed"),
     },
     "course": {
-        "course.created": "Course created",
-        "course.imported": "Course imported",
-        "course.exported": "Course exported",
-        "course.published": "Course published",
-        "course.unpublished": "Course unpublished",
-        "course.deleted": "Course deleted",
-        "course.owner_added": "Course owner added",
-        "course.owner_removed": "Course owner removed",
+        "course.created": N_("Course created"),
+        "course.imported": N_("Course imported"),
+        "course.exported": N_("Course exported"),
+        "course.published": N_("Course published"),
+        "course.unpublished": N_("Course unpublished"),
+        "course.deleted": N_("Course deleted"),
+        "course.owner_added": N_("Course owner added"),
+        "course.owner_removed": N_("Course owner removed"),
     },
 }
-GROUP_LABELS = {"signin": "Sign-in", "account": "Accounts", "class": "Classes", "course": "Courses"}
+GROUP_LABELS = {"signin": N_("Sign-in"), "account": N_("Accounts"), "class": N_("Classes"), "course": N_("Courses")}
 ACTIONS: dict[str, str] = {action: label for group in GROUPS.values() for action, label in group.items()}
+
+
+def action_label(action: str) -> str:
+    """How the log names an action, in the reader's language (the action itself when it is unknown)."""
+    label = ACTIONS.get(action)
+    return gettext(label) if label else action
+
+
+def labels_for_reading() -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]:
+    """GROUPS, GROUP_LABELS and ACTIONS with every label in the reader's language, for the log's page."""
+    groups = {group: {action: gettext(label) for action, label in members.items()} for group, members in GROUPS.items()}
+    group_labels = {group: gettext(label) for group, label in GROUP_LABELS.items()}
+    actions = {action: label for members in groups.values() for action, label in members.items()}
+    return groups, group_labels, actions
+
+
 # Only these keep the client address, and only for AUDIT_ADDRESS_DAYS.
 SECURITY_ACTIONS = frozenset(GROUPS["signin"])
 DEFAULT_ADDRESS_DAYS = 7
@@ -154,9 +173,9 @@ def locked_out(scope: str):
     limit and LOCKOUT_RECORDED_FOR, so an attacker hammering a locked form does not fill the log."""
 
     def on_breach(_limit) -> None:
-        from course.auth.forms import normalise_username
+        from course.auth.usernames import fold_username
 
-        username = normalise_username((request.form.get("username") or "")[:200])[:40]
+        username = fold_username((request.form.get("username") or "")[:200])[:40]
         user = db.session.scalar(select(User).where(User.username == username)) if username else None
         target = describe(user) if user is not None else "unknown username"
         detail = f"{scope}: too many failed sign-ins"

@@ -10,6 +10,8 @@ from typing import NoReturn
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -18,8 +20,8 @@ from course.audit import record
 from course.content import ContentError, ContentProblem, check_course, import_course
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
-from course.content.gift_quiz import GIFT_TOO_LARGE, MAX_GIFT_BYTES, import_gift, quiz_gift
-from course.content.moodle_xml import XML_TOO_LARGE, import_moodle_xml, quiz_moodle_xml
+from course.content.gift_quiz import MAX_GIFT_BYTES, gift_too_large, import_gift, quiz_gift
+from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml, xml_too_large
 from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
@@ -63,8 +65,12 @@ def check_command(path: str | None, stale_after: int | None) -> None:
     for problem in sorted(problems + warnings):
         click.echo(str(problem))
     if problems:
-        raise SystemExit(f"{len(problems)} problem(s) found.")
-    click.echo(f"No problems found{f', {len(warnings)} warning(s)' if warnings else ''}.")
+        raise SystemExit(ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)))
+    if warnings:
+        click.echo(ngettext("No problems found, %(num)d warning.", "No problems found, %(num)d warnings.",
+                            len(warnings)))
+    else:
+        click.echo(_("No problems found."))
 
 
 @course_cli.command("import")
@@ -83,7 +89,8 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
     path = path or _default_path()
     owner = db.session.scalar(select(User).where(User.username == owner_name)) if owner_name else first_admin()
     if owner_name and (owner is None or not owner.is_instructor):
-        raise click.BadParameter(f"there is no instructor or administrator '{owner_name}'", param_hint="--owner")
+        message = _("there is no instructor or administrator '%(name)s'", name=owner_name)
+        raise click.BadParameter(message, param_hint="--owner")
     options = {"guard": confirm_losses(accept_losses), "owner_id": owner.id if owner else None}
     try:
         summary = import_course_zip(path, path, **options) if Path(path).is_file() else import_course(path, **options)
@@ -91,25 +98,29 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
         _report_problems(error)
     except LossesNeedConfirmation as pending:
         for loss in pending.losses.lines():
-            click.echo(f"would be lost: {loss}", err=True)
-        raise SystemExit(f"Nothing imported: the import would change course '{pending.course.slug}' as listed. "
-                         "Run again with --yes to import anyway.") from None  # fmt: skip
+            click.echo(_("would be lost: %(loss)s", loss=loss), err=True)
+        raise SystemExit(_("Nothing imported: the import would change course '%(slug)s' as listed. Run again with "
+                           "--yes to import anyway.", slug=pending.course.slug)) from None  # fmt: skip
     if owner_name and not summary.created and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None:
         db.session.add(CourseOwner(course_id=summary.course.id, user_id=owner.id))
     record("course.imported", summary.course, detail=f"{'created' if summary.created else 'updated'} from {path}")
     db.session.commit()
-    verb = "Created" if summary.created else "Updated"
-    click.echo(
-        f"{verb} course '{summary.course.slug}': {summary.modules} modules, {summary.lessons} lessons, "
-        f"{summary.quizzes} quizzes ({summary.questions} questions), {summary.figures} figures."
-    )
+    counts = {"slug": summary.course.slug, "modules": summary.modules, "lessons": summary.lessons,
+              "quizzes": summary.quizzes, "questions": summary.questions, "figures": summary.figures}  # fmt: skip
+    if summary.created:
+        click.echo(_("Created course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
+                     "(%(questions)d questions), %(figures)d figures.", **counts))  # fmt: skip
+    else:
+        click.echo(_("Updated course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
+                     "(%(questions)d questions), %(figures)d figures.", **counts))  # fmt: skip
 
 
 def _report_problems(error: ContentError) -> NoReturn:
     current_app.logger.warning("course import refused from the command line: %d problem(s)", len(error.problems))
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    raise SystemExit(f"Nothing imported: {len(error.problems)} problem(s) found.")
+    raise SystemExit(ngettext("Nothing imported: %(num)d problem found.", "Nothing imported: %(num)d problems found.",
+                              len(error.problems)))
 
 
 @course_cli.command("export")
@@ -119,7 +130,7 @@ def export_command(course_slug: str, target: str) -> None:
     """Write a course as TARGET.zip, or as a new course folder TARGET, in the format `course import` reads."""
     course = course_for_export(course_slug)
     if course is None:
-        raise click.BadParameter(f"there is no course '{course_slug}'", param_hint="COURSE_SLUG")
+        raise click.BadParameter(_("there is no course '%(slug)s'", slug=course_slug), param_hint="COURSE_SLUG")
     files = course_files(course)
     if target.lower().endswith(".zip"):
         Path(target).write_bytes(course_zip(files))
@@ -129,7 +140,10 @@ def export_command(course_slug: str, target: str) -> None:
         except FileExistsError as error:
             raise click.BadParameter(str(error), param_hint="TARGET") from None
     record("course.exported", course, detail=f"to {target}", commit=True)
-    click.echo(f"Exported course '{course.slug}' to {target} ({sum(not n.endswith('/') for n in files)} files).")
+    count = sum(not n.endswith("/") for n in files)
+    click.echo(ngettext("Exported course '%(slug)s' to %(target)s (%(num)d file).",
+                        "Exported course '%(slug)s' to %(target)s (%(num)d files).", count, slug=course.slug,
+                        target=target))  # fmt: skip
 
 
 def _course(slug: str | None) -> Course:
@@ -140,41 +154,53 @@ def _course(slug: str | None) -> Course:
     for course in courses:
         if course.slug == slug:
             return course
-    known = ", ".join(course.slug for course in courses) or "none yet"
-    problem = "name the course" if slug is None else f"there is no course '{slug}'"
-    raise click.BadParameter(f"{problem} (courses: {known})", param_hint="--course")
+    known = ", ".join(course.slug for course in courses) or _("none yet")
+    if slug is None:
+        message = _("name the course (courses: %(known)s)", known=known)
+    else:
+        message = _("there is no course '%(slug)s' (courses: %(known)s)", slug=slug, known=known)
+    raise click.BadParameter(message, param_hint="--course")
 
 
-def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_large: str, left_out: str) -> None:
+def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_large, left_out: str) -> None:
     """`import` and `export` for a question-bank format (GIFT, Moodle XML): the same options, size check, reports
     and all-or-nothing rule, with the format's own reader and writer."""
 
     @group.command("import", help=f"Add the questions of a {kind} file to a quiz: same id replaced, new ids added; "
                    "all or nothing.")  # fmt: skip
     @click.argument("bank_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--quiz", "quiz_slug", required=True, help="The quiz to add to; a new slug creates a draft quiz.")
+    @click.option("--quiz", "quiz_slug", help="The quiz to add to; a new slug creates a draft quiz.")
     @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
     @click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
     @click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
                   "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
-    def import_bank(bank_file: str, quiz_slug: str, course_slug: str | None, module_slug: str | None,
-                    skip_unsupported: bool) -> None:  # fmt: skip
+    @click.option("--by-category", is_flag=True, help="Instead of --quiz, put each question into the existing quiz "
+                  "its category names: the category's last part is the quiz's slug or title.")  # fmt: skip
+    def import_bank(bank_file: str, quiz_slug: str | None, course_slug: str | None, module_slug: str | None,
+                    skip_unsupported: bool, by_category: bool) -> None:  # fmt: skip
+        if bool(quiz_slug) == by_category:
+            raise click.UsageError(_("give either --quiz SLUG or --by-category"))
         course = _course(course_slug)
         if Path(bank_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
-            _report_problems(ContentError([ContentProblem(bank_file, 1, too_large)]))
+            _report_problems(ContentError([ContentProblem(bank_file, 1, too_large())]))
         try:
-            summary = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported)
+            done = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported,
+                        by_category)  # fmt: skip
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         except ContentError as error:
             _report_problems(error)
-        state = "created as a draft" if summary.created else "updated"
-        click.echo(f"Quiz '{summary.quiz.slug}' {state}: {summary.added} question(s) added, "
-                   f"{summary.replaced} replaced.")  # fmt: skip
-        if summary.skipped:
-            click.echo(f"Skipped {len(summary.skipped)} problem(s); those questions were not imported:")
-            for problem in summary.skipped:
-                click.echo(f"  {problem}")
+        for summary in done.quizzes:
+            click.echo(str(summary))
+        if done.figures:
+            click.echo(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
+                                done.figures))  # fmt: skip
+        if done.skipped:
+            click.echo(ngettext("Skipped %(num)d problem; its question was not imported:",
+                                "Skipped %(num)d problems; those questions were not imported:",
+                                len(done.skipped)))  # fmt: skip
+            for problem in done.skipped:
+                click.echo("  " + str(problem))
 
     @group.command("export", help=f"Write a quiz's questions as {kind} (sources, objectives and quiz settings have "
                    "no place there).")  # fmt: skip
@@ -187,24 +213,28 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
         course = _course(course_slug)
         quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
         if quiz is None:
-            raise click.BadParameter(f"course '{course.slug}' has no quiz '{quiz_slug}'", param_hint="QUIZ_SLUG")
+            message = _("course '%(course)s' has no quiz '%(quiz)s'", course=course.slug, quiz=quiz_slug)
+            raise click.BadParameter(message, param_hint="QUIZ_SLUG")
         skipped: list[str] | None = [] if skip_unsupported else None
         try:
             text = write(quiz, skipped)
         except ValueError as error:
-            message = f"{error}; nothing was written (--skip-unsupported leaves such questions out)"
+            message = _("%(problem)s; nothing was written (--skip-unsupported leaves such questions out)",
+                        problem=error)
             raise click.ClickException(message) from None
         Path(bank_file).write_text(text, encoding="utf-8")
         exported = len(quiz.questions) - len(skipped or [])
-        click.echo(f"Exported {exported} question(s) of quiz '{quiz.slug}' to {bank_file}.")
+        click.echo(ngettext("Exported %(num)d question of quiz '%(slug)s' to %(file)s.",
+                            "Exported %(num)d questions of quiz '%(slug)s' to %(file)s.", exported, slug=quiz.slug,
+                            file=bank_file))  # fmt: skip
         for message in skipped or []:
-            click.echo(f"Skipped {message}")
+            click.echo(_("Skipped %(question)s", question=message))
 
 
-_add_question_bank_commands(gift_cli, kind="GIFT", read=import_gift, write=quiz_gift, too_large=GIFT_TOO_LARGE,
+_add_question_bank_commands(gift_cli, kind="GIFT", read=import_gift, write=quiz_gift, too_large=gift_too_large,
                             left_out="ordering, fill in the blanks")  # fmt: skip
 _add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodle_xml, write=quiz_moodle_xml,
-                            too_large=XML_TOO_LARGE, left_out="fill in the blanks")  # fmt: skip
+                            too_large=xml_too_large, left_out="fill in the blanks")  # fmt: skip
 
 
 @users_cli.command("create")
@@ -213,15 +243,19 @@ _add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodl
 @click.option("--password", help="Prompted for (and not echoed) when omitted.")
 def create_user_command(username: str, role: str, password: str | None) -> None:
     """Create an account, for example an instructor on a box without a browser."""
-    from course.auth.forms import normalise_username, password_problem, username_problem
+    from course.auth.forms import password_problem
+    from course.auth.usernames import UsernameError, existing_lookalike, normalise_username
 
-    username = normalise_username(username)
-    problem = username_problem(username)
-    if problem:
-        raise click.BadParameter(problem, param_hint="USERNAME")
+    try:
+        username = normalise_username(username)
+    except UsernameError as problem:
+        raise click.BadParameter(str(problem), param_hint="USERNAME") from None
     if db.session.scalar(select(User).where(User.username == username)):
-        raise click.BadParameter(f"'{username}' is already taken", param_hint="USERNAME")
-    password = password or getpass.getpass("Password: ")
+        raise click.BadParameter(_("'%(name)s' is already taken", name=username), param_hint="USERNAME")
+    if lookalike := existing_lookalike(username):
+        message = _("'%(username)s' looks too much like the account '%(other)s'", username=username, other=lookalike)
+        raise click.BadParameter(message, param_hint="USERNAME")
+    password = password or getpass.getpass(_("Password: "))
     problem = password_problem(password)
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
@@ -231,7 +265,7 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
     db.session.flush()
     record("account.created", user, detail=f"as {role}, from the command line")
     db.session.commit()
-    click.echo(f"Created {role} '{username}'.")
+    click.echo(_("Created %(role)s '%(name)s'.", role=role, name=username))
 
 
 @users_cli.command("list")
@@ -243,18 +277,20 @@ def list_users_command(role: str | None) -> None:
         query = query.where(User.role == role)
     users = db.session.scalars(query).all()
     for user in users:
-        click.echo(f"{user.username}\t{user.role}\tjoined {user.created_at:%Y-%m-%d}")
+        click.echo(_("%(name)s\t%(role)s\tjoined %(date)s", name=user.username, role=user.role,
+                     date=user.created_at.date().isoformat()))  # fmt: skip
     if not users:
-        click.echo("No accounts yet." if role is None else f"No {role} accounts.")
+        click.echo(_("No accounts yet.") if role is None else _("No %(role)s accounts.", role=role))
 
 
 def _user(username: str) -> User:
     """The account named on the command line, or a one-line error."""
-    from course.auth.forms import normalise_username
+    from course.auth.usernames import fold_username
 
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    user = db.session.scalar(select(User).where(User.username == fold_username(username)))
     if user is None:
-        raise click.BadParameter(f"there is no account '{username}' (see: flask users list)", param_hint="NAME")
+        message = _("there is no account '%(name)s' (see: flask users list)", name=username)
+        raise click.BadParameter(message, param_hint="NAME")
     return user
 
 
@@ -266,7 +302,7 @@ def reset_password_command(username: str) -> None:
     from course.auth.forms import password_problem
 
     user = _user(username)
-    password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = click.prompt(_("New password"), hide_input=True, confirmation_prompt=True)
     problem = password_problem(password)
     if problem:
         raise click.ClickException(problem)
@@ -274,7 +310,7 @@ def reset_password_command(username: str) -> None:
     user.must_change_password = False
     record("account.password_reset", user, detail="from the command line")
     db.session.commit()
-    click.echo(f"Password changed for '{user.username}'; every session of that account has ended.")
+    click.echo(_("Password changed for '%(name)s'; every session of that account has ended.", name=user.username))
 
 
 @users_cli.command("set-role")
@@ -286,11 +322,12 @@ def set_role_command(username: str, role: str) -> None:
     if user.role == "admin" and role != "admin":
         admins = db.session.scalar(select(func.count(User.id)).where(User.role == "admin"))
         if admins == 1:
-            raise click.ClickException(f"'{user.username}' is the only admin; make another account admin first")
+            message = _("'%(name)s' is the only admin; make another account admin first", name=user.username)
+            raise click.ClickException(message)
     previous, user.role = user.role, role
     record("account.role", user, detail=f"{previous} → {role}")
     db.session.commit()
-    click.echo(f"'{user.username}' is now {role} (was {previous}).")
+    click.echo(_("'%(name)s' is now %(role)s (was %(previous)s).", name=user.username, role=role, previous=previous))
 
 
 @click.command("init")
@@ -305,14 +342,14 @@ def init_command(context: click.Context) -> None:
     with exclusive("init"):
         backup = automatic_backup()
         if backup:
-            click.echo(f"Backed up the database to {backup} (the last few are kept there).")
+            click.echo(_("Backed up the database to %(path)s (the last few are kept there).", path=backup))
         upgrade()
         # The bundled courses' changes are the release's; the backup above keeps what they replace.
         for path in bundled_course_paths():
             context.invoke(import_command, path=path, accept_losses=True)
         users = db.session.scalar(select(func.count(User.id)))
     if not users:
-        click.echo("Open the site in a browser to create the first instructor account.")
+        click.echo(_("Open the site in a browser to create the first instructor account."))
 
 
 def _database_errors_in_one_line(command: click.Command) -> None:
@@ -331,9 +368,12 @@ def _database_errors_in_one_line(command: click.Command) -> None:
             return callback(*args, **kwargs)
         except (OperationalError, ProgrammingError) as error:
             db.session.rollback()
-            problem = database_problem() or f"the database refused a query ({describe_database_error(error)})"
-            hint = "; run `flask --app app init` first" if "not up to date" in problem else ""
-            raise click.ClickException(problem + hint) from None
+            problem = database_problem()
+            if problem is None:
+                problem = _("the database refused a query (%(error)s)", error=describe_database_error(error))
+            elif "not up to date" in problem:  # database_problem speaks English: it is logged as well
+                problem = _("%(problem)s; run `flask --app app init` first", problem=problem)
+            raise click.ClickException(problem) from None
 
     command.callback = reporting
 

@@ -1,7 +1,9 @@
 """The base of every form: CSRF protection from Flask-WTF, and the one rule for typed text (course.sanitize's
 `without_control_characters`) applied to every text field, so no form can reach the database with a NUL."""
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import Form, PasswordField, StringField, TextAreaField
 
 from course.sanitize import without_control_characters
@@ -35,7 +37,11 @@ class BaseForm(FlaskForm):
 
 
 class RowForm(Form):
-    """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own."""
+    """One row of a row editor (a source, a choice): a sub-form without a CSRF token of its own. WTForms' own
+    messages ("Field cannot be longer than …") come in the reader's language, as in every FlaskForm."""
 
     class Meta(TypedTextMeta):
-        pass
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return translations

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytz
 from babel import Locale
+from babel.support import Translations
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_timezone
 from flask_login import current_user
@@ -25,11 +26,24 @@ babel = Babel()
 bp = Blueprint("i18n", __name__)
 
 
+def N_(text: str) -> str:
+    """Marks text for the catalogue and leaves it English where it is written: it is translated where it is shown
+    (a privacy declaration, an audit label, a teacher's guide heading)."""
+    return text
+
+
 @cache
 def interface_languages() -> tuple[str, ...]:
     """The languages the interface is available in: English and every language with a compiled catalogue."""
     translated = sorted(path.parent.parent.name for path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo"))
     return (SOURCE_LANGUAGE, *translated)
+
+
+@cache
+def translations_for(language: str) -> Translations:
+    """The catalogue of one language, for text written in a language other than the reader's: course content
+    renders the words it adds in the course's language, whoever imports it."""
+    return Translations.load(str(TRANSLATIONS), [language.replace("-", "_")])
 
 
 def language_name(code: str) -> str:

@@ -10,6 +10,9 @@ Links are written relative to the page (/courses/<course>/lessons/<slug>), so a 
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -17,17 +20,35 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date, format_skeleton
+
+from course.i18n import N_, translations_for
+from course.sanitize import clean_html, safe_url
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
 
-from course.sanitize import clean_html, safe_url
-
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w.-]*)\]")
 LAB_PARAM = re.compile(r"(\w+)=([\w-]+)")
 AS_OF = re.compile(r"\[as of (\d{4}-\d{2}(?:-\d{2})?)\]")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
+# The language of the content being rendered: the few words the renderer adds to it are written in that language.
+_content_language: ContextVar[str] = ContextVar("content_language", default="en")
+
+
+def in_content_language(message: str) -> str:
+    """A catalogue message in the language of the content being rendered."""
+    return translations_for(_content_language.get()).gettext(message)
+
+
+@contextmanager
+def content_language(language: str) -> Iterator[None]:
+    """Render in `language`: a dated claim's "(as of …)" and a citation's title, as the course's own text reads."""
+    token = _content_language.set(language or "en")
+    try:
+        yield
+    finally:
+        _content_language.reset(token)
 
 
 def calendar_date(value: Any, allow_month: bool = True) -> date | None:
@@ -49,10 +70,13 @@ def calendar_date(value: Any, allow_month: bool = True) -> date | None:
     return value if value <= date.today() else None
 
 
-def spoken_date(written: str) -> str:
-    """'2026-11-29' as '29 November 2026' and '2026-11' as 'November 2026', the way the lessons write dates."""
-    year, month, *day = written.split("-")
-    return " ".join([*(str(int(d)) for d in day), MONTHS[int(month) - 1], year])
+def spoken_date(written: str, language: str = "en") -> str:
+    """'2026-11-29' as the language writes a date in a sentence ('29 November 2026', '2026년 11월 29일');
+    '2026-11' as a month ('November 2026')."""
+    locale = "en_GB" if language.split("-")[0] == "en" else language.replace("-", "_")
+    if len(written) == 7:
+        return format_skeleton("yMMMM", date.fromisoformat(written + "-01"), locale=locale)
+    return format_date(date.fromisoformat(written), "long", locale=locale)
 
 
 @dataclass
@@ -92,9 +116,18 @@ def _as_of_rule(state: "StateInline", silent: bool) -> bool:
 
 
 def _render_as_of(self, tokens, idx, options, env) -> str:
-    written = tokens[idx].meta["date"]
-    shown = spoken_date(written) if calendar_date(written) else written  # the checker reports a bad date
-    return f'<span class="as-of">(as of {escape(shown)})</span>'
+    written, language = tokens[idx].meta["date"], _content_language.get()
+    shown = spoken_date(written, language) if calendar_date(written) else written  # the checker reports a bad date
+    label = in_content_language(N_("(as of %(date)s)")) % {"date": shown}
+    return f'<span class="as-of">{escape(label)}</span>'
+
+
+def _checked_on(written: str) -> str:
+    """When a source was last read, in the course's language."""
+    language = _content_language.get()
+    shown = spoken_date(written, language) if calendar_date(written) else written
+    label = in_content_language(N_("Checked %(date)s.")) % {"date": shown}
+    return f' <span class="accessed">{escape(label)}</span>'
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
@@ -103,9 +136,8 @@ def _render_citation(self, tokens, idx, options, env) -> str:
     if source_id not in cited:
         cited.append(source_id)
     number = cited.index(source_id) + 1
-    return (
-        f'<sup class="citation"><a href="#source-{escape(source_id)}" title="Source {number}">[{number}]</a></sup>'
-    )
+    title = in_content_language(N_("Source %(number)d")) % {"number": number}
+    return f'<sup class="citation"><a href="#source-{escape(source_id)}" title="{escape(title)}">[{number}]</a></sup>'
 
 
 def _render_fence(self, tokens, idx, options, env) -> str:
@@ -207,6 +239,8 @@ def _markdown() -> "MarkdownIt":
     return md
 
 
+
+
 # Links, citations and emphasis in one paragraph. Sanitising grows with the square of a paragraph's elements
 # (html5lib finds each element's place among its siblings), so a paragraph with more is shown as plain text and
 # the content checker reports it: no real paragraph comes near, and a crafted one cannot stall an import.
@@ -253,8 +287,7 @@ def render_sources(sources: list[dict[str, Any]], citations: list[str]) -> tuple
                 parts.append(escape(str(source[key])))
         url = safe_url(str(source.get("url", "")))
         link = f' <a href="{escape(url)}" rel="noopener noreferrer">{escape(url)}</a>' if url else ""
-        accessed = f' <span class="accessed">Checked {escape(str(source["accessed"]))}.</span>' if source.get(
-            "accessed") else ""  # fmt: skip
+        accessed = _checked_on(str(source["accessed"])) if source.get("accessed") else ""
         items.append(f'<li id="source-{escape(str(source.get("id", "")))}">{", ".join(parts)}.{link}{accessed}</li>')
     html = f'<ol class="sources">{"".join(items)}</ol>' if items else ""
     return numbered, clean_html(html)

@@ -14,6 +14,7 @@ from itertools import chain
 from typing import Any
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -106,7 +107,7 @@ def published_course(slug: str) -> CourseEntry:
     """A published course from the cache, or the styled 404."""
     course = current_structure().courses.get(slug)
     if course is None or not course.published:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     return course
 
 

@@ -55,7 +55,7 @@ def test_setup_form_errors_are_shown_at_the_field_and_create_nothing(app, client
     response = client.post("/setup", data={"username": "x", "password": "short", "confirm": "other"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Use 3 to 40 letters" in page and "Use at least 8 characters" in page and "The passwords differ" in page
+    assert "Use 2 to 40 characters" in page and "Use at least 8 characters" in page and "The passwords differ" in page
     assert user_count(app) == 0
 
 

@@ -363,8 +363,8 @@ def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app
     assert client.post(f"{QUIZ}/questions/?type=single", data=data).status_code == 302
     for url in (QUIZ, f"{QUIZ}/preview"):
         page = client.get(url).get_data(as_text=True)
-        assert active_content(page[page.index("<main") : page.index("<h2>Settings</h2>") if url == QUIZ else None],
-                              allowed_tags={"form", "input", "button"}) == [], url  # fmt: skip
+        end = page.index("<h2>Settings</h2>") if url == QUIZ else page.index("</main>")
+        assert active_content(page[page.index("<main") : end], allowed_tags={"form", "input", "button"}) == [], url
     auth.logout()
     auth.as_role("student", "sam")
     client.post("/courses/sample-course/quizzes/basics-quiz/start")
@@ -372,7 +372,8 @@ def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app
         attempt_id = db.session.scalar(select(Attempt.id))
     client.post(f"/attempts/{attempt_id}", data={"action": "submit", "confirmed": "yes"})
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
-    assert active_content(page[page.index("<main") :], allowed_tags={"form", "input", "button"}) == []
+    shown = page[page.index("<main") : page.index("</main>")]
+    assert active_content(shown, allowed_tags={"form", "input", "button"}) == []
 
 
 def test_question_editor_shows_stored_values_for_every_type(app, client, instructor):
@@ -385,3 +386,17 @@ def test_question_editor_shows_stored_values_for_every_type(app, client, instruc
     assert "blood group" in client.get(f"{QUIZ}/questions/blood").get_data(as_text=True)
     assert 'value="85.6"' in client.get(f"{QUIZ}/questions/width").get_data(as_text=True)
     assert types["width"] == "numeric"
+
+
+def test_multiple_choice_credits_are_edited_in_the_browser_and_kept(app, client, instructor):
+    credits = {"choices-0-credit": "60", "choices-1-credit": "40", "choices-2-credit": "-100"}
+    response = client.post(f"{QUIZ}/questions/?type=multiple", data=question_form("multiple", **credits))
+    assert response.status_code == 302
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == "pick-many"))
+        assert [choice["credit"] for choice in question.spec["choices"]] == [60, 40, -100]
+    page = client.get(f"{QUIZ}/questions/pick-many").get_data(as_text=True)
+    assert 'name="choices-2-credit"' in page and 'value="-100"' in page
+    wrong = {**credits, "choices-0-credit": "70"}
+    page = client.post(f"{QUIZ}/questions/pick-many", data=question_form("multiple", **wrong)).get_data(as_text=True)
+    assert "The credits of the correct choices add up to 110%, not 100%" in page

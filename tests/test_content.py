@@ -250,6 +250,17 @@ def test_cli_check_reports_and_exits_non_zero(runner, course_dir):
     assert f"{QUIZ}:{line_of(course_dir / QUIZ, 'type: hotspot')}: question 'body': unknown type" in result.output
 
 
+def test_cli_check_speaks_the_sites_language(app, runner, course_dir):
+    """On a Korean site (DEFAULT_LANGUAGE=ko) `course check` reports in Korean, each problem still at its path:line."""
+    app.config["DEFAULT_LANGUAGE"] = "ko"
+    edit(course_dir / QUIZ, "type: single", "type: hotspot")
+    result = runner.invoke(args=["course", "check", str(course_dir)])
+    line = line_of(course_dir / QUIZ, "type: hotspot")
+    assert result.exit_code != 0
+    assert f"{QUIZ}:{line}: 문항 'body': 알 수 없는 유형 'hotspot'(사용 가능: " in result.output
+    assert "problem" not in result.output and "찾았습니다." in result.output
+
+
 def test_cli_check_clean_folder(runner, course_dir):
     result = runner.invoke(args=["course", "check", str(course_dir)])
     assert result.exit_code == 0 and "No problems found" in result.output  # warnings (objectives) do not fail

@@ -57,6 +57,48 @@ def test_multiple_answers_accept_thirds():
     assert [choice["correct"] for choice in question["choices"]] == [True, True, True, False]
 
 
+def test_multiple_answers_with_unequal_weights_keep_them_grade_them_and_export_them():
+    import random
+
+    from course.content.gift import read_gift
+    from course.content.gift_quiz import located_questions
+    from course.content.loader import load_questions
+    from course.question_types import question_type
+
+    gift = "::Risks::Which are risks? {\n\t~%50%skimming\n\t~%30%eavesdropping\n\t~%20%tracking\n\t~%-100%wear\n}"
+    question = parse_one(gift)
+    assert [(choice["correct"], choice["credit"]) for choice in question["choices"]] == [
+        (True, 50), (True, 30), (True, 20), (False, -100)]  # fmt: skip
+    [checked] = load_questions(located_questions(read_gift(gift), False)[0], "<gift>")
+    multiple = question_type("multiple")
+    public, private = multiple.present(checked.spec, shuffle=True, rng=random.Random(4))
+    position = {text: private["texts"].index(text) for text in ("skimming", "eavesdropping", "tracking", "wear")}
+
+    def grade(*texts):
+        return multiple.grade(public, private, [position[text] for text in texts]).fraction
+
+    assert grade("skimming") == 0.5 and grade("skimming", "eavesdropping") == 0.8
+    assert grade("skimming", "eavesdropping", "tracking") == 1.0 and grade("skimming", "wear") == 0.0
+    assert grade("eavesdropping", "tracking") == 0.5
+    exported = export_gift({"slug": "q", "title": "Q", "questions": [question]})
+    assert "\t~%50%skimming\n\t~%30%eavesdropping\n\t~%20%tracking\n\t~%-100%wear\n" in exported
+    assert parse_gift(exported) == [question]
+
+
+@pytest.mark.parametrize(("credits", "message"), [
+    ([60, 30, 20, -100], "the credits of the correct choices add up to 110%, not 100%"),
+    ([50, 30, 20, 10], "choice 4: a correct choice has a credit above 0, a wrong one 0 or below"),
+    ([50, 30, 20, None], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
+    ([50, 30, 20, -200], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
+])  # fmt: skip
+def test_choice_credits_are_checked(credits, message):
+    from course.question_types import question_type
+
+    choices = [{"text": text, "correct": index < 3, **({"credit": credit} if credit is not None else {})}
+               for index, (text, credit) in enumerate(zip("abcd", credits, strict=True))]  # fmt: skip
+    assert ("choices", message) in question_type("multiple").validate({"choices": choices})
+
+
 def test_multiple_answers_with_a_single_full_weight_stays_multiple():
     question = parse_one("Tick every right one {~%100%only this ~not this}")
     assert question["type"] == "multiple"
@@ -630,7 +672,7 @@ def test_cli_skip_unsupported_imports_the_good_questions_and_lists_the_others(ap
         assert db.session.scalar(db.select(Quiz).where(Quiz.slug == "bank")) is None  # all or nothing
     result = runner.invoke(args=["gift", "import", path, "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "2 question(s) added" in result.output
+    assert "2 questions added" in result.output
     for line in (11, 13, 15):
         assert f"{path}:{line}: " in result.output
     with app.app_context():
@@ -658,14 +700,14 @@ def test_browser_skip_box_imports_the_good_questions_and_lists_the_others(app, c
     data = (GIFT_DATA / "unsupported.gift").read_bytes()
 
     def upload(**extra):
-        return client.post("/transfer/courses/sample-course/gift", content_type="multipart/form-data",
-                           data={"quiz": "bank", "module": "", "gift_file": (io.BytesIO(data), "unsupported.gift"),
+        return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
+                           data={"quiz": "bank", "module": "", "bank_file": (io.BytesIO(data), "unsupported.gift"),
                                  **extra})  # fmt: skip
 
     refused = upload()
     assert refused.status_code == 400 and "Nothing was imported" in refused.get_data(as_text=True)
     response = upload(skip_unsupported="y")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "2 question(s) added" in page
+    assert response.status_code == 200 and "2 questions added" in page
     for line in (11, 13, 15):
         assert f"unsupported.gift:{line}: " in page

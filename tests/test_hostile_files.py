@@ -322,9 +322,9 @@ def test_huge_gift_exponents_in_the_browser(app, client, auth, sample_course):
         db.session.add(CourseOwner(course_id=db.session.scalar(select(Course.id)), user_id=user_id))
         db.session.commit()
         before = state()
-    response = client.post("/transfer/courses/sample-course/gift", content_type="multipart/form-data",
+    response = client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
                            data={"quiz": "bank", "module": "",
-                                 "gift_file": (io.BytesIO(HUGE_GIFT.encode()), "bank.gift")})  # fmt: skip
+                                 "bank_file": (io.BytesIO(HUGE_GIFT.encode()), "bank.gift")})  # fmt: skip
     page = response.get_data(as_text=True)
     assert response.status_code in (200, 400)
     assert "bank.gift:1: &#39;1e999999999&#39; is out of range" in page and "bank.gift:3:" in page

@@ -166,8 +166,12 @@ def test_pages_load_nothing_from_other_sites(client, student):
 
 def test_pages_are_accessible_basics(client, student):
     html = client.get(f"{COURSE}/lessons/what-a-card-is").get_data(as_text=True)
-    assert '<html lang="en">' in html and 'class="skip-link" href="#main"' in html and 'id="main"' in html
+    assert '<html lang="en" dir="ltr">' in html and 'class="skip-link" href="#main"' in html and 'id="main"' in html
     assert html.count("<h1>") == 1
+    # The page is in the interface's language; the lesson keeps the course's own (issue 15).
+    assert '<article class="lesson" lang="en" dir="ltr">' in html
+    korean = client.get(f"{COURSE}/lessons/what-a-card-is", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert '<html lang="ko" dir="ltr">' in korean and '<article class="lesson" lang="en" dir="ltr">' in korean
 
 
 def test_anonymous_visitors_are_sent_to_login(client, auth, sample_course):

@@ -223,7 +223,7 @@ def test_a_reimport_that_deletes_shows_the_counts_and_changes_nothing_until_conf
     response = upload(client, archive)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "1 lesson(s) deleted, with 1 lesson progress record(s) of students" in page
+    assert "1 lesson deleted, with 1 lesson progress record of students" in page
     assert lesson_exists(app)
     digest = re.search(r'name="zip_digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
     losses = re.search(r'name="losses" type="hidden" value="([0-9-]+)"', page).group(1)
@@ -232,7 +232,7 @@ def test_a_reimport_that_deletes_shows_the_counts_and_changes_nothing_until_conf
     assert upload(client, archive, zip_digest=digest, losses=losses).status_code == 409
     other = zip_of(app, without=(REGISTRIES,), title="Another")
     page = upload(client, other, zip_digest=digest, losses=losses, confirm="y").get_data(as_text=True)
-    assert "This is not the zip you confirmed" in page and "1 lesson(s) deleted" in page
+    assert "This is not the zip you confirmed" in page and "1 lesson deleted" in page
     assert lesson_exists(app)
 
     response = upload(client, archive, zip_digest=digest, losses=losses, confirm="y")
@@ -275,7 +275,7 @@ def test_cli_import_needs_yes_to_delete(app, runner, auth, owned, course_dir):
     (course_dir / "lessons/01-basics/02-registries.md").unlink()
     result = runner.invoke(args=["course", "import", str(course_dir)])
     assert result.exit_code == 1
-    assert "would be lost: 1 lesson(s) deleted, with 1 lesson progress record(s)" in result.output
+    assert "would be lost: 1 lesson deleted, with 1 lesson progress record" in result.output
     assert "Run again with --yes" in result.output and lesson_exists(app)
     result = runner.invoke(args=["course", "import", str(course_dir), "--yes"])
     assert result.exit_code == 0, result.output

@@ -90,7 +90,9 @@ def test_gradebook_shows_lessons_progress_best_last_and_activity(client, gradebo
     assert rows["Ann"][1:7] == ["2 / 3", "50%", "100% ✓passed", "100% (2)", "—", "—"]
     assert rows["bob"][1:7] == ["1 / 3", "33%", "100% ✓passed", "50% (2)", "—", "—"]
     assert rows["=HYPERLINK(&#34;http://evil.example&#34;)"][1:] == ["0 / 3", "0%", "—", "—", "—", "—", "—", "—", "—"]
-    assert rows["bob"][9].startswith("20")  # the latest attempt is bob's last activity
+    # the latest attempt is bob's last activity, written for the reader (short date and time in the site's zone)
+    assert re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}\s[AP]M", rows["bob"][9]), rows["bob"][9]
+    assert '<td><time datetime="20' in html
 
 
 def names_in_order(html: str) -> list[str]:

@@ -119,7 +119,8 @@ def gradebook_world(app, auth, sample_course):
 
 
 # Course material, the same for everyone who may see it: these choose their own caching.
-COURSE_FILES = {"static", "learn.figure", "transfer.export_zip", "transfer.export_gift_file"}
+COURSE_FILES = {"static", "learn.figure", "transfer.export_zip", "transfer.export_gift_file",
+                "transfer.export_moodle_xml_file"}
 
 
 def test_every_signed_in_page_is_kept_out_of_caches(app, client, auth, gradebook_world):

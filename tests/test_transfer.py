@@ -13,7 +13,7 @@ from course.content.exporter import course_files, course_for_export
 from course.content.gift import parse_gift
 from course.content.gift_quiz import quiz_gift
 from course.extensions import db
-from course.models import Attempt, Course, CourseOwner, LessonProgress, Question, Quiz
+from course.models import Attempt, Course, CourseOwner, Figure, LessonProgress, Question, Quiz
 from course.progress import course_progress
 
 GIFT_DATA = Path(__file__).parent / "data" / "gift"
@@ -110,7 +110,7 @@ def test_cli_import_refuses_a_broken_zip_and_changes_nothing(app, runner, sample
     result = runner.invoke(args=["course", "import", str(target)])
     assert result.exit_code == 1
     assert "quizzes/basics-quiz.yaml:9: question 'body': unknown type 'hotspot'" in result.output
-    assert "Nothing imported: 1 problem(s) found." in result.output
+    assert "Nothing imported: 1 problem found." in result.output
     with app.app_context():
         assert database_state() == before
 
@@ -130,7 +130,7 @@ def test_cli_import_refuses_a_file_that_is_not_a_zip(app, runner, tmp_path):
 def test_cli_gift_import_creates_a_draft_quiz_and_export_gives_it_back(app, runner, sample_course, tmp_path):
     result = runner.invoke(args=["gift", "import", str(MOODLE_EXAMPLES), "--quiz", "grants-tomb", "--module", "basics"])
     assert result.exit_code == 0, result.output
-    assert "Quiz 'grants-tomb' created as a draft: 10 question(s) added, 0 replaced." in result.output
+    assert "Quiz “grants-tomb” created as a draft: 10 questions added, 0 replaced." in result.output
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "grants-tomb"))
         assert not quiz.published and quiz.module.slug == "basics" and not quiz.is_final
@@ -138,7 +138,7 @@ def test_cli_gift_import_creates_a_draft_quiz_and_export_gives_it_back(app, runn
         assert "<strong>" not in quiz.questions[0].prompt_html and quiz.questions[0].prompt_html.startswith("<p>")
     target = tmp_path / "out.gift"
     result = runner.invoke(args=["gift", "export", "grants-tomb", str(target), "--course", sample_course])
-    assert result.exit_code == 0 and "Exported 10 question(s)" in result.output
+    assert result.exit_code == 0 and "Exported 10 questions" in result.output
     assert parse_gift(target.read_text()) == parse_gift(MOODLE_EXAMPLES.read_text())
 
 
@@ -149,7 +149,7 @@ def test_cli_gift_import_replaces_questions_with_the_same_id_and_adds_the_rest(a
         body_id = db.session.scalar(select(Question.id).where(Question.key == "body"))
     result = runner.invoke(args=["gift", "import", str(gift), "--quiz", "basics-quiz"])
     assert result.exit_code == 0, result.output
-    assert "Quiz 'basics-quiz' updated: 1 question(s) added, 1 replaced." in result.output
+    assert "Quiz “basics-quiz” updated: 1 question added, 1 replaced." in result.output
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
         assert quiz.published
@@ -164,7 +164,7 @@ def test_cli_gift_unsupported_constructs_are_reported_with_their_line(app, runne
     assert result.exit_code == 1
     assert f"{UNSUPPORTED}:11: unsupported description" in result.output
     assert f"{UNSUPPORTED}:13: unsupported weight 50%" in result.output
-    assert "Nothing imported: 3 problem(s) found." in result.output
+    assert "Nothing imported: 3 problems found." in result.output
     with app.app_context():
         assert database_state() == before
 
@@ -232,7 +232,8 @@ ROUTES = [
     ("post", "/transfer/import"),
     ("get", "/transfer/courses/sample-course/export.zip"),
     ("get", "/transfer/courses/sample-course"),
-    ("post", "/transfer/courses/sample-course/gift"),
+    ("post", "/transfer/courses/sample-course/questions"),
+    ("get", "/transfer/courses/sample-course/quizzes/basics-quiz/export.xml"),
     ("get", "/transfer/courses/sample-course/quizzes/basics-quiz/export.gift"),
 ]
 
@@ -321,7 +322,7 @@ def test_a_refused_zip_lists_its_problems_and_changes_nothing(app, client, auth,
     response = upload_zip(client, broken_zip(app))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported: 1 problem(s) found." in page
+    assert "Nothing was imported: 1 problem found." in page
     assert "quizzes/basics-quiz.yaml:9: question &#39;body&#39;: unknown type &#39;hotspot&#39;" in page
     with app.app_context():
         assert database_state() == before
@@ -405,12 +406,7 @@ def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, c
     with count_queries() as small_course:
         client.get("/transfer/courses/sample-course")
     for number in range(5):
-        gift = MOODLE_EXAMPLES.read_bytes()
-        client.post(
-            "/transfer/courses/sample-course/gift",
-            content_type="multipart/form-data",
-            data={"quiz": f"bank-{number}", "module": "", "gift_file": (io.BytesIO(gift), "bank.gift")},
-        )
+        upload_bank(client, MOODLE_EXAMPLES, f"bank-{number}")
         with app.app_context():
             db.session.add(Course(slug=f"other-{number}", title=f"Other {number}"))
             db.session.commit()
@@ -425,10 +421,14 @@ def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, c
 # --- browser: GIFT ----------------------------------------------------------------------------------------------
 
 
-def upload_gift(client, path: Path, quiz: str, module: str = ""):
-    return client.post("/transfer/courses/sample-course/gift", content_type="multipart/form-data",
-                       data={"quiz": quiz, "module": module,
-                             "gift_file": (io.BytesIO(path.read_bytes()), path.name)})  # fmt: skip
+def upload_bank(client, path: Path, quiz: str = "", module: str = "", **fields):
+    """Post a question-bank file through the course page's import form (GIFT unless bank_format says otherwise)."""
+    return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
+                       data={"quiz": quiz, "module": module, **fields,
+                             "bank_file": (io.BytesIO(path.read_bytes()), path.name)})  # fmt: skip
+
+
+upload_gift = upload_bank
 
 
 def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
@@ -436,7 +436,7 @@ def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
     response = upload_gift(client, MOODLE_EXAMPLES, "grants-tomb")
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "Quiz grants-tomb created as a draft: 10 question(s) added, 0 replaced." in page
+    assert "Quiz “grants-tomb” created as a draft: 10 questions added, 0 replaced." in page
     assert "Grants tomb (draft)" in page
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "grants-tomb"))
@@ -452,7 +452,7 @@ def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_n
     response = upload_gift(client, UNSUPPORTED, "basics-quiz")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported: 3 problem(s) found." in page
+    assert "Nothing was imported: 3 problems found." in page
     for line, construct in [(11, "description"), (13, "single-choice"), (15, "never closed")]:
         assert f"unsupported.gift:{line}: " in page and construct in page
     with app.app_context():
@@ -489,3 +489,115 @@ def test_gift_download_is_the_quiz_as_gift(app, client, auth, sample_course):
         "blood",
         "width",
     ]
+
+
+# --- browser: Moodle XML, figures and categories ---------------------------------------------------------------
+
+MOODLE_DATA = Path(__file__).parent / "data" / "moodle"
+MOODLE_WRITTEN = MOODLE_DATA / "moodle-written.xml"
+
+
+def test_moodle_xml_upload_without_the_box_changes_nothing_and_lists_the_lines(app, client, auth, sample_course):
+    as_owner(auth)
+    with app.app_context():
+        before = database_state()
+    response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported: 2 problems found." in page
+    assert "moodle-written.xml:334: question 8 (Select the standard)" in page
+    assert "moodle-written.xml:360: question 9 (Cloze years)" in page
+    with app.app_context():
+        assert database_state() == before and db.session.scalar(select(func.count(Figure.id))) == 1
+
+
+def test_moodle_xml_upload_with_the_box_imports_the_good_questions_and_their_figures(app, client, auth,
+                                                                                    sample_course):  # fmt: skip
+    as_owner(auth)
+    response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml", skip_unsupported="y")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Quiz “bank” created as a draft: 7 questions added, 0 replaced." in page
+    assert "Added 2 figures to the course." in page
+    assert "Skipped: 2 problems" in page and "moodle-written.xml:334: " in page
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "bank"))
+        assert [question.key for question in quiz.questions][:2] == ["chip-contents", "chip-risks-weighted"]
+        assert not quiz.published
+        figure = db.session.scalar(select(Figure).where(Figure.name == "chip-card.png"))
+        assert figure.media_type == "image/png"
+    download = client.get("/transfer/courses/sample-course/quizzes/bank/export.xml")
+    assert download.mimetype == "application/xml" and "bank.xml" in download.headers["Content-Disposition"]
+    text = download.get_data(as_text=True)
+    assert '<file name="chip-card.png" path="/" encoding="base64">' in text
+    assert 'fraction="30"' in text and 'fraction="-100"' in text
+
+
+def test_a_question_shows_its_figure_to_the_student(app, client, auth, sample_course):
+    as_owner(auth)
+    upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml", skip_unsupported="y")
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "bank"))
+        quiz.published = True
+        db.session.commit()
+    auth.logout()
+    auth.as_role("student")
+    response = client.post("/courses/sample-course/quizzes/bank/start")
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'src="/courses/sample-course/figures/chip-card.png"' in page
+    assert client.get("/courses/sample-course/figures/chip-card.png").mimetype == "image/png"
+
+
+def test_upload_by_category_and_a_category_that_names_no_quiz(app, client, auth, sample_course):
+    as_owner(auth)
+    with app.app_context():
+        before = database_state()
+    response = upload_bank(client, MOODLE_DATA / "moodle-documented.xml", bank_format="moodle-xml",
+                           target="category")  # fmt: skip
+    assert response.status_code == 400
+    assert "these name none: &#39;Card technology&#39;" in response.get_data(as_text=True)
+    with app.app_context():
+        assert database_state() == before
+    response = upload_bank(client, MOODLE_WRITTEN, bank_format="moodle-xml", target="category", skip_unsupported="y")
+    page = response.get_data(as_text=True)
+    assert "Quiz “chips-quiz” updated: 3 questions added" in page
+    assert "Quiz “basics-quiz” updated: 4 questions added" in page
+
+
+def test_the_quiz_is_needed_unless_by_category_and_the_format_must_be_known(client, auth, sample_course):
+    as_owner(auth)
+    page = upload_bank(client, MOODLE_WRITTEN, bank_format="moodle-xml").get_data(as_text=True)
+    assert "Name the quiz to import into." in page
+    response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="word")
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_moodle_xml_that_is_not_xml_or_too_large_is_refused(app, client, auth, sample_course, tmp_path):
+    as_owner(auth)
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<quiz>\n<question>\n</quiz>")
+    response = upload_bank(client, broken, "bank", bank_format="moodle-xml")
+    assert response.status_code == 400 and "broken.xml:3: is not well-formed XML" in response.get_data(as_text=True)
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<quiz>" + b" " * (3 * 1024 * 1024) + b"</quiz>")
+    response = upload_bank(client, big, "bank", bank_format="moodle-xml")
+    assert response.status_code == 400 and "The file must be at most 2 MiB." in response.get_data(as_text=True)
+
+
+def test_only_the_courses_owners_import_and_export_question_banks(app, client, auth, sample_course):
+    auth.as_role("instructor")  # an instructor, but not one of the course's owners
+    with app.app_context():
+        before = database_state()
+    assert upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml").status_code == 403
+    assert client.get("/transfer/courses/sample-course/quizzes/basics-quiz/export.xml").status_code == 403
+    with app.app_context():
+        assert database_state() == before
+
+
+def test_moodle_xml_upload_needs_the_csrf_token(app, client, auth, sample_course):
+    as_owner(auth)
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml", skip_unsupported="y")
+    assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Quiz).where(Quiz.slug == "bank")) is None

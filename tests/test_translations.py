@@ -143,7 +143,12 @@ def test_no_template_shows_text_that_skips_the_catalogue():
 
 
 # Calls whose text a person reads: the argument at the given position must come from gettext, never a literal.
-USER_FACING_CALLS = {"flash": 0, "ValidationError": 0, "abort": 1}
+# -1 is the last positional argument: content problems end with their message whatever comes before it
+# (`problem(path, line, message)` in the loader, `problem(line, message)` in the scenario checker).
+USER_FACING_CALLS = {"flash": 0, "ValidationError": 0, "abort": 1,
+                     "problem": -1, "report": -1, "warn": -1, "ContentProblem": -1, "_Problem": 0,
+                     "echo": 0, "ClickException": 0, "UsageError": 0, "BadParameter": 0, "SystemExit": 0,
+                     "BackupError": 0}  # fmt: skip
 USER_FACING_KEYWORDS = {"label", "description", "message"}
 
 
@@ -178,6 +183,8 @@ def test_untranslated_python_text_is_found():
     assert untranslated_python_text("x = StringField('Title', validators=[Length(message=f'{n}')])") == [1, 1]
     assert untranslated_python_text("abort(404, 'No such class.')\nabort(404, _('No such class.'))") == [1]
     assert untranslated_python_text("x = StringField(_l('Title'))\nflash(message)") == []
+    assert untranslated_python_text("self.problem(path, 3, f'no {key}')\nself.problem(4, _('Bad.'))\n"
+                                    "click.echo('Done.')\nraise SystemExit(_('Failed.'))") == [1, 3]
 
 
 def test_no_code_shows_text_that_skips_the_catalogue():
@@ -276,3 +283,24 @@ def test_times_are_written_in_the_readers_language_and_the_sites_zone(app):
     assert 'datetime="2026-03-01T15:30:00Z"' in korean
     assert "2026. 3. 2." in korean and "오전 12:30" in korean  # 15:30 UTC is 00:30 the next day in Seoul
     assert "Mar 2, 2026" in english
+
+
+def untranslated_script_text(source: str) -> list[str]:
+    """Sentences written into a script: its words must come from the page (data-text-* attributes)."""
+    code = re.sub(r"^\s*//.*$|/\*.*?\*/", "", source, flags=re.M | re.S)
+    literals = re.findall(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', code)
+    return [text for pair in literals for text in pair if re.search(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}", text)]
+
+
+def test_untranslated_script_text_is_found():
+    assert untranslated_script_text('status.textContent = "Answers saved.";') == ["Answers saved."]
+    assert untranslated_script_text('// "A comment"\nx = text.textSaved; y = "same-origin";') == []
+
+
+def test_no_script_writes_text_that_skips_the_catalogue():
+    problems = [
+        f"{script.relative_to(ROOT)}: {text!r}"
+        for script in sorted((ROOT / "course" / "static").glob("*.js"))
+        for text in untranslated_script_text(script.read_text())
+    ]
+    assert not problems, "text written by a script instead of taken from the page:\n" + "\n".join(problems)

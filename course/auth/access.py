@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 
@@ -13,7 +14,7 @@ def instructor_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if not current_user.is_instructor:
-            abort(403, description="This page is for instructors.")
+            abort(403, description=_("This page is for instructors."))
         return view(*args, **kwargs)
 
     return wrapped

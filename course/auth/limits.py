@@ -13,7 +13,7 @@ from flask import after_this_request, current_app, g, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from course.auth.forms import normalise_username
+from course.auth.usernames import fold_username
 
 DEVICE_COOKIE = "lanyard_device"
 DEVICE_DAYS = 365
@@ -26,7 +26,7 @@ def account_digest(username: str) -> str:
     """A fixed-length stand-in for a typed username, keyed with the secret so a Redis dump lists no usernames."""
     secret = current_app.secret_key
     key = secret if isinstance(secret, bytes) else str(secret).encode()
-    return hmac.new(key, normalise_username(username).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, fold_username(username).encode(), hashlib.sha256).hexdigest()
 
 
 def _posted_account() -> str:

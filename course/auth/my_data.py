@@ -2,6 +2,8 @@
 account. Also the hooks that log staff looks at a student's records (course.privacy.access_log)."""
 
 from flask import flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField
@@ -24,9 +26,10 @@ NOTICE_CATEGORY = "record-view"
 
 
 class DeleteAccountForm(BaseForm):
-    password = PasswordField("Your password", validators=[DataRequired(message="Type your password to confirm.")])
-    confirm = BooleanField("I understand that this cannot be undone",
-                           validators=[DataRequired(message="Tick this box to confirm.")])  # fmt: skip
+    password = PasswordField(_l("Your password"),
+                             validators=[DataRequired(message=_l("Type your password to confirm."))])
+    confirm = BooleanField(_l("I understand that this cannot be undone"),
+                           validators=[DataRequired(message=_l("Tick this box to confirm."))])  # fmt: skip
 
 
 def approval_classes(user: User) -> list[Classroom]:
@@ -45,7 +48,7 @@ def my_data():
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return render_template(
         "auth/my_data.html",
-        records=records_of(user) if user else [TableRecords(table, []) for table in personal_tables()],
+        records=records_of(user) if user else [TableRecords(table, []) for table in personal_tables(_)],
         views=views_of(user) if user else [],
         browser_hours=int(BROWSER_SESSION.total_seconds() // 3600),
         remember_days=remember_lifetime().days,
@@ -76,20 +79,20 @@ def delete_account():
     pending = db.session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == user.id))
     if user.role == "student" and form.validate_on_submit():
         if not user.check_password(form.password.data):
-            form.password.errors.append("This is not your password.")
+            form.password.errors.append(_("This is not your password."))
         elif approval:
             if pending is None:
                 db.session.add(DeletionRequest(user_id=user.id, requested_at=utcnow()))
                 db.session.commit()
-            flash("Your request is with the instructor of " + ", ".join(c.name for c in approval)
-                  + ". Your account is deleted as soon as they approve it.", "info")  # fmt: skip
+            flash(_("Your request is with the instructor of %(classes)s. Your account is deleted as soon as they "
+                    "approve it.", classes=", ".join(c.name for c in approval)), "info")  # fmt: skip
             return redirect(url_for("auth.my_data"))
         else:
             erase_account(user, how="deleted by its owner")
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Your account is deleted. Your records in your classes' statistics no longer name you.", "info")
+            flash(_("Your account is deleted. Your records in your classes' statistics no longer name you."), "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/delete_account.html", form=form, approval=approval, pending=pending)
 
@@ -102,8 +105,8 @@ def tell_staff_the_student_will_see():
     if found is not None:
         student, page = found
         g.record_view = (student, page)
-        flash(f"{student.name} will see this visit on their data page: who opened it, which page and when.",
-              NOTICE_CATEGORY)  # fmt: skip
+        flash(_("%(name)s will see this visit on their data page: who opened it, which page and when.",
+                name=student.name), NOTICE_CATEGORY)  # fmt: skip
 
 
 @bp.after_app_request

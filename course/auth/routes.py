@@ -2,14 +2,17 @@
 
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from course import audit
 from course.auth import bp, limits
-from course.auth.forms import LoginForm, RegisterForm, SetupForm, normalise_username
+from course.auth.forms import LoginForm, RegisterForm, SetupForm
 from course.auth.sessions import active_session_count, end_every_session, end_session, start_session
+from course.auth.usernames import existing_lookalike, fold_username
 from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
 from course.models.users import password_matches
@@ -19,7 +22,9 @@ from course.redirects import safe_next
 OPEN_REGISTRATION = "open_registration"
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to see that page."
+# Lazy, and made text in the reader's language when Flask-Login flashes it.
+login_manager.login_message = _l("Please sign in to see that page.")
+login_manager.localize_callback = str
 
 
 def _any_user() -> bool:
@@ -31,7 +36,7 @@ def setup():
     """First run: create the first instructor account (an administrator). Refused once any account exists."""
     if _any_user():
         if request.method == "POST":
-            abort(403, description="Setup is already done. Ask an administrator for an account.")
+            abort(403, description=_("Setup is already done. Ask an administrator for an account."))
         return redirect(url_for("auth.login"))
     form = SetupForm()
     if form.validate_on_submit():
@@ -39,15 +44,15 @@ def setup():
         with exclusive("setup"):
             db.session.rollback()
             if _any_user():
-                abort(403, description="Setup is already done. Ask an administrator for an account.")
+                abort(403, description=_("Setup is already done. Ask an administrator for an account."))
             user = User(username=form.username.data, display_name=form.display_name.data or None, role="admin")
             user.set_password(form.password.data)
             db.session.add(user)
-            db.session.add(Classroom(name="Default class", owner=user))
+            db.session.add(Classroom(name=_("Default class"), owner=user))
             audit.record("account.created", user, actor=user, detail="first administrator, at setup")
             db.session.commit()
         start_session(user)
-        flash("Your instructor account is ready. Share the join code below with your students.", "success")
+        flash(_("Your instructor account is ready. Share the join code below with your students."), "success")
         return redirect(url_for("classroom.index"))
     return render_template("auth/setup.html", form=form)
 
@@ -64,11 +69,13 @@ def register():
     if form.validate_on_submit():
         classroom = Classroom.by_open_code(form.join_code.data or "") if form.join_code.data else None
         if form.join_code.data and classroom is None:
-            form.join_code.errors.append("No open class has this code. Check it with your teacher.")
+            form.join_code.errors.append(_("No open class has this code. Check it with your teacher."))
         elif classroom is None and not open_registration:
-            form.join_code.errors.append("Enter the join code your teacher gave you.")
+            form.join_code.errors.append(_("Enter the join code your teacher gave you."))
         elif db.session.scalar(select(User.id).where(User.username == form.username.data)):
-            form.username.errors.append("This username is taken. Try another.")
+            form.username.errors.append(_("This username is taken. Try another."))
+        elif existing_lookalike(form.username.data):
+            form.username.errors.append(_("This username looks too much like one that is taken. Try another."))
         else:
             user = User(
                 username=form.username.data,
@@ -83,7 +90,7 @@ def register():
             audit.record("account.created", user, actor=user, detail="registered as a student")
             db.session.commit()
             start_session(user)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("learn.catalog"))
     return render_template("auth/register.html", form=form, open_registration=open_registration)
 
@@ -113,11 +120,11 @@ def login():
         return redirect(safe_next(request.args.get("next")) or url_for("learn.catalog"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == normalise_username(form.username.data)))
+        user = db.session.scalar(select(User).where(User.username == fold_username(form.username.data)))
         if not password_matches(user, form.password.data):
             g.sign_in_failed = True
             audit.sign_in_failed(user)
-            form.password.errors.append("Wrong username or password.")
+            form.password.errors.append(_("Wrong username or password."))
         else:
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("learn.catalog"))
@@ -129,7 +136,7 @@ def login():
 def logout():
     """Sign out (a POST, so another site cannot sign you out with a link), ending the session on the server."""
     end_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -145,5 +152,5 @@ def account():
 def sign_out_everywhere():
     """End every session of the account, for a phone lost or a shared PC left signed in somewhere."""
     end_every_session(current_user._get_current_object())
-    flash("You are signed out on every device.", "info")
+    flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login"))

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, flash, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -35,8 +36,8 @@ def start_session(user: User, remember: bool = False) -> None:
     lifetime = remember_lifetime() if remember else BROWSER_SESSION
     now = utcnow()
     if user.inactive_warned_at is not None:
-        flash("Your account had not been used for a long time and was due to be deleted. Signing in keeps it; "
-              "nothing has been deleted.", "info")  # fmt: skip
+        flash(_("Your account had not been used for a long time and was due to be deleted. Signing in keeps it; "
+                "nothing has been deleted."), "info")  # fmt: skip
     user.last_seen_at, user.inactive_warned_at = now, None
     db.session.execute(
         delete(UserSession).where(

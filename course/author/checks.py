@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.content.exporter import lesson_file
@@ -173,7 +174,7 @@ def check_lesson_content(content: dict[str, Any], context: CourseContext, lesson
     data, problems = load_lesson_text(text, "lesson.md", slugs, context.anchors, context.figures)
     other = context.lesson_slugs.get(content["slug"])
     if other is not None and other != lesson_id:
-        problems.append(ContentProblem("lesson.md", 2, "another lesson of this course has this address"))
+        problems.append(ContentProblem("lesson.md", 2, _("another lesson of this course has this address")))
     return text, data, problems
 
 
@@ -193,8 +194,8 @@ def check_lesson_form(form, context: CourseContext, lesson_id: int | None) -> tu
         if name in ("slug", "title", "minutes"):
             add_error(getattr(form, name), message)
         elif name in ("objectives", "key_terms"):
-            prefix = f"Line {path[1] + 1}: " if len(path) > 1 else ""
-            add_error(getattr(form, name), prefix + message)
+            add_error(getattr(form, name), _("Line %(line)s: %(message)s", line=path[1] + 1, message=message)
+                      if len(path) > 1 else message)
         elif name == "sources" and len(path) > 2 and path[2] in SOURCE_FIELDS:
             add_error(form.sources.entries[rows[path[1]]].form[path[2]], message)
         else:
@@ -202,6 +203,7 @@ def check_lesson_form(form, context: CourseContext, lesson_id: int | None) -> tu
         return True
 
     for problem in (p for p in problems if p.line >= body_first_line):
-        add_error(form.body, f"Line {problem.line - body_first_line + 1}: {problem.message}")
+        add_error(form.body, _("Line %(line)s: %(message)s", line=problem.line - body_first_line + 1,
+                               message=problem.message))
     place_problems([p for p in problems if p.line < body_first_line], paths, place, form)
     return data, data is not None and not problems

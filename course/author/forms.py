@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -25,8 +26,8 @@ from course.forms import BaseForm, RowForm
 from course.question_types import QuestionType
 
 ROW_ACTION = re.compile(r"^(?P<field>[a-z_]+)-(?P<op>add|remove|up)(?:-(?P<index>\d{1,3}))?$")
-SLUG_HELP = "Lower-case words joined by hyphens, e.g. card-technology."
-SLUG_MESSAGE = "Use lower-case letters and digits in words joined by hyphens, e.g. card-technology."
+SLUG_HELP = _l("Lower-case words joined by hyphens, e.g. card-technology.")
+SLUG_MESSAGE = _l("Use lower-case letters and digits in words joined by hyphens, e.g. card-technology.")
 LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
@@ -63,8 +64,9 @@ class AuthorForm(BaseForm):
         return super().validate(extra_validators)
 
 
-SLUG_REQUIRED = "Give an address, or a title to make one from."
-TOO_LONG = "Shorten this to at most %(max)d characters."
+SLUG_REQUIRED = _l("Give an address, or a title to make one from.")
+# WTForms fills in %(max)d (and %(min)d, %(length)d) itself.
+TOO_LONG = _l("Shorten this to at most %(max)d characters.")
 
 
 def _slug_field(label: str, description: str = SLUG_HELP, source: str = "title") -> StringField:
@@ -75,70 +77,79 @@ def _slug_field(label: str, description: str = SLUG_HELP, source: str = "title")
                        description=description, render_kw={"data-slug-from": source})  # fmt: skip
 
 
-def _title_field(what: str) -> StringField:
-    return StringField("Title", validators=[InputRequired(f"Give {what} a title."), Length(max=200, message=TOO_LONG)])
+def _title_field(missing: str) -> StringField:
+    """A title, with the message shown when it is left empty."""
+    return StringField(_l("Title"), validators=[InputRequired(missing), Length(max=200, message=TOO_LONG)])
 
 
 class CourseForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    slug = _slug_field("Address (slug)", "Part of every address in the course; " + SLUG_HELP)
-    title = _title_field("the course")
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
-    language = StringField("Language", default="en", validators=[InputRequired("Give the language of the course, "
-                           "such as en."), Length(max=20, message=TOO_LONG),
-                           Regexp(LANGUAGE, message="Use a language tag such as en, fr or pt-BR.")],
-                           description="The language tag of the course's text, such as en, fr or pt-BR.")  # fmt: skip
+    slug = _slug_field(_l("Address (slug)"),
+                       _l("Part of every address in the course; Lower-case words joined by hyphens, e.g. "
+                          "card-technology."))
+    title = _title_field(_l("Give the course a title."))
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+    language = StringField(_l("Language"), default="en", validators=[InputRequired(_l("Give the language of the "
+                           "course, such as en.")), Length(max=20, message=TOO_LONG),
+                           Regexp(LANGUAGE, message=_l("Use a language tag such as en, fr or pt-BR."))],
+                           description=_l("The language tag of the course's text, such as en, fr or "
+                                          "pt-BR."))  # fmt: skip
 
 
 class ModuleForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    slug = _slug_field("Address (slug)")
-    title = _title_field("the module")
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=2000)])
+    slug = _slug_field(_l("Address (slug)"))
+    title = _title_field(_l("Give the module a title."))
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
 
 
 class SourceRowForm(RowForm):
     """One source of a lesson; rows left entirely empty are dropped."""
 
-    id = StringField("Id", validators=[Length(max=80)], description="Cited in the text as [@id].")
-    title = StringField("Title", validators=[Length(max=500)])
-    publisher = StringField("Publisher", validators=[Length(max=300)])
-    date = StringField("Date", validators=[Length(max=40)])
-    url = StringField("Address (URL)", validators=[Length(max=1000)])
-    note = StringField("Note", validators=[Length(max=1000)])
+    id = StringField(_l("Id"), validators=[Length(max=80)], description=_l("Cited in the text as [@id]."))
+    title = StringField(_l("Title"), validators=[Length(max=500)])
+    publisher = StringField(_l("Publisher"), validators=[Length(max=300)])
+    date = StringField(_l("Date"), validators=[Length(max=40)])
+    url = StringField(_l("Address (URL)"), validators=[Length(max=1000)])
+    note = StringField(_l("Note"), validators=[Length(max=1000)])
 
 
 class LessonForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    module = SelectField("Module", coerce=int)
-    slug = StringField("Address (slug)", validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
-                       description="Students' progress and other lessons' links use it. " + SLUG_HELP,
+    module = SelectField(_l("Module"), coerce=int)
+    slug = StringField(_l("Address (slug)"),
+                       validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+                       description=_l("Students' progress and other lessons' links use it. Lower-case words joined "
+                                      "by hyphens, e.g. card-technology."),
                        render_kw={"data-slug-from": "title"})  # fmt: skip
-    title = _title_field("the lesson")
-    minutes = IntegerField("Minutes to read", default=5, validators=[InputRequired(message="Give a whole number.")])
-    objectives = TextAreaField("Objectives", validators=[Length(max=5000)],
-                               description="One per line: what a student can do after the lesson.")  # fmt: skip
-    key_terms = TextAreaField("Key terms", validators=[Length(max=2000)],
-                              description="Glossary anchors, one per line.")  # fmt: skip
+    title = _title_field(_l("Give the lesson a title."))
+    minutes = IntegerField(_l("Minutes to read"), default=5,
+                           validators=[InputRequired(message=_l("Give a whole number."))])
+    objectives = TextAreaField(_l("Objectives"), validators=[Length(max=5000)],
+                               description=_l("One per line: what a student can do after the lesson."))  # fmt: skip
+    key_terms = TextAreaField(_l("Key terms"), validators=[Length(max=2000)],
+                              description=_l("Glossary anchors, one per line."))  # fmt: skip
     sources = FieldList(FormField(SourceRowForm), min_entries=1, max_entries=100)
-    body = TextAreaField("Text (Markdown)", validators=[Length(max=200_000)],
-                         description="Cite a source with [@id]; show a figure with ![alt text](figures/name.png "
-                                     '"caption"); link a glossary entry with [term](glossary#anchor) and another '
-                                     "lesson with [text](lesson:slug).")  # fmt: skip
-    preview = SubmitField("Preview")
-    save = SubmitField("Save")
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
+                         description=_l("Cite a source with [@id]; show a figure with ![alt text](figures/name.png "
+                                        '"caption"); link a glossary entry with [term](glossary#anchor) and another '
+                                        "lesson with [text](lesson:slug)."))  # fmt: skip
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save"))
 
 
 class QuizForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    slug = StringField("Address (slug)", validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+    slug = StringField(_l("Address (slug)"),
+                       validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
                        description=SLUG_HELP, render_kw={"data-slug-from": "title"})  # fmt: skip
-    title = _title_field("the quiz")
-    placement = SelectField("Place in the course", description="A module's quiz, or the final assessment.")
-    pass_mark = IntegerField("Pass mark (%)", default=70, validators=[InputRequired(message="Give a whole number.")])
-    max_attempts = IntegerField("Attempts allowed", default=0, description="0 means unlimited.",
-                                validators=[InputRequired(message="Give a whole number.")])  # fmt: skip
-    shuffle = BooleanField("Shuffle the choices of each question for every attempt", default=True)
+    title = _title_field(_l("Give the quiz a title."))
+    placement = SelectField(_l("Place in the course"), description=_l("A module's quiz, or the final assessment."))
+    pass_mark = IntegerField(_l("Pass mark (%)"), default=70,
+                             validators=[InputRequired(message=_l("Give a whole number."))])
+    max_attempts = IntegerField(_l("Attempts allowed"), default=0, description=_l("0 means unlimited."),
+                                validators=[InputRequired(message=_l("Give a whole number."))])  # fmt: skip
+    shuffle = BooleanField(_l("Shuffle the choices of each question for every attempt"), default=True)
 
 
 class QuestionForm(AuthorForm):
@@ -146,20 +157,20 @@ class QuestionForm(AuthorForm):
 
     slug_fields = {"key": "prompt"}
     slug_max = 40
-    key = StringField("Id", validators=[InputRequired("Give the question an id, or a question to make one from."),
-                                        Length(max=80, message=TOO_LONG)],
-                      description="Unique in the quiz and stable: reports group answers by it. Made from the "
-                                  "question if you leave it empty.",
+    key = StringField(_l("Id"), validators=[InputRequired(_l("Give the question an id, or a question to make one "
+                                                             "from.")), Length(max=80, message=TOO_LONG)],
+                      description=_l("Unique in the quiz and stable: reports group answers by it. Made from the "
+                                     "question if you leave it empty."),
                       render_kw={"data-slug-from": "prompt", "data-slug-max": "40"})  # fmt: skip
-    prompt = TextAreaField("Question (Markdown)", validators=[Length(max=20_000)])
-    explanation = TextAreaField("Explanation (Markdown)", validators=[Length(max=20_000)],
-                                description="Shown to the student after the attempt is submitted.")  # fmt: skip
-    source = StringField("Source", validators=[Length(max=500)],
-                         description="A source id of the module's lessons, or a web address.")  # fmt: skip
-    objective = SelectField("Learning objective", validate_choice=False)
-    points = StringField("Points", default="1", validators=[Length(max=20)])
-    tags = StringField("Tags", validators=[Length(max=500)], description="Separated by commas.")
-    save = SubmitField("Save the question")
+    prompt = TextAreaField(_l("Question (Markdown)"), validators=[Length(max=20_000)])
+    explanation = TextAreaField(_l("Explanation (Markdown)"), validators=[Length(max=20_000)],
+                                description=_l("Shown to the student after the attempt is submitted."))  # fmt: skip
+    source = StringField(_l("Source"), validators=[Length(max=500)],
+                         description=_l("A source id of the module's lessons, or a web address."))  # fmt: skip
+    objective = SelectField(_l("Learning objective"), validate_choice=False)
+    points = StringField(_l("Points"), default="1", validators=[Length(max=20)])
+    tags = StringField(_l("Tags"), validators=[Length(max=500)], description=_l("Separated by commas."))
+    save = SubmitField(_l("Save the question"))
 
 
 @cache
@@ -169,21 +180,22 @@ def question_form(qtype: QuestionType) -> type[QuestionForm]:
 
 
 class FigureForm(AuthorForm):
-    image = FileField("Image", validators=[FileRequired("Choose an image file.")],
-                      description="PNG, JPEG, WebP or SVG (SVG without scripts or external references).")  # fmt: skip
-    name = StringField("Name", validators=[Optional(), Length(max=100)],
-                       description="Used in lessons as figures/<name>; by default the file's name.")  # fmt: skip
-    replace = BooleanField("Replace the figure of the same name")
+    image = FileField(_l("Image"), validators=[FileRequired(_l("Choose an image file."))],
+                      description=_l("PNG, JPEG, WebP or SVG (SVG without scripts or external "
+                                     "references)."))  # fmt: skip
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)],
+                       description=_l("Used in lessons as figures/<name>; by default the file's name."))  # fmt: skip
+    replace = BooleanField(_l("Replace the figure of the same name"))
 
 
 class ConfirmDeleteForm(AuthorForm):
-    confirm = BooleanField("I understand that this cannot be undone", validators=[DataRequired(
-        "Tick the box to confirm.")])  # fmt: skip
+    confirm = BooleanField(_l("I understand that this cannot be undone"), validators=[DataRequired(
+        _l("Tick the box to confirm."))])  # fmt: skip
 
 
 class CoAuthorForm(AuthorForm):
-    username = StringField("Username of an instructor", validators=[InputRequired("Give the username of an "
-                           "instructor or administrator."), Length(max=40)])  # fmt: skip
+    username = StringField(_l("Username of an instructor"), validators=[InputRequired(_l("Give the username of an "
+                           "instructor or administrator.")), Length(max=40)])  # fmt: skip
 
 
 def apply_row_action(form: FlaskForm, action: str | None) -> bool:

@@ -5,14 +5,13 @@ import difflib
 from typing import Any
 
 from flask import flash, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from course.extensions import db
 from course.models import Lesson, Quiz, Revision
-
-BASELINE = "As it was before the first edit in the browser"
 
 
 def _owner_column(item: Lesson | Quiz):
@@ -32,7 +31,8 @@ def record_revision(item: Lesson | Quiz, content: dict[str, Any], summary: str) 
 def record_baseline(item: Lesson | Quiz, content: dict[str, Any]) -> None:
     """Before the first browser edit of an imported item, keep what it was, so even that first change can be undone."""
     if db.session.scalar(select(func.count(Revision.id)).where(_owner_column(item) == item.id)) == 0:
-        db.session.add(_new_revision(item, author_id=None, content=content, summary=BASELINE))
+        db.session.add(_new_revision(item, author_id=None, content=content, summary=_(
+            "As it was before the first edit in the browser")))
 
 
 def revisions_of(item: Lesson | Quiz) -> list[Revision]:
@@ -63,7 +63,7 @@ def revision_number(item: Lesson | Quiz, revision: Revision) -> int:
 
 def refuse_restore(messages: list[str]) -> None:
     """Say why a revision cannot come back as it is (the course changed since); nothing is changed."""
-    flash("This revision cannot be restored as it is, because the course changed since it was saved:", "error")
+    flash(_("This revision cannot be restored as it is, because the course changed since it was saved:"), "error")
     for message in messages:
         flash(message[:1].upper() + message[1:], "error")
 

@@ -5,6 +5,7 @@ relative links the renderer writes (../figures/…, ../lessons/…, ../glossary)
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -74,8 +75,8 @@ def _editor(course, lesson: Lesson | None):
         renamed_from = lesson.slug if lesson and data and data.slug != lesson.slug else None
         linked = _linking_lessons(course.id, renamed_from, lesson.id) if renamed_from else []
         if linked:
-            form.slug.errors.append("Other lessons link to this lesson by its address: " + "; ".join(linked)
-                                    + ". Change their links first.")  # fmt: skip
+            form.slug.errors.append(_("Other lessons link to this lesson by its address: %(lessons)s. Change their "
+                                      "links first.", lessons="; ".join(linked)))  # fmt: skip
             ok = False
         if form.preview.data:
             preview = data
@@ -87,7 +88,7 @@ def _editor(course, lesson: Lesson | None):
 
 def _save(course, lesson: Lesson | None, data, module_id: int):
     """Write a checked lesson and keep the revision; a lesson moved to another module goes to its end."""
-    summary = "Saved" if lesson else "Created"
+    summary = _("Saved") if lesson else _("Created")
     if lesson is None:
         lesson = Lesson(course_id=course.id, published=False)
     else:
@@ -100,7 +101,8 @@ def _save(course, lesson: Lesson | None, data, module_id: int):
     db.session.flush()
     record_revision(lesson, lesson_content(lesson), summary)
     db.session.commit()
-    flash(f"Lesson “{lesson.title}” saved{' as a draft' if not lesson.published else ''}.", "success")
+    flash(_("Lesson “%(title)s” saved.", title=lesson.title) if lesson.published
+          else _("Lesson “%(title)s” saved as a draft.", title=lesson.title), "success")
     return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
 
 
@@ -110,7 +112,7 @@ def new_lesson(slug: str):
     """Write a new lesson (?module=id preselects its module); it is a draft until published."""
     course = course_or_404(slug)
     if not course.modules:
-        flash("Add a module first: every lesson belongs to one.", "info")
+        flash(_("Add a module first: every lesson belongs to one."), "info")
         return redirect(url_for("author.new_module", slug=course.slug))
     return _editor(course, None)
 
@@ -150,7 +152,7 @@ def publish_lesson(slug: str, lesson_slug: str):
     """Show the lesson to students, or make it a draft again."""
     course = course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    toggle_published(lesson, f"The lesson “{lesson.title}”")
+    toggle_published(lesson, "lesson")
     if request.form.get("next") == "editor":
         return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{lesson.module_id}"))
@@ -164,8 +166,10 @@ def delete_lesson(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     progress = db.session.scalar(select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id == lesson.id))
     linked = _linking_lessons(course.id, lesson.slug, lesson.id)
-    blockers = [f"These lessons link to it: {'; '.join(linked)}. Remove those links first."] if linked else []
-    consequences = [f"Its text, sources and revision history, and {progress} progress records of students."]
+    blockers = [_("These lessons link to it: %(lessons)s. Remove those links first.", lessons="; ".join(linked))
+                ] if linked else []  # fmt: skip
+    consequences = [_("Its text, sources and revision history, and %(progress)d progress records of students.",
+                      progress=progress)]
 
     def delete() -> str:
         module: Module = lesson.module
@@ -173,10 +177,10 @@ def delete_lesson(slug: str, lesson_slug: str):
         for position, sibling in enumerate(module.lessons):
             sibling.position = position
         db.session.commit()
-        flash(f"Lesson “{lesson.title}” deleted.", "info")
+        flash(_("Lesson “%(title)s” deleted.", title=lesson.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(f"Delete the lesson “{lesson.title}”?", consequences,
+    return confirm_delete(_("Delete the lesson “%(title)s”?", title=lesson.title), consequences,
                           url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug), delete, blockers)
 
 
@@ -200,19 +204,20 @@ def restore_lesson(slug: str, lesson_slug: str, revision_id: int):
     lesson = lesson_or_404(course, lesson_slug)
     revision = revision_of(lesson, revision_id)
     if revision is None:
-        abort(404, description="There is no such revision of this lesson.")
+        abort(404, description=_("There is no such revision of this lesson."))
     require_form_token()
     _text, data, problems = check_lesson_content(revision.content, course_context(course), lesson.id)
-    messages = [f"line {problem.line}: {problem.message}" for problem in problems]
+    messages = [_("line %(line)s: %(message)s", line=problem.line, message=problem.message) for problem in problems]
     if data is not None and data.slug != lesson.slug and _linking_lessons(course.id, lesson.slug, lesson.id):
-        messages.append("other lessons link to this lesson by its current address")
+        messages.append(_("other lessons link to this lesson by its current address"))
     if messages or data is None:
         refuse_restore(messages)
         return redirect(url_for("author.lesson_history", slug=course.slug, lesson_slug=lesson.slug))
     number = revision_number(lesson, revision)
     record_baseline(lesson, lesson_content(lesson))
     update_lesson(lesson, data)
-    record_revision(lesson, lesson_content(lesson), f"Restored revision {number}")
+    record_revision(lesson, lesson_content(lesson), _("Restored revision %(number)s", number=number))
     db.session.commit()
-    flash(f"Revision {number} restored; it is now the current version (and a new revision).", "success")
+    flash(_("Revision %(number)s restored; it is now the current version (and a new revision).", number=number),
+          "success")
     return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))

@@ -3,6 +3,7 @@ move and delete questions, with row editors that work without JavaScript. Each s
 quiz (see quizzes.py)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
@@ -26,7 +27,7 @@ def _question_or_404(quiz: Quiz, key: str) -> tuple[int, Question]:
     for index, question in enumerate(quiz.questions):
         if question.key == key:
             return index, question
-    abort(404, description="There is no question at this address.")
+    abort(404, description=_("There is no question at this address."))
 
 
 def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
@@ -34,14 +35,14 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     try:
         qtype = question_type(question.type if question else request.args.get("type", ""))
     except UnknownQuestionType:
-        abort(404, description="Choose one of the question types: " + ", ".join(QUESTION_TYPES) + ".")
+        abort(404, description=_("Choose one of the question types: %(types)s.", types=", ".join(QUESTION_TYPES)))
     context = course_context(course)
     module_slug = context.module_slugs.get(quiz.module_id) if not quiz.is_final else None
     form = question_form(qtype)(data=question_form_data(question) if question else None)
     objectives = context.objectives_for(module_slug)
     current = form.objective.data or ""
     listed = objectives + ([current] if current and current not in objectives else [])
-    form.objective.choices = [SelectChoice("", "— none —")] + [SelectChoice(objective) for objective in listed]
+    form.objective.choices = [SelectChoice("", _("— none —"))] + [SelectChoice(objective) for objective in listed]
     choice_errors: list[str] = []
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
         taken = {q.key for q in quiz.questions if q is not question}
@@ -50,7 +51,7 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
                                  if f"{form.key.data}-{n}" not in taken)  # fmt: skip
         entry = question_entry_from_form(form, qtype)
         if entry["id"] in taken:
-            form.key.errors.append("Another question of this quiz has this id.")
+            form.key.errors.append(_("Another question of this quiz has this id."))
         else:
             document = quiz_content(quiz, context)
             if index is None:
@@ -61,8 +62,10 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
             data, problems, paths = checked_quiz(quiz, document, context)
             place_quiz_problems(problems, paths, form, index, qtype, choice_errors)
             if not problems:
-                save_quiz(quiz, data, context, f"{'Added' if question is None else 'Edited'} question '{entry['id']}'")
-                flash(f"Question '{entry['id']}' saved.", "success")
+                summary = (_("Added question '%(id)s'", id=entry["id"]) if question is None
+                           else _("Edited question '%(id)s'", id=entry["id"]))
+                save_quiz(quiz, data, context, summary)
+                flash(_("Question '%(id)s' saved.", id=entry["id"]), "success")
                 return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug,
                                         _anchor=f"question-{entry['id']}"))  # fmt: skip
     return render_template("author/question_form.html", course=course, quiz=quiz, question=question, form=form,
@@ -98,14 +101,16 @@ def move_question(slug: str, quiz_slug: str, key: str):
     require_form_token()
     direction = request.form.get("direction", "")
     if direction not in ("up", "down"):
-        abort(400, description="Move up or down.")
+        abort(400, description=_("Move up or down."))
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(quiz.questions):
         context = course_context(course)
         document = quiz_content(quiz, context)
         rows = document["questions"]
         rows[index], rows[other] = rows[other], rows[index]
-        _save_or_explain(quiz, document, context, f"Moved question '{key}' {direction}")
+        summary = (_("Moved question '%(id)s' up", id=key) if direction == "up"
+                   else _("Moved question '%(id)s' down", id=key))
+        _save_or_explain(quiz, document, context, summary)
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug, _anchor=f"question-{key}"))
 
 
@@ -113,7 +118,7 @@ def _save_or_explain(quiz: Quiz, document: dict, context, summary: str) -> bool:
     """Save a changed quiz document, or flash why not (an imported quiz may break a rule the editor enforces)."""
     data, problems, _paths = checked_quiz(quiz, document, context)
     if problems or data is None:
-        flash("The quiz was not changed:", "error")
+        flash(_("The quiz was not changed:"), "error")
         for problem in problems:
             flash(problem.message[:1].upper() + problem.message[1:], "error")
         return False
@@ -130,22 +135,23 @@ def delete_question(slug: str, quiz_slug: str, key: str):
     index, question = _question_or_404(quiz, key)
     blockers = []
     if quiz.published and len(quiz.questions) == 1:
-        blockers.append("It is the only question of a published quiz. Unpublish the quiz first, or add another.")
+        blockers.append(_("It is the only question of a published quiz. Unpublish the quiz first, or add another."))
     consequences = [
-        "The question leaves the quiz for new attempts. Attempts already started or submitted keep it as they "
-        "saw it, with their answers and scores.",
-        "The quiz's history keeps it: restoring an earlier revision brings it back.",
+        _("The question leaves the quiz for new attempts. Attempts already started or submitted keep it as they "
+          "saw it, with their answers and scores."),
+        _("The quiz's history keeps it: restoring an earlier revision brings it back."),
     ]
 
     def delete() -> str:
         context = course_context(course)
         document = quiz_content(quiz, context)
         del document["questions"][index]
-        if _save_or_explain(quiz, document, context, f"Deleted question '{key}'"):
-            flash(f"Question '{key}' deleted.", "info")
+        if _save_or_explain(quiz, document, context, _("Deleted question '%(id)s'", id=key)):
+            flash(_("Question '%(id)s' deleted.", id=key), "info")
         return url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug)
 
-    return confirm_delete(f"Delete question {index + 1} ('{key}') of “{quiz.title}”?", consequences,
+    return confirm_delete(_("Delete question %(number)s ('%(id)s') of “%(quiz)s”?", number=index + 1, id=key,
+                            quiz=quiz.title), consequences,
                           url_for("author.edit_question", slug=course.slug, quiz_slug=quiz.slug, key=key), delete,
                           blockers)  # fmt: skip
 

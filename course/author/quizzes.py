@@ -8,6 +8,8 @@ never touched: each holds the snapshot of the questions it was started with.
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -41,6 +43,7 @@ from course.author.routes import (
 )
 from course.content.importer import update_quiz
 from course.extensions import db
+from course.learn.figures import shown_question
 from course.models import Attempt, Quiz
 from course.question_types import QUESTION_TYPES
 
@@ -66,8 +69,9 @@ def save_quiz(quiz: Quiz, data, context: CourseContext, summary: str) -> None:
 
 def _placement_choices(context: CourseContext) -> list[SelectChoice]:
     """Module quizzes are keyed on the module's slug (prefixed, as a module may be called 'final')."""
-    modules = [SelectChoice(f"module:{slug}", f"Quiz of the module “{title}”") for _id, slug, title in context.modules]
-    return [*modules, SelectChoice("final", "Final assessment of the course")]
+    modules = [SelectChoice(f"module:{slug}", _("Quiz of the module “%(title)s”", title=title))
+               for _id, slug, title in context.modules]
+    return [*modules, SelectChoice("final", _("Final assessment of the course"))]
 
 
 def _settings_form(quiz: Quiz | None, context: CourseContext) -> QuizForm:
@@ -89,7 +93,7 @@ def _settings_problems(form: QuizForm, quiz: Quiz | None, context: CourseContext
     if not form.validate_on_submit():
         return None
     if slug_taken(Quiz, context.course.id, form.slug.data.strip(), quiz.id if quiz else None):
-        form.slug.errors.append("Another quiz of this course has this address.")
+        form.slug.errors.append(_("Another quiz of this course has this address."))
         return None
     questions = quiz_content(quiz, context)["questions"] if quiz else []
     data, problems, paths = checked_quiz(quiz, settings_document(form, context, questions), context)
@@ -108,8 +112,8 @@ def new_quiz(slug: str):
     if data is not None:
         quiz = Quiz(course_id=course.id, slug=data.slug, title=data.title, published=False)
         db.session.add(quiz)
-        save_quiz(quiz, data, context, "Created")
-        flash(f"Quiz “{quiz.title}” created as a draft. Add its questions.", "success")
+        save_quiz(quiz, data, context, _("Created"))
+        flash(_("Quiz “%(title)s” created as a draft. Add its questions.", title=quiz.title), "success")
         return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
     return render_template("author/quiz_new.html", course=course, form=form)
 
@@ -125,10 +129,11 @@ def edit_quiz(slug: str, quiz_slug: str):
     if request.method == "POST":
         data = _settings_problems(form, quiz, context)
         if data is not None:
-            save_quiz(quiz, data, context, "Changed the settings")
-            flash("Quiz settings saved.", "success")
+            save_quiz(quiz, data, context, _("Changed the settings"))
+            flash(_("Quiz settings saved."), "success")
             return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
-    return render_template("author/quiz.html", course=course, quiz=quiz, form=form,
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz.html", course=course, quiz=quiz, questions=questions, form=form,
                            question_types=QUESTION_TYPES)  # fmt: skip
 
 
@@ -138,7 +143,9 @@ def preview_quiz(slug: str, quiz_slug: str):
     """The questions as students will see them, with the answer key, feedback and explanations shown."""
     course = course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    return render_template("author/quiz_preview.html", course=course, quiz=quiz, question_types=QUESTION_TYPES)
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz_preview.html", course=course, quiz=quiz, questions=questions,
+                           question_types=QUESTION_TYPES)  # fmt: skip
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/publish", methods=["POST"])
@@ -149,9 +156,9 @@ def publish_quiz(slug: str, quiz_slug: str):
     quiz = quiz_or_404(course, quiz_slug)
     if not quiz.published and not quiz.questions:
         require_form_token()
-        flash("A quiz needs at least one question before it can be published.", "error")
+        flash(_("A quiz needs at least one question before it can be published."), "error")
     else:
-        toggle_published(quiz, f"The quiz “{quiz.title}”")
+        toggle_published(quiz, "quiz")
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
 
 
@@ -163,17 +170,20 @@ def delete_quiz(slug: str, quiz_slug: str):
     quiz = quiz_or_404(course, quiz_slug)
     attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id))
     consequences = [
-        f"Its {len(quiz.questions)} questions and revision history.",
-        f"{attempts} attempts of students, with their answers and scores. To keep them, unpublish the quiz instead.",
+        ngettext("Its %(num)d question and revision history.", "Its %(num)d questions and revision history.",
+                 len(quiz.questions)),
+        ngettext("%(num)d attempt of a student, with its answers and score. To keep it, unpublish the quiz instead.",
+                 "%(num)d attempts of students, with their answers and scores. To keep them, unpublish the quiz "
+                 "instead.", attempts),
     ]
 
     def delete() -> str:
         db.session.delete(quiz)
         db.session.commit()
-        flash(f"Quiz “{quiz.title}” deleted.", "info")
+        flash(_("Quiz “%(title)s” deleted.", title=quiz.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(f"Delete the quiz “{quiz.title}”?", consequences,
+    return confirm_delete(_("Delete the quiz “%(title)s”?", title=quiz.title), consequences,
                           url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug), delete)  # fmt: skip
 
 
@@ -197,17 +207,18 @@ def restore_quiz(slug: str, quiz_slug: str, revision_id: int):
     quiz = quiz_or_404(course, quiz_slug)
     revision = revision_of(quiz, revision_id)
     if revision is None:
-        abort(404, description="There is no such revision of this quiz.")
+        abort(404, description=_("There is no such revision of this quiz."))
     require_form_token()
     context = course_context(course)
     data, problems, _paths = checked_quiz(quiz, revision.content, context)
-    messages = [f"line {problem.line}: {problem.message}" for problem in problems]
+    messages = [_("line %(line)s: %(message)s", line=problem.line, message=problem.message) for problem in problems]
     if data is not None and slug_taken(Quiz, course.id, data.slug, quiz.id):
-        messages.append(f"another quiz now has the address '{data.slug}'")
+        messages.append(_("another quiz now has the address '%(slug)s'", slug=data.slug))
     if messages or data is None:
         refuse_restore(messages)
         return redirect(url_for("author.quiz_history", slug=course.slug, quiz_slug=quiz.slug))
     number = revision_number(quiz, revision)
-    save_quiz(quiz, data, context, f"Restored revision {number}")
-    flash(f"Revision {number} restored; it is now the current version (and a new revision).", "success")
+    save_quiz(quiz, data, context, _("Restored revision %(number)s", number=number))
+    flash(_("Revision %(number)s restored; it is now the current version (and a new revision).", number=number),
+          "success")
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))

@@ -4,6 +4,9 @@ names (drafts included), moving items up and down, publishing, and confirming a 
 from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete as delete_rows
@@ -27,7 +30,7 @@ def course_or_404(slug: str) -> Course:
     or is an administrator: every authoring view of a course starts here, so non-owners get a 403 everywhere."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     return require_owner(course)
 
 
@@ -35,7 +38,7 @@ def module_or_404(course: Course, module_id: int) -> Module:
     """A module of this course (an id from another course is a 404 too)."""
     module = db.session.get(Module, module_id)
     if module is None or module.course_id != course.id:
-        abort(404, description="There is no module at this address.")
+        abort(404, description=_("There is no module at this address."))
     return module
 
 
@@ -43,7 +46,7 @@ def lesson_or_404(course: Course, lesson_slug: str) -> Lesson:
     """A lesson of this course by its address, draft or not."""
     lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug))
     if lesson is None:
-        abort(404, description="There is no lesson at this address.")
+        abort(404, description=_("There is no lesson at this address."))
     return lesson
 
 
@@ -51,20 +54,20 @@ def quiz_or_404(course: Course, quiz_slug: str) -> Quiz:
     """A quiz of this course by its address, draft or not."""
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
-        abort(404, description="There is no quiz at this address.")
+        abort(404, description=_("There is no quiz at this address."))
     return quiz
 
 
 def require_form_token() -> None:
     """Buttons that post without fields (move, publish) still carry the CSRF token."""
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=_("The form expired. Reload the page and try again."))
 
 
 def move_in_order(siblings: list, item, direction: str) -> bool:
     """Swap an item with its neighbour in `siblings` (ordered by position) and renumber them 0, 1, 2…"""
     if direction not in ("up", "down"):
-        abort(400, description="Move up or down.")
+        abort(400, description=_("Move up or down."))
     index = siblings.index(item)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
@@ -75,15 +78,29 @@ def move_in_order(siblings: list, item, direction: str) -> bool:
     return True
 
 
-def toggle_published(item, name: str) -> None:
-    """Publish or unpublish one item and say what students now see."""
+# What publishing or unpublishing says, per kind of item: whole sentences, as languages word them differently.
+PUBLISHED_NOTICES = {
+    "course": (_l("The course “%(title)s” is published: students can see it (once what contains it is published "
+                  "too)."), _l("The course “%(title)s” is a draft again: students no longer see it.")),
+    "module": (_l("The module “%(title)s” is published: students can see it (once what contains it is published "
+                  "too)."), _l("The module “%(title)s” is a draft again: students no longer see it.")),
+    "lesson": (_l("The lesson “%(title)s” is published: students can see it (once what contains it is published "
+                  "too)."), _l("The lesson “%(title)s” is a draft again: students no longer see it.")),
+    "quiz": (_l("The quiz “%(title)s” is published: students can see it (once what contains it is published "
+                "too)."), _l("The quiz “%(title)s” is a draft again: students no longer see it.")),
+}
+
+
+def toggle_published(item, kind: str) -> None:
+    """Publish or unpublish one item (a "course", "module", "lesson" or "quiz") and say what students now see."""
     require_form_token()
     item.published = not item.published
     db.session.commit()
+    published, draft = PUBLISHED_NOTICES[kind]
     if item.published:
-        flash(f"{name} is published: students can see it (once what contains it is published too).", "success")
+        flash(published % {"title": item.title}, "success")
     else:
-        flash(f"{name} is a draft again: students no longer see it.", "info")
+        flash(draft % {"title": item.title}, "info")
 
 
 def confirm_delete(title: str, consequences: list[str], cancel_url: str, delete: Callable[[], str],
@@ -138,7 +155,7 @@ def new_course():
     form = CourseForm()
     if form.validate_on_submit():
         if db.session.scalar(select(Course.id).where(Course.slug == form.slug.data)) is not None:
-            form.slug.errors.append("Another course has this address.")
+            form.slug.errors.append(_("Another course has this address."))
         else:
             course = Course(published=False, glossary=[])
             form.populate_obj(course)
@@ -147,7 +164,7 @@ def new_course():
             db.session.add(CourseOwner(course_id=course.id, user_id=current_user.id))
             record("course.created", course)
             db.session.commit()
-            flash(f"Course “{course.title}” created as a draft. Add its first module.", "success")
+            flash(_("Course “%(title)s” created as a draft. Add its first module.", title=course.title), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/course_form.html", form=form, course=None)
 
@@ -163,7 +180,7 @@ def course(slug: str):
         .options(selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.quizzes))
     )
     if course is None:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     owners = owners_of(course)  # and whether the signed-in instructor is one, without another query
     if current_user.role != "admin" and current_user.id not in {owner.id for owner in owners}:
         require_owner(course)
@@ -188,11 +205,11 @@ def edit_course(slug: str):
     form = CourseForm(obj=course)
     if form.validate_on_submit():
         if form.slug.data != course.slug and db.session.scalar(select(Course.id).where(Course.slug == form.slug.data)):
-            form.slug.errors.append("Another course has this address.")
+            form.slug.errors.append(_("Another course has this address."))
         else:
             form.populate_obj(course)
             db.session.commit()
-            flash("Course settings saved.", "success")
+            flash(_("Course settings saved."), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/course_form.html", form=form, course=course)
 
@@ -203,7 +220,7 @@ def publish_course(slug: str):
     """Show the course in the catalog, or hide it again."""
     course = course_or_404(slug)
     record("course.unpublished" if course.published else "course.published", course)
-    toggle_published(course, f"The course “{course.title}”")
+    toggle_published(course, "course")
     return redirect(url_for("author.course", slug=course.slug))
 
 
@@ -226,11 +243,15 @@ def delete_course(slug: str):
     ).one()
     modules, lessons, quizzes, attempts, progress, classes = counts
     consequences = [
-        f"{modules} modules, {lessons} lessons and {quizzes} quizzes, with their revision history and figures.",
-        f"{attempts} quiz attempts and {progress} lesson progress records of students.",
+        _("%(modules)d modules, %(lessons)d lessons and %(quizzes)d quizzes, with their revision history and "
+          "figures.", modules=modules, lessons=lessons, quizzes=quizzes),
+        _("%(attempts)d quiz attempts and %(progress)d lesson progress records of students.", attempts=attempts,
+          progress=progress),
     ]
     if classes:
-        consequences.append(f"{classes} classes use this course; they will have no course until you choose one.")
+        consequences.append(ngettext("%(num)d class uses this course; it will have no course until you choose one.",
+                                     "%(num)d classes use this course; they will have no course until you choose "
+                                     "one.", classes))
 
     def delete() -> str:
         # The database's cascades remove the rows below the course, without loading its figures into memory.
@@ -238,10 +259,10 @@ def delete_course(slug: str):
                f"{attempts} attempts, {progress} progress records")  # fmt: skip
         db.session.execute(delete_rows(Course).where(Course.id == course.id))
         db.session.commit()
-        flash(f"Course “{course.title}” deleted.", "info")
+        flash(_("Course “%(title)s” deleted.", title=course.title), "info")
         return url_for("author.index")
 
-    return confirm_delete(f"Delete the course “{course.title}”?", consequences,
+    return confirm_delete(_("Delete the course “%(title)s”?", title=course.title), consequences,
                           url_for("author.course", slug=course.slug), delete)  # fmt: skip
 
 
@@ -256,14 +277,14 @@ def new_module(slug: str):
     form = ModuleForm()
     if form.validate_on_submit():
         if slug_taken(Module, course.id, form.slug.data, None):
-            form.slug.errors.append("Another module of this course has this address.")
+            form.slug.errors.append(_("Another module of this course has this address."))
         else:
             position = db.session.scalar(select(func.count(Module.id)).where(Module.course_id == course.id))
             module = Module(course_id=course.id, position=position, published=False)
             form.populate_obj(module)
             db.session.add(module)
             db.session.commit()
-            flash(f"Module “{module.title}” added as a draft.", "success")
+            flash(_("Module “%(title)s” added as a draft.", title=module.title), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/module_form.html", form=form, course=course, module=None)
 
@@ -277,11 +298,11 @@ def edit_module(slug: str, module_id: int):
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
         if slug_taken(Module, course.id, form.slug.data, module.id):
-            form.slug.errors.append("Another module of this course has this address.")
+            form.slug.errors.append(_("Another module of this course has this address."))
         else:
             form.populate_obj(module)
             db.session.commit()
-            flash("Module saved.", "success")
+            flash(_("Module saved."), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/module_form.html", form=form, course=course, module=module)
 
@@ -304,7 +325,7 @@ def publish_module(slug: str, module_id: int):
     """Show a module to students, or hide it (with its lessons and quiz) again."""
     course = course_or_404(slug)
     module = module_or_404(course, module_id)
-    toggle_published(module, f"The module “{module.title}”")
+    toggle_published(module, "module")
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{module.id}"))
 
 
@@ -327,8 +348,10 @@ def delete_module(slug: str, module_id: int):
         )
     ).one()
     consequences = [
-        f"{lessons} lessons and {quizzes} quizzes of this module, with their revision history.",
-        f"{attempts} quiz attempts and {progress} lesson progress records of students.",
+        _("%(lessons)d lessons and %(quizzes)d quizzes of this module, with their revision history.",
+          lessons=lessons, quizzes=quizzes),
+        _("%(attempts)d quiz attempts and %(progress)d lesson progress records of students.", attempts=attempts,
+          progress=progress),
     ]
 
     def delete() -> str:
@@ -338,8 +361,8 @@ def delete_module(slug: str, module_id: int):
         for position, sibling in enumerate(remaining):
             sibling.position = position
         db.session.commit()
-        flash(f"Module “{module.title}” deleted.", "info")
+        flash(_("Module “%(title)s” deleted.", title=module.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(f"Delete the module “{module.title}”?", consequences,
+    return confirm_delete(_("Delete the module “%(title)s”?", title=module.title), consequences,
                           url_for("author.course", slug=course.slug), delete)  # fmt: skip

@@ -4,6 +4,7 @@ administrators everything. Every classroom view goes through these helpers, so t
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, exists, select
@@ -20,7 +21,7 @@ def admin_required(view):
     @instructor_required
     def wrapped(*args, **kwargs):
         if current_user.role != "admin":
-            abort(403, description="This page is for administrators.")
+            abort(403, description=_("This page is for administrators."))
         return view(*args, **kwargs)
 
     return wrapped
@@ -38,7 +39,7 @@ def own_classroom_or_404(classroom_id: int) -> Classroom:
     """The class, if the signed-in instructor may manage it; a 404 otherwise, so other classes' ids leak nothing."""
     classroom = db.session.scalar(visible_classrooms().where(Classroom.id == classroom_id))
     if classroom is None:
-        abort(404, description="There is no class of yours at this address.")
+        abort(404, description=_("There is no class of yours at this address."))
     return classroom
 
 
@@ -50,7 +51,7 @@ def enrolled_user_or_404(classroom: Classroom, user_id: int) -> User:
         .where(Enrollment.classroom_id == classroom.id, User.id == user_id)
     )
     if user is None:
-        abort(404, description="There is no such student in this class.")
+        abort(404, description=_("There is no such student in this class."))
     return user
 
 
@@ -78,4 +79,4 @@ def may_see_records_of(student_id: int) -> bool:
 def require_form() -> None:
     """Every state-changing POST carries a CSRF token, including the one-button forms without fields."""
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=_("The form expired. Reload the page and try again."))

@@ -2,6 +2,7 @@
 one-time password (enforced on every request until done)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,16 +36,16 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not one_time and not current_user.check_password(form.current_password.data or ""):
-            form.current_password.errors.append("This is not your current password.")
+            form.current_password.errors.append(_("This is not your current password."))
         elif current_user.check_password(form.password.data):
-            form.password.errors.append("Choose a password different from the one you signed in with.")
+            form.password.errors.append(_("Choose a password different from the one you signed in with."))
         else:
             user = current_user._get_current_object()
             user.set_password(form.password.data)
             user.must_change_password = False
             db.session.commit()
             start_session(user)  # the new password signed every session out; keep this one
-            flash("Your new password is set.", "success")
+            flash(_("Your new password is set."), "success")
             return redirect(url_for("learn.catalog"))
     return render_template("classroom/change_password.html", form=form, one_time=one_time)
 
@@ -58,7 +59,7 @@ def join():
     if form.validate_on_submit():
         classroom = Classroom.by_open_code(form.join_code.data)
         if classroom is None:
-            form.join_code.errors.append("No open class has this code. Check it with your teacher.")
+            form.join_code.errors.append(_("No open class has this code. Check it with your teacher."))
         else:
             enrolled = db.session.scalar(
                 select(Enrollment.id).where(
@@ -66,14 +67,14 @@ def join():
                 )
             )
             if enrolled:
-                flash(f"You are already in {classroom.name}.", "info")
+                flash(_("You are already in %(name)s.", name=classroom.name), "info")
             else:
                 db.session.add(Enrollment(user_id=current_user.id, classroom_id=classroom.id))
                 try:
                     db.session.commit()
                 except IntegrityError:  # the same form sent twice at once: the first one enrolled the student
                     db.session.rollback()
-                flash(f"You joined {classroom.name}.", "success")
+                flash(_("You joined %(name)s.", name=classroom.name), "success")
             course = classroom.course
             if course is not None and course.published:
                 return redirect(url_for("learn.outline", slug=course.slug))

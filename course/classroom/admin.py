@@ -5,11 +5,14 @@ so the site always keeps at least one administrator."""
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from course.audit import record
+from course.auth.usernames import existing_lookalike, fold_username
 from course.classroom import bp
 from course.classroom.access import admin_required, require_form
 from course.classroom.forms import AccountForm, RoleForm
@@ -39,7 +42,7 @@ def users():
         needle = search.lower()
         query = query.where(
             or_(
-                User.username.contains(needle, autoescape=True),
+                User.username.contains(fold_username(search), autoescape=True),
                 func.lower(User.display_name).contains(needle, autoescape=True),
             )
         )
@@ -70,9 +73,9 @@ def users():
 
 def _other_user_or_404(user_id: int) -> User:
     """An account other than the administrator's own (their own is changed from the password page)."""
-    user = db.get_or_404(User, user_id, description="There is no account at this address.")
+    user = db.get_or_404(User, user_id, description=_("There is no account at this address."))
     if user.id == current_user.id:
-        abort(403, description="You cannot change or delete your own administrator account here.")
+        abort(403, description=_("You cannot change or delete your own administrator account here."))
     return user
 
 
@@ -83,15 +86,28 @@ def create_user():
     form = AccountForm()
     if form.validate_on_submit():
         if db.session.scalar(select(User.id).where(User.username == form.username.data)):
-            form.username.errors.append("This username is taken. Try another.")
+            form.username.errors.append(_("This username is taken. Try another."))
+        elif lookalike := existing_lookalike(form.username.data):
+            form.username.errors.append(_("This username looks too much like the account “%(name)s”. Try another.",
+                                          name=lookalike))  # fmt: skip
         else:
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)
             db.session.add(user)
             record("account.created", user, detail=f"as {user.role}")
             db.session.commit()
-            return one_time_passwords_page([issued], None, f"Account {user.username} created ({user.role})")
+            return one_time_passwords_page([issued], None, _("Account %(username)s created (%(role)s)",
+                                                              username=user.username, role=user.role_name))
     return render_template("classroom/admin_user_form.html", form=form)
+
+
+def _role_changed(user: User) -> str:
+    """The notice after a role change: a whole sentence per role, as languages differ in more than the noun."""
+    if user.role == "admin":
+        return _("%(username)s is now an admin.", username=user.username)
+    if user.role == "instructor":
+        return _("%(username)s is now an instructor.", username=user.username)
+    return _("%(username)s is now a student.", username=user.username)
 
 
 @bp.route("/teach/admin/users/<int:user_id>/role", methods=["POST"])
@@ -101,12 +117,12 @@ def change_role(user_id: int):
     user = _other_user_or_404(user_id)
     form = _role_form(user)
     if not form.validate_on_submit():
-        abort(400, description="Choose one of the roles offered, and reload the page if the form expired.")
+        abort(400, description=_("Choose one of the roles offered, and reload the page if the form expired."))
     if user.role != form.role.data:
         record("account.role", user, detail=f"{user.role} → {form.role.data}")
     user.role = form.role.data
     db.session.commit()
-    flash(f"{user.username} is now {'an' if user.role[0] in 'aeiou' else 'a'} {user.role}.", "success")
+    flash(_role_changed(user), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("classroom.users"))
 
 
@@ -120,12 +136,12 @@ def admin_reset_password(user_id: int):
         issued = issue_one_time_password(user)
         record("account.password_reset", user, detail="one-time password issued by an administrator")
         db.session.commit()
-        return one_time_passwords_page([issued], None, f"New one-time password for {user.username}")
+        return one_time_passwords_page([issued], None, _("New one-time password for %(name)s", name=user.username))
     return confirm_page(
-        title=f"Reset the password of {user.username}?",
-        message="Their current password stops working. You will see a one-time password to hand over; they "
-        "choose a new password at the next sign-in.",
-        action="Reset the password",
+        title=_("Reset the password of %(name)s?", name=user.username),
+        message=_("Their current password stops working. You will see a one-time password to hand over; they "
+                  "choose a new password at the next sign-in."),
+        action=_("Reset the password"),
         cancel=url_for("classroom.users"),
     )
 
@@ -143,23 +159,28 @@ def delete_user(user_id: int):
             db.session.commit()
         except IntegrityError:  # a record that names the account without saying what happens when it goes
             db.session.rollback()
-            flash(f"The account {username} is still referred to elsewhere and was not deleted.", "error")
+            flash(_("The account %(username)s is still referred to elsewhere and was not deleted.", username=username),
+                  "error")
         else:
-            flash(f"The account {username} and its learning records are deleted.", "info")
+            flash(_("The account %(username)s and its learning records are deleted.", username=username), "info")
         return redirect(url_for("classroom.users"))
     attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id))
     classes = db.session.scalar(select(func.count(Classroom.id)).where(Classroom.owner_id == user.id))
-    consequences = [f"Their {attempts} quiz attempt{'s' if attempts != 1 else ''} and lesson progress stay in their "
-                    "classes' gradebooks and statistics under an anonymous placeholder, one per class, that no "
-                    "longer names them; everything else about them is deleted."]
+    consequences = [ngettext(
+        "Their %(num)d quiz attempt and lesson progress stay in their classes' gradebooks and statistics under an "
+        "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
+        "Their %(num)d quiz attempts and lesson progress stay in their classes' gradebooks and statistics under an "
+        "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
+        attempts)]
     if classes:
-        consequences.append(
-            f"The {classes} class{'es' if classes != 1 else ''} they teach stay, without an instructor: only "
-            "administrators see them until one gives them a new instructor (Edit class)."
-        )
+        consequences.append(ngettext(
+            "The %(num)d class they teach stays, without an instructor: only administrators see it until one gives "
+            "it a new instructor (Edit class).",
+            "The %(num)d classes they teach stay, without an instructor: only administrators see them until one "
+            "gives them a new instructor (Edit class).", classes))
     return confirm_page(
-        title=f"Delete the account {user.username} ({user.role})?",
-        message=" ".join(["This cannot be undone."] + consequences),
-        action="Delete the account",
+        title=_("Delete the account %(username)s (%(role)s)?", username=user.username, role=user.role_name),
+        message=" ".join([_("This cannot be undone."), *consequences]),
+        action=_("Delete the account"),
         cancel=url_for("classroom.users"),
     )

@@ -6,9 +6,10 @@ import io
 from datetime import UTC, datetime
 
 from flask import Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
-from course.audit import ACTIONS, GROUP_LABELS, GROUPS, purge_addresses
+from course.audit import ACTIONS, GROUPS, action_label, labels_for_reading, purge_addresses
 from course.classroom import bp
 from course.classroom.access import admin_required
 from course.classroom.reports import spreadsheet_safe
@@ -46,8 +47,9 @@ def audit_log():
     kind = _kind()
     page = db.paginate(_events(kind), page=request.args.get("page", 1, type=int), per_page=EVENTS_PER_PAGE,
                        error_out=False)  # fmt: skip
-    return render_template("classroom/audit_log.html", page=page, kind=kind, actions=ACTIONS, groups=GROUPS,
-                           group_labels=GROUP_LABELS)  # fmt: skip
+    groups, group_labels, actions = labels_for_reading()
+    return render_template("classroom/audit_log.html", page=page, kind=kind, actions=actions, groups=groups,
+                           group_labels=group_labels)  # fmt: skip
 
 
 @bp.route("/teach/admin/audit.csv")
@@ -57,17 +59,20 @@ def audit_log_csv():
     _purge_old_addresses()
     query = _events(_kind()).execution_options(yield_per=500)
 
+    # Headers in the reader's language; the Kind column keeps the stable action keys for filtering.
+    header = [_("Time (UTC)"), _("Action"), _("Kind"), _("Actor"), _("Target"), _("Detail"), _("Client address")]
+
     def rows():
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["Time (UTC)", "Action", "Kind", "Actor", "Target", "Detail", "Client address"])
+        writer.writerow(header)
         yield "\ufeff" + out.getvalue()
         for event in db.session.scalars(query):
             out.seek(0)
             out.truncate()
             writer.writerow([spreadsheet_safe(cell) for cell in (
-                event.created_at.strftime("%Y-%m-%d %H:%M:%S"), ACTIONS.get(event.action, event.action), event.action,
-                event.actor_name, event.target, event.detail, event.address or "")])  # fmt: skip
+                event.created_at.strftime("%Y-%m-%d %H:%M:%S"), action_label(event.action),
+                event.action, event.actor_name, event.target, event.detail, event.address or "")])  # fmt: skip
             yield out.getvalue()
 
     day = datetime.now(UTC).strftime("%Y-%m-%d")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import render_template, request
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -136,10 +138,14 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
             cell = row.quizzes[quiz.id]
             max_attempts = limits.get(quiz.id, (0, 0))[0]
             if cell.attempts and not cell.passed and (not max_attempts or cell.attempts < max_attempts):
-                left = "attempts left" if not max_attempts else f"{max_attempts - cell.attempts} of {max_attempts} left"
-                reasons.append(f"failed {quiz.title} ({left})")
+                if not max_attempts:
+                    reasons.append(_("failed %(quiz)s (attempts left)", quiz=quiz.title))
+                else:
+                    reasons.append(ngettext("failed %(quiz)s (%(num)d of %(most)d left)",
+                                            "failed %(quiz)s (%(num)d of %(most)d left)",
+                                            max_attempts - cell.attempts, quiz=quiz.title, most=max_attempts))
         if row.last_activity is not None and row.last_activity < idle_since:
-            reasons.append(f"no activity since {row.last_activity:%d %b %Y}")
+            reasons.append(_("no activity since %(date)s", date=format_date(row.last_activity)))
         if reasons:
             dashboard.stuck.append(StuckStudent(row, reasons))
     for quiz in quizzes:
@@ -152,7 +158,7 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
                 distribution=distribution,
                 passed=sum(1 for row in rows if row.quizzes[quiz.id].passed),
                 chart=distribution_chart(
-                    distribution, title=f"Best scores in {quiz.title}", ident=f"scores-{quiz.slug}"
+                    distribution, title=_("Best scores in %(quiz)s", quiz=quiz.title), ident=f"scores-{quiz.slug}"
                 ),
             )
         )

@@ -5,8 +5,9 @@ import re
 from datetime import UTC, datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from course.auth.access import instructor_required
 from course.classroom import bp
@@ -22,7 +23,7 @@ DEFAULT_MIN_STUDENTS_FOR_STATS = 5
 
 def _choose_course_first(classroom: Classroom):
     """Reports follow the class's course; a class made before it had one (the default class) must pick it first."""
-    flash("Choose the course this class follows first; its reports follow that course.", "info")
+    flash(_("Choose the course this class follows first; its reports follow that course."), "info")
     return redirect(url_for("classroom.edit_classroom", classroom_id=classroom.id))
 
 
@@ -124,10 +125,10 @@ def item_analysis(classroom_id: int, quiz_slug: str):
     quiz = db.session.scalar(
         select(Quiz)
         .where(Quiz.course_id == classroom.course_id, Quiz.slug == quiz_slug)
-        .options(selectinload(Quiz.questions))
+        .options(selectinload(Quiz.questions), joinedload(Quiz.course))  # the course: where its figures are
     )
     if quiz is None:
-        abort(404, description="This class's course has no quiz at this address.")
+        abort(404, description=_("This class's course has no quiz at this address."))
     return render_template(
         "classroom/item_analysis.html",
         classroom=classroom,

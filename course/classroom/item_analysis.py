@@ -26,11 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
+
 from course.grading import question_set_digest, summarise_attempt
 from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
-NO_OBJECTIVE = "No objective set"
+# The key that groups the questions without a learning objective (its label is "No objective set").
+NO_OBJECTIVE = ""
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def analyse_answers(questions: Sequence[QuestionInfo],
     )
     objectives = [
         GroupStatistics(
-            objective,
+            objective if objective != NO_OBJECTIVE else gettext("No objective set"),
             sorted(number_of[key] for key in objective_items[objective] if key in number_of),
             students,
             100 * earned / possible if possible else None,

@@ -5,6 +5,9 @@ quiz.attempts.mark_answer, which leaves the submitted attempt as the student sen
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import StringField, TextAreaField
@@ -22,8 +25,9 @@ from course.quiz.attempts import mark_answer, marks_by_attempt
 
 
 class MarkForm(BaseForm):
-    points = StringField("Points", validators=[InputRequired("Give the points this answer earns."), Length(max=20)])
-    feedback = TextAreaField("Feedback for the student (Markdown)", validators=[Length(max=20_000)])
+    points = StringField(_l("Points"),
+                         validators=[InputRequired(_l("Give the points this answer earns.")), Length(max=20)])
+    feedback = TextAreaField(_l("Feedback for the student (Markdown)"), validators=[Length(max=20_000)])
 
 
 @dataclass
@@ -39,7 +43,7 @@ class QueuedAnswer:
 def _quiz_or_404(classroom, quiz_slug: str) -> Quiz:
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == classroom.course_id, Quiz.slug == quiz_slug))
     if quiz is None:
-        abort(404, description="This class's course has no quiz at this address.")
+        abort(404, description=_("This class's course has no quiz at this address."))
     return quiz
 
 
@@ -53,7 +57,7 @@ def _queue(classroom, quiz: Quiz) -> list[QueuedAnswer]:
         .where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_not(None))
         .order_by(Attempt.submitted_at, Attempt.id)
     ).all()
-    marks = marks_by_attempt([attempt.id for attempt, _ in rows])
+    marks = marks_by_attempt([attempt.id for attempt, _student in rows])
     queue = []
     for attempt, student in rows:
         answered = {result["key"] for result in attempt.results or [] if result.get("pending")}
@@ -74,7 +78,7 @@ def marking_queue(classroom_id: int, quiz_slug: str):
     if "answer" in request.args or request.method == "POST":
         number = request.args.get("answer", type=int) or 0
         if not 1 <= number <= len(queue):
-            abort(404, description="There is no answer at this place in the queue.")
+            abort(404, description=_("There is no answer at this place in the queue."))
         return _mark(classroom, quiz, queue, number, names)
     first_unmarked = next((number for number, answer in enumerate(queue, start=1) if answer.mark is None), None)
     return render_template("classroom/marking_queue.html", classroom=classroom, quiz=quiz, queue=queue,
@@ -90,10 +94,11 @@ def _mark(classroom, quiz: Quiz, queue: list[QueuedAnswer], number: int, names: 
     if form.validate_on_submit():
         points = parse_number(form.points.data)
         if points is None or not 0 <= points <= answer.question["points"]:
-            form.points.errors.append(f"Give a number from 0 to {answer.question['points']:g}.")
+            most = format_decimal(answer.question["points"])
+            form.points.errors.append(_("Give a number from 0 to %(most)s.", most=most))
         else:
             mark_answer(answer.attempt, answer.question["key"], points, form.feedback.data or "", current_user.id)
-            flash(f"Answer {number} marked.", "success")
+            flash(_("Answer %(number)s marked.", number=number), "success")
             waiting = [n for n, queued in enumerate(queue, start=1) if queued.mark is None and n != number]
             after = next((n for n in waiting if n > number), waiting[0] if waiting else None)
             return redirect(url_for("classroom.marking_queue", classroom_id=classroom.id, quiz_slug=quiz.slug,

@@ -3,6 +3,7 @@ an administrator exports any account, and an instructor approves a student's acc
 for it. Each export is a look at the student's records, so it goes into the student's access log."""
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,7 +24,7 @@ def export_student(classroom_id: int, user_id: int):
     """Everything Lanyard holds about a student of the class, as the student would download it."""
     classroom = own_classroom_or_404(classroom_id)
     student = enrolled_user_or_404(classroom, user_id)
-    log_view(student, f"an export of all their data, from the class {classroom.name}", url_for(
+    log_view(student, _("an export of all their data, from the class %(name)s", name=classroom.name), url_for(
         "classroom.export_student", classroom_id=classroom.id, user_id=student.id))  # fmt: skip
     return export_response(student)
 
@@ -32,9 +33,9 @@ def export_student(classroom_id: int, user_id: int):
 @admin_required
 def export_user(user_id: int):
     """Everything Lanyard holds about any account, for an administrator answering a request."""
-    user = db.get_or_404(User, user_id, description="There is no account at this address.")
+    user = db.get_or_404(User, user_id, description=_("There is no account at this address."))
     if user.id != current_user.id:
-        log_view(user, "an export of all their data, by an administrator",
+        log_view(user, _("an export of all their data, by an administrator"),
                  url_for("classroom.export_user", user_id=user.id))  # fmt: skip
     return export_response(user)
 
@@ -49,8 +50,8 @@ def approve_deletion(classroom_id: int, user_id: int):
     require_form()
     pending = db.session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == student.id))
     if pending is None:
-        abort(404, description="This student has not asked to delete their account.")
+        abort(404, description=_("This student has not asked to delete their account."))
     erase_account(student, how=f"asked by the student, approved by the instructor of {classroom.name}")
     db.session.commit()
-    flash("The account is deleted. The class's statistics keep its records under an anonymous placeholder.", "info")
+    flash(_("The account is deleted. The class's statistics keep its records under an anonymous placeholder."), "info")
     return redirect(url_for("classroom.gradebook", classroom_id=classroom.id))

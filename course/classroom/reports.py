@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from course.classroom.item_analysis import QuestionInfo, QuizStatistics, analyse_answers
 from course.extensions import db
+from course.learn.figures import figure_addresses
 from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, QuestionSet, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
@@ -128,10 +130,11 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def gradebook_csv(gradebook: Gradebook, rows: list[GradebookRow]) -> str:
     """The gradebook as CSV, one line per student in the order shown on screen; percentages as plain numbers."""
-    header = ["Username", "Name", "Lessons completed", "Lessons in course", "Course progress %"]
+    header = [_("Username"), _("Name"), _("Lessons completed"), _("Lessons in course"), _("Course progress %")]
     for quiz in gradebook.quizzes:
-        header += [f"{quiz.title}: best %", f"{quiz.title}: last %", f"{quiz.title}: attempts"]
-    header.append("Last activity (UTC)")
+        header += [_("%(quiz)s: best %%", quiz=quiz.title), _("%(quiz)s: last %%", quiz=quiz.title),
+                   _("%(quiz)s: attempts", quiz=quiz.title)]
+    header.append(_("Last activity (UTC)"))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(cell) for cell in header])
@@ -199,8 +202,9 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
         ).all()
         if len(rows) < threshold:
             return QuizReport(quiz, len(rows), threshold, None)
+        shown = figure_addresses(quiz.course.slug)
         questions = [
-            QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
+            QuestionInfo(q.key, q.type, shown(q.prompt_html), q.objective, question_type(q.type).listed_answers(q.spec))
             for q in quiz.questions
         ]
         sets: dict[str, tuple[list[dict], list[dict]]] = {

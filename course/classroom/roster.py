@@ -10,11 +10,12 @@ import io
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from course.auth.forms import normalise_username, username_problem
+from course.auth.usernames import Lookalikes, UsernameError, normalise_username
 from course.extensions import db
 from course.models import Classroom, Enrollment, User
 from course.sanitize import without_control_characters
@@ -39,9 +40,14 @@ class RosterProblem:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(part for part in (self.row and f"Row {self.row}", self.column and f"column {self.column}")
-                          if part)  # fmt: skip
-        return f"{where}: {self.message}" if where else self.message
+        if self.row and self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column,
+                     message=self.message)  # fmt: skip
+        if self.row:
+            return _("Row %(row)s: %(message)s", row=self.row, message=self.message)
+        if self.column:
+            return _("Column %(column)s: %(message)s", column=self.column, message=self.message)
+        return self.message
 
 
 class RosterError(Exception):
@@ -98,61 +104,87 @@ def read_roster(data: bytes) -> list[RosterEntry]:
     try:
         text = without_control_characters(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        problem = RosterProblem("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
+        problem = RosterProblem(_("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."))
         raise RosterError([problem]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     problems: list[RosterProblem] = []
     entries: list[RosterEntry] = []
     first_row_of: dict[str, int] = {}
+    in_file = Lookalikes()
     try:
         for cells in reader:
             row = reader.line_num
             if not any(cell.strip() for cell in cells) or (not entries and not problems and _is_header(cells)):
                 continue
             if len(entries) + len(problems) >= MAX_ROSTER_ROWS:
-                problems.append(RosterProblem(f"A roster may hold at most {MAX_ROSTER_ROWS} students.", row))
+                most = _("A roster may hold at most %(num)d students.", num=MAX_ROSTER_ROWS)
+                problems.append(RosterProblem(most, row))
                 break
-            entry = _read_row(row, cells, first_row_of, problems)
+            entry = _read_row(row, cells, first_row_of, in_file, problems)
             if entry:
                 entries.append(entry)
     except csv.Error as error:
-        problems.append(RosterProblem(f"This is not a readable CSV line ({error}).", reader.line_num))
+        problems.append(RosterProblem(_("This is not a readable CSV line (%(error)s).", error=error), reader.line_num))
     if not entries and not problems:
-        problems.append(RosterProblem("The file holds no students. Put one per line: username, display name."))
+        problems.append(RosterProblem(_("The file holds no students. Put one per line: username, display name.")))
     if entries:
         taken = set(db.session.scalars(select(User.username).where(User.username.in_([e.username for e in entries]))))
         problems += [
-            RosterProblem(f"“{e.username}” is already an account on this site. Remove the row, or ask that student "
-                          "to join with the class code.", e.row, "username")  # fmt: skip
+            RosterProblem(_("“%(username)s” is already an account on this site. Remove the row, or ask that "
+                            "student to join with the class code.", username=e.username),
+                          e.row, _("username"))  # fmt: skip
             for e in entries
             if e.username in taken
+        ]
+        on_site = Lookalikes(db.session.scalars(select(User.username)))
+        problems += [
+            RosterProblem(_("“%(username)s” looks too much like the account “%(other)s” on this site. Choose another "
+                            "username.", username=e.username, other=other), e.row, "username")  # fmt: skip
+            for e in entries
+            if e.username not in taken and (other := on_site.of(e.username))
         ]
     if problems:
         raise RosterError(sorted(problems, key=lambda p: p.row or 0))
     return entries
 
 
-def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], problems: list[RosterProblem]):
+def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], in_file: Lookalikes,
+              problems: list[RosterProblem]):  # fmt: skip
     """One roster line as an entry, or None after adding its problems."""
     found: list[RosterProblem] = []
     extra = [n for n, cell in enumerate(cells[2:], start=3) if cell.strip()]
     if extra:
-        message = "unexpected value; a roster has two columns: username, display name."
+        message = _("unexpected value; a roster has two columns: username, display name.")
         found.append(RosterProblem(message, row, str(extra[0])))
-    username = normalise_username(cells[0])
+    username = _checked_username(row, cells[0], found)
     display_name = cells[1].strip() if len(cells) > 1 else ""
-    if not username:
-        found.append(RosterProblem("the username is missing.", row, "username"))
-    elif problem := username_problem(username):
-        found.append(RosterProblem(f"“{cells[0].strip()}” cannot be a username. {problem}", row, "username"))
-    elif username in first_row_of:
-        found.append(RosterProblem(f"“{username}” is already in row {first_row_of[username]}.", row, "username"))
-    else:
+    if username in first_row_of:
+        found.append(RosterProblem(_("“%(username)s” is already in row %(row)s.", username=username,
+                                      row=first_row_of[username]), row, _("username")))
+    elif username and (lookalike := in_file.of(username)):
+        message = _("“%(username)s” looks too much like “%(other)s” in row %(row)d.", username=username,
+                    other=lookalike, row=first_row_of[lookalike])  # fmt: skip
+        found.append(RosterProblem(message, row, _("username")))
+    elif username:
         first_row_of[username] = row
+        in_file.add(username)
     if len(display_name) > MAX_DISPLAY_NAME:
-        found.append(RosterProblem(f"use at most {MAX_DISPLAY_NAME} characters.", row, "display name"))
+        found.append(RosterProblem(_("use at most %(num)d characters.", num=MAX_DISPLAY_NAME), row, _("display name")))
     problems.extend(found)
     return None if found else RosterEntry(row, username, display_name or None)
+
+
+def _checked_username(row: int, cell: str, found: list[RosterProblem]) -> str:
+    """The username a roster cell stands for, or "" after adding why it cannot be one."""
+    if not cell.strip():
+        found.append(RosterProblem(_("the username is missing."), row, _("username")))
+        return ""
+    try:
+        return normalise_username(cell)
+    except UsernameError as problem:
+        refused = _("“%(typed)s” cannot be a username. %(problem)s", typed=cell.strip(), problem=problem)
+        found.append(RosterProblem(refused, row, _("username")))
+        return ""
 
 
 def create_student_accounts(entries: list[RosterEntry], classroom: Classroom) -> list[IssuedPassword]:
@@ -167,6 +199,6 @@ def create_student_accounts(entries: list[RosterEntry], classroom: Classroom) ->
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise RosterError([RosterProblem("Another account with one of these usernames was created meanwhile. "
-                                         "Nothing was imported; upload the file again.")]) from None  # fmt: skip
+        raise RosterError([RosterProblem(_("Another account with one of these usernames was created meanwhile. "
+                                           "Nothing was imported; upload the file again."))]) from None  # fmt: skip
     return issued

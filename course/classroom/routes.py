@@ -1,6 +1,8 @@
 """Instructor views of classes: create and edit classes, join codes, rosters, one-time passwords, removal."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, func, select
@@ -54,7 +56,7 @@ def _classroom_form(classroom: Classroom | None = None) -> ClassroomForm:
     administrators also choose the instructor, for example to hand over a class."""
     form = ClassroomForm(obj=classroom, data=None if classroom else {"owner_id": current_user.id})
     form.course_id.choices = [
-        SelectChoice(course.id, course.title + ("" if course.published else " (draft)"))
+        SelectChoice(course.id, course.title if course.published else _("%(title)s (draft)", title=course.title))
         for course in db.session.scalars(select(Course).order_by(Course.position, Course.title))
     ]
     if current_user.role == "admin":
@@ -83,7 +85,8 @@ def create_classroom():
                               ends_on=form.ends_on.data, deletion_needs_approval=form.deletion_needs_approval.data)
         db.session.add(classroom)
         db.session.commit()
-        flash(f"Class {classroom.name} created. Its join code is {classroom.join_code}.", "success")
+        flash(_("Class %(name)s created. Its join code is %(code)s.", name=classroom.name, code=classroom.join_code),
+              "success")
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
     return render_template("classroom/classroom_form.html", form=form, classroom=None)
 
@@ -101,7 +104,7 @@ def edit_classroom(classroom_id: int):
         classroom.ends_on = form.ends_on.data
         classroom.deletion_needs_approval = form.deletion_needs_approval.data
         db.session.commit()
-        flash("Class saved.", "success")
+        flash(_("Class saved."), "success")
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
     return render_template("classroom/classroom_form.html", form=form, classroom=classroom)
 
@@ -115,13 +118,13 @@ def delete_classroom(classroom_id: int):
         require_form()
         db.session.delete(classroom)
         db.session.commit()
-        flash(f"Class {classroom.name} deleted. Its students keep their accounts and progress.", "info")
+        flash(_("Class %(name)s deleted. Its students keep their accounts and progress.", name=classroom.name), "info")
         return redirect(url_for("classroom.index"))
     return confirm_page(
-        title=f"Delete the class {classroom.name}?",
-        message="Its join code stops working and its students leave the class. Their accounts, progress and "
-        "quiz attempts are kept.",
-        action="Delete the class",
+        title=_("Delete the class %(name)s?", name=classroom.name),
+        message=_("Its join code stops working and its students leave the class. Their accounts, progress and "
+                  "quiz attempts are kept."),
+        action=_("Delete the class"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )
 
@@ -165,11 +168,11 @@ def regenerate_join_code(classroom_id: int):
     classroom = own_classroom_or_404(classroom_id)
     if request.method == "GET":
         return confirm_page(
-            title=f"Replace the join code of {classroom.name}?",
-            message=f"The code {classroom.join_code} stops working at once: handouts, slides and messages that "
-            "show it will no longer let anyone join. Students already in the class stay in it. Share the new code "
-            "with anyone who still has to join.",
-            action="Replace the join code",
+            title=_("Replace the join code of %(name)s?", name=classroom.name),
+            message=_("The code %(code)s stops working at once: handouts, slides and messages that show it will no "
+                      "longer let anyone join. Students already in the class stay in it. Share the new code with "
+                      "anyone who still has to join.", code=classroom.join_code),
+            action=_("Replace the join code"),
             cancel=safe_next(request.args.get("next")) or url_for("classroom.classroom", classroom_id=classroom.id),
             next_url=safe_next(request.args.get("next")),
         )
@@ -177,7 +180,7 @@ def regenerate_join_code(classroom_id: int):
     classroom.join_code = new_join_code()
     record("class.join_code", classroom, detail="new code")
     db.session.commit()
-    flash(f"New join code for {classroom.name}: {classroom.join_code}", "success")
+    flash(_("New join code for %(name)s: %(code)s", name=classroom.name, code=classroom.join_code), "success")
     return _back_to_class_list()
 
 
@@ -190,7 +193,8 @@ def toggle_open(classroom_id: int):
     classroom.is_open = not classroom.is_open
     record("class.join_code", classroom, detail="code opened" if classroom.is_open else "code closed")
     db.session.commit()
-    flash(f"{classroom.name} is now {'open' if classroom.is_open else 'closed'} to new students.", "info")
+    flash(_("%(name)s is now open to new students.", name=classroom.name) if classroom.is_open
+          else _("%(name)s is now closed to new students.", name=classroom.name), "info")
     return _back_to_class_list()
 
 
@@ -201,7 +205,8 @@ def toggle_open_registration():
     require_form()
     SiteSetting.set_flag(OPEN_REGISTRATION, not SiteSetting.get_flag(OPEN_REGISTRATION))
     db.session.commit()
-    flash("Open registration is " + ("on." if SiteSetting.get_flag(OPEN_REGISTRATION) else "off."), "info")
+    flash(_("Open registration is on.") if SiteSetting.get_flag(OPEN_REGISTRATION) else _("Open registration is off."),
+          "info")
     return redirect(url_for("classroom.index"))
 
 
@@ -216,7 +221,7 @@ def import_roster(classroom_id: int):
         upload = form.roster_file.data
         data = upload.read() if upload and upload.filename else (form.roster_text.data or "").encode()
         if not data.strip():
-            form.roster_file.errors.append("Choose a CSV file, or paste the rows below.")
+            form.roster_file.errors.append(_("Choose a CSV file, or paste the rows below."))
         else:
             try:
                 issued = create_student_accounts(read_roster(data), classroom)
@@ -225,7 +230,9 @@ def import_roster(classroom_id: int):
             else:
                 record("class.roster_imported", classroom, detail=f"{len(issued)} student accounts created: "
                        + ", ".join(entry.username for entry in issued), commit=True)  # fmt: skip
-                return one_time_passwords_page(issued, classroom, f"{len(issued)} accounts created in {classroom.name}")
+                return one_time_passwords_page(issued, classroom, ngettext(
+                    "%(num)d account created in %(name)s", "%(num)d accounts created in %(name)s", len(issued),
+                    name=classroom.name))
     return render_template("classroom/roster_import.html", form=form, classroom=classroom, problems=problems)
 
 
@@ -250,7 +257,7 @@ def _enrolled_student_or_404(classroom: Classroom, user_id: int) -> User:
     """Instructors act on students only; an instructor or admin who joined a class is managed by an admin."""
     user = enrolled_user_or_404(classroom, user_id)
     if user.role != "student":
-        abort(404, description="There is no such student in this class.")
+        abort(404, description=_("There is no such student in this class."))
     return user
 
 
@@ -265,12 +272,13 @@ def reset_password(classroom_id: int, user_id: int):
         issued = issue_one_time_password(student)
         record("account.password_reset", student, detail=f"one-time password issued in class {classroom.name}")
         db.session.commit()
-        return one_time_passwords_page([issued], classroom, f"New one-time password for {student.name}")
+        return one_time_passwords_page([issued], classroom,
+                                       _("New one-time password for %(name)s", name=student.name))
     return confirm_page(
-        title=f"Reset the password of {student.name}?",
-        message=f"Their current password stops working. You will see a one-time password to give to "
-        f"{student.name}, who then chooses a new password at the next sign-in.",
-        action="Reset the password",
+        title=_("Reset the password of %(name)s?", name=student.name),
+        message=_("Their current password stops working. You will see a one-time password to give to %(name)s, "
+                  "who then chooses a new password at the next sign-in.", name=student.name),
+        action=_("Reset the password"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )
 
@@ -287,12 +295,12 @@ def remove_student(classroom_id: int, user_id: int):
             delete(Enrollment).where(Enrollment.classroom_id == classroom.id, Enrollment.user_id == student.id)
         )
         db.session.commit()
-        flash(f"{student.name} is no longer in {classroom.name}.", "info")
+        flash(_("%(student)s is no longer in %(name)s.", student=student.name, name=classroom.name), "info")
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
     return confirm_page(
-        title=f"Remove {student.name} from {classroom.name}?",
-        message="They leave the class and its gradebook. Their account, progress and quiz attempts are kept; "
-        "they can join again with the class code.",
-        action="Remove from the class",
+        title=_("Remove %(student)s from %(name)s?", student=student.name, name=classroom.name),
+        message=_("They leave the class and its gradebook. Their account, progress and quiz attempts are kept; "
+                  "they can join again with the class code."),
+        action=_("Remove from the class"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )

@@ -17,8 +17,10 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from flask_babel import gettext as _
+
 from course.content.importer import ImportGuard, ImportSummary, import_course
-from course.content.loader import MAX_TEXT_FILE_BYTES
+from course.content.loader import MAX_TEXT_FILE_BYTES, text_too_large
 from course.content.problems import ContentError, ContentProblem
 
 MAX_ZIP_FILES = 2000
@@ -27,7 +29,6 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: same course,
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _PLATFORM_LITTER = {"__MACOSX", ".DS_Store", "Thumbs.db"}  # added by the zip tools of macOS and Windows
 _TEXT_SUFFIXES = (".md", ".yaml", ".yml")  # lessons, quizzes and the course's YAML: read whole and parsed
-_TEXT_TOO_LARGE = f"is larger than {MAX_TEXT_FILE_BYTES // 1024} KiB, the limit for a lesson, quiz or YAML file"
 
 
 def course_zip(files: dict[str, bytes]) -> bytes:
@@ -56,7 +57,7 @@ def import_course_zip(source: str | os.PathLike | IO[bytes], name: str, *, max_f
         _extract(source, name, extracted, max_files, max_bytes)
         root = _course_root(extracted)
         if root is None:
-            message = "no lessons/course.yaml in the zip: zip a course folder (lessons/ and quizzes/) or an export"
+            message = _("no lessons/course.yaml in the zip: zip a course folder (lessons/ and quizzes/) or an export")
             raise ContentError([ContentProblem(name, 1, message)])
         try:
             return import_course(root, guard=guard, owner_id=owner_id)
@@ -69,7 +70,7 @@ def _extract(source, name: str, target: Path, max_files: int, max_bytes: int) ->
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ContentError([ContentProblem(name, 1, "is not a zip file")]) from None
+        raise ContentError([ContentProblem(name, 1, _("is not a zip file"))]) from None
     with archive:
         entries = [entry for entry in archive.infolist() if not _is_litter(entry.filename)]
         problems = [ContentProblem(name, 1, problem) for problem in _archive_problems(entries, max_files, max_bytes)]
@@ -82,7 +83,7 @@ def _extract(source, name: str, target: Path, max_files: int, max_bytes: int) ->
         for entry in entries:
             destination = target.joinpath(*PurePosixPath(entry.filename).parts)
             if not destination.resolve().is_relative_to(target.resolve()):  # the last guard, whatever slips past
-                raise ContentError([ContentProblem(entry.filename, 1, "points outside the course folder")])
+                raise ContentError([ContentProblem(entry.filename, 1, _("points outside the course folder"))])
             try:
                 if entry.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
@@ -91,13 +92,14 @@ def _extract(source, name: str, target: Path, max_files: int, max_bytes: int) ->
                 with archive.open(entry) as packed, destination.open("wb") as unpacked:
                     if _is_text(entry):  # its declared size may lie: stop copying just past the limit
                         if _copy_within(packed, unpacked, MAX_TEXT_FILE_BYTES) < 0:
-                            raise ContentError([ContentProblem(entry.filename, 1, _TEXT_TOO_LARGE)])
+                            raise ContentError([ContentProblem(entry.filename, 1, text_too_large())])
                         budget -= unpacked.tell()
                     else:
                         budget = _copy_within(packed, unpacked, budget)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
                 reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-                raise ContentError([ContentProblem(entry.filename, 1, f"cannot be unpacked: {reason}")]) from None
+                message = _("cannot be unpacked: %(reason)s", reason=reason)
+                raise ContentError([ContentProblem(entry.filename, 1, message)]) from None
             if budget < 0:
                 raise ContentError([ContentProblem(name, 1, _too_large(max_bytes))])
 
@@ -109,34 +111,34 @@ def _is_litter(filename: str) -> bool:
 def _archive_problems(entries: list[zipfile.ZipInfo], max_files: int, max_bytes: int) -> list[str]:
     problems = []
     if len(entries) > max_files:
-        problems.append(f"holds {len(entries)} entries; at most {max_files} are accepted")
+        problems.append(_("holds %(count)d entries; at most %(max)d are accepted", count=len(entries), max=max_files))
     if sum(entry.file_size for entry in entries) > max_bytes:
         problems.append(_too_large(max_bytes))
     names = [entry.filename.rstrip("/") for entry in entries]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"holds '{duplicate}' more than once")
+        problems.append(_("holds '%(name)s' more than once", name=duplicate))
     return problems
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"unpacks to more than {max_bytes // (1024 * 1024)} MiB: refused as a possible zip bomb"
+    return _("unpacks to more than %(size)d MiB: refused as a possible zip bomb", size=max_bytes // (1024 * 1024))
 
 
 def _entry_problem(entry: zipfile.ZipInfo) -> str | None:
     """Why an entry cannot be extracted safely, or None."""
     filename = entry.filename
     if filename.startswith(("/", "\\")) or _DRIVE.match(filename):
-        return "is an absolute path: entries must be relative to the course folder"
+        return _("is an absolute path: entries must be relative to the course folder")
     if "\\" in filename or "\0" in filename:
-        return "has a backslash or a NUL character in its name"
+        return _("has a backslash or a NUL character in its name")
     if ".." in PurePosixPath(filename).parts:
-        return "contains '..': entries must stay inside the course folder"
+        return _("contains '..': entries must stay inside the course folder")
     if stat.S_ISLNK(entry.external_attr >> 16):
-        return "is a symbolic link: only files and folders are accepted"
+        return _("is a symbolic link: only files and folders are accepted")
     if entry.flag_bits & 0x1:
-        return "is encrypted"
+        return _("is encrypted")
     if _is_text(entry) and entry.file_size > MAX_TEXT_FILE_BYTES:
-        return _TEXT_TOO_LARGE
+        return text_too_large()
     return None
 
 

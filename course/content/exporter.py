@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -166,7 +167,7 @@ def write_course_folder(files: dict[str, bytes], folder: Path) -> None:
     """Write an exported course into a new or empty folder; a folder holding anything is refused, since stale files
     (a lesson deleted since) would otherwise come back on the next import."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise FileExistsError(f"{folder} exists and is not an empty folder")
+        raise FileExistsError(_("%(folder)s exists and is not an empty folder", folder=folder))
     for name, data in files.items():
         target = folder / name
         if name.endswith("/"):

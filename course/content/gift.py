@@ -9,7 +9,8 @@ are pure, so the CLI (`flask gift import|export`) and the upload form share them
 - true/false `{T}` `{TRUE}` `{F}` `{FALSE}`; short answer `{=a =b}` → short_text accept; numeric `{#10:0.5}`,
   `{#9..11}` (answer 10, tolerance 1) and `{#=10:0 =%50%9:1}` (the one full-credit answer is kept);
 - `::Title::` → id (a slug, unique in the file; untitled questions are q1, q2 … by position), per-choice feedback
-  `#…`, general feedback `####…` → explanation, `//` comments, `$CATEGORY:` lines (ignored), escapes
+  `#…`, general feedback `####…` → explanation, `//` comments, `$CATEGORY:` lines (a tag, or the quiz when
+  importing by category), escapes
   `\\ \\~ \\= \\# \\{ \\} \\: \\n`, multi-line questions, `[markdown]` `[html]` `[plain]` `[moodle]` markers (stripped).
 
 Where Lanyard has no home for something, the choice is deliberate:
@@ -19,7 +20,8 @@ Where Lanyard has no home for something, the choice is deliberate:
 - True/false, short answer and numeric questions have no per-answer feedback in Lanyard: the feedback of the kept
   answers (for true/false: wrong-answer, then right-answer feedback) goes into the explanation, before the general
   feedback.
-- Multiple-answer weights only say which answers are right: Lanyard gives each right answer an equal share.
+- Multiple-answer weights are kept as the choices' credits (a student earns the sum of the picked choices'
+  weights, as in Moodle), unless they are the equal shares Lanyard gives without credits.
 - Partial-credit answers of short answer and numeric questions are dropped; at least one full-credit answer (exactly
   one for numeric) must remain.
 
@@ -43,10 +45,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.question_types import question_type
 from course.question_types.gift_text import GIFT_WEIGHT, gift_escape, html_to_markdown, plain_to_markdown
+from course.question_types.multiple import kept_credits
 
 _BLANK = "_____"
 MAX_ID = 80  # loader.MAX_SLUG: the length of the database's key column
@@ -104,11 +109,15 @@ class _Answer:
 @dataclass
 class GiftRead:
     """A GIFT file read question by question: the good questions (with ids) and the line each starts on, and every
-    problem, each at its line. A question with a problem is left out of `questions`."""
+    problem, each at its line. A question with a problem is left out of `questions`. `categories` holds each kept
+    question's category (as `_category_tag` writes it) and `figures` the images the file embeds (Moodle XML), by
+    the name the questions' `figures/<name>` references use: (media type, bytes), already checked."""
 
     questions: list[dict] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     problems: list[ContentProblem] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    figures: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 def read_gift(text: str, path: str = "<gift>") -> GiftRead:
@@ -116,26 +125,29 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
     no"). Problems of the file as a whole (empty, too many questions) come as problems with no questions."""
     sources = list(_question_sources(text, path))
     if len(sources) > MAX_QUESTIONS:  # each question is checked and rendered: refuse before that work
-        message = f"holds {len(sources)} questions; a file may hold at most {MAX_QUESTIONS}: split it"
+        message = _("holds %(count)d questions; a file may hold at most %(max)d: split it", count=len(sources),
+                    max=MAX_QUESTIONS)  # fmt: skip
         return GiftRead(problems=[ContentProblem(path, sources[MAX_QUESTIONS].line_numbers[0], message)])
     if not sources:
-        return GiftRead(problems=[ContentProblem(path, 1, "no questions found: the file is empty or holds only "
-                                                          "comments")])  # fmt: skip
+        message = _("no questions found: the file is empty or holds only comments")
+        return GiftRead(problems=[ContentProblem(path, 1, message)])
     read = GiftRead()
     titles: list[str] = []
-    kept: list[tuple[int, dict] | None] = []
+    kept: list[tuple[int, dict, str] | None] = []
     for source in sources:
         question = _read_question(source)
         read.problems.extend(source.problems)
         titles.append(question[0] if question else "")
-        kept.append((source.line_numbers[0], question[1]) if question and not source.problems else None)
+        kept.append((source.line_numbers[0], question[1], source.category) if question and not source.problems
+                    else None)  # fmt: skip
     for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
         if entry is None:
             continue
-        line, question = entry
+        line, question, category = entry
         read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
                                **question})  # fmt: skip
         read.lines.append(line)
+        read.categories.append(category)
     return read
 
 
@@ -211,7 +223,7 @@ def _read_question(source: _Source) -> tuple[str, dict] | None:
     if text.lstrip().startswith("::"):
         match = _TITLE.match(text)
         if not match:
-            source.report(0, "the question title is not closed: write ::Title:: before the question text")
+            source.report(0, _("the question title is not closed: write ::Title:: before the question text"))
             return None
         title, body_start = " ".join(match[1].translate(_RESTORE).split()), match.end()
     block = _find_answer_block(source, body_start)
@@ -222,7 +234,7 @@ def _read_question(source: _Source) -> tuple[str, dict] | None:
     source.text_format = _text_format(before)[0]
     prompt = _clean(before + _BLANK + after if after.strip() else before)
     if not prompt:
-        source.report(0, "the question has no text before its answers")
+        source.report(0, _("the question has no text before its answers"))
 
     body = text[open_at + 1:close_at]
     general_feedback = ""
@@ -251,22 +263,22 @@ def _find_answer_block(source: _Source, start: int) -> tuple[int, int] | None:
     for brace in _BRACE.finditer(source.text, start):
         if brace[0] == "{":
             if depth:
-                source.report(brace.start(), r"'{' inside an answer block: write a literal brace as \{")
+                source.report(brace.start(), _(r"'{' inside an answer block: write a literal brace as \{"))
             else:
                 open_at = brace.start()
             depth += 1
         elif not depth:
-            source.report(brace.start(), r"'}' without an opening '{': write a literal brace as \}")
+            source.report(brace.start(), _(r"'}' without an opening '{': write a literal brace as \}"))
         else:
             depth -= 1
             if not depth:
                 blocks.append((open_at, brace.start()))
     if depth:
-        source.report(open_at, "'{' is never closed: the answer block needs its '}' before the next blank line")
+        source.report(open_at, _("'{' is never closed: the answer block needs its '}' before the next blank line"))
     if len(blocks) > 1:
-        source.report(blocks[1][0], r"a second answer block: a question has one; write literal braces as \{ \}")
+        source.report(blocks[1][0], _(r"a second answer block: a question has one; write literal braces as \{ \}"))
     if not blocks and not source.problems:
-        source.report(0, "unsupported description (text without an answer block): Lanyard has no such question")
+        source.report(0, _("unsupported description (text without an answer block): Lanyard has no such question"))
     return blocks[0] if blocks and not source.problems else None
 
 
@@ -303,8 +315,8 @@ def _split_answers(source: _Source, body: str, offset: int, markers: str, shown:
         if weight_match:
             content = content[weight_match.end():]
         if weight is not None and abs(weight) > 100:
-            source.report(answer_offset, f"weight {weight}% is outside -100% … 100%")
-        text, _, feedback = content.partition("#")
+            source.report(answer_offset, _("weight %(weight)s%% is outside -100%% … 100%%", weight=weight))
+        text, _sep, feedback = content.partition("#")
         answer_text = _clean(text, source.text_format) if shown else _unformatted(text)
         answer = _Answer(match[1], weight, answer_text, _clean(feedback, source.text_format), answer_offset,
                          text.strip())  # fmt: skip
@@ -315,7 +327,7 @@ def _split_answers(source: _Source, body: str, offset: int, markers: str, shown:
 def _require_texts(source: _Source, answers: list[_Answer]) -> None:
     for answer in answers:
         if not answer.text:
-            source.report(answer.offset, "an answer has no text")
+            source.report(answer.offset, _("an answer has no text"))
 
 
 def _read_essay(source: _Source, body: str, offset: int) -> dict:
@@ -328,28 +340,40 @@ def _read_choices(source: _Source, body: str, offset: int) -> dict:
     answers = _split_answers(source, body, offset, "=~")
     _require_texts(source, answers)
     if len(answers) < 2:
-        source.report(offset, "a choice question needs at least two answers")
+        source.report(offset, _("a choice question needs at least two answers"))
     weights = [answer.weight_or(100 if answer.marker == "=" else 0) for answer in answers]
     single = any(answer.marker == "=" for answer in answers)
     if single:
         for answer, weight in zip(answers, weights, strict=True):
             if weight not in (0, 100):
-                source.report(answer.offset, f"unsupported weight {weight}% in a single-choice question: Lanyard's "
-                                             "single choice is right or wrong (=right and ~wrong answers)")
+                source.report(answer.offset, _("unsupported weight %(weight)s%% in a single-choice question: Lanyard's "
+                                               "single choice is right or wrong (=right and ~wrong answers)",
+                                               weight=weight))  # fmt: skip
         right_count = weights.count(100)
         if right_count != 1:
-            source.report(offset, f"a single-choice question needs exactly one =right answer, not {right_count}")
+            source.report(offset, _("a single-choice question needs exactly one =right answer, not %(count)d",
+                                    count=right_count))
     else:
         right_weight = sum(weight for weight in weights if weight > 0)
         if not right_weight:
-            source.report(offset, "no answer is right: mark one =right, or give the right ones weights like ~%50%")
+            source.report(offset, _("no answer is right: mark one =right, or give the right ones weights like ~%50%"))
         elif abs(right_weight - 100) > _WEIGHT_SLACK:
-            source.report(offset, f"the weights of the right answers add up to {right_weight}%, not 100%")
+            source.report(offset, _("the weights of the right answers add up to %(total)s%%, not 100%%",
+                                    total=right_weight))
     choices = [
         {"text": answer.text, "correct": weight > 0, **({"feedback": answer.feedback} if answer.feedback else {})}
         for answer, weight in zip(answers, weights, strict=True)
     ]
-    return {"type": "single" if single else "multiple", "choices": choices}
+    return {"type": "single" if single else "multiple", "choices": choices if single else credited(choices, weights)}
+
+
+def credited(choices: list[dict], weights: list[Decimal]) -> list[dict]:
+    """Multiple-answer choices with their weights kept as credits (GIFT and Moodle XML), unless the weights are
+    the equal shares a choice question without credits has."""
+    credits = kept_credits([_plain_number(weight) for weight in weights], [choice["correct"] for choice in choices])
+    if credits is None:
+        return choices
+    return [{**choice, "credit": credit} for choice, credit in zip(choices, credits, strict=True)]
 
 
 def _read_matching(source: _Source, body: str, offset: int) -> dict:
@@ -358,10 +382,10 @@ def _read_matching(source: _Source, body: str, offset: int) -> dict:
     for answer in _split_answers(source, body, offset, "=", shown=False):
         item, arrow, match = answer.raw.partition("->")
         if not arrow or not match.strip():
-            source.report(answer.offset, "a matching answer needs an item and its match: =item -> match")
+            source.report(answer.offset, _("a matching answer needs an item and its match: =item -> match"))
             continue
         if answer.feedback or answer.weight is not None:
-            source.report(answer.offset, "matching answers have no feedback or weight in GIFT")
+            source.report(answer.offset, _("matching answers have no feedback or weight in GIFT"))
         item_text, match_text = _clean(item, source.text_format), _unformatted(match)
         if item_text:
             pairs.append({"item": item_text, "match": match_text})
@@ -372,8 +396,8 @@ def _read_matching(source: _Source, body: str, offset: int) -> dict:
 
 def _read_true_false(source: _Source, body: str, offset: int) -> dict:
     """`{T#feedback for a wrong answer#feedback for a right one}`: each feedback kept for the answer it follows."""
-    answer_text, _, feedback = body.strip().partition("#")
-    wrong_feedback, _, right_feedback = (_clean(part, source.text_format) for part in feedback.partition("#"))
+    answer_text, _sep, feedback = body.strip().partition("#")
+    wrong_feedback, _sep, right_feedback = (_clean(part, source.text_format) for part in feedback.partition("#"))
     answer = _TRUE_FALSE[answer_text.strip()]
     fields: dict = {"type": "true_false", "answer": answer}
     for key, value in ((f"{str(answer).lower()}_feedback", right_feedback),
@@ -391,14 +415,15 @@ def _read_short_answer(source: _Source, body: str, offset: int) -> dict:
     for answer in answers:
         credit = answer.weight_or(100)
         if credit < 0:
-            source.report(answer.offset, f"weight {credit}% in a short answer: credit goes from 0% to 100%")
+            source.report(answer.offset, _("weight %(weight)s%% in a short answer: credit goes from 0%% to 100%%",
+                                           weight=credit))
         if credit == 100 and not answer.feedback:
             accept.append(answer.text)
         else:
             accept.append({"text": answer.text, "credit": _plain_number(credit),
                            **({"feedback": answer.feedback} if answer.feedback else {})})  # fmt: skip
     if not any(answer.weight_or(100) == 100 for answer in answers):
-        source.report(offset, "no short answer gets full credit")
+        source.report(offset, _("no short answer gets full credit"))
     return {"type": "short_text", "accept": accept}
 
 
@@ -414,18 +439,21 @@ def _read_numeric(source: _Source, body: str, offset: int) -> dict:
             wrong_feedback = answer.feedback
             continue
         if _out_of_range(answer.text):
-            source.report(answer.offset, f"{answer.text[:MAX_NUMBER_CHARACTERS]!r} is out of range: numbers are at "
-                                         f"most {MAX_NUMBER:.0e} in size and {MAX_NUMBER_CHARACTERS} characters long")
+            message = _("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
+                        "long", number=repr(answer.text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
+                        length=MAX_NUMBER_CHARACTERS)  # fmt: skip
+            source.report(answer.offset, message)
         elif _number_and_tolerance(answer.text) is None:
-            source.report(answer.offset, f"{answer.text!r} is not a number answer: write 10, 10:0.5 (answer:margin)"
-                                         " or 9..11 (range)")
+            source.report(answer.offset, _("%(answer)s is not a number answer: write 10, 10:0.5 (answer:margin) or "
+                                           "9..11 (range)", answer=repr(answer.text)))  # fmt: skip
         credit = answer.weight_or(0 if answer.marker == "~" else 100)
         if credit < 0:
-            source.report(answer.offset, f"weight {credit}% in a numeric question: credit goes from 0% to 100%")
+            source.report(answer.offset, _("weight %(weight)s%% in a numeric question: credit goes from 0%% to 100%%",
+                                           weight=credit))  # fmt: skip
         numbers.append((answer, credit))
     full_credit = [answer for answer, credit in numbers if credit == 100]
     if not full_credit:
-        source.report(offset, "a numeric question needs a full-credit answer")
+        source.report(offset, _("a numeric question needs a full-credit answer"))
     if source.problems:
         return {}
     main = full_credit[0]
@@ -455,7 +483,7 @@ def _number_and_tolerance(text: str) -> tuple[Decimal, Decimal] | None:
         if low is None or high is None or low > high:
             return None
         return (low + high) / 2, (high - low) / 2
-    answer_text, _, tolerance_text = text.partition(":")
+    answer_text, _sep, tolerance_text = text.partition(":")
     answer, tolerance = _decimal(answer_text), _decimal(tolerance_text or "0")
     if answer is None or tolerance is None or tolerance < 0:
         return None
@@ -553,7 +581,7 @@ def _question_gift(question: dict, title: str) -> str:
     try:
         answers = question_type(question["type"]).gift_answers(question)
     except ValueError as error:  # an unknown type too
-        raise ValueError(f"question {question['id']}: {error}") from None
+        raise ValueError(_("question %(id)s: %(problem)s", id=question["id"], problem=error)) from None
     lines = [f"::{gift_escape(title)}::[markdown]{gift_escape(question['prompt'])}{{"]
     lines += [f"\t{answer}" for answer in answers]
     if question.get("explanation"):

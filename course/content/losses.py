@@ -7,6 +7,8 @@ very counts: `flask course import --yes`, or the confirmation page of the browse
 
 from dataclasses import astuple, dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from course.content.loader import CourseData
@@ -31,16 +33,21 @@ class ImportLosses:
         """What will be lost, in words, one line per kind of thing (only the kinds that lose something)."""
         said = []
         if self.lessons or self.progress:
-            said.append(f"{self.lessons} lesson(s) deleted, with {self.progress} lesson progress record(s) of students")
+            said.append(_("%(lessons)s deleted, with %(records)s of students",
+                          lessons=ngettext("%(num)d lesson", "%(num)d lessons", self.lessons),
+                          records=ngettext("%(num)d lesson progress record", "%(num)d lesson progress records",
+                                           self.progress)))  # fmt: skip
         if self.quizzes or self.attempts:
-            said.append(f"{self.quizzes} quiz(zes) withdrawn from students, with {self.attempts} attempt(s) on them "
-                        "(the attempts are kept, hidden with the quiz)")  # fmt: skip
+            said.append(_("%(quizzes)s withdrawn from students, with %(attempts)s on them (the attempts are kept, "
+                          "hidden with the quiz)", quizzes=ngettext("%(num)d quiz", "%(num)d quizzes", self.quizzes),
+                          attempts=ngettext("%(num)d attempt", "%(num)d attempts", self.attempts)))  # fmt: skip
         if self.questions:
-            said.append(f"{self.questions} question(s) deleted from quizzes that stay")
+            said.append(ngettext("%(num)d question deleted from quizzes that stay",
+                                 "%(num)d questions deleted from quizzes that stay", self.questions))
         if self.modules:
-            said.append(f"{self.modules} module(s) deleted")
+            said.append(ngettext("%(num)d module deleted", "%(num)d modules deleted", self.modules))
         if self.figures:
-            said.append(f"{self.figures} figure(s) deleted")
+            said.append(ngettext("%(num)d figure deleted", "%(num)d figures deleted", self.figures))
         return said
 
     def fingerprint(self) -> str:
@@ -52,7 +59,8 @@ class LossesNeedConfirmation(Exception):  # noqa: N818  (a refusal, not a failur
     """Raised before anything is written, when an import would lose what `losses` says and nobody confirmed it."""
 
     def __init__(self, course: Course, losses: ImportLosses):
-        super().__init__(f"importing would change course '{course.slug}': " + "; ".join(losses.lines()))
+        super().__init__(_("importing would change course '%(slug)s': %(losses)s", slug=course.slug,
+                           losses="; ".join(losses.lines())))  # fmt: skip
         self.course, self.losses = course, losses
 
 

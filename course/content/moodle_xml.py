@@ -5,29 +5,46 @@ writes them through gift_quiz.import_questions, so the checks, the all-or-nothin
 (Moodle's "stop on error: no") are GIFT's. The file is parsed with defusedxml: entity declarations (billion laughs)
 and external references are refused; the size limit and the number of questions are GIFT's.
 
-Types: multichoice (single: right or wrong, fractions 100/0; multiple: the answers with a positive fraction are the
-right ones and must add up to 100%), truefalse (each answer's feedback kept), shortanswer (fractions as credit, `*`
-wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any other number),
-matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance), ordering (the
-answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the explanation;
-`<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one allow-list,
-markdown and moodle_auto_format kept, plain_text escaped. Every other type (ddwtos, cloze, calculated, description…)
-and embedded images (`<file encoding="base64">`, not imported yet) are problems at the question's line. What Lanyard
-has no place for is lost: penalty, shuffle and numbering settings, combined feedback (correct/partially/incorrect),
-hints, numerical units, essay response settings.
+Each question type maps itself (course/question_types/<type>.py): the type whose `moodle_xml_types` names the
+`<question type="…">` (and whose `reads_moodle_xml` accepts it: single and multiple choice share multichoice) reads
+its keys from a `MoodleXmlQuestion`, and `write_moodle_xml` writes them through a `MoodleXmlWriter`; this module
+handles what every question has and never switches on a type's name. Today: multichoice (single: right or wrong,
+fractions 100/0; multiple: the answers with a positive fraction are the right ones and must add up to 100%; unequal
+fractions are kept as the choices' credits), truefalse (each answer's feedback kept), shortanswer (fractions as
+credit, `*` wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any
+other number), matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance),
+ordering (the answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the
+explanation; `<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one
+allow-list, markdown and moodle_auto_format kept, plain_text escaped. A type no registered type reads (ddwtos,
+cloze, calculated, description…) is a problem at the question's line; a Lanyard type without a Moodle XML form is
+not exported (an error, or listed as skipped).
+
+Embedded images (`<file name="card.png" encoding="base64">` beside a `<text>` that shows `@@PLUGINFILE@@/card.png`)
+become course figures, checked as uploaded ones are, and the text shows `figures/card.png`; a refused one is a
+problem at the `<file>`'s line. Export embeds them back. What Lanyard has no place for is lost: penalty, shuffle and
+numbering settings, combined feedback (correct/partially/incorrect), hints, numerical units, essay response settings.
 
 `export_moodle_xml` writes a quiz document (exporter.quiz_document) so that `read_moodle_xml` gives it back; every
 text is written with format="markdown", which Moodle reads.
 """
 
-from collections.abc import Callable
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
 from decimal import Decimal
+from pathlib import PurePath
+from urllib.parse import unquote
 from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from course.content.exporter import quiz_document
+from course.content.figures import EXTENSIONS, FIGURE_REFERENCE, figure_name, renamed
 from course.content.gift import (
     GiftRead,
     _category_tag,
@@ -36,26 +53,36 @@ from course.content.gift import (
     _out_of_range,
     _plain_number,
     _question_ids,
+    credited,
 )
-from course.content.gift_quiz import (
-    MAX_GIFT_BYTES,
-    GiftImportSummary,
-    import_questions,
-    import_target,
-    located_questions,
-)
+from course.content.gift_quiz import MAX_GIFT_BYTES, BankImport, import_bank
+from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES, figure_problem
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
-from course.models import Course, Quiz
+from course.extensions import db
+from course.models import Course, Figure, Quiz
+from course.question_types import UnknownQuestionType, moodle_xml_reader, question_type
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
-XML_TOO_LARGE = f"is larger than {MAX_GIFT_BYTES // (1024 * 1024)} MiB, the limit for a Moodle XML file"
-_WEIGHT_SLACK = Decimal("0.01")
+
+def xml_too_large() -> str:
+    """Why a Moodle XML file above MAX_GIFT_BYTES is refused unread."""
+    return _("is larger than %(size)d MiB, the limit for a Moodle XML file", size=MAX_GIFT_BYTES // (1024 * 1024))
 
 
-class _Problem(Exception):
-    """A question that cannot be read; the message names what."""
+MAX_EMBEDDED_FIGURES = 50
+_PLUGINFILE = "@@PLUGINFILE@@/"
+_PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s()<>?#]+)")
+
+
+class _Problem(ValueError):
+    """A question that cannot be read; the message names what, and `line` where, when not the question's line. A
+    ValueError, as question types raise while reading."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class _LineBuilder(TreeBuilder):
@@ -81,11 +108,12 @@ def _parse(data: bytes, path: str) -> tuple[Element, dict[Element, int]]:
         root = parser.close()
     except DefusedXmlException as error:
         line = parser.parser.CurrentLineNumber or 1
-        raise ContentError([ContentProblem(path, line, f"refused: the file declares XML entities or external "
-                                                       f"references ({type(error).__name__}), which a Moodle export "
-                                                       "never holds and which could exhaust the server")]) from None
+        message = _("refused: the file declares XML entities or external references (%(kind)s), which a Moodle "
+                    "export never holds and which could exhaust the server", kind=type(error).__name__)  # fmt: skip
+        raise ContentError([ContentProblem(path, line, message)]) from None
     except ParseError as error:
-        raise ContentError([ContentProblem(path, error.position[0] or 1, f"is not well-formed XML: {error}")]) from None
+        message = _("is not well-formed XML: %(error)s", error=error)
+        raise ContentError([ContentProblem(path, error.position[0] or 1, message)]) from None
     return root, builder.lines
 
 
@@ -94,9 +122,6 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
     compared rather than shown (typed answers, numbers): only HTML entities and tags are taken off."""
     if element is None:
         return ""
-    if element.find("file") is not None:
-        raise _Problem(f"embedded file {element.find('file').get('name', '')!r}: images embedded in Moodle XML are "
-                       "not imported yet; add the image as a course figure and remove it from the question")
     text_element = element.find("text")
     text = (text_element.text if text_element is not None else element.text) or ""
     text = without_control_characters(text).strip()
@@ -113,123 +138,47 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
 def _fraction(answer: Element) -> Decimal:
     value = _decimal(answer.get("fraction", "0"))
     if value is None or abs(value) > 100:
-        raise _Problem(f"fraction {answer.get('fraction')!r} is not a number from -100 to 100")
+        raise _Problem(_("fraction %(fraction)s is not a number from -100 to 100",
+                         fraction=repr(answer.get("fraction"))))
     return value
-
-
-def _answers(question: Element) -> list[Element]:
-    return question.findall("answer")
-
-
-def _multichoice(question: Element, text_format: str) -> dict:
-    single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
-    answers = _answers(question)
-    if len(answers) < 2:
-        raise _Problem("a multichoice question needs at least two answers")
-    fractions = [_fraction(answer) for answer in answers]
-    if single:
-        if any(fraction not in (0, 100) for fraction in fractions) or fractions.count(100) != 1:
-            raise _Problem("unsupported fractions in a one-answer multichoice: Lanyard's single choice has exactly "
-                           "one answer at 100% and the others at 0%")
-    else:
-        right = sum(fraction for fraction in fractions if fraction > 0)
-        if abs(right - 100) > _WEIGHT_SLACK:
-            raise _Problem(f"the fractions of the right answers add up to {right}%, not 100%")
-    choices = []
-    for answer, fraction in zip(answers, fractions, strict=True):
-        feedback = _text(answer.find("feedback"), text_format)
-        choices.append({"text": _text(answer, text_format), "correct": fraction > 0,
-                        **({"feedback": feedback} if feedback else {})})  # fmt: skip
-    return {"type": "single" if single else "multiple", "choices": choices}
-
-
-def _truefalse(question: Element, text_format: str) -> dict:
-    fields: dict = {"type": "true_false"}
-    for answer in _answers(question):
-        value = _text(answer, text_format, shown=False).lower()
-        if value not in ("true", "false"):
-            raise _Problem(f"a truefalse answer is 'true' or 'false', not {value!r}")
-        if _fraction(answer) == 100:
-            fields["answer"] = value == "true"
-        feedback = _text(answer.find("feedback"), text_format)
-        if feedback:
-            fields[f"{value}_feedback"] = feedback
-    if "answer" not in fields:
-        raise _Problem("neither true nor false has fraction 100")
-    return fields
-
-
-def _shortanswer(question: Element, text_format: str) -> dict:
-    accept: list = []
-    for answer in _answers(question):
-        credit, text = _fraction(answer), _text(answer, text_format, shown=False)
-        feedback = _text(answer.find("feedback"), text_format)
-        if credit < 0:
-            raise _Problem(f"fraction {credit}% in a short answer: credit goes from 0% to 100%")
-        if credit == 100 and not feedback:
-            accept.append(text)
-        else:
-            accept.append({"text": text, "credit": _plain_number(credit),
-                           **({"feedback": feedback} if feedback else {})})  # fmt: skip
-    return {"type": "short_text", "accept": accept}
 
 
 def _number(text: str) -> int | float:
     if _out_of_range(text):
-        raise _Problem(f"{text[:MAX_NUMBER_CHARACTERS]!r} is out of range: numbers are at most {MAX_NUMBER:.0e} in "
-                       f"size and {MAX_NUMBER_CHARACTERS} characters long")
+        raise _Problem(_("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
+                         "long", number=repr(text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
+                         length=MAX_NUMBER_CHARACTERS))  # fmt: skip
     number = _decimal(text or "0")
     if number is None:
-        raise _Problem(f"{text!r} is not a number")
+        raise _Problem(_("%(text)s is not a number", text=repr(text)))
     return _plain_number(number)
 
 
-def _numerical(question: Element, text_format: str) -> dict:
-    main: dict | None = None
-    others, wrong_feedback = [], ""
-    for answer in _answers(question):
-        text, credit = _text(answer, text_format, shown=False), _fraction(answer)
-        feedback = _text(answer.find("feedback"), text_format)
-        if text == "*":
-            wrong_feedback = feedback
-            continue
-        if credit < 0:
-            raise _Problem(f"fraction {credit}% in a numerical question: credit goes from 0% to 100%")
-        entry = {"answer": _number(text), "tolerance": abs(_number((answer.findtext("tolerance") or "0").strip()))}
-        if main is None and credit == 100:
-            main = {**entry, **({"feedback": feedback} if feedback else {})}
-        else:
-            others.append({**entry, "credit": _plain_number(credit), **({"feedback": feedback} if feedback else {})})
-    if main is None:
-        raise _Problem("a numerical question needs an answer with fraction 100")
-    return {"type": "numeric", **main, **({"other_answers": others} if others else {}),
-            **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
+class MoodleXmlQuestion:
+    """One <question> of a Moodle XML file as a question type's `read_moodle_xml` reads it: the element, and its
+    texts (in the question's text format unless told), fractions and numbers as Lanyard keeps them. What cannot be
+    read raises a ValueError naming it."""
 
+    credited = staticmethod(credited)
+    plain_number = staticmethod(_plain_number)
+    fraction = staticmethod(_fraction)
+    number = staticmethod(_number)
 
-def _matching(question: Element, text_format: str) -> dict:
-    pairs, distractors = [], []
-    for sub in question.findall("subquestion"):
-        item, match = _text(sub, text_format), _text(sub.find("answer"), "plain_text", shown=False)
-        if item:
-            pairs.append({"item": item, "match": match})
-        elif match:
-            distractors.append(match)
-    return {"type": "matching", "pairs": pairs, **({"distractors": distractors} if distractors else {})}
+    def __init__(self, element: Element, text_format: str):
+        self.element = element
+        self.text_format = text_format
 
+    def text(self, element: Element | None, shown: bool = True, text_format: str | None = None) -> str:
+        """An element's <text> as Lanyard keeps text; `shown` False for text compared rather than shown."""
+        return _text(element, text_format or self.text_format, shown)
 
-def _essay(question: Element, text_format: str) -> dict:
-    guidance = _text(question.find("graderinfo"), text_format)
-    return {"type": "essay", **({"guidance": guidance} if guidance else {})}
+    def answers(self) -> list[Element]:
+        return self.element.findall("answer")
 
-
-def _ordering(question: Element, text_format: str) -> dict:
-    return {"type": "ordering", "items": [_text(answer, text_format) for answer in _answers(question)]}
-
-
-_READERS: dict[str, Callable[[Element, str], dict]] = {
-    "multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer, "numerical": _numerical,
-    "matching": _matching, "match": _matching, "essay": _essay, "ordering": _ordering,
-}  # fmt: skip
+    def flag(self, tag: str, default: bool) -> bool:
+        """A yes/no setting such as <single>true</single>; `default` when the file leaves it out."""
+        value = self.element.findtext(tag)
+        return default if value is None or not value.strip() else value.strip().lower() in ("true", "1")
 
 
 def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
@@ -237,15 +186,17 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
     `question N (name): …`. Problems of the file as a whole come with no questions."""
     root, lines = _parse(data, path)
     if root.tag != "quiz":
-        return GiftRead(problems=[ContentProblem(path, 1, f"the root element is <{root.tag}>, not Moodle's <quiz>")])
+        message = _("the root element is <%(tag)s>, not Moodle's <quiz>", tag=root.tag)
+        return GiftRead(problems=[ContentProblem(path, 1, message)])
     elements = [element for element in root.findall("question") if element.get("type") != "category"]
     if len(elements) > MAX_QUESTIONS:
-        message = f"holds {len(elements)} questions; a file may hold at most {MAX_QUESTIONS}: split it"
+        message = _("holds %(count)d questions; a file may hold at most %(max)d: split it", count=len(elements),
+                    max=MAX_QUESTIONS)  # fmt: skip
         return GiftRead(problems=[ContentProblem(path, lines[elements[MAX_QUESTIONS]], message)])
     if not elements:
-        return GiftRead(problems=[ContentProblem(path, 1, "no questions found in the file")])
+        return GiftRead(problems=[ContentProblem(path, 1, _("no questions found in the file"))])
     read, category, number = GiftRead(), "", 0
-    kept: list[tuple[str, int, dict | None]] = []
+    kept: list[tuple[str, int, dict | None, str]] = []
     for element in root.findall("question"):
         kind = element.get("type", "")
         if kind == "category":
@@ -253,28 +204,98 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
             continue
         number += 1
         title = " ".join((element.findtext("name/text") or "").split())
-        where = f"question {number}" + (f" ({title})" if title else "")
         try:
-            kept.append((title, lines[element], _question(element, kind, category)))
+            figures = _embedded_figures(element, lines, read.figures)
+            kept.append((title, lines[element], _question(element, kind, category), category))
         except _Problem as problem:
-            read.problems.append(ContentProblem(path, lines[element], f"{where}: {problem}"))
-            kept.append((title, lines[element], None))
-    for question_id, (title, line, question) in zip(_question_ids([t for t, _, _ in kept]), kept, strict=True):
+            if title:
+                message = _("question %(number)d (%(title)s): %(problem)s", number=number, title=title, problem=problem)
+            else:
+                message = _("question %(number)d: %(problem)s", number=number, problem=problem)
+            read.problems.append(ContentProblem(path, problem.line or lines[element], message))
+            kept.append((title, lines[element], None, category))
+        else:
+            read.figures.update(figures)
+    for question_id, (title, line, question, category) in zip(_question_ids([entry[0] for entry in kept]), kept,
+                                                              strict=True):  # fmt: skip
         if question is not None:
             read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
                                    **question})  # fmt: skip
             read.lines.append(line)
+            read.categories.append(category)
     return read
 
 
+def _embedded_figures(question: Element, lines: dict[Element, int],
+                      taken: dict[str, tuple[str, bytes]]) -> dict[str, tuple[str, bytes]]:  # fmt: skip
+    """Take the question's embedded files (`<file name="card.png" encoding="base64">` beside a `<text>`) out of it,
+    each checked as a course figure would be (allowed type, bytes that are what the name says, SVG without scripts
+    or external references, bounded size and count), and point its texts' `@@PLUGINFILE@@/card.png` at the figure
+    as `figures/<name>`. Returns the new figures by name; _Problem at the file's line for one refused."""
+    figures: dict[str, tuple[str, bytes]] = {}
+    names: dict[str, str] = {}
+    for parent in list(question.iter()):
+        for embedded in parent.findall("file"):
+            line = lines.get(embedded)
+            name = embedded.get("name", "")
+            media_type = FIGURE_TYPES.get(PurePath(name).suffix.lower())
+            if media_type is None:
+                raise _Problem(_("embedded file %(name)s: figures must be SVG, PNG, JPEG or WebP", name=repr(name)),
+                               line)  # fmt: skip
+            if embedded.get("encoding", "base64") != "base64":
+                raise _Problem(_("embedded file %(name)s: encoding %(encoding)s; Moodle embeds files as base64",
+                                 name=repr(name), encoding=repr(embedded.get("encoding"))), line)  # fmt: skip
+            if len(taken) + len(figures) >= MAX_EMBEDDED_FIGURES:
+                raise _Problem(_("embedded file %(name)s: a file may embed at most %(max)d images", name=repr(name),
+                                 max=MAX_EMBEDDED_FIGURES), line)  # fmt: skip
+            encoded = "".join((embedded.text or "").split())
+            if len(encoded) * 3 // 4 > MAX_FIGURE_BYTES:  # before decoding it
+                raise _Problem(_("embedded file %(name)s: the image is larger than %(size)d KiB", name=repr(name),
+                                 size=MAX_FIGURE_BYTES // 1024), line)  # fmt: skip
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise _Problem(_("embedded file %(name)s: its content is not valid base64", name=repr(name)),
+                               line) from None  # fmt: skip
+            problem = figure_problem(data, media_type)
+            if problem:
+                raise _Problem(_("embedded file %(name)s: %(problem)s", name=repr(name), problem=problem), line)
+            stored = figure_name("", name, media_type) or renamed("figure" + EXTENSIONS[media_type], data)
+            held = taken.get(stored) or figures.get(stored)
+            if held is not None and held[1] != data:
+                stored = renamed(stored, data)
+            figures[stored], names[name] = (media_type, data), stored
+            parent.remove(embedded)
+    for text in question.iter("text"):
+        if text.text and _PLUGINFILE in text.text:
+            line = lines.get(text)
+            text.text = _PLUGINFILE_REFERENCE.sub(lambda found, line=line: _figure_reference(found, names, line),
+                                                  text.text)  # fmt: skip
+    return figures
+
+
+def _figure_reference(found: re.Match, names: dict[str, str], line: int | None) -> str:
+    name = unquote(found[1])
+    if name not in names:
+        raise _Problem(_("the text shows @@PLUGINFILE@@/%(name)s, which is not embedded in the file", name=found[1]),
+                       line)  # fmt: skip
+    return f"figures/{names[name]}"
+
+
 def _question(element: Element, kind: str, category: str) -> dict:
-    reader = _READERS.get(kind)
-    if reader is None:
-        raise _Problem(f"unsupported question type '{kind}': Lanyard has no such question")
+    """A <question> in the course format, its type's keys read by the type that reads Moodle's `kind`."""
     prompt_element = element.find("questiontext")
     text_format = prompt_element.get("format", "html") if prompt_element is not None else "html"
-    question = {"prompt": _text(prompt_element, text_format), **reader(element, text_format)}
-    question = {"type": question.pop("type"), **question}
+    read = MoodleXmlQuestion(element, text_format)
+    try:
+        qtype = moodle_xml_reader(kind, read)
+    except UnknownQuestionType:
+        raise _Problem(_("unsupported question type '%(kind)s': Lanyard has no such question", kind=kind)) from None
+    try:
+        fields = qtype.read_moodle_xml(read)
+    except ValueError as error:
+        raise error if isinstance(error, _Problem) else _Problem(str(error)) from None
+    question = {"type": qtype.name, "prompt": _text(prompt_element, text_format), **fields}
     explanation = _text(element.find("generalfeedback"), text_format)
     if explanation:
         question["explanation"] = explanation
@@ -289,114 +310,92 @@ def _question(element: Element, kind: str, category: str) -> dict:
     return question
 
 
-def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str, module_slug: str | None = None,
-                      skip_unsupported: bool = False) -> GiftImportSummary:  # fmt: skip
-    """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT file's:
-    ValueError for a wrong quiz or module, ContentError with every problem; either way nothing is written."""
-    quiz, module = import_target(course, quiz_slug, module_slug)
+def read_moodle_xml_file(data: bytes, path: str) -> GiftRead:
+    """A Moodle XML file's bytes read question by question; ContentError when the file as a whole is refused."""
     if len(data) > MAX_GIFT_BYTES:
-        raise ContentError([ContentProblem(path, 1, XML_TOO_LARGE)])
-    entries, skipped = located_questions(read_moodle_xml(data, path), skip_unsupported)
-    return import_questions(quiz, module, entries, skipped, path, course, quiz_slug, skip_unsupported)
+        raise ContentError([ContentProblem(path, 1, xml_too_large())])
+    return read_moodle_xml(data, path)
+
+
+def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str | None, module_slug: str | None = None,
+                      skip_unsupported: bool = False, by_category: bool = False) -> BankImport:  # fmt: skip
+    """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT
+    file's (see gift_quiz.import_bank), its embedded images becoming course figures."""
+    return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported,
+                       by_category)  # fmt: skip
 
 
 # --- export -----------------------------------------------------------------------------------------------------
 
 
-def _add_text(parent: Element, tag: str, text: str, text_format: str | None = "markdown") -> Element:
-    element = SubElement(parent, tag, {"format": text_format} if text_format else {})
-    SubElement(element, "text").text = str(text)
-    return element
+class MoodleXmlWriter:
+    """A <question> element as a question type's `write_moodle_xml` fills it in; texts are written with
+    format="markdown", which Moodle reads, unless told."""
+
+    def __init__(self, element: Element):
+        self.element = element
+
+    def add(self, tag: str, text: str | None = None, parent: Element | None = None) -> Element:
+        """A child element (of the question unless `parent`), holding `text` if given."""
+        child = SubElement(self.element if parent is None else parent, tag)
+        if text is not None:
+            child.text = text
+        return child
+
+    def add_text(self, tag: str, text: str, text_format: str | None = "markdown",
+                 parent: Element | None = None) -> Element:  # fmt: skip
+        """An element holding a <text>, as Moodle writes every text."""
+        element = SubElement(self.element if parent is None else parent, tag,
+                             {"format": text_format} if text_format else {})  # fmt: skip
+        SubElement(element, "text").text = str(text)
+        return element
+
+    def add_answer(self, fraction: float, text: str, feedback: str | None = None,
+                   text_format: str | None = "markdown") -> Element:  # fmt: skip
+        """An <answer> with its fraction (percent) and feedback."""
+        answer = self.add_text("answer", text, text_format)
+        answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
+        if feedback:
+            self.add_text("feedback", feedback, parent=answer)
+        return answer
 
 
-def _add_answer(parent: Element, fraction: float, text: str, feedback: str | None = None,
-                text_format: str | None = "markdown") -> Element:  # fmt: skip
-    answer = _add_text(parent, "answer", text, text_format)
-    answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
-    if feedback:
-        _add_text(answer, "feedback", feedback)
-    return answer
+def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) -> None:
+    """Write the figures a question's texts show back as Moodle embeds them: `figures/card.png` becomes
+    `@@PLUGINFILE@@/card.png` and the bytes a base64 `<file>` beside that `<text>`."""
+    for parent in list(question.iter()):
+        text = parent.find("text")
+        if text is None or not text.text:
+            continue
+        shown = [name for name in dict.fromkeys(FIGURE_REFERENCE.findall(text.text)) if name in figures]
+        for name in shown:
+            text.text = text.text.replace(f"figures/{name}", f"{_PLUGINFILE}{name}")
+            embedded = SubElement(parent, "file", {"name": name, "path": "/", "encoding": "base64"})
+            embedded.text = base64.b64encode(figures[name][1]).decode("ascii")
 
 
-def _write_answers(element: Element, question: dict) -> str:
-    """Fill in the type's elements; return Moodle's type name. ValueError for a type Moodle XML is not written for."""
-    kind = question["type"]
-    if kind in ("single", "multiple"):
-        choices = question["choices"]
-        right = sum(1 for choice in choices if choice.get("correct"))
-        wrong = len(choices) - right
-        SubElement(element, "single").text = "true" if kind == "single" else "false"
-        SubElement(element, "shuffleanswers").text = "1"
-        for choice in choices:
-            if kind == "single":
-                fraction = 100 if choice.get("correct") else 0
-            else:
-                fraction = 100 / right if choice.get("correct") else -100 / wrong
-            _add_answer(element, fraction, choice["text"], choice.get("feedback"))
-        return "multichoice"
-    if kind == "true_false":
-        for value in (True, False):
-            name = str(value).lower()
-            _add_answer(element, 100 if question["answer"] is value else 0, name, question.get(f"{name}_feedback"),
-                        "plain_text")  # fmt: skip
-        return "truefalse"
-    if kind == "short_text":
-        SubElement(element, "usecase").text = "0"
-        for answer in question["accept"]:
-            if isinstance(answer, str):
-                _add_answer(element, 100, answer, None, "plain_text")
-            else:
-                _add_answer(element, answer.get("credit", 100), answer["text"], answer.get("feedback"), "plain_text")
-        return "shortanswer"
-    if kind == "numeric":
-        answers = [{**question, "credit": 100}, *question.get("other_answers", [])]
-        for answer in answers:
-            written = _add_answer(element, answer["credit"], str(answer["answer"]), answer.get("feedback"), None)
-            SubElement(written, "tolerance").text = str(answer.get("tolerance", 0))
-        if question.get("wrong_feedback"):
-            _add_answer(element, 0, "*", question["wrong_feedback"], None)
-        return "numerical"
-    if kind == "matching":
-        SubElement(element, "shuffleanswers").text = "true"
-        for pair in question["pairs"]:
-            sub = _add_text(element, "subquestion", pair["item"])
-            SubElement(SubElement(sub, "answer"), "text").text = str(pair["match"])
-        for distractor in question.get("distractors", []):
-            sub = _add_text(element, "subquestion", "")
-            SubElement(SubElement(sub, "answer"), "text").text = str(distractor)
-        return "matching"
-    if kind == "essay":
-        SubElement(element, "responseformat").text = "editor"
-        if question.get("guidance"):
-            _add_text(element, "graderinfo", question["guidance"])
-        return "essay"
-    if kind == "ordering":
-        for position, item in enumerate(question["items"], start=1):
-            _add_answer(element, position, item)
-        return "ordering"
-    raise ValueError(f"a {kind} question has no Moodle XML form Lanyard writes")
-
-
-def export_moodle_xml(quiz: dict, skipped: list[str] | None = None) -> str:
-    """A quiz document as Moodle XML. A question it cannot hold raises ValueError, or, given a `skipped` list, is
-    left out and named there."""
+def export_moodle_xml(quiz: dict, skipped: list[str] | None = None,
+                      figures: Mapping[str, tuple[str, bytes]] | None = None) -> str:  # fmt: skip
+    """A quiz document as Moodle XML, with the FIGURES (name: (media type, bytes)) its questions show embedded. A
+    question it cannot hold raises ValueError, or, given a `skipped` list, is left out and named there."""
     root = Element("quiz")
     questions = list(quiz["questions"])
     category = None
     for question, title in zip(questions, _export_titles(questions), strict=True):
         element = Element("question")
-        name = SubElement(element, "name")
-        SubElement(name, "text").text = title
-        _add_text(element, "questiontext", question["prompt"])
+        writer = MoodleXmlWriter(element)
+        writer.add("text", title, parent=writer.add("name"))
+        writer.add_text("questiontext", question["prompt"])
         if question.get("explanation"):
-            _add_text(element, "generalfeedback", question["explanation"])
-        SubElement(element, "defaultgrade").text = str(question.get("points", 1))
+            writer.add_text("generalfeedback", question["explanation"])
+        writer.add("defaultgrade", str(question.get("points", 1)))
         try:
-            element.set("type", _write_answers(element, question))
-        except ValueError as error:
+            element.set("type", question_type(question["type"]).write_moodle_xml(question, writer))
+        except ValueError as error:  # an unknown type too
+            message = _("question %(id)s: %(problem)s", id=question["id"], problem=error)
             if skipped is None:
-                raise ValueError(f"question {question['id']}: {error}") from None
-            skipped.append(f"question {question['id']}: {error}")
+                raise ValueError(message) from None
+            skipped.append(message)
             continue
         tags = list(question.get("tags") or [])
         tag = tags.pop(0) if tags else ""
@@ -409,11 +408,17 @@ def export_moodle_xml(quiz: dict, skipped: list[str] | None = None) -> str:
             tags_element = SubElement(element, "tags")
             for extra in tags:
                 SubElement(SubElement(tags_element, "tag"), "text").text = extra
+        _embed_figures(element, figures or {})
         root.append(element)
     indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
 
 
 def quiz_moodle_xml(quiz: Quiz, skipped: list[str] | None = None) -> str:
-    """A stored quiz as Moodle XML (sources, objectives and the quiz settings have no place there)."""
-    return export_moodle_xml(quiz_document(quiz, module_slugs={}), skipped)
+    """A stored quiz as Moodle XML (sources, objectives and the quiz settings have no place there), the course
+    figures its questions show embedded."""
+    document = quiz_document(quiz, module_slugs={})
+    shown = set(FIGURE_REFERENCE.findall(json.dumps(document["questions"])))
+    figures = {figure.name: (figure.media_type, figure.data) for figure in db.session.scalars(
+        select(Figure).where(Figure.course_id == quiz.course_id, Figure.name.in_(shown)))} if shown else {}
+    return export_moodle_xml(document, skipped, figures)

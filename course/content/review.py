@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from course.content.exporter import course_files, course_for_export
 from course.content.loader import AS_OF, NUMBERED, _display, course_folders
 from course.content.problems import ContentProblem
@@ -34,7 +37,7 @@ class _Review:
     warnings: list[ContentProblem] = field(default_factory=list)
 
     def warn(self, path: str, line: int, message: str) -> None:
-        self.warnings.append(ContentProblem(path, line, f"warning: {message}"))
+        self.warnings.append(ContentProblem(path, line, _("warning: %(message)s", message=message)))
 
 
 def _lesson(path: str, module: str, text: str) -> _Lesson | None:
@@ -81,7 +84,7 @@ def review_texts(lessons: list[tuple[str, str, str]], quizzes: list[tuple[str, s
                 assessed.setdefault(module, set()).add(objective)
             else:
                 line = question.line_of("id") if "id" in question else questions.line_of(index)
-                review.warn(path, line, f"question '{question.get('id')}' names no objective (objective: …)")
+                review.warn(path, line, _("question '%(id)s' names no objective (objective: …)", id=question.get("id")))
     course_level = assessed.get(None, set())
     for lesson in parsed:
         objectives = lesson.front.get("objectives")
@@ -90,7 +93,8 @@ def review_texts(lessons: list[tuple[str, str, str]], quizzes: list[tuple[str, s
         for index, objective in enumerate(objectives):
             text = str(objective).strip()
             if text not in assessed.get(lesson.module, set()) and text not in course_level:
-                message = f"objective '{text}' is not assessed by any question of its module's quiz or the final"
+                message = _("objective '%(objective)s' is not assessed by any question of its module's quiz or the "
+                            "final", objective=text)  # fmt: skip
                 review.warn(lesson.path, objectives.line_of(index), message)
     return sorted(review.warnings)
 
@@ -104,17 +108,22 @@ def _review_dates(review: _Review, lesson: _Lesson) -> None:
         name = source.get("id")
         accessed = calendar_date(source.get("accessed"), allow_month=False) if "accessed" in source else None
         if "accessed" not in source:
-            review.warn(lesson.path, sources.line_of(index), f"source '{name}' has no accessed: date; re-check it")
+            message = _("source '%(id)s' has no accessed: date; re-check it", id=name)
+            review.warn(lesson.path, sources.line_of(index), message)
         elif accessed is not None and accessed < limit:
-            message = (f"source '{name}' was last checked on {accessed.isoformat()}, more than "
-                       f"{review.stale_after} days ago; re-check it and update accessed:")  # fmt: skip
+            message = ngettext("source '%(id)s' was last checked on %(date)s, more than %(num)d day ago; re-check it "
+                               "and update accessed:",
+                               "source '%(id)s' was last checked on %(date)s, more than %(num)d days ago; re-check it "
+                               "and update accessed:", review.stale_after, id=name,
+                               date=accessed.isoformat())  # fmt: skip
             review.warn(lesson.path, source.line_of("accessed"), message)
     for number, line in lesson.body_lines:
         for written in AS_OF.findall(line):
             checked = calendar_date(written)
             if checked is not None and checked < limit:
-                message = (f"[as of {written}] is more than {review.stale_after} days old; re-check the claim "
-                           "and its source")  # fmt: skip
+                message = ngettext("[as of %(date)s] is more than %(num)d day old; re-check the claim and its source",
+                                   "[as of %(date)s] is more than %(num)d days old; re-check the claim and its source",
+                                   review.stale_after, date=written)  # fmt: skip
                 review.warn(lesson.path, number, message)
 
 

@@ -15,6 +15,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from course.content.problems import ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.render import CITATION, render_inline, render_markdown, render_sources
@@ -55,13 +57,13 @@ class ScenarioData:
 def parse_condition(text: Any) -> tuple[Condition, str | None]:
     """`a = x and b != y` as [[a, =, x], [b, !=, y]]; the second value is why it cannot be read, or None."""
     if not isinstance(text, str) or not text.strip():
-        return [], "a condition reads like `deadline = short` or `deadline = short and fields != minimal`"
+        return [], _("a condition reads like `deadline = short` or `deadline = short and fields != minimal`")
     terms = []
     for part in re.split(r"\s+and\s+", text.strip()):
         match = TERM.match(part)
         if not match:
-            return [], (f"cannot read the condition {text.strip()!r}: write name = value or name != value, "
-                        f"joined by 'and' (names in lower case, values single words)")  # fmt: skip
+            return [], _("cannot read the condition %(condition)s: write name = value or name != value, joined by "
+                         "'and' (names in lower case, values single words)", condition=repr(text.strip()))  # fmt: skip
         terms.append([match.group(1), match.group(2), match.group(3)])
     return terms, None
 
@@ -136,12 +138,12 @@ class _ScenarioChecker:
     def unknown_fields(self, data: LineDict, allowed: set[str], what: str) -> None:
         for key in data:
             if key not in allowed:
-                self.problem(data.line_of(key), f"unknown field '{key}' in {what}")
+                self.problem(data.line_of(key), _("unknown field '%(key)s' in %(what)s", key=key, what=what))
 
     def condition(self, data: LineDict, key: str, what: str, line: int | None = None) -> Condition:
         parsed, error = parse_condition(data.get(key))
         if error:
-            self.problem(line or data.line_of(key), f"{what}: {error}")
+            self.problem(line or data.line_of(key), _("%(what)s: %(problem)s", what=what, problem=error))
         return parsed
 
     def passages(self, text: str, first_line: int, what: str, cites: bool) -> tuple[list[dict[str, Any]], list]:
@@ -152,23 +154,24 @@ class _ScenarioChecker:
             stripped = raw.strip()
             if PASSAGE_IF.match(stripped):
                 if open_at is not None:
-                    self.problem(line, f"{what}: a passage cannot start inside another (close it with ':::')")
+                    self.problem(line, _("%(what)s: a passage cannot start inside another (close it with ':::')",
+                                         what=what))
                 parsed, error = parse_condition(PASSAGE_IF.match(stripped).group(1))
                 if error:
-                    self.problem(line, f"{what}: {error}")
+                    self.problem(line, _("%(what)s: %(problem)s", what=what, problem=error))
                 self.conditions_used.append((parsed, line))
                 conditions.append((parsed, False))
                 open_at = line
                 lines_out += ["", f"{_MARKER}{len(conditions) - 1}", ""]
             elif PASSAGE_ELSE.match(stripped):
                 if open_at is None or conditions[-1][1]:
-                    self.problem(line, f"{what}: '::: else' belongs after a '::: if' passage")
+                    self.problem(line, _("%(what)s: '::: else' belongs after a '::: if' passage", what=what))
                     continue
                 conditions.append((conditions[-1][0], True))
                 lines_out += ["", f"{_MARKER}{len(conditions) - 1}", ""]
             elif PASSAGE_END.match(stripped):
                 if open_at is None:
-                    self.problem(line, f"{what}: ':::' closes no passage")
+                    self.problem(line, _("%(what)s: ':::' closes no passage", what=what))
                     continue
                 open_at = None
                 lines_out += ["", f"{_MARKER}end", ""]
@@ -177,12 +180,14 @@ class _ScenarioChecker:
                 for match in CITATION.finditer(raw):
                     source_id = match.group(1)
                     if not cites:
-                        self.problem(line, f"{what}: citations belong in an ending's debrief, where the real "
-                                           f"cases are explained")  # fmt: skip
+                        self.problem(line, _("%(what)s: citations belong in an ending's debrief, where the real "
+                                             "cases are explained", what=what))  # fmt: skip
                     elif source_id not in self.source_ids:
-                        self.problem(line, f"{what}: [@{source_id}] is not a source in this lesson's front matter")
+                        message = _("%(what)s: [@%(id)s] is not a source in this lesson's front matter",
+                                    what=what, id=source_id)
+                        self.problem(line, message)
         if open_at is not None:
-            self.problem(open_at, f"{what}: this passage is not closed by a ':::' line")
+            self.problem(open_at, _("%(what)s: this passage is not closed by a ':::' line", what=what))
         rendered = render_markdown("\n".join(lines_out))
         segments, when = [], None
         parts = _MARKER_HTML.split(rendered.html)
@@ -203,26 +208,26 @@ class _ScenarioChecker:
         if problems:
             return None
         if not isinstance(data, LineDict):
-            self.problem(1, "a scenario file is a mapping with start, state (optional) and nodes")
+            self.problem(1, _("a scenario file is a mapping with start, state (optional) and nodes"))
             return None
-        self.unknown_fields(data, SCENARIO_FIELDS, "the scenario")
+        self.unknown_fields(data, SCENARIO_FIELDS, _("the scenario"))
         initial: dict[str, str] = {}
         state = data.get("state")
         if state is not None and not isinstance(state, LineDict):
-            self.problem(data.line_of("state"), "state is a mapping of names to starting values")
+            self.problem(data.line_of("state"), _("state is a mapping of names to starting values"))
         for name, value in (state or {}).items() if isinstance(state, LineDict) else ():
             checked = state_value(value)
             if not isinstance(name, str) or not STATE_NAME.match(name) or checked is None:
-                self.problem(state.line_of(name), f"state {name!r}: names are lower-case words (a-z, 0-9, _) and "
-                                                  f"values single words")  # fmt: skip
+                self.problem(state.line_of(name), _("state %(name)s: names are lower-case words (a-z, 0-9, _) and "
+                                                    "values single words", name=repr(name)))  # fmt: skip
                 continue
             initial[name] = checked
         entries = data.get("nodes")
         if not isinstance(entries, LineList) or not entries:
-            self.problem(data.line_of("nodes"), "a scenario needs a non-empty list of nodes")
+            self.problem(data.line_of("nodes"), _("a scenario needs a non-empty list of nodes"))
             return None
         if len(entries) > MAX_NODES:
-            self.problem(entries.line_of(MAX_NODES), f"a scenario holds at most {MAX_NODES} nodes")
+            self.problem(entries.line_of(MAX_NODES), _("a scenario holds at most %(max)d nodes", max=MAX_NODES))
             return None
         nodes: dict[str, dict[str, Any]] = {}
         documents: list[dict[str, Any]] = []
@@ -233,28 +238,30 @@ class _ScenarioChecker:
         for index, entry in enumerate(entries):
             node_line = entries.line_of(index)
             if not isinstance(entry, LineDict):
-                self.problem(node_line, "each node is a mapping with id, title, text and choices (or ending)")
+                self.problem(node_line, _("each node is a mapping with id, title, text and choices (or ending)"))
                 continue
-            self.unknown_fields(entry, NODE_FIELDS, "a node")
+            self.unknown_fields(entry, NODE_FIELDS, _("a node"))
             node_id = entry.get("id")
             if not isinstance(node_id, str) or not NODE_ID.match(node_id) or len(node_id) > 80:
-                self.problem(entry.line_of("id"), f"node id {node_id!r} must be lower-case words joined by hyphens")
+                message = _("node id %(id)s must be lower-case words joined by hyphens", id=repr(node_id))
+                self.problem(entry.line_of("id"), message)
                 continue
             if node_id in nodes:
-                self.problem(entry.line_of("id"), f"node id '{node_id}' is used twice (first at line "
-                                                  f"{lines[node_id]})")  # fmt: skip
+                message = _("node id '%(id)s' is used twice (first at line %(line)d)", id=node_id, line=lines[node_id])
+                self.problem(entry.line_of("id"), message)
                 continue
             lines[node_id] = entry.line_of("id")
-            what = f"node '{node_id}'"
+            what = _("node '%(id)s'", id=node_id)
             title = entry.get("title")
             if not isinstance(title, str) or not title.strip():
-                self.problem(entry.line_of("title"), f"{what} needs a short 'title' (the path shows it)")
+                self.problem(entry.line_of("title"), _("%(what)s needs a short 'title' (the path shows it)", what=what))
                 title = node_id
             elif len(title.strip()) > 200:
-                self.problem(entry.line_of("title"), f"{what}: the title is longer than 200 characters")
+                self.problem(entry.line_of("title"), _("%(what)s: the title is longer than %(max)d characters",
+                                                       what=what, max=200))
             text = entry.get("text")
             if not isinstance(text, str) or not text.strip():
-                self.problem(entry.line_of("text"), f"{what} needs a 'text' (Markdown)")
+                self.problem(entry.line_of("text"), _("%(what)s needs a 'text' (Markdown)", what=what))
                 text = ""
             document: dict[str, Any] = {"id": node_id, "title": str(title).strip(), "text": text.strip("\n")}
             segments, _cited = self.passages(text.strip("\n"), self.text_line(entry, "text"), what, cites=False)
@@ -263,21 +270,24 @@ class _ScenarioChecker:
             raw_choices = entry.get("choices")
             if ending is not None:
                 if not isinstance(ending, str) or not ending.strip():
-                    self.problem(entry.line_of("ending"), f"{what}: 'ending' is the ending's name, such as "
-                                                          f"'The quiet registry'")  # fmt: skip
+                    message = _("%(what)s: 'ending' is the ending's name, such as 'The quiet registry'", what=what)
+                    self.problem(entry.line_of("ending"), message)
                     ending = "Ending"
                 if raw_choices:
-                    self.problem(entry.line_of("choices"), f"{what} is an ending: an ending has no choices")
+                    self.problem(entry.line_of("choices"), _("%(what)s is an ending: an ending has no choices",
+                                                             what=what))
                 debrief = entry.get("debrief")
                 if not isinstance(debrief, str) or not debrief.strip():
-                    message = (f"ending '{node_id}' has no debrief: say what this path resembled in the real cases, "
-                               f"citing the lesson's sources")  # fmt: skip
+                    message = _("ending '%(id)s' has no debrief: say what this path resembled in the real cases, "
+                                "citing the lesson's sources", id=node_id)  # fmt: skip
                     self.problem(entry.line_of("ending"), message)
                     debrief = ""
                 debrief_segments, cited = self.passages(debrief.strip("\n"), self.text_line(entry, "debrief"),
-                                                        f"the debrief of '{node_id}'", cites=True)  # fmt: skip
+                                                        _("the debrief of '%(id)s'",
+                                                          id=node_id), cites=True)  # fmt: skip
                 if debrief.strip() and not cited:
-                    message = f"the debrief of '{node_id}' cites no source: cite the real cases with [@source-id]"
+                    message = _("the debrief of '%(id)s' cites no source: cite the real cases with [@source-id]",
+                                id=node_id)
                     self.problem(self.text_line(entry, "debrief"), message)
                 cited_sources = [s for s in self.sources if str(s.get("id")) in cited]
                 _numbered, sources_html = render_sources([{k: v for k, v in s.items() if k != "number"}
@@ -286,11 +296,12 @@ class _ScenarioChecker:
                 document.update(ending=ending.strip(), debrief=debrief.strip("\n"))
             else:
                 if entry.get("debrief") is not None:
-                    self.problem(entry.line_of("debrief"), f"{what} has a debrief but no 'ending' name")
+                    self.problem(entry.line_of("debrief"), _("%(what)s has a debrief but no 'ending' name", what=what))
                 if not raw_choices:
-                    self.problem(entry.line_of("id"), f"{what} is a dead end: it has no choices and is not an ending")
+                    message = _("%(what)s is a dead end: it has no choices and is not an ending", what=what)
+                    self.problem(entry.line_of("id"), message)
                 elif not isinstance(raw_choices, LineList):
-                    self.problem(entry.line_of("choices"), f"{what}: choices are a list")
+                    self.problem(entry.line_of("choices"), _("%(what)s: choices are a list", what=what))
                 else:
                     document["choices"] = []
                     for choice_index, choice in enumerate(raw_choices):
@@ -306,19 +317,19 @@ class _ScenarioChecker:
             documents.append(document)
         for target, line in choice_targets:
             if target not in nodes:
-                self.problem(line, f"a choice leads to node '{target}', which does not exist")
+                self.problem(line, _("a choice leads to node '%(target)s', which does not exist", target=target))
         start = data.get("start")
         if not isinstance(start, str) or start not in nodes:
-            self.problem(data.line_of("start"), f"start {start!r} must be the id of a node")
+            self.problem(data.line_of("start"), _("start %(start)s must be the id of a node", start=repr(start)))
         for condition, line in conditions_used:
             for name, _op, value in condition:
                 if name not in sets:
-                    self.problem(line, f"state '{name}' is read here but nothing sets it (no choice's 'set' and "
-                                       f"no starting 'state')")  # fmt: skip
+                    self.problem(line, _("state '%(name)s' is read here but nothing sets it (no choice's 'set' and "
+                                         "no starting 'state')", name=name))  # fmt: skip
                 elif value not in sets[name]:
                     known = ", ".join(sorted(sets[name]))
-                    self.problem(line, f"state '{name}' is compared with '{value}', which nothing sets it to "
-                                       f"(it can be: {known})")  # fmt: skip
+                    self.problem(line, _("state '%(name)s' is compared with '%(value)s', which nothing sets it to "
+                                         "(it can be: %(known)s)", name=name, value=value, known=known))  # fmt: skip
         if self.problems:
             return None
         compiled = {"start": start, "state": initial, "nodes": nodes}
@@ -333,15 +344,16 @@ class _ScenarioChecker:
 
     def choice(self, choice, line: int, what: str, sets, choice_targets, conditions_used):
         if not isinstance(choice, LineDict):
-            self.problem(line, f"{what}: each choice is a mapping with text and to")
+            self.problem(line, _("%(what)s: each choice is a mapping with text and to", what=what))
             return None
-        self.unknown_fields(choice, CHOICE_FIELDS, "a choice")
+        self.unknown_fields(choice, CHOICE_FIELDS, _("a choice"))
         text, target = choice.get("text"), choice.get("to")
         if not isinstance(text, str) or not text.strip():
-            self.problem(choice.line_of("text"), f"{what}: a choice needs a 'text'")
+            self.problem(choice.line_of("text"), _("%(what)s: a choice needs a 'text'", what=what))
             text = ""
         if not isinstance(target, str) or not target:
-            self.problem(choice.line_of("to"), f"{what}: a choice needs 'to', the id of the node it leads to")
+            message = _("%(what)s: a choice needs 'to', the id of the node it leads to", what=what)
+            self.problem(choice.line_of("to"), message)
             target = ""
         else:
             choice_targets.append((target, choice.line_of("to")))
@@ -350,14 +362,16 @@ class _ScenarioChecker:
         to_set = choice.get("set")
         if to_set is not None:
             if not isinstance(to_set, LineDict) or not to_set:
-                self.problem(choice.line_of("set"), f"{what}: 'set' is a mapping such as {{deadline: short}}")
+                self.problem(choice.line_of("set"), _("%(what)s: 'set' is a mapping such as {deadline: short}",
+                                                      what=what))
             else:
                 values = {}
                 for name, value in to_set.items():
                     checked = state_value(value)
                     if not isinstance(name, str) or not STATE_NAME.match(name) or checked is None:
-                        self.problem(to_set.line_of(name), f"{what}: set {name!r}: names are lower-case words "
-                                                           f"(a-z, 0-9, _) and values single words")  # fmt: skip
+                        message = _("%(what)s: set %(name)s: names are lower-case words (a-z, 0-9, _) and values "
+                                    "single words", what=what, name=repr(name))  # fmt: skip
+                        self.problem(to_set.line_of(name), message)
                         continue
                     values[name] = checked
                     sets.setdefault(name, set()).add(checked)
@@ -389,23 +403,23 @@ class _ScenarioChecker:
                     seen.add(following)
                     queue.append(following)
                     if len(seen) > MAX_CONFIGURATIONS:
-                        self.problem(1, f"more than {MAX_CONFIGURATIONS} combinations of node and state: "
-                                        f"simplify the state so the scenario can be checked")  # fmt: skip
+                        self.problem(1, _("more than %(max)d combinations of node and state: simplify the state so "
+                                          "the scenario can be checked", max=MAX_CONFIGURATIONS))  # fmt: skip
                         return
             edges[config] = targets
         reached = {node_id for node_id, _ in seen}
         for node_id in nodes:
             if node_id not in reached:
-                self.problem(lines[node_id], f"node '{node_id}' cannot be reached: no path from the start leads "
-                                             f"here in any state")  # fmt: skip
+                self.problem(lines[node_id], _("node '%(id)s' cannot be reached: no path from the start leads "
+                                               "here in any state", id=node_id))  # fmt: skip
         dead = [c for c in seen if not edges[c] and "ending" not in nodes[c[0]]]
         reported = set()
         for node_id, frozen in sorted(dead):
             if node_id not in reported and nodes[node_id]["choices"]:
                 reported.add(node_id)
-                shown = ", ".join(f"{k} = {v}" for k, v in frozen) or "the starting state"
-                self.problem(lines[node_id], f"node '{node_id}' is a dead end when {shown}: none of its choices "
-                                             f"is offered")  # fmt: skip
+                shown = ", ".join(f"{k} = {v}" for k, v in frozen) or _("the starting state")
+                self.problem(lines[node_id], _("node '%(id)s' is a dead end when %(state)s: none of its choices "
+                                               "is offered", id=node_id, state=shown))  # fmt: skip
         reverse: dict[tuple, list[tuple]] = {}
         for config, targets in edges.items():
             for target in targets:
@@ -424,8 +438,8 @@ class _ScenarioChecker:
         explained = backwards(dead)
         trapped = sorted({c[0] for c in seen if c not in can_end and c not in explained})
         for node_id in trapped:
-            self.problem(lines[node_id], f"node '{node_id}' is in a loop that cannot be left: no choice from "
-                                         f"here ever reaches an ending")  # fmt: skip
+            self.problem(lines[node_id], _("node '%(id)s' is in a loop that cannot be left: no choice from "
+                                           "here ever reaches an ending", id=node_id))  # fmt: skip
 
 
 def load_scenario_text(text: str, path: str, sources: list[dict[str, Any]]) -> tuple[ScenarioData | None, list]:

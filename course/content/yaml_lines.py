@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 from course.content.problems import ContentProblem
 
@@ -50,10 +51,10 @@ class _LineLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            message = "anchors (&name) and aliases (*name) are not accepted: write each value out"
+            message = _("anchors (&name) and aliases (*name) are not accepted: write each value out")
             raise yaml.composer.ComposerError(None, None, message, event.start_mark)
         if self.depth >= MAX_YAML_DEPTH:
-            message = f"nested more than {MAX_YAML_DEPTH} levels deep"
+            message = _("nested more than %(max)d levels deep", max=MAX_YAML_DEPTH)
             raise yaml.composer.ComposerError(None, None, message, event.start_mark)
         self.depth += 1
         try:
@@ -72,7 +73,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            message = _("duplicate key %(key)s", key=repr(key))
+            raise yaml.constructor.ConstructorError(None, None, message, key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -88,17 +90,18 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
 def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float:
     """An int or float no longer than MAX_NUMBER_CHARACTERS, finite, and at most MAX_NUMBER in size."""
     if len(node.value) > MAX_NUMBER_CHARACTERS:
-        message = f"a number longer than {MAX_NUMBER_CHARACTERS} characters"
+        message = _("a number longer than %(max)d characters", max=MAX_NUMBER_CHARACTERS)
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     if node.tag.endswith(":int"):
         number = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     else:
         number = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
     if isinstance(number, float) and not math.isfinite(number):
-        message = f"{node.value} is not a finite number: NaN and infinities are not accepted"
+        message = _("%(number)s is not a finite number: NaN and infinities are not accepted", number=node.value)
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     if abs(number) > MAX_NUMBER:
-        message = f"{node.value} is out of range: numbers are at most {MAX_NUMBER:.0e} in size"
+        message = _("%(number)s is out of range: numbers are at most %(max)s in size",
+                    number=node.value, max=format(MAX_NUMBER, ".0e"))
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     return number
 
@@ -108,7 +111,7 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError) as error:
-        message = f"{node.value} is not a date: {error}"
+        message = _("%(value)s is not a date: %(error)s", value=node.value, error=error)
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
 
@@ -130,9 +133,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, list[Cont
         mark = error.problem_mark or error.context_mark
         line = (mark.line + first_line) if mark else first_line
         reason = error.problem or str(error)
-        return None, [ContentProblem(path, line, f"YAML syntax error: {reason}")]
+        return None, [ContentProblem(path, line, _("YAML syntax error: %(reason)s", reason=reason))]
     except yaml.YAMLError as error:
-        return None, [ContentProblem(path, first_line, f"YAML error: {error}")]
+        return None, [ContentProblem(path, first_line, _("YAML error: %(error)s", error=error))]
     _shift_lines(data, first_line - 1)
     return data, []
 

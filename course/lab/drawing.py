@@ -3,14 +3,25 @@
 The SVG is inlined into pages served with a Content-Security-Policy that forbids inline styles, so shapes carry
 presentation attributes and classes, never `style=`. Every piece of text goes through `_t` (XML-escaped), because
 chart labels include the titles students give their designs.
+
+Language: the card is a specimen of the student's own design for a made-up state, so what is printed on it (field
+names, headings, specimen values) is written in the reader's language, as a Korean card prints Korean; so are the
+notes drawn beside the card and every title and description a screen reader reads. What a machine reads stays as the
+standards write it: the machine-readable zone (ICAO Doc 9303 allows only Latin capitals, digits and <), the card
+access number and the personal number. Callers pass the lab in the reader's language (catalogue.localized_lab);
+outside a request gettext returns English.
 """
 
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from course.lab.engine import NO_EXPIRY, Comparison, Lab, compare, get_lab
@@ -29,19 +40,29 @@ SERIES = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#6a
 
 # What a specimen card shows for each field; a meaningful personal number spells out what it encodes.
 SPECIMEN = {
-    "name": "SPECIMEN, Alex",
+    "name": _l("SPECIMEN, Alex"),
     "date_of_birth": "01.03.1990",
-    "gender": "F",
-    "marital_status": "Married",
-    "blood_type": "B Rh+",
-    "nationality": "Examplian",
-    "ethnicity": "Group A",
-    "religion": "Faith B",
-    "address": "12 Sample Street, Example Town",
+    "gender": _l("F"),
+    "marital_status": _l("Married"),
+    "blood_type": _l("B Rh+"),
+    "nationality": _l("Examplian"),
+    "ethnicity": _l("Group A"),
+    "religion": _l("Faith B"),
+    "address": _l("12 Sample Street, Example Town"),
 }
 NUMBER_RANDOM = "4821 7730 1956"
 NUMBER_MEANINGFUL = "900301-2-13-0457"
 FRONT_SKIP = {"photo", "fingerprints", "personal_number", "address"}
+CHIP_LINE = 27  # columns of the "chip holds" lines on the back; a CJK character takes two
+
+
+def _columns(text: str) -> int:
+    """How wide a line is, counting full-width (Korean, Chinese, Japanese) characters as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _years(years: Any) -> str:
+    return ngettext("%(num)d year", "%(num)d years", int(years))
 
 
 def _t(value: Any) -> str:
@@ -159,8 +180,8 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
     lab = lab or get_lab()
     parts = _card_base(design)
     ink = "#30363b" if design["body"] == "polycarbonate" else INK
-    parts.append(_text(20, 32, "IDENTITY CARD", size=20, weight="700", fill=ink))
-    parts.append(_text(20, 52, "Republic of Examples · specimen", size=SMALL, fill=MUTED))
+    parts.append(_text(20, 32, _("IDENTITY CARD"), size=20, weight="700", fill=ink))
+    parts.append(_text(20, 52, _("Republic of Examples · specimen"), size=SMALL, fill=MUTED))
     # Photo
     if design["fields.photo"] == "printed":
         pasted = design["photo_attachment"] == "pasted"
@@ -181,11 +202,13 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
                 parts.append(_el("circle", cx=cx, cy=cy, r=4, fill="#d9c98f", opacity=0.9))
         parts.append("</g>")
         parts.append(
-            _text(72, 212, "photo pasted on" if pasted else "photo printed", size=SMALL, fill=MUTED, anchor="middle")
+            _text(
+                72, 212, _("photo pasted on") if pasted else _("photo printed"), size=SMALL, fill=MUTED, anchor="middle"
+            )
         )
     else:
         parts.append(_el("rect", x=22, y=62, width=100, height=130, fill="none", stroke=MUTED, stroke_dasharray="4 4"))
-        parts.append(_text(72, 130, "no photo", size=SMALL, fill=MUTED, anchor="middle"))
+        parts.append(_text(72, 130, _("no photo"), size=SMALL, fill=MUTED, anchor="middle"))
     # Chip
     if design["chip"] == "contact":
         parts.append(
@@ -203,7 +226,7 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
         )
         for d in ("M 136 104 H 152 M 166 104 H 182 M 136 116 H 152 M 166 116 H 182 M 152 92 V 128 M 166 92 V 128",):
             parts.append(_el("path", d=d, stroke="#8a6d1f", fill="none"))
-        parts.append(_text(159, 148, "chip", size=SMALL, fill=MUTED, anchor="middle"))
+        parts.append(_text(159, 148, _("chip"), size=SMALL, fill=MUTED, anchor="middle"))
     elif design["chip"] == "contactless":
         for r in (6, 11, 16):
             parts.append(
@@ -216,7 +239,7 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
                     class_="lab-card__contactless",
                 )
             )
-        parts.append(_text(360, 52, "contactless", size=SMALL, fill=MUTED, anchor="middle"))
+        parts.append(_text(360, 52, _("contactless"), size=SMALL, fill=MUTED, anchor="middle"))
     if design["chip_access"] == "pace":
         parts.append(_text(20, 258, "CAN 482193", size=SMALL, fill=ink, family="ui-monospace, monospace"))
     # Printed fields, one line each: the label, then the specimen value
@@ -236,7 +259,7 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
             _text(
                 192,
                 258,
-                f"No. {NUMBER_MEANINGFUL if meaningful else NUMBER_RANDOM}",
+                _("No. %(number)s", number=NUMBER_MEANINGFUL if meaningful else NUMBER_RANDOM),
                 size=16,
                 fill=ink,
                 family="ui-monospace, monospace",
@@ -244,17 +267,19 @@ def card_front(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str 
             )
         )
         if meaningful:
-            parts.append(_text(20, 238, "No. = birth date · sex · region · serial", size=SMALL, fill=SENSITIVE))
+            parts.append(_text(20, 238, _("No. = birth date · sex · region · serial"), size=SMALL, fill=SENSITIVE))
     shown = [_label(lab, n) for n in _fields_where(design, lab, "printed")]
-    desc = "Printed on the front and back: " + (", ".join(shown) if shown else "nothing") + "."
+    nothing = _("nothing")
+    desc = _("Printed on the front and back: %(fields)s.", fields=", ".join(shown) if shown else nothing)
     sensitive_shown = [
         _label(lab, n) for n in lab.field_groups.get("sensitive", ()) if design[f"fields.{n}"] == "printed"
     ]
     if sensitive_shown:
-        desc += " Sensitive fields printed: " + ", ".join(sensitive_shown) + "."
-    title = (
-        f"Card front: {lab.options['body'].describe(design['body'])}, "
-        f"{lab.options['chip'].describe(design['chip']).lower()}"
+        desc += " " + _("Sensitive fields printed: %(fields)s.", fields=", ".join(sensitive_shown))
+    title = _(
+        "Card front: %(body)s, %(chip)s",
+        body=lab.options["body"].describe(design["body"]),
+        chip=lab.options["chip"].describe(design["chip"]).lower(),
     )
     return _svg(parts, width=CARD_W, height=CARD_H, cls="lab-card lab-card--front", title=title, desc=desc, ident=ident)
 
@@ -282,20 +307,20 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
                     class_="lab-card__antenna",
                 )
             )
-        parts.append(_text(CARD_W - 34, 44, "antenna inside the card", size=SMALL, fill="#7a4f00", anchor="end"))
+        parts.append(_text(CARD_W - 34, 44, _("antenna inside the card"), size=SMALL, fill="#7a4f00", anchor="end"))
     y = 62
     validity = design["validity_years"]
-    parts.append(_text(40, y + 4, "Valid for", size=SMALL, fill=MUTED))
+    parts.append(_text(40, y + 4, _("Valid for"), size=SMALL, fill=MUTED))
     parts.append(
         _text(
-            40, y + 21, "no expiry" if validity == NO_EXPIRY else f"{validity} years", size=16, weight="600", fill=ink
+            40, y + 21, _("no expiry") if validity == NO_EXPIRY else _years(validity), size=16, weight="600", fill=ink
         )
     )
-    parts.append(_text(160, y + 4, "Issued by", size=SMALL, fill=MUTED))
-    parts.append(_text(160, y + 21, "Ministry of Examples", size=16, weight="600", fill=ink))
+    parts.append(_text(160, y + 4, _("Issued by"), size=SMALL, fill=MUTED))
+    parts.append(_text(160, y + 21, _("Ministry of Examples"), size=16, weight="600", fill=ink))
     y += 46
     if design["fields.address"] == "printed":
-        parts.append(_text(40, y, "Address", size=SMALL, fill=MUTED))
+        parts.append(_text(40, y, _label(lab, "address"), size=SMALL, fill=MUTED))
         parts.append(_text(40, y + 17, SPECIMEN["address"], size=16, weight="600", fill=ink))
         y += 40
     if design["fields.fingerprints"] == "printed":
@@ -310,15 +335,15 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
                     stroke_width=1.4,
                 )
             )
-        parts.append(_text(358, 146, "Fingerprint ⚠", size=SMALL, fill=SENSITIVE, anchor="middle"))
+        parts.append(_text(358, 146, _("Fingerprint ⚠"), size=SMALL, fill=SENSITIVE, anchor="middle"))
         parts.append("</g>")
     if design["chip"] != "none":
         on_chip = [_label(lab, n) for n in _fields_where(design, lab, "printed", "chip")]
-        parts.append(_text(40, y, "The chip holds", size=SMALL, fill=MUTED))
+        parts.append(_text(40, y, _("The chip holds"), size=SMALL, fill=MUTED))
         line, lines = "", []
-        for label in on_chip or ["nothing"]:
+        for label in on_chip or [_("nothing")]:
             candidate = f"{line}, {label}" if line else label
-            if len(candidate) > 27:
+            if _columns(candidate) > CHIP_LINE:
                 lines.append(line + ",")
                 candidate = label
             line = candidate
@@ -345,19 +370,23 @@ def card_back(design: Mapping[str, Any], *, lab: Lab | None = None, ident: str =
             )
     desc_parts = []
     if design["chip"] == "contactless":
-        desc_parts.append("A contactless chip's antenna runs around the card.")
+        desc_parts.append(_("A contactless chip's antenna runs around the card."))
     if design["chip"] != "none":
         held = [_label(lab, n) for n in _fields_where(design, lab, "printed", "chip")]
-        desc_parts.append("The chip holds: " + (", ".join(held) if held else "nothing") + ".")
+        nothing = _("nothing")
+        desc_parts.append(_("The chip holds: %(fields)s.", fields=", ".join(held) if held else nothing))
     if design["chip_access"] in ("bac", "pace"):
-        desc_parts.append("A machine-readable zone is printed at the bottom.")
-    desc_parts.append("Valid for " + ("ever." if validity == NO_EXPIRY else f"{validity} years."))
+        desc_parts.append(_("A machine-readable zone is printed at the bottom."))
+    if validity == NO_EXPIRY:
+        desc_parts.append(_("Valid for ever."))
+    else:
+        desc_parts.append(ngettext("Valid for %(num)d year.", "Valid for %(num)d years.", int(validity)))
     return _svg(
         parts,
         width=CARD_W,
         height=CARD_H,
         cls="lab-card lab-card--back",
-        title="Card back",
+        title=_("Card back"),
         desc=" ".join(desc_parts),
         ident=ident,
     )
@@ -380,7 +409,14 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
         for s, result in enumerate(results):
             index = next(i for i, lv in enumerate(levels) if lv.key == result.level.key)
             colour = SERIES[s % len(SERIES)]
-            tip = f"{comparison.labels[s]} — {dimension.label}: {result.level.label} ({result.points} points)"
+            tip = ngettext(
+                "%(design)s — %(dimension)s: %(level)s (%(num)d point)",
+                "%(design)s — %(dimension)s: %(level)s (%(num)d points)",
+                result.points,
+                design=comparison.labels[s],
+                dimension=dimension.label,
+                level=result.level.label,
+            )
             length = round(index * step + 4, 1)
             bar = _attrs(
                 x=left, y=y, width=length, height=bar_h, fill=colour, class_=f"lab-chart__bar lab-chart__bar--{s}"
@@ -396,17 +432,21 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
         parts.append(_el("rect", x=left, y=y, width=13, height=13, fill=SERIES[s % len(SERIES)]))
         parts.append(_text(left + 19, y + 11.5, shown, size=14, fill=INK, cls="lab-chart__legend"))
         y += 20
-    summary = "; ".join(
-        f"{dimension.label}: "
-        + ", ".join(f"{comparison.labels[s]} {r.level.label.lower()}" for s, r in enumerate(results))
-        for dimension, results in comparison.rows()
-    )
+    # Built in steps: `pybabel extract` does not see a gettext call nested inside another's arguments.
+    rows = []
+    for dimension, results in comparison.rows():
+        levels = [
+            _("%(design)s %(level)s", design=comparison.labels[s], level=r.level.label.lower())
+            for s, r in enumerate(results)
+        ]
+        rows.append(_("%(dimension)s: %(levels)s", dimension=dimension.label, levels=", ".join(levels)))
+    summary = "; ".join(rows)
     return _svg(
         parts,
         width=width,
         height=y + 4,
         cls="lab-chart",
-        title="Risk levels of the designs compared",
+        title=_("Risk levels of the designs compared"),
         desc=summary,
         ident=ident,
     )

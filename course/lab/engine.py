@@ -2,6 +2,11 @@
 
 Pure Python without Flask, so it is tested as plain functions. Every rule, preset and task lives in the YAML files
 beside this module; this code only checks them, evaluates their conditions and adds up points.
+
+The YAML texts are English and are the gettext msgids (course/lab/catalogue.py extracts them and gives the lab in the
+reader's language). The messages parse_design writes go through Flask-Babel's gettext, which returns the English text
+outside a request, so these functions stay pure; data-file errors (LabDataError) are for the people editing the YAML
+and stay English.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 LAB_DIR = Path(__file__).resolve().parent
 NO_EXPIRY = "none"
@@ -701,49 +707,59 @@ def parse_design(
     design: Design = {}
     unknown = [key for key in form if key not in lab.options and key not in ignore]
     for key in unknown[:MAX_REPORTED_UNKNOWN]:  # a tampered form cannot make the error list arbitrarily long
-        errors[_shown(key)] = f"“{_shown(key)}” is not an option of the lab."
+        errors[_shown(key)] = _("“%(key)s” is not an option of the lab.", key=_shown(key))
     for option in lab.options.values():
         values = _posted(form, option.key)
+        label = option.label
         if any(not isinstance(v, str) for v in values):
-            errors[option.key] = f"{option.label}: every value must be text (quote “yes” and “no” in YAML)."
+            errors[option.key] = _("%(option)s: every value must be text (quote “yes” and “no” in YAML).", option=label)
             continue
         values = [v.strip() for v in values]
         if option.kind == "multi":
             unknown = [v for v in values if option.choice(v) is None]
             if unknown:
-                errors[option.key] = f"“{_shown(unknown[0])}” is not a choice for {option.label}."
+                errors[option.key] = _(
+                    "“%(value)s” is not a choice for %(option)s.", value=_shown(unknown[0]), option=label
+                )
             elif not values:
-                errors[option.key] = f"Choose at least one option for {option.label}."
+                errors[option.key] = _("Choose at least one option for %(option)s.", option=label)
             else:
                 design[option.key] = tuple(v for v in option.values if v in values)
             continue
         if not values or values == [""]:
-            errors[option.key] = f"Choose a value for {option.label}."
+            errors[option.key] = _("Choose a value for %(option)s.", option=label)
             continue
         if len(values) > 1:
-            errors[option.key] = f"{option.label} was sent more than once; choose one value."
+            errors[option.key] = _("%(option)s was sent more than once; choose one value.", option=label)
             continue
         value = values[0]
         if option.kind == "validity":
             if value == NO_EXPIRY:
                 design[option.key] = NO_EXPIRY
             elif not value.isascii() or not value.isdigit():
-                errors[option.key] = (
-                    f"{option.label} must be a whole number of years from {option.minimum} to {option.maximum}, "
-                    "or no expiry."
+                errors[option.key] = _(
+                    "%(option)s must be a whole number of years from %(min)s to %(max)s, or no expiry.",
+                    option=label,
+                    min=option.minimum,
+                    max=option.maximum,
                 )
             elif not option.minimum <= int(value) <= option.maximum:
-                errors[option.key] = (
-                    f"{option.label} must be between {option.minimum} and {option.maximum} years "
-                    f"(got {_shown(value)}), or no expiry."
+                errors[option.key] = _(
+                    "%(option)s must be between %(min)s and %(max)s years (got %(value)s), or no expiry.",
+                    option=label,
+                    min=option.minimum,
+                    max=option.maximum,
+                    value=_shown(value),
                 )
             else:
                 design[option.key] = int(value)
             continue
         if option.choice(value) is None:
-            errors[option.key] = (
-                f"“{_shown(value)}” is not a choice for {option.label} "
-                f"(choose {', '.join(c.label for c in option.choices)})."
+            errors[option.key] = _(
+                "“%(value)s” is not a choice for %(option)s (choose %(choices)s).",
+                value=_shown(value),
+                option=label,
+                choices=", ".join(c.label for c in option.choices),
             )
             continue
         design[option.key] = value
@@ -754,7 +770,9 @@ def parse_design(
         for v in value if option.kind == "multi" else (value,):
             choice = option.choice(v)
             if choice and choice.requires is not None and not evaluate(choice.requires, design, lab=lab):
-                errors.setdefault(option.key, f"{option.label}: {choice.requires_message}")
+                errors.setdefault(
+                    option.key, _("%(option)s: %(problem)s", option=option.label, problem=choice.requires_message)
+                )
     if errors:
         return None, errors
     return design, {}
@@ -890,7 +908,7 @@ class TaskResult:
 
     @property
     def passed(self) -> bool:
-        return all(ok for _, ok in self.checks)
+        return all(ok for _check, ok in self.checks)
 
 
 def check_task(
@@ -935,6 +953,6 @@ def compare(
     lab = lab or get_lab()
     pairs = list(designs.items()) if isinstance(designs, Mapping) else list(designs)
     labels = tuple(label for label, _ in pairs)
-    ds = tuple(d for _, d in pairs)
+    ds = tuple(d for _label, d in pairs)
     differing = tuple(o for o in lab.options.values() if len({repr(d[o.key]) for d in ds}) > 1)
     return Comparison(labels, ds, tuple(explain(d, lab=lab) for d in ds), differing)

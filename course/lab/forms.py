@@ -1,6 +1,7 @@
 """The lab's one WTForms form: the title under which a design is saved. The design itself is checked by
 engine.parse_design against options.yaml, so a form class never duplicates the list of choices."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -11,9 +12,9 @@ class DesignTitleForm(BaseForm):
     """A saved design's title, as the author's design list and the class see it."""
 
     title = StringField(
-        "Title for your design",
+        _l("Title for your design"),
         validators=[
-            InputRequired("Give your design a title."),
-            Length(max=120, message="Keep the title under 120 characters."),
+            InputRequired(_l("Give your design a title.")),
+            Length(max=120, message=_l("Keep the title under 120 characters.")),
         ],
     )

@@ -142,13 +142,15 @@ def task_completed_at(user_id: int, task_slug: str):
     )
 
 
-def lesson_links(slugs: set[str]) -> dict[str, tuple[str, str, str]]:
-    """slug → (course slug, lesson slug, title) for the published lessons the lab refers to, from the per-process
-    course cache (the oldest course wins when two share a lesson slug)."""
-    links: dict[str, tuple[str, str, str]] = {}
-    for course in sorted(current_structure().catalog, key=lambda course: course.id):
+def lesson_links(slugs: set[str], language: str | None = None) -> dict[str, tuple[str, str, str, str]]:
+    """slug → (course slug, lesson slug, title, the course's language) for the published lessons the lab refers to,
+    from the per-process course cache. When two courses share a lesson slug, a course in the reader's language wins
+    (a Korean student is sent to the Korean edition's lesson), then the oldest course."""
+    links: dict[str, tuple[str, str, str, str]] = {}
+    catalog = sorted(current_structure().catalog, key=lambda course: (course.language != language, course.id))
+    for course in catalog:
         for slug in sorted(slugs - links.keys()):
             lesson = course.lesson(slug)
             if lesson is not None:
-                links[slug] = (course.slug, lesson.slug, lesson.title)
+                links[slug] = (course.slug, lesson.slug, lesson.title, course.language)
     return links

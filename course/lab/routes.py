@@ -1,21 +1,25 @@
 """ID Design Lab views. The lab is a form that posts and re-renders, so it works without JavaScript; lab.js only
-fetches the same results from /lab/preview as a choice changes. Every design is parsed and graded on the server."""
+fetches the same results from /lab/preview as a choice changes. Every design is parsed and graded on the server.
+
+Pages read the lab in the reader's language (catalogue.localized_lab); grading and what is stored use the English lab,
+so a submission's checks are kept as their msgids and shown in whatever language its reader uses."""
 
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from course.auth.access import instructor_required
 from course.extensions import db
 from course.lab import bp, drawing, engine, records
+from course.lab.catalogue import lab_text, localized_lab
 from course.lab.forms import DesignTitleForm
 from course.models import LabDesign, LabSubmission
-
-YOUR_DESIGN = "Your design"
 
 
 @dataclass
@@ -32,7 +36,10 @@ class LabResults:
     @property
     def summary(self) -> str:
         """One line for the screen-reader status after an update."""
-        return "; ".join(f"{d.dimension.label}: {d.level.label}" for d in self.profile.dimensions)
+        return "; ".join(
+            _("%(dimension)s: %(level)s", dimension=d.dimension.label, level=d.level.label)
+            for d in self.profile.dimensions
+        )
 
     @property
     def levels(self) -> str:
@@ -45,7 +52,7 @@ def _level_changes(before: str | None, results: LabResults | None) -> list[tuple
     no earlier profile to compare with (the first page of a visit)."""
     if results is None or not before:
         return None
-    lab = engine.get_lab()
+    lab = localized_lab()
     label_of = {level.key: level.label for level in lab.levels}
     old = dict(pair.split("=", 1) for pair in before.split(";") if "=" in pair)
     return [
@@ -83,13 +90,13 @@ def _context(source, unknown_status: int) -> tuple[str | None, str | None, list[
     preset = (source.get("preset") or "").strip() or None
     task = (source.get("task") or "").strip() or None
     if preset is not None and preset not in lab.presets:
-        abort(unknown_status, description=f"The lab has no preset called “{preset[:40]}”.")
+        abort(unknown_status, description=_("The lab has no preset called “%(slug)s”.", slug=preset[:40]))
     if task is not None and task not in lab.tasks:
-        abort(unknown_status, description=f"The lab has no task called “{task[:40]}”.")
+        abort(unknown_status, description=_("The lab has no task called “%(slug)s”.", slug=task[:40]))
     compare: list[str] = []
     for slug in source.getlist("compare"):
         if slug not in lab.presets:
-            abort(400, description=f"“{slug[:40]}” is not a preset that can be compared.")
+            abort(400, description=_("“%(slug)s” is not a preset that can be compared.", slug=slug[:40]))
         if slug not in compare:
             compare.append(slug)
     return preset, task, compare
@@ -106,20 +113,20 @@ def _posted_values(form) -> dict[str, list[str]]:
 
 def _results_context(design, errors, preset, task, compare, levels_before=None) -> dict[str, Any]:
     """Everything the results column and the summary bar need; shared by the full page and the fetch endpoint."""
-    lab = engine.get_lab()
+    lab = localized_lab()
     task_obj = lab.tasks.get(task) if task else None
     results = None
     if design is not None:
-        profile = engine.explain(design)
-        labelled = [(YOUR_DESIGN, design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
-        comparison = engine.compare(labelled)
+        profile = engine.explain(design, lab=lab)
+        labelled = [(_("Your design"), design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
+        comparison = engine.compare(labelled, lab=lab)
         results = LabResults(
             profile=profile,
-            task_result=engine.check_task(task_obj, design, design_profile=profile) if task_obj else None,
+            task_result=engine.check_task(task_obj, design, lab=lab, design_profile=profile) if task_obj else None,
             comparison=comparison,
-            front=drawing.card_front(design),
-            back=drawing.card_back(design),
-            chart=drawing.comparison_chart(comparison),
+            front=drawing.card_front(design, lab=lab),
+            back=drawing.card_back(design, lab=lab),
+            chart=drawing.comparison_chart(comparison, lab=lab),
         )
     return {
         "lab": lab,
@@ -129,8 +136,20 @@ def _results_context(design, errors, preset, task, compare, levels_before=None) 
         "errors": errors,
         "preset": lab.presets.get(preset) if preset else None,
         "task": task_obj,
-        "lessons": records.lesson_links(_lesson_slugs(lab)),
+        "lessons": records.lesson_links(_lesson_slugs(lab), language=_interface_language()),
+        "lab_text": lab_text,
     }
+
+
+def _interface_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _parse(form) -> tuple[engine.Design | None, dict[str, str]]:
+    """A posted design, with any errors written in the reader's language."""
+    return engine.parse_design(form, lab=localized_lab())
 
 
 def _render_lab(
@@ -163,10 +182,10 @@ def _render_lab(
 
 def _default_title(context) -> str:
     if context["task"] is not None:
-        return f"My answer to “{context['task'].title}”"
+        return _("My answer to “%(task)s”", task=context["task"].title)
     if context["preset"] is not None:
-        return f"{context['preset'].title} — my version"
-    return "My ID design"
+        return _("%(preset)s — my version", preset=context["preset"].title)
+    return _("My ID design")
 
 
 @bp.get("")
@@ -194,7 +213,7 @@ def update():
     The form's action ends in #lab-changed, an anchor placed at the option that changed, so the page comes back
     where the student was, with what changed in the summary bar."""
     preset, task, compare = _context(request.form, 400)
-    design, errors = engine.parse_design(request.form)
+    design, errors = _parse(request.form)
     return _render_lab(
         values=_posted_values(request.form),
         design=design,
@@ -212,13 +231,17 @@ def update():
 def preview():
     """What lab.js fetches as a choice changes: the results column as HTML, and errors by field, as JSON."""
     preset, task, compare = _context(request.form, 400)
-    design, errors = engine.parse_design(request.form)
+    design, errors = _parse(request.form)
     context = _results_context(design, errors, preset, task, compare, request.form.get("levels_before"))
     html = render_template("lab/_results.html", **context)
     summary_html = render_template("lab/_summary.html", **context)
-    summary = context["results"].summary if context["results"] else "Some choices need fixing."
+    summary = context["results"].summary if context["results"] else _("Some choices need fixing.")
     if context["changes"]:
-        summary = "Changed: " + "; ".join(f"{label}: {new} (was {old})" for label, old, new in context["changes"])
+        changes = [
+            _("%(dimension)s: %(new)s (was %(old)s)", dimension=label, new=new, old=old)
+            for label, old, new in context["changes"]
+        ]
+        summary = _("Changed: %(changes)s", changes="; ".join(changes))
     status = 400 if errors else 200
     return jsonify(ok=not errors, errors=errors, html=html, summary=summary, summary_html=summary_html), status
 
@@ -230,7 +253,7 @@ def _title_errors(form: DesignTitleForm) -> dict[str, str]:
 def _posted_design(record: LabDesign | None = None):
     """Read a posted design and its title; when either is invalid, also the 400 page that says why (nothing saved)."""
     preset, task, compare = _context(request.form, 400)
-    design, errors = engine.parse_design(request.form)
+    design, errors = _parse(request.form)
     title_form = DesignTitleForm()
     errors = {**(errors or {}), **_title_errors(title_form)}
     refusal = None
@@ -265,14 +288,14 @@ def save_design():
     )
     db.session.add(record)
     db.session.commit()
-    flash("Design saved. It is private until you share it with your class.", "success")
+    flash(_("Design saved. It is private until you share it with your class."), "success")
     return redirect(url_for("lab.design", token=record.token))
 
 
 def _visible_design_or_404(token: str) -> LabDesign:
     record = records.design_by_token(token)
     if record is None or not records.can_view_design(record, current_user):
-        abort(404, description="There is no design of yours, or shared with you, at this address.")
+        abort(404, description=_("There is no design of yours, or shared with you, at this address."))
     return record
 
 
@@ -280,7 +303,7 @@ def _own_design(token: str) -> LabDesign:
     """The author's own design; others who can see it may copy it but not change it."""
     record = _visible_design_or_404(token)
     if record.user_id != current_user.id:
-        abort(403, description="Only the author can change this design. Save a copy to work on it.")
+        abort(403, description=_("Only the author can change this design. Save a copy to work on it."))
     return record
 
 
@@ -294,9 +317,9 @@ def design(token: str):
     """A saved design at its own address: its author can change and share it, classmates can open a shared one."""
     record = _visible_design_or_404(token)
     lab = engine.get_lab()
-    _, _, compare = _context(request.args, 400)
+    _preset, _task, compare = _context(request.args, 400)
     preset, task = _known(record.preset, lab.presets), _known(record.task_slug, lab.tasks)
-    design, errors = engine.parse_design(record.design)  # the options may have changed since it was saved
+    design, errors = _parse(record.design)  # the options may have changed since it was saved
     return _render_lab(
         values=_values(record.design),
         design=design,
@@ -319,7 +342,7 @@ def update_design(token: str):
     record.design = engine.design_to_form(design)
     record.title = title_form.title.data.strip()
     db.session.commit()
-    flash("Design updated.", "success")
+    flash(_("Design updated."), "success")
     return redirect(url_for("lab.design", token=record.token))
 
 
@@ -331,9 +354,9 @@ def share_design(token: str):
     record.shared = not record.shared
     db.session.commit()
     if record.shared:
-        flash("Shared: your classmates and instructors can open this design's link.", "success")
+        flash(_("Shared: your classmates and instructors can open this design's link."), "success")
     else:
-        flash("This design is private again.", "info")
+        flash(_("This design is private again."), "info")
     return redirect(url_for("lab.design", token=record.token))
 
 
@@ -346,7 +369,7 @@ def delete_design(token: str):
         return render_template("lab/confirm_delete.html", record=record)
     db.session.delete(record)
     db.session.commit()
-    flash(f"“{record.title}” deleted.", "info")
+    flash(_("“%(title)s” deleted.", title=record.title), "info")
     return redirect(url_for("lab.designs"))
 
 
@@ -364,7 +387,7 @@ def designs():
 @bp.get("/tasks")
 def tasks():
     """The graded tasks, each opening the lab on its starting design."""
-    return render_template("lab/tasks.html", lab=engine.get_lab())
+    return render_template("lab/tasks.html", lab=localized_lab())
 
 
 @bp.post("/tasks/<task_slug>/submit")
@@ -374,9 +397,9 @@ def submit_task(task_slug: str):
     lab = engine.get_lab()
     task = lab.tasks.get(task_slug)
     if task is None:
-        abort(404, description="There is no such lab task.")
-    preset, _, compare = _context(request.form, 400)
-    design, errors = engine.parse_design(request.form)
+        abort(404, description=_("There is no such lab task."))
+    preset, _task, compare = _context(request.form, 400)
+    design, errors = _parse(request.form)
     if errors or design is None:
         return _render_lab(
             values=_posted_values(request.form),
@@ -387,7 +410,7 @@ def submit_task(task_slug: str):
             compare=compare,
             status=400,
         )
-    result = engine.check_task(task, design)
+    result = engine.check_task(task, design)  # the English lab: the checks are stored as their msgids
     submission = LabSubmission(
         user_id=current_user.id,
         task_slug=task.slug,
@@ -397,11 +420,20 @@ def submit_task(task_slug: str):
     )
     db.session.add(submission)
     db.session.commit()
+    title = localized_lab().tasks[task.slug].title
     if result.passed:
-        flash(f"Task complete: “{task.title}”. It now counts toward your progress.", "success")
+        flash(_("Task complete: “%(task)s”. It now counts toward your progress.", task=title), "success")
     else:
-        done = sum(ok for _, ok in result.checks)
-        flash(f"Not yet: {done} of {len(result.checks)} checks hold. Change the design and submit again.", "error")
+        done = sum(ok for _check, ok in result.checks)
+        flash(
+            ngettext(
+                "Not yet: %(done)d of %(num)d check holds. Change the design and submit again.",
+                "Not yet: %(done)d of %(num)d checks hold. Change the design and submit again.",
+                len(result.checks),
+                done=done,
+            ),
+            "error",
+        )
     return redirect(url_for("lab.submission", submission_id=submission.id))
 
 
@@ -409,13 +441,13 @@ def submit_task(task_slug: str):
 @login_required
 def submission(submission_id: int):
     """A submission as graded, opened in the lab so its author can keep working from it."""
-    found = db.get_or_404(LabSubmission, submission_id, description="There is no submission at this address.")
+    found = db.get_or_404(LabSubmission, submission_id, description=_("There is no submission at this address."))
     if not records.can_view_submission(found, current_user):
-        abort(404, description="There is no submission at this address.")
+        abort(404, description=_("There is no submission at this address."))
     lab = engine.get_lab()
     task = _known(found.task_slug, lab.tasks)
     preset = lab.tasks[task].preset if task else None
-    design, errors = engine.parse_design(found.design)
+    design, errors = _parse(found.design)
     return _render_lab(
         values=_values(found.design),
         design=design,
@@ -431,7 +463,7 @@ def submission(submission_id: int):
 @instructor_required
 def task_submissions(task_slug: str):
     """For an instructor: each student's latest submission of a task, and whether they have completed it."""
-    task = engine.get_lab().tasks.get(task_slug)
+    task = localized_lab().tasks.get(task_slug)
     if task is None:
-        abort(404, description="There is no such lab task.")
+        abort(404, description=_("There is no such lab task."))
     return render_template("lab/submissions.html", task=task, rows=records.latest_submissions(task.slug, current_user))

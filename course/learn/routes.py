@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -22,7 +23,7 @@ VIEW_RECORD_INTERVAL = timedelta(minutes=5)
 def published_course_or_404(slug: str) -> Course:
     course = db.session.scalar(select(Course).where(Course.slug == slug, Course.published.is_(True)))
     if course is None:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     return course
 
 
@@ -51,7 +52,7 @@ def lesson(slug: str, lesson_slug: str):
     course = published_course(slug)
     lesson = course.lesson(lesson_slug)
     if lesson is None:
-        abort(404, description="There is no lesson at this address.")
+        abort(404, description=_("There is no lesson at this address."))
     module = course.module_of(lesson)
     index = course.lesson_index[lesson.slug]
     previous = course.lessons[index - 1] if index > 0 else None
@@ -105,17 +106,17 @@ def complete_lesson(slug: str, lesson_slug: str):
     course = published_course(slug)
     lesson = course.lesson(lesson_slug)
     if lesson is None:
-        abort(404, description="There is no lesson at this address.")
+        abort(404, description=_("There is no lesson at this address."))
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=_("The form expired. Reload the page and try again."))
     record = _record_view(lesson.id)
     undo = record.completed_at is not None
     record.completed_at = None if undo else utcnow()
     db.session.commit()
     if undo:
-        flash(f"“{lesson.title}” is marked as not completed.", "info")
+        flash(_("“%(title)s” is marked as not completed.", title=lesson.title), "info")
         return redirect(url_for("learn.lesson", slug=slug, lesson_slug=lesson_slug))
-    flash(f"“{lesson.title}” completed.", "success")
+    flash(_("“%(title)s” completed.", title=lesson.title), "success")
     index = course.lesson_index[lesson.slug]
     following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
     module = course.module_of(lesson)
@@ -142,7 +143,7 @@ def figure(slug: str, name: str):
         query = query.where(Course.published.is_(True))
     found = db.session.scalar(query)
     if found is None:
-        abort(404, description="There is no figure at this address.")
+        abort(404, description=_("There is no figure at this address."))
     response = make_response(found.data)
     response.headers["Content-Type"] = found.media_type
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.privacy import CONTENT, REVISION_KEPT, ROW_ID, STAFF, personal
+from course.models.privacy import CONTENT, N_, REVISION_KEPT, ROW_ID, STAFF, personal
 from course.models.users import User, utcnow
 
 
@@ -26,10 +26,10 @@ class Revision(db.Model):
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True, info=CONTENT)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
-        info=personal("who saved this version of a lesson or quiz", STAFF, REVISION_KEPT),
+        info=personal(N_("who saved this version of a lesson or quiz"), STAFF, REVISION_KEPT),
     )
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal("when its author saved it", STAFF, REVISION_KEPT),
+        default=utcnow, info=personal(N_("when its author saved it"), STAFF, REVISION_KEPT),
     )
     summary: Mapped[str] = mapped_column(String(200), default="", info=CONTENT)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, info=CONTENT)

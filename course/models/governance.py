@@ -10,7 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
 from course.models.content import Course
-from course.models.privacy import ADDRESS_KEPT, ADMINS, AUDIT_KEPT, ROW_ID, STAFF, WITH_ACCOUNT, not_personal, personal
+from course.models.privacy import (
+    ADDRESS_KEPT,
+    ADMINS,
+    AUDIT_KEPT,
+    N_,
+    ROW_ID,
+    STAFF,
+    WITH_ACCOUNT,
+    not_personal,
+    personal,
+)
 from course.models.users import User, utcnow
 
 
@@ -24,10 +34,10 @@ class CourseOwner(db.Model):
     )
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True,
-        info=personal("who may edit the course", STAFF, WITH_ACCOUNT),
+        info=personal(N_("who may edit the course"), STAFF, WITH_ACCOUNT),
     )
     added_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal("when they became an owner", STAFF, WITH_ACCOUNT),
+        default=utcnow, info=personal(N_("when they became an owner"), STAFF, WITH_ACCOUNT),
     )
 
     course: Mapped[Course] = relationship()
@@ -42,27 +52,28 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, index=True, info=personal("when it happened", ADMINS, AUDIT_KEPT),
+        default=utcnow, index=True, info=personal(N_("when it happened"), ADMINS, AUDIT_KEPT),
     )
     action: Mapped[str] = mapped_column(
         String(40), index=True,
-        info=personal("what happened: a failed sign-in, an account created, a role changed…", ADMINS, AUDIT_KEPT),
+        info=personal(N_("what happened: a failed sign-in, an account created, a role changed…"), ADMINS, AUDIT_KEPT),
     )
     actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), info=personal("who did it (their account)", ADMINS, AUDIT_KEPT),
+        ForeignKey("users.id", ondelete="SET NULL"),
+        info=personal(N_("who did it (their account)"), ADMINS, AUDIT_KEPT),
     )
     actor_name: Mapped[str] = mapped_column(
-        String(40), default="", info=personal("who did it, by name", ADMINS, AUDIT_KEPT),
+        String(40), default="", info=personal(N_("who did it, by name"), ADMINS, AUDIT_KEPT),
     )
     target: Mapped[str] = mapped_column(
         String(200), default="",
-        info=personal("what it was done to, such as an account's username", ADMINS, AUDIT_KEPT),
+        info=personal(N_("what it was done to, such as an account's username"), ADMINS, AUDIT_KEPT),
     )
     detail: Mapped[str] = mapped_column(
-        String(500), default="", info=personal("details, such as the old and new role", ADMINS, AUDIT_KEPT),
+        String(500), default="", info=personal(N_("details, such as the old and new role"), ADMINS, AUDIT_KEPT),
     )
     address: Mapped[str | None] = mapped_column(
         String(45),
-        info=personal("the network address of a sign-in attempt, to recognise attacks; no other event has one",
+        info=personal(N_("the network address of a sign-in attempt, to recognise attacks; no other event has one"),
                       ADMINS, ADDRESS_KEPT),
     )

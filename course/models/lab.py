@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
-from course.models.privacy import DESIGN_READERS, ROW_ID, WITH_ACCOUNT, YOU_TEACHERS, personal
+from course.models.privacy import DESIGN_READERS, N_, ROW_ID, WITH_ACCOUNT, YOU_TEACHERS, personal
 from course.models.users import User, utcnow
 
 
@@ -25,32 +25,32 @@ class LabDesign(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     token: Mapped[str] = mapped_column(
         String(32), unique=True, default=new_design_token,
-        info=personal("the design's private address", DESIGN_READERS, WITH_ACCOUNT),
+        info=personal(N_("the design's private address"), DESIGN_READERS, WITH_ACCOUNT),
     )
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True,
-        info=personal("whose design it is", DESIGN_READERS, WITH_ACCOUNT),
+        info=personal(N_("whose design it is"), DESIGN_READERS, WITH_ACCOUNT),
     )
     title: Mapped[str] = mapped_column(
-        String(120), info=personal("the title you gave it", DESIGN_READERS, WITH_ACCOUNT),
+        String(120), info=personal(N_("the title you gave it"), DESIGN_READERS, WITH_ACCOUNT),
     )
     design: Mapped[dict[str, Any]] = mapped_column(
-        JSON, info=personal("the choices you made in the lab", DESIGN_READERS, WITH_ACCOUNT),
+        JSON, info=personal(N_("the choices you made in the lab"), DESIGN_READERS, WITH_ACCOUNT),
     )
     preset: Mapped[str | None] = mapped_column(
-        String(80), info=personal("the preset you started from", DESIGN_READERS, WITH_ACCOUNT),
+        String(80), info=personal(N_("the preset you started from"), DESIGN_READERS, WITH_ACCOUNT),
     )
     task_slug: Mapped[str | None] = mapped_column(
-        String(80), info=personal("the task you were working on", DESIGN_READERS, WITH_ACCOUNT),
+        String(80), info=personal(N_("the task you were working on"), DESIGN_READERS, WITH_ACCOUNT),
     )
     shared: Mapped[bool] = mapped_column(
-        default=False, info=personal("whether you shared it", DESIGN_READERS, WITH_ACCOUNT),
+        default=False, info=personal(N_("whether you shared it"), DESIGN_READERS, WITH_ACCOUNT),
     )
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal("when you saved it first", DESIGN_READERS, WITH_ACCOUNT),
+        default=utcnow, info=personal(N_("when you saved it first"), DESIGN_READERS, WITH_ACCOUNT),
     )
     updated_at: Mapped[datetime] = mapped_column(
-        default=utcnow, onupdate=utcnow, info=personal("when you saved it last", DESIGN_READERS, WITH_ACCOUNT),
+        default=utcnow, onupdate=utcnow, info=personal(N_("when you saved it last"), DESIGN_READERS, WITH_ACCOUNT),
     )
 
     user: Mapped[User] = relationship()
@@ -65,20 +65,23 @@ class LabSubmission(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), info=personal("whose submission it is", YOU_TEACHERS, WITH_ACCOUNT),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        info=personal(N_("whose submission it is"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     task_slug: Mapped[str] = mapped_column(
-        String(80), index=True, info=personal("the task submitted", YOU_TEACHERS, WITH_ACCOUNT),
+        String(80), index=True, info=personal(N_("the task submitted"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     design: Mapped[dict[str, Any]] = mapped_column(
-        JSON, info=personal("the design as submitted", YOU_TEACHERS, WITH_ACCOUNT),
+        JSON, info=personal(N_("the design as submitted"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     checks: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, info=personal("the result of each of the task's checks", YOU_TEACHERS, WITH_ACCOUNT),
+        JSON, info=personal(N_("the result of each of the task's checks"), YOU_TEACHERS, WITH_ACCOUNT),
     )
-    passed: Mapped[bool] = mapped_column(default=False, info=personal("whether it passed", YOU_TEACHERS, WITH_ACCOUNT))
+    passed: Mapped[bool] = mapped_column(
+        default=False, info=personal(N_("whether it passed"), YOU_TEACHERS, WITH_ACCOUNT)
+    )
     submitted_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal("when you submitted it", YOU_TEACHERS, WITH_ACCOUNT),
+        default=utcnow, info=personal(N_("when you submitted it"), YOU_TEACHERS, WITH_ACCOUNT),
     )
 
     user: Mapped[User] = relationship()

@@ -11,24 +11,25 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
+from course.i18n import N_
 
 # Who can read a column, in the words the data page uses.
-YOU = "you"
-YOU_TEACHERS = "you, the instructors of your classes, and administrators"
-YOU_ADMINS = "you and administrators"
-ADMINS = "administrators"
-NOBODY = "nobody: the software only compares against it"
-STAFF = "instructors and administrators"
+YOU = N_("you")
+YOU_TEACHERS = N_("you, the instructors of your classes, and administrators")
+YOU_ADMINS = N_("you and administrators")
+ADMINS = N_("administrators")
+NOBODY = N_("nobody: the software only compares against it")
+STAFF = N_("instructors and administrators")
 
 # How long, in the same words everywhere.
-WITH_ACCOUNT = "as long as your account exists; deleted with it"
-LEARNING = ("until your class's end date plus the grace period, then anonymised; on account deletion, deleted or "
+WITH_ACCOUNT = N_("as long as your account exists; deleted with it")
+LEARNING = N_("until your class's end date plus the grace period, then anonymised; on account deletion, deleted or "
             "kept only under an anonymous placeholder for the class's statistics")  # fmt: skip
-AUDIT_KEPT = "while the site keeps its security log; a deleted student's name is removed from it"
-ADDRESS_KEPT = "AUDIT_ADDRESS_DAYS days (7 unless the school changed it), then erased"
-REVISION_KEPT = "as long as the lesson or quiz; the author is forgotten when their account is deleted"
-DESIGN_READERS = "you; once you share it, the classmates and instructors you share it with"
-SESSION = "until you sign out, sign out everywhere or the session ends (12 hours, or the stay-signed-in days)"
+AUDIT_KEPT = N_("while the site keeps its security log; a deleted student's name is removed from it")
+ADDRESS_KEPT = N_("AUDIT_ADDRESS_DAYS days (7 unless the school changed it), then erased")
+REVISION_KEPT = N_("as long as the lesson or quiz; the author is forgotten when their account is deleted")
+DESIGN_READERS = N_("you; once you share it, the classmates and instructors you share it with")
+SESSION = N_("until you sign out, sign out everywhere or the session ends (12 hours, or the stay-signed-in days)")
 
 
 def personal(purpose: str, readers: str, kept: str, *, shown: bool = True) -> dict[str, Any]:
@@ -55,29 +56,29 @@ class RecordView(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     student_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True,
-        info=personal("whose records were looked at", YOU_ADMINS, WITH_ACCOUNT),
+        info=personal(N_("whose records were looked at"), YOU_ADMINS, WITH_ACCOUNT),
     )  # fmt: skip
     viewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
-        info=personal("who looked (their account)", YOU_ADMINS, WITH_ACCOUNT),
+        info=personal(N_("who looked (their account)"), YOU_ADMINS, WITH_ACCOUNT),
     )
     viewer_name: Mapped[str] = mapped_column(
         String(120), default="",
-        info=personal("who looked, by name, so you still know after their account is gone", YOU_ADMINS,
+        info=personal(N_("who looked, by name, so you still know after their account is gone"), YOU_ADMINS,
                       WITH_ACCOUNT),
     )  # fmt: skip
     viewer_role: Mapped[str] = mapped_column(
-        String(20), default="", info=personal("whether they looked as an instructor or an administrator",
+        String(20), default="", info=personal(N_("whether they looked as an instructor or an administrator"),
                                               YOU_ADMINS, WITH_ACCOUNT)
     )  # fmt: skip
     page: Mapped[str] = mapped_column(
-        String(200), default="", info=personal("which page they opened", YOU_ADMINS, WITH_ACCOUNT)
+        String(200), default="", info=personal(N_("which page they opened"), YOU_ADMINS, WITH_ACCOUNT)
     )
     path: Mapped[str] = mapped_column(
-        String(300), default="", info=personal("the page's address on this site", YOU_ADMINS, WITH_ACCOUNT)
+        String(300), default="", info=personal(N_("the page's address on this site"), YOU_ADMINS, WITH_ACCOUNT)
     )
     viewed_at: Mapped[datetime] = mapped_column(
-        index=True, info=personal("when they looked (UTC)", YOU_ADMINS, WITH_ACCOUNT)
+        index=True, info=personal(N_("when they looked (UTC)"), YOU_ADMINS, WITH_ACCOUNT)
     )
 
 
@@ -90,8 +91,8 @@ class DeletionRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), unique=True,
-        info=personal("whose account is to be deleted", YOU_TEACHERS, "until the deletion is approved"),
+        info=personal(N_("whose account is to be deleted"), YOU_TEACHERS, N_("until the deletion is approved")),
     )  # fmt: skip
     requested_at: Mapped[datetime] = mapped_column(
-        info=personal("when you asked", YOU_TEACHERS, "until the deletion is approved")
+        info=personal(N_("when you asked"), YOU_TEACHERS, N_("until the deletion is approved"))
     )

@@ -5,6 +5,7 @@ import secrets
 from datetime import UTC, date, datetime
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from course.extensions import db
 from course.models.privacy import (
     LEARNING,
+    N_,
     NOBODY,
     ROW_ID,
     SESSION,
@@ -24,6 +26,9 @@ from course.models.privacy import (
 )
 
 ROLES = ("student", "instructor", "admin")
+# How the interface names each role: as a choice or heading, and inside a sentence.
+ROLE_LABELS = {"student": _l("Student"), "instructor": _l("Instructor"), "admin": _l("Admin")}
+ROLE_NAMES = {"student": _l("student"), "instructor": _l("instructor"), "admin": _l("admin")}
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, so a code read aloud is typed right
 
 
@@ -43,29 +48,30 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True, info=personal(
-        "identifies your account inside the database", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+        N_("identifies your account inside the database"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
     username: Mapped[str] = mapped_column(String(40), unique=True, info=personal(
-        "signing in; shown to the instructors of your classes", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+        N_("signing in; shown to the instructors of your classes"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
     display_name: Mapped[str | None] = mapped_column(String(80), info=personal(
-        "optional: the name your instructors see instead of your username", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+        N_("optional: the name your instructors see instead of your username"), YOU_TEACHERS,
+        WITH_ACCOUNT))  # fmt: skip
     email: Mapped[str | None] = mapped_column(String(254), info=personal(
-        "optional: used only to help with a forgotten password, never for anything else", YOU_ADMINS,
+        N_("optional: used only to help with a forgotten password, never for anything else"), YOU_ADMINS,
         WITH_ACCOUNT))  # fmt: skip
     password_hash: Mapped[str] = mapped_column(String(255), info=personal(
-        "checking your password: a salted one-way hash, never the password itself", NOBODY, WITH_ACCOUNT,
+        N_("checking your password: a salted one-way hash, never the password itself"), NOBODY, WITH_ACCOUNT,
         shown=False))  # fmt: skip
     role: Mapped[str] = mapped_column(String(20), default="student", info=personal(
-        "what you may do: student, instructor or administrator", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+        N_("what you may do: student, instructor or administrator"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        "when the account was created", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+        N_("when the account was created"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
     # Set when an instructor or admin issued a one-time password: the next sign-in must choose a new one.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false(), info=personal(
-        "whether you must choose a new password after a one-time one", YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+        N_("whether you must choose a new password after a one-time one"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
     # Retention (course.privacy.retention): the last sign-in, and when the account was flagged as unused.
     last_seen_at: Mapped[datetime | None] = mapped_column(info=personal(
-        "when you last signed in, so unused accounts can be deleted", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+        N_("when you last signed in, so unused accounts can be deleted"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
     inactive_warned_at: Mapped[datetime | None] = mapped_column(info=personal(
-        "when the account was flagged as unused and due for deletion; cleared when you sign in", YOU_ADMINS,
+        N_("when the account was flagged as unused and due for deletion; cleared when you sign in"), YOU_ADMINS,
         WITH_ACCOUNT))  # fmt: skip
     # An anonymous stand-in for a deleted or expired student, holding a class's statistics; nobody signs in as it.
     placeholder: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
@@ -73,7 +79,7 @@ class User(UserMixin, db.Model):
 
     # None: the browser's Accept-Language decides, else the site's default (course.i18n).
     language: Mapped[str | None] = mapped_column(String(20), info=personal(
-        "the language of the pages you see, if you chose one", YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+        N_("the language of the pages you see, if you chose one"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -105,6 +111,11 @@ class User(UserMixin, db.Model):
         return self.role in ("instructor", "admin")
 
     @property
+    def role_name(self) -> str:
+        """The role as a sentence names it, in the reader's language ("student", "학생")."""
+        return str(ROLE_NAMES.get(self.role, self.role))
+
+    @property
     def name(self) -> str:
         return self.display_name or self.username
 
@@ -132,17 +143,17 @@ class UserSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, info=personal(
-        "whose browser is signed in", YOU_ADMINS, SESSION))  # fmt: skip
+        N_("whose browser is signed in"), YOU_ADMINS, SESSION))  # fmt: skip
     token_digest: Mapped[str] = mapped_column(String(64), unique=True, info=personal(
-        "recognising your browser's sign-in cookie: a digest, so a copy of the database signs no one in", NOBODY,
+        N_("recognising your browser's sign-in cookie: a digest, so a copy of the database signs no one in"), NOBODY,
         SESSION, shown=False))  # fmt: skip
     # The account's session stamp when the session began: a password change ends it even if the row remains.
     password_stamp: Mapped[str] = mapped_column(String(16), info=personal(
-        "ending the session when your password changes", NOBODY, SESSION, shown=False))  # fmt: skip
+        N_("ending the session when your password changes"), NOBODY, SESSION, shown=False))  # fmt: skip
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        "when you signed in on that browser", YOU_ADMINS, SESSION))  # fmt: skip
+        N_("when you signed in on that browser"), YOU_ADMINS, SESSION))  # fmt: skip
     expires_at: Mapped[datetime] = mapped_column(info=personal(
-        "when that sign-in ends by itself", YOU_ADMINS, SESSION))  # fmt: skip
+        N_("when that sign-in ends by itself"), YOU_ADMINS, SESSION))  # fmt: skip
 
     user: Mapped[User] = relationship()
 
@@ -158,7 +169,7 @@ class Classroom(db.Model):
         "the code students join the class with"))  # fmt: skip
     is_open: Mapped[bool] = mapped_column(default=True, info=not_personal("whether the class takes new students"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), info=personal(
-        "the class's instructor", "the instructor's students, and administrators", WITH_ACCOUNT))  # fmt: skip
+        N_("the class's instructor"), N_("the instructor's students, and administrators"), WITH_ACCOUNT))  # fmt: skip
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True,
                                                   info=not_personal("the course the class follows"))  # fmt: skip
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=not_personal("when the class was made"))
@@ -187,11 +198,11 @@ class Enrollment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), info=personal(
-        "who is in the class", YOU_TEACHERS, LEARNING))  # fmt: skip
+        N_("who is in the class"), YOU_TEACHERS, LEARNING))  # fmt: skip
     classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True,
-                                              info=personal("which class you are in", YOU_TEACHERS, LEARNING))
+                                              info=personal(N_("which class you are in"), YOU_TEACHERS, LEARNING))
     joined_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        "when you joined the class", YOU_TEACHERS, LEARNING))  # fmt: skip
+        N_("when you joined the class"), YOU_TEACHERS, LEARNING))  # fmt: skip
 
     user: Mapped[User] = relationship(back_populates="enrollments")
     classroom: Mapped[Classroom] = relationship(back_populates="enrollments")

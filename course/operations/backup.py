@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import MetaData, create_engine, func, select, text
 from sqlalchemy.engine import URL, Engine
 
@@ -82,7 +84,8 @@ def write_backup(target: Path) -> BackupSummary:
             _pg_dump(dump)
             member = POSTGRES_MEMBER
         else:
-            raise BackupError(f"backups of {kind} databases are not supported; use the database's own tools")
+            raise BackupError(_("backups of %(kind)s databases are not supported; use the database's own tools",
+                                kind=kind))
         partial = Path(scratch) / "backup.zip"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.write(dump, member)
@@ -131,14 +134,16 @@ def restore_backup(source: Path, force: bool) -> BackupSummary:
     kind = database_kind()
     if manifest["database"] != kind:
         raise BackupError(
-            f"{source} holds a {manifest['database']} database and this instance uses {kind}; "
-            "restore it into an instance of the same kind"
+            _("%(source)s holds a %(backup_kind)s database and this instance uses %(kind)s; restore it into an "
+              "instance of the same kind", source=source, backup_kind=manifest["database"], kind=kind)
         )
     counts = row_counts()
     if any(counts.values()) and not force:
         raise BackupError(
-            f"this instance already holds data ({counts.get('users', 0)} accounts); "
-            "add --force to replace it (a backup of it is written first)"
+            ngettext("this instance already holds data (%(num)d account); add --force to replace it (a backup of it "
+                     "is written first)",
+                     "this instance already holds data (%(num)d accounts); add --force to replace it (a backup of it "
+                     "is written first)", counts.get("users", 0))
         )
     if any(counts.values()):
         write_backup(_named_backup_path("before-restore"))
@@ -165,21 +170,22 @@ def _read_manifest(source: Path) -> dict:
                 raise ValueError("its manifest is too large")
             manifest = json.loads(archive.read("manifest.json"))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise BackupError(f"{source} is not a Lanyard backup ({error})") from None
+        raise BackupError(_("%(source)s is not a Lanyard backup (%(error)s)", source=source, error=error)) from None
     names = set(sizes)
     if any(sizes.get(f"instance/{name}", 0) > SMALL_MEMBER_LIMIT for name in INSTANCE_FILES):
-        raise BackupError(f"{source} is not a Lanyard backup (an instance file in it is too large)")
+        raise BackupError(_("%(source)s is not a Lanyard backup (an instance file in it is too large)", source=source))
     unpacked = sum(sizes.values())
     free = shutil.disk_usage(current_app.instance_path).free
     if unpacked * 2 > free:
         raise BackupError(
-            f"restoring {source} needs about {unpacked * 2 / 1024**2:.0f} MiB free beside the instance and only "
-            f"{free / 1024**2:.0f} MiB are; free some space first"
+            _("restoring %(source)s needs about %(needed)s MiB free beside the instance and only %(free)s MiB are; "
+              "free some space first", source=source, needed=format(unpacked * 2 / 1024**2, ".0f"),
+              free=format(free / 1024**2, ".0f"))  # fmt: skip
         )
     if manifest.get("format") != FORMAT_VERSION or manifest.get("database") not in {"sqlite", "postgresql"}:
-        raise BackupError(f"{source} is not a Lanyard backup this version can read")
+        raise BackupError(_("%(source)s is not a Lanyard backup this version can read", source=source))
     if {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRES_MEMBER}[manifest["database"]] not in names:
-        raise BackupError(f"{source} has no database in it")
+        raise BackupError(_("%(source)s has no database in it", source=source))
     return manifest
 
 
@@ -199,7 +205,7 @@ def _replace_sqlite_database(extracted: Path) -> None:
     check = sqlite3.connect(extracted)
     try:
         if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise BackupError("the database in the backup is damaged; nothing was restored")
+            raise BackupError(_("the database in the backup is damaged; nothing was restored"))
     finally:
         check.close()
     db.engine.dispose()
@@ -213,8 +219,8 @@ def _postgres_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
         raise BackupError(
-            f"{name} is not installed; install PostgreSQL's client tools (Debian: apt install postgresql-client) "
-            f"or run {name} yourself against {_url().render_as_string(hide_password=True)}"
+            _("%(tool)s is not installed; install PostgreSQL's client tools (Debian: apt install postgresql-client) "
+              "or run %(tool)s yourself against %(url)s", tool=name, url=_url().render_as_string(hide_password=True))
         )
     return tool
 
@@ -254,4 +260,4 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode:
         message = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        raise BackupError(f"{Path(command[0]).name} failed: {message}")
+        raise BackupError(_("%(tool)s failed: %(message)s", tool=Path(command[0]).name, message=message))

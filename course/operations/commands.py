@@ -4,6 +4,8 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from course.operations.backup import (
     BackupError,
@@ -26,11 +28,14 @@ def backup_command(target: Path | None, keep: int | None) -> None:
         summary = write_backup(target or default_backup_path())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backed up the {summary.database} database ({_describe(summary.tables)}) to {summary.path}")
+    click.echo(_("Backed up the %(database)s database (%(tables)s) to %(path)s", database=summary.database,
+                 tables=_describe(summary.tables), path=summary.path))  # fmt: skip
     if keep:
         deleted = prune_backups(summary.path.parent, "lanyard-[0-9]*-[0-9][0-9][0-9][0-9][0-9][0-9].zip", keep)
         if deleted:
-            click.echo(f"Deleted {len(deleted)} older backup(s); the newest {keep} are kept.")
+            click.echo(ngettext("Deleted %(num)d older backup; the newest %(keep)d are kept.",
+                                "Deleted %(num)d older backups; the newest %(keep)d are kept.", len(deleted),
+                                keep=keep))  # fmt: skip
 
 
 @click.command("restore")
@@ -43,17 +48,18 @@ def restore_command(source: Path, force: bool) -> None:
         summary = restore_backup(source, force)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored {source} ({_describe(summary.tables)}).")
-    click.echo("Run `flask --app app init` if this version of Lanyard is newer than the backup, then start the server.")
+    click.echo(_("Restored %(source)s (%(tables)s).", source=source, tables=_describe(summary.tables)))
+    click.echo(_("Run `flask --app app init` if this version of Lanyard is newer than the backup, then start the "
+                 "server."))  # fmt: skip
 
 
 def _describe(tables: dict[str, int]) -> str:
+    users, progress, attempts = (tables.get(name, 0) for name in ("users", "lesson_progress", "attempts"))
     return ", ".join(
-        f"{tables.get(name, 0)} {label}"
-        for name, label in (
-            ("users", "accounts"),
-            ("lesson_progress", "lesson progress rows"),
-            ("attempts", "quiz attempts"),
+        (
+            ngettext("%(num)d account", "%(num)d accounts", users),
+            ngettext("%(num)d lesson progress row", "%(num)d lesson progress rows", progress),
+            ngettext("%(num)d quiz attempt", "%(num)d quiz attempts", attempts),
         )
     )
 
@@ -68,5 +74,5 @@ def doctor_command() -> None:
         click.echo(f"{mark} {check.name}: {check.detail}" + ("" if check.ok else f" — {check.fix}"))
     failed = [check for check in checks if not check.ok]
     if failed:
-        raise click.ClickException(f"{len(failed)} check(s) failed.")
-    click.echo("Everything looks fine.")
+        raise click.ClickException(ngettext("%(num)d check failed.", "%(num)d checks failed.", len(failed)))
+    click.echo(_("Everything looks fine."))

@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from course.operations.network import lan_addresses
 
@@ -26,7 +27,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     problem = database_problem()
     if problem:
-        raise click.ClickException(f"{problem}; run `flask --app app init` first.")
+        raise click.ClickException(_("%(problem)s; run `flask --app app init` first.", problem=problem))
     app = current_app._get_current_object()
     for line in _banner(host, port):
         click.echo(line)
@@ -44,10 +45,12 @@ def _banner(host: str, port: int) -> list[str]:
         shown = addresses or ["127.0.0.1"]
     else:
         addresses, shown = [host], [host]
-    lines = ["Lanyard is running. Students open:"]
+    lines = [_("Lanyard is running. Students open:")]
     lines += [f"    http://{address}:{port}/" for address in shown]
-    lines.append(f"New students create an account at http://{shown[0]}:{port}/register with the class join code.")
+    register = f"http://{shown[0]}:{port}/register"
+    lines.append(_("New students create an account at %(url)s with the class join code.", url=register))
     if not addresses:
-        lines.append("No network address was found: only this computer can open the site until it joins a network.")
-    lines.append("Press Ctrl+C to stop.")
+        lines.append(_("No network address was found: only this computer can open the site until it joins a "
+                       "network."))  # fmt: skip
+    lines.append(_("Press Ctrl+C to stop."))
     return lines

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def _student_page(args: dict) -> tuple[int, str] | None:
     classroom = db.session.get(Classroom, args.get("classroom_id"))
     if classroom is None:
         return None
-    return args.get("user_id"), f"their page in the class {classroom.name}"
+    return args.get("user_id"), _("their page in the class %(name)s", name=classroom.name)
 
 
 def _attempt(args: dict) -> tuple[int, str] | None:
@@ -37,15 +38,17 @@ def _attempt(args: dict) -> tuple[int, str] | None:
     ).first()
     if found is None:
         return None
-    title = db.session.scalar(select(Quiz.title).where(Quiz.id == found.quiz_id)) or "a quiz"
-    return found.user_id, f"attempt {found.number} at {title}"
+    title = db.session.scalar(select(Quiz.title).where(Quiz.id == found.quiz_id))
+    if title is None:
+        return found.user_id, _("attempt %(number)s at a quiz", number=found.number)
+    return found.user_id, _("attempt %(number)s at %(quiz)s", number=found.number, quiz=title)
 
 
 def _lab_submission(args: dict) -> tuple[int, str] | None:
     found = db.session.execute(
         select(LabSubmission.user_id, LabSubmission.task_slug).where(LabSubmission.id == args.get("submission_id"))
     ).first()
-    return None if found is None else (found.user_id, f"a lab submission for the task {found.task_slug}")
+    return None if found is None else (found.user_id, _("a lab submission for the task %(task)s", task=found.task_slug))
 
 
 RECORD_PAGES: dict[str, Resolver] = {

@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from course.privacy import retention
 from course.privacy.notice import privacy_notice
@@ -20,9 +22,13 @@ def retention_run(dry_run: bool) -> None:
     and delete those still unused after the warning period. Safe to run daily: a second run does nothing more."""
     report = retention.run(dry_run=dry_run)
     for line in report.lines():
-        click.echo(("would " if dry_run else "") + line)
+        click.echo(_("would %(action)s", action=line) if dry_run else line)
     total = len(report.lines())
-    click.echo(f"{'Dry run: ' if dry_run else ''}{total} action(s){' would be taken' if dry_run else ''}.")
+    if dry_run:
+        click.echo(ngettext("Dry run: %(num)d action would be taken.", "Dry run: %(num)d actions would be taken.",
+                            total))  # fmt: skip
+    else:
+        click.echo(ngettext("%(num)d action.", "%(num)d actions.", total))
 
 
 @privacy_cli.command("notice")
@@ -32,4 +38,4 @@ def notice_command(output: str | None) -> None:
     """Write the school's privacy notice template, listing exactly what the software stores."""
     path = Path(output) if output else Path(current_app.config["BUNDLED_COURSE_PATH"]) / "docs" / "privacy-notice.md"
     path.write_text(privacy_notice(), encoding="utf-8")
-    click.echo(f"Wrote {path}.")
+    click.echo(_("Wrote %(path)s.", path=path))

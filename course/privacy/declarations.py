@@ -1,30 +1,34 @@
 """The column declarations (`info={"privacy": ...}`, see course/models/privacy.py) read back, table by table, in
-the order and the plain words the data page, the export and the privacy notice use."""
+the order and the plain words the data page, the export and the privacy notice use. The declarations are English;
+the data page and the export pass `translate` (gettext) to read them in the reader's language, while the privacy
+notice stays English."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import MetaData, Table
 
 from course.extensions import db
+from course.models.privacy import N_
 
 # Tables in the order a person reads about them, with a plain title; a table not named here comes last under its
 # own name, so a new table is never left off the page.
 TABLE_TITLES = {
-    "users": "Your account",
-    "enrollments": "Your classes",
-    "lesson_progress": "Lessons you opened and completed",
-    "attempts": "Your quiz attempts: what you were asked, what you answered, your results",
-    "answer_marks": "Marks and feedback from instructors",
-    "attempt_summaries": "Your quiz results as the class reports read them",
-    "lab_designs": "Your ID Design Lab designs",
-    "lab_submissions": "Your ID Design Lab task submissions",
-    "record_views": "Who looked at your records",
-    "deletion_requests": "Your request to delete your account",
-    "user_sessions": "Where you are signed in",
-    "audit_events": "Security log entries about your account",
-    "classrooms": "Classes you teach",
-    "course_owners": "Courses you may edit",
-    "revisions": "Lesson and quiz versions you saved",
+    "users": N_("Your account"),
+    "enrollments": N_("Your classes"),
+    "lesson_progress": N_("Lessons you opened and completed"),
+    "attempts": N_("Your quiz attempts: what you were asked, what you answered, your results"),
+    "answer_marks": N_("Marks and feedback from instructors"),
+    "attempt_summaries": N_("Your quiz results as the class reports read them"),
+    "lab_designs": N_("Your ID Design Lab designs"),
+    "lab_submissions": N_("Your ID Design Lab task submissions"),
+    "record_views": N_("Who looked at your records"),
+    "deletion_requests": N_("Your request to delete your account"),
+    "user_sessions": N_("Where you are signed in"),
+    "audit_events": N_("Security log entries about your account"),
+    "classrooms": N_("Classes you teach"),
+    "course_owners": N_("Courses you may edit"),
+    "revisions": N_("Lesson and quiz versions you saved"),
 }
 
 
@@ -67,17 +71,26 @@ def undeclared_columns(metadata: MetaData | None = None) -> list[str]:
             if not isinstance(column.info.get("privacy"), dict)]  # fmt: skip
 
 
-def declaration(table: Table) -> TableDeclaration:
+def _as_written(text: str) -> str:
+    return text
+
+
+def declaration(table: Table, translate: Callable[[str], str] | None = None) -> TableDeclaration:
+    """A table's declarations, in English or through `translate` (a personal column's words only: the others are
+    never shown to people)."""
+    say = translate or _as_written
     columns = []
     for column in table.columns:
         found = column.info["privacy"]
-        columns.append(ColumnDeclaration(
-            name=column.name, personal=found["personal"], purpose=found["purpose"], readers=found.get("readers", ""),
-            kept=found.get("kept", ""), shown=found.get("shown", True)))  # fmt: skip
-    title = TABLE_TITLES.get(table.name, table.name.replace("_", " ").capitalize())
+        personal = found["personal"]
+        words = {key: found.get(key, "") for key in ("purpose", "readers", "kept")}
+        if personal:
+            words = {key: say(text) if text else text for key, text in words.items()}
+        columns.append(ColumnDeclaration(name=column.name, personal=personal, shown=found.get("shown", True), **words))
+    title = say(TABLE_TITLES[table.name]) if table.name in TABLE_TITLES else table.name.replace("_", " ").capitalize()
     return TableDeclaration(name=table.name, title=title, columns=tuple(columns))
 
 
-def personal_tables() -> list[TableDeclaration]:
-    """The tables with at least one column of personal data."""
-    return [found for found in map(declaration, tables()) if found.personal_columns]
+def personal_tables(translate: Callable[[str], str] | None = None) -> list[TableDeclaration]:
+    """The tables with at least one column of personal data (see `declaration` for `translate`)."""
+    return [found for found in (declaration(table, translate) for table in tables()) if found.personal_columns]

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, render_template
+from flask_babel import gettext
 from sqlalchemy import Table, or_, select
 
 from course.audit import describe
@@ -49,9 +50,10 @@ class TableRecords:
 
 
 def records_of(user: User) -> list[TableRecords]:
-    """Every personal table, in reading order, with the account's rows (shown columns only)."""
+    """Every personal table, in reading order, with the account's rows (shown columns only), its declarations in
+    the reader's language."""
     found = []
-    for declared in personal_tables():
+    for declared in personal_tables(gettext):
         table = db.metadata.tables[declared.name]
         conditions = _conditions(table, user)
         rows = []

@@ -5,12 +5,14 @@ import random
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, StringField
 from wtforms.validators import Length
 
 from course.forms import RowForm
 from course.question_types import QuestionType
-from course.question_types.form_values import typed
+from course.question_types.form_values import form_number, typed
 from course.render import render_inline
 
 CHOICE_FIELDS = frozenset({"text", "correct", "feedback", "misconception"})
@@ -19,17 +21,20 @@ CHOICE_FIELDS = frozenset({"text", "correct", "feedback", "misconception"})
 class ChoiceRowForm(RowForm):
     """One choice of a single or multiple choice question; rows left entirely empty are dropped."""
 
-    text = StringField("Text", validators=[Length(max=1000)])
-    correct = BooleanField("Correct")
-    feedback = StringField("Feedback when picked", validators=[Length(max=2000)])
-    misconception = StringField("Misconception it reveals", validators=[Length(max=80)],
-                                description="A short tag, e.g. contact-vs-contactless.")  # fmt: skip
+    text = StringField(_l("Text"), validators=[Length(max=1000)])
+    correct = BooleanField(_l("Correct"))
+    feedback = StringField(_l("Feedback when picked"), validators=[Length(max=2000)])
+    misconception = StringField(_l("Misconception it reveals"), validators=[Length(max=80)],
+                                description=_l("A short tag, e.g. contact-vs-contactless."))  # fmt: skip
 
 
 class ChoiceQuestion(QuestionType):
     """A question answered by picking among choices, identified by their displayed position."""
 
     exactly_one: ClassVar[bool]
+    row_form: ClassVar[type[RowForm]] = ChoiceRowForm
+    # Numeric keys a type adds to its choices, read from the editor's rows like the shared ones.
+    extra_choice_numbers: ClassVar[tuple[str, ...]] = ()
     fields = frozenset({"choices"})
     item_fields = {"choices": CHOICE_FIELDS}
     analysis = "choices"
@@ -79,7 +84,7 @@ class ChoiceQuestion(QuestionType):
         return {"choices": choices}
 
     def form_fields(self):
-        return {"choices": FieldList(FormField(ChoiceRowForm), min_entries=4, max_entries=50)}
+        return {"choices": FieldList(FormField(self.row_form), min_entries=4, max_entries=50)}
 
     def entry_from_form(self, form):
         choices = []
@@ -94,6 +99,9 @@ class ChoiceQuestion(QuestionType):
                 choice["feedback"] = feedback
             if misconception:
                 choice["misconception"] = misconception
+            for key in self.extra_choice_numbers:
+                if typed(row.form[key].data):
+                    choice[key] = form_number(row.form[key].data)
             choices.append(choice)
         return {"choices": choices}
 
@@ -117,6 +125,9 @@ class ChoiceQuestion(QuestionType):
             "misconceptions": [c.get("misconception", "") for c in shown],
             "texts": [c["text"] for c in shown],
         }
+        for key in self.extra_choice_numbers:  # e.g. "credit" becomes "credits", in the shown order
+            if any(key in c for c in shown):
+                private[f"{key}s"] = [c.get(key, 0) for c in shown]
         return public, private
 
     def correct_answer_text(self, private):
@@ -135,6 +146,34 @@ class ChoiceQuestion(QuestionType):
 
     def listed_answers(self, spec):
         return list(spec.get("choices", []))
+
+    # Moodle XML: both single and multiple choice are Moodle's multichoice, told apart by its <single>.
+    moodle_xml_types = frozenset({"multichoice"})
+
+    def reads_moodle_xml(self, question):
+        """Moodle's multichoice is one answer when its <single> says so (Moodle's default), several otherwise."""
+        return question.flag("single", default=True) is self.exactly_one
+
+    def moodle_xml_choices(self, question) -> tuple[list[dict], list]:
+        """A multichoice's answers as choices (right: a positive fraction) and their fractions."""
+        answers = question.answers()
+        if len(answers) < 2:
+            raise ValueError(_("a multichoice question needs at least two answers"))
+        fractions = [question.fraction(answer) for answer in answers]
+        choices = []
+        for answer, fraction in zip(answers, fractions, strict=True):
+            feedback = question.text(answer.find("feedback"))
+            choices.append({"text": question.text(answer), "correct": fraction > 0,
+                            **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        return choices, fractions
+
+    def write_moodle_choices(self, document: Mapping, question, fractions: list) -> str:
+        """The choices as a multichoice's answers, each with its fraction."""
+        question.add("single", "true" if self.exactly_one else "false")
+        question.add("shuffleanswers", "1")
+        for choice, fraction in zip(document["choices"], fractions, strict=True):
+            question.add_answer(fraction, choice["text"], choice.get("feedback"))
+        return "multichoice"
 
 
 def positions(values, count: int | None = None) -> list[int]:

@@ -1,6 +1,8 @@
 """Essay: a written answer an instructor marks (a score and feedback) from the class's grading queue. Until then the
 answer is pending: the attempt has no percentage and counts nowhere. `guidance` (Markdown) is for the marker only."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -13,7 +15,7 @@ MAX_ESSAY = 20_000
 @register
 class Essay(QuestionType):
     name = "essay"
-    label = "Essay (marked by an instructor)"
+    label = _l("Essay (marked by an instructor)")
     fields = frozenset({"guidance"})
     manual = True
     multiline = True
@@ -32,8 +34,8 @@ class Essay(QuestionType):
         return {"guidance": spec["guidance"]} if spec.get("guidance") else {}
 
     def form_fields(self):
-        return {"guidance": TextAreaField("Guidance for the marker (Markdown)", validators=[Length(max=20_000)],
-                                          description="A model answer or rubric; students never see it.")}
+        return {"guidance": TextAreaField(_l("Guidance for the marker (Markdown)"), validators=[Length(max=20_000)],
+                                          description=_l("A model answer or rubric; students never see it."))}
 
     def entry_from_form(self, form):
         guidance = (form.guidance.data or "").replace("\r\n", "\n").strip()
@@ -50,7 +52,7 @@ class Essay(QuestionType):
         return text or None
 
     def grade(self, public, private, response):
-        return Grade(0.0, str(response or "(no answer)"), pending=bool(response))
+        return Grade(0.0, str(response) if response else _("(no answer)"), pending=bool(response))
 
     def correct_answer_text(self, private):
         return ""
@@ -58,3 +60,16 @@ class Essay(QuestionType):
     def gift_answers(self, document):
         """An empty answer block, Moodle's essay; the marker's guidance has no place in GIFT."""
         return []
+
+    moodle_xml_types = frozenset({"essay"})
+
+    def read_moodle_xml(self, question):
+        """Moodle's graderinfo is the marker's guidance; the response settings have no place in Lanyard."""
+        guidance = question.text(question.element.find("graderinfo"))
+        return {"guidance": guidance} if guidance else {}
+
+    def write_moodle_xml(self, document, question):
+        question.add("responseformat", "editor")
+        if document.get("guidance"):
+            question.add_text("graderinfo", document["guidance"])
+        return "essay"

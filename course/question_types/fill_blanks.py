@@ -5,6 +5,8 @@ equal share of the points."""
 import re
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -21,7 +23,7 @@ BLANK_FIELDS = frozenset({"accept", "answer", "tolerance"})
 @register
 class FillBlanks(QuestionType):
     name = "fill_blanks"
-    label = "Fill in the blanks"
+    label = _l("Fill in the blanks")
     fields = frozenset({"blanks"})
     item_fields = {"blanks": BLANK_FIELDS}
     prompt_in_partial = True
@@ -57,7 +59,7 @@ class FillBlanks(QuestionType):
                            for b in spec["blanks"]]}  # fmt: skip
 
     def form_fields(self):
-        return {"blanks": TextAreaField("Blanks", validators=[Length(max=10_000)], description=(
+        return {"blanks": TextAreaField(_l("Blanks"), validators=[Length(max=10_000)], description=_l(
             "Write [[1]], [[2]] … in the question where the blanks go. Here one line per blank, in order: accepted "
             "answers separated by | (e.g. paper | laminated paper), or = and a number with an optional ± "
             "tolerance (e.g. = 85.6 ± 0.1)."))}  # fmt: skip
@@ -67,7 +69,7 @@ class FillBlanks(QuestionType):
         for line in (form.blanks.data or "").replace("\r\n", "\n").split("\n"):
             line = line.strip()
             if line.startswith("="):
-                answer, _, tolerance = line[1:].partition("±")
+                answer, _sign, tolerance = line[1:].partition("±")
                 value, margin = parse_number(answer), parse_number(tolerance) if tolerance.strip() else 0
                 blanks.append({"answer": answer.strip() if value is None else value,
                                "tolerance": tolerance.strip() if margin is None else margin})  # fmt: skip
@@ -106,7 +108,7 @@ class FillBlanks(QuestionType):
     def grade(self, public, private, response):
         blanks = private["blanks"]
         if not isinstance(response, list) or not any(response):
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         typed = [str(r) for r in response[: len(blanks)]] + [""] * max(0, len(blanks) - len(response))
         credit = sum(self._blank_credit(blank, text) for blank, text in zip(blanks, typed, strict=True))
         return Grade(credit / len(blanks), "; ".join(f"[{n}] {text or '—'}" for n, text in enumerate(typed, 1)))

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -16,14 +17,14 @@ from course.render import render_inline
 class PairRowForm(RowForm):
     """One pair of a matching question; rows left empty are dropped."""
 
-    item = StringField("Item (Markdown)", validators=[Length(max=1000)])
-    match = StringField("Its answer", validators=[Length(max=300)])
+    item = StringField(_l("Item (Markdown)"), validators=[Length(max=1000)])
+    match = StringField(_l("Its answer"), validators=[Length(max=300)])
 
 
 @register
 class Matching(QuestionType):
     name = "matching"
-    label = "Matching"
+    label = _l("Matching")
     fields = frozenset({"pairs", "distractors"})
     item_fields = {"pairs": frozenset({"item", "match"})}
     analysis = "choices"
@@ -59,8 +60,8 @@ class Matching(QuestionType):
 
     def form_fields(self):
         return {"pairs": FieldList(FormField(PairRowForm), min_entries=3, max_entries=30),
-                "distractors": TextAreaField("Distractors", validators=[Length(max=5000)],
-                                             description="Answers that match no item, one per line.")}  # fmt: skip
+                "distractors": TextAreaField(_l("Distractors"), validators=[Length(max=5000)],
+                                             description=_l("Answers that match no item, one per line."))}  # fmt: skip
 
     def entry_from_form(self, form):
         pairs = [{"item": typed(row.form.item.data), "match": typed(row.form.match.data)}
@@ -115,3 +116,26 @@ class Matching(QuestionType):
                 raise ValueError(f"the matching item {pair['item']!r} holds '->', which GIFT cannot escape")
         return [f"={gift_escape(pair['item'])} -> {gift_escape(pair['match'])}" for pair in document["pairs"]] + [
             f"= -> {gift_escape(distractor)}" for distractor in document.get("distractors", [])]
+
+    moodle_xml_types = frozenset({"matching", "match"})
+
+    def read_moodle_xml(self, question):
+        """Each subquestion an item and its answer the match; a subquestion without text is a distractor."""
+        pairs, distractors = [], []
+        for sub in question.element.findall("subquestion"):
+            item = question.text(sub)
+            match = question.text(sub.find("answer"), shown=False, text_format="plain_text")
+            if item:
+                pairs.append({"item": item, "match": match})
+            elif match:
+                distractors.append(match)
+        return {"pairs": pairs, **({"distractors": distractors} if distractors else {})}
+
+    def write_moodle_xml(self, document, question):
+        question.add("shuffleanswers", "true")
+        subquestions = [(pair["item"], pair["match"]) for pair in document["pairs"]]
+        subquestions += [("", distractor) for distractor in document.get("distractors", [])]
+        for item, match in subquestions:
+            answer = question.add("answer", parent=question.add_text("subquestion", item))
+            question.add("text", str(match), parent=answer)
+        return "matching"

@@ -4,6 +4,8 @@ numeric answers do; `wrong_feedback` is shown when no answer matches."""
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -34,7 +36,7 @@ def number_text(answer: float, tolerance: float) -> str:
 @register
 class Numeric(QuestionType):
     name = "numeric"
-    label = "Number"
+    label = _l("Number")
 
     fields = frozenset({"answer", "tolerance", "feedback", "other_answers", "wrong_feedback"})
     item_fields = {"other_answers": OTHER_ANSWER_FIELDS}
@@ -49,7 +51,8 @@ class Numeric(QuestionType):
             if not isinstance(other, Mapping):
                 problems.append(("other_answers", f"other answer {number} must be a mapping with answer and credit"))
                 continue
-            problems += [("other_answers", message) for _, message in number_problems(other, f"other answer {number} ")]
+            problems += [("other_answers", message)
+                         for _key, message in number_problems(other, f"other answer {number} ")]
             credit = other.get("credit")
             if not is_number(credit) or not 0 <= credit <= 100:
                 problems.append(("other_answers", f"other answer {number}: credit must be a percentage, 0 to 100"))
@@ -87,12 +90,13 @@ class Numeric(QuestionType):
         return written
 
     def form_fields(self):
-        return {"answer": StringField("Answer (a number)", validators=[Length(max=50)]),
-                "tolerance": StringField("Tolerance (±)", default="0", validators=[Length(max=50)]),
-                "feedback": StringField("Feedback for this answer", validators=[Length(max=2000)]),
-                "other_answers": TextAreaField("Other answers for partial credit", validators=[Length(max=5000)],
-                                               description="One per line: number | tolerance | credit% | feedback."),
-                "wrong_feedback": StringField("Feedback when no answer matches",
+        return {"answer": StringField(_l("Answer (a number)"), validators=[Length(max=50)]),
+                "tolerance": StringField(_l("Tolerance (±)"), default="0", validators=[Length(max=50)]),
+                "feedback": StringField(_l("Feedback for this answer"), validators=[Length(max=2000)]),
+                "other_answers": TextAreaField(_l("Other answers for partial credit"), validators=[Length(max=5000)],
+                                               description=_l("One per line: number | tolerance | credit% | "
+                                                              "feedback.")),
+                "wrong_feedback": StringField(_l("Feedback when no answer matches"),
                                               validators=[Length(max=2000)])}  # fmt: skip
 
     def entry_from_form(self, form):
@@ -135,10 +139,10 @@ class Numeric(QuestionType):
 
     def grade(self, public, private, response):
         if not response:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         value = parse_number(str(response))
         if value is None:
-            return Grade(0.0, str(response), ["<p>That is not a number.</p>"])
+            return Grade(0.0, str(response), ["<p>" + _("That is not a number.") + "</p>"])
         if within_tolerance(value, private["answer"], private["tolerance"]):
             return Grade(1.0, str(response), [private["feedback_html"]] if private.get("feedback_html") else [])
         matched = [other for other in private.get("other_answers", [])
@@ -172,3 +176,39 @@ class Numeric(QuestionType):
         if document.get("wrong_feedback"):
             lines.append(f"~#{gift_escape(document['wrong_feedback'])}")
         return lines
+
+    moodle_xml_types = frozenset({"numerical"})
+
+    def read_moodle_xml(self, question):
+        """The first answer at 100% is the answer, the others other answers with their credit; `*` is the feedback
+        for any other number."""
+        main: dict | None = None
+        others, wrong_feedback = [], ""
+        for answer in question.answers():
+            text, credit = question.text(answer, shown=False), question.fraction(answer)
+            feedback = question.text(answer.find("feedback"))
+            if text == "*":
+                wrong_feedback = feedback
+                continue
+            if credit < 0:
+                raise ValueError(_("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%",
+                                   fraction=credit))  # fmt: skip
+            entry = {"answer": question.number(text),
+                     "tolerance": abs(question.number((answer.findtext("tolerance") or "0").strip()))}  # fmt: skip
+            if main is None and credit == 100:
+                main = {**entry, **({"feedback": feedback} if feedback else {})}
+            else:
+                others.append({**entry, "credit": question.plain_number(credit),
+                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        if main is None:
+            raise ValueError(_("a numerical question needs an answer with fraction 100"))
+        return {**main, **({"other_answers": others} if others else {}),
+                **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
+
+    def write_moodle_xml(self, document, question):
+        for answer in [{**document, "credit": 100}, *document.get("other_answers", [])]:
+            written = question.add_answer(answer["credit"], str(answer["answer"]), answer.get("feedback"), None)
+            question.add("tolerance", str(answer.get("tolerance", 0)), parent=written)
+        if document.get("wrong_feedback"):
+            question.add_answer(0, "*", document["wrong_feedback"], None)
+        return "numerical"

@@ -1,6 +1,7 @@
 """Ordering: put items in order. Partial credit by correctly placed items: each item given its own position earns
 an equal share (so one item moved from first to last still leaves the others' shares where they stand)."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -13,7 +14,7 @@ from course.render import render_inline
 @register
 class Ordering(QuestionType):
     name = "ordering"
-    label = "Ordering"
+    label = _l("Ordering")
     fields = frozenset({"items"})
     analysis = "choices"
 
@@ -34,8 +35,8 @@ class Ordering(QuestionType):
         return {"items": list(spec["items"])}
 
     def form_fields(self):
-        return {"items": TextAreaField("Items in the right order", validators=[Length(max=10_000)],
-                                       description="One per line, first to last; students see them shuffled.")}
+        return {"items": TextAreaField(_l("Items in the right order"), validators=[Length(max=10_000)],
+                                       description=_l("One per line, first to last; students see them shuffled."))}
 
     def entry_from_form(self, form):
         return {"items": typed_lines(form.items.data)}
@@ -77,3 +78,14 @@ class Ordering(QuestionType):
     def listed_answers(self, spec):
         return [{"text": f"{position}. {item}", "correct": True}
                 for position, item in enumerate(spec.get("items", []), start=1)]  # fmt: skip
+
+    moodle_xml_types = frozenset({"ordering"})
+
+    def read_moodle_xml(self, question):
+        """The answers in their right order."""
+        return {"items": [question.text(answer) for answer in question.answers()]}
+
+    def write_moodle_xml(self, document, question):
+        for position, item in enumerate(document["items"], start=1):
+            question.add_answer(position, item)
+        return "ordering"

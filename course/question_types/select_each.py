@@ -3,6 +3,8 @@ one form name, so a plain HTML form (no JavaScript) answers them and the values 
 
 import re
 
+from flask_babel import gettext as _
+
 from course.question_types import Grade
 
 _VALUE = re.compile(r"^(\d{1,3}):(\d{1,3})$")
@@ -23,7 +25,7 @@ def parse_selections(values, count_limit: int = 200) -> list | None:
 def grade_selections(response, key: list[int], item_texts: list[str], option_texts: list[str]) -> Grade:
     """Partial credit per item: the share of items given their right option."""
     if not isinstance(response, list) or not any(isinstance(r, int) for r in response):
-        return Grade(0.0, "(no answer)")
+        return Grade(0.0, _("(no answer)"))
     chosen = [response[i] if i < len(response) and isinstance(response[i], int) else None for i in range(len(key))]
     right = sum(1 for given, wanted in zip(chosen, key, strict=True) if given == wanted)
     shown = "; ".join(f"{item} → {option_texts[given] if given is not None and 0 <= given < len(option_texts) else '—'}"

@@ -3,6 +3,8 @@ percentage) and feedback, and `*` in it stands for any run of characters, as in 
 
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
@@ -119,7 +121,7 @@ def accept_from_lines(text: str | None) -> list:
 @register
 class ShortText(QuestionType):
     name = "short_text"
-    label = "Short text"
+    label = _l("Short text")
     fields = frozenset({"accept"})
     item_fields = {"accept": ACCEPT_FIELDS}
 
@@ -133,7 +135,7 @@ class ShortText(QuestionType):
         return {"accept": accept_document(spec["accept"])}
 
     def form_fields(self):
-        return {"accept": TextAreaField("Accepted answers", validators=[Length(max=5000)], description=(
+        return {"accept": TextAreaField(_l("Accepted answers"), validators=[Length(max=5000)], description=_l(
             "One per line; case, accents' encoding and spacing are ignored, and * stands for any characters. "
             "For partial credit and feedback write: answer | 50% | feedback."))}  # fmt: skip
 
@@ -152,7 +154,7 @@ class ShortText(QuestionType):
 
     def grade(self, public, private, response):
         if not response:
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         credit, feedback = grade_typed(str(response), private["accept"])
         return Grade(credit, str(response), feedback)
 
@@ -173,3 +175,30 @@ class ShortText(QuestionType):
                 weight = None if credit == 100 else credit
                 lines.append(answer_gift("=", answer["text"], answer.get("feedback"), weight))
         return lines
+
+    moodle_xml_types = frozenset({"shortanswer"})
+
+    def read_moodle_xml(self, question):
+        """Every answer with its fraction as credit and its feedback; `*` wildcards as Moodle reads them."""
+        accept: list = []
+        for answer in question.answers():
+            credit, text = question.fraction(answer), question.text(answer, shown=False)
+            feedback = question.text(answer.find("feedback"))
+            if credit < 0:
+                raise ValueError(_("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%",
+                                   fraction=credit))  # fmt: skip
+            if credit == 100 and not feedback:
+                accept.append(text)
+            else:
+                accept.append({"text": text, "credit": question.plain_number(credit),
+                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        return {"accept": accept}
+
+    def write_moodle_xml(self, document, question):
+        question.add("usecase", "0")
+        for answer in document["accept"]:
+            if isinstance(answer, str):
+                question.add_answer(100, answer, None, "plain_text")
+            else:
+                question.add_answer(answer.get("credit", 100), answer["text"], answer.get("feedback"), "plain_text")
+        return "shortanswer"

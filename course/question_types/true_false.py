@@ -1,6 +1,8 @@
 """True or false: a statement the student judges. Optional `true_feedback` and `false_feedback` are shown to a
 student who answered True or False, as Moodle's two true/false feedbacks are."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, StringField
 from wtforms.validators import Length
 
@@ -14,7 +16,7 @@ _FEEDBACKS = ("true_feedback", "false_feedback")
 @register
 class TrueFalse(QuestionType):
     name = "true_false"
-    label = "True or false"
+    label = _l("True or false")
     fields = frozenset({"answer", *_FEEDBACKS})
     analysis = "choices"
 
@@ -36,10 +38,10 @@ class TrueFalse(QuestionType):
         return {"answer": spec["answer"], **{key: spec[key] for key in _FEEDBACKS if spec.get(key)}}
 
     def form_fields(self):
-        return {"truth": RadioField("The statement is", choices=[SelectChoice("true", "True"),
-                                    SelectChoice("false", "False")], validate_choice=False),
-                "true_feedback": StringField("Feedback for True", validators=[Length(max=2000)]),
-                "false_feedback": StringField("Feedback for False", validators=[Length(max=2000)])}  # fmt: skip
+        return {"truth": RadioField(_l("The statement is"), choices=[SelectChoice("true", _l("True")),
+                                    SelectChoice("false", _l("False"))], validate_choice=False),
+                "true_feedback": StringField(_l("Feedback for True"), validators=[Length(max=2000)]),
+                "false_feedback": StringField(_l("Feedback for False"), validators=[Length(max=2000)])}  # fmt: skip
 
     def entry_from_form(self, form):
         entry = {"answer": {"true": True, "false": False}.get(form.truth.data)}
@@ -62,25 +64,25 @@ class TrueFalse(QuestionType):
 
     def grade(self, public, private, response):
         if not isinstance(response, bool):
-            return Grade(0.0, "(no answer)")
+            return Grade(0.0, _("(no answer)"))
         feedback = private.get("true_feedback_html" if response else "false_feedback_html")
-        return Grade(1.0 if response is private["answer"] else 0.0, "True" if response else "False",
+        return Grade(1.0 if response is private["answer"] else 0.0, _("True") if response else _("False"),
                      [feedback] if feedback else [])  # fmt: skip
 
     def correct_answer_text(self, private):
-        return "True" if private["answer"] else "False"
+        return _("True") if private["answer"] else _("False")
 
     def counted_answers(self, asked, response, result):
         if not isinstance(response, bool):
             return []
-        return [("True" if response else "False", response is asked["private"]["answer"])]
+        return [(_("True") if response else _("False"), response is asked["private"]["answer"])]
 
     def key_answers(self, asked):
         return {self.correct_answer_text(asked["private"])}
 
     def listed_answers(self, spec):
-        return [{"text": "True", "correct": spec.get("answer") is True},
-                {"text": "False", "correct": spec.get("answer") is False}]  # fmt: skip
+        return [{"text": _("True"), "correct": spec.get("answer") is True},
+                {"text": _("False"), "correct": spec.get("answer") is False}]  # fmt: skip
 
     def gift_answers(self, document):
         """T or F, the short forms Moodle writes its own documentation with, then `#feedback for a wrong answer`
@@ -90,3 +92,28 @@ class TrueFalse(QuestionType):
                                                            else ("true_feedback", "false_feedback")))  # fmt: skip
         feedback = f"#{gift_escape(wrong)}#{gift_escape(right)}" if right else f"#{gift_escape(wrong)}" if wrong else ""
         return [("T" if answer else "F") + feedback]
+
+    moodle_xml_types = frozenset({"truefalse"})
+
+    def read_moodle_xml(self, question):
+        """Answers `true` and `false`, the one at 100% right, each feedback kept for its answer."""
+        fields: dict = {}
+        for answer in question.answers():
+            value = question.text(answer, shown=False).lower()
+            if value not in ("true", "false"):
+                raise ValueError(_("a truefalse answer is 'true' or 'false', not %(value)s", value=repr(value)))
+            if question.fraction(answer) == 100:
+                fields["answer"] = value == "true"
+            feedback = question.text(answer.find("feedback"))
+            if feedback:
+                fields[f"{value}_feedback"] = feedback
+        if "answer" not in fields:
+            raise ValueError(_("neither true nor false has fraction 100"))
+        return fields
+
+    def write_moodle_xml(self, document, question):
+        for value in (True, False):
+            name = str(value).lower()
+            question.add_answer(100 if document["answer"] is value else 0, name, document.get(f"{name}_feedback"),
+                                "plain_text")  # fmt: skip
+        return "truefalse"

@@ -3,11 +3,14 @@
 import random
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
+from course.learn.figures import shown_question
 from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, QuestionSet, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
@@ -48,15 +51,16 @@ def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     sources = _source_index(quiz)
     snapshot = []
     for question in quiz.questions:
-        public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
+        shown = shown_question(question, quiz.course.slug)  # figures at their address, as the student sees them
+        public, private = question_type(question.type).present(shown["spec"], quiz.shuffle, rng)
         cited = sources.get(question.source)
         snapshot.append(
             {
                 "key": question.key,
                 "type": question.type,
                 "points": question.points,
-                "prompt_html": question.prompt_html,
-                "explanation_html": question.explanation_html,
+                "prompt_html": shown["prompt_html"],
+                "explanation_html": shown["explanation_html"],
                 "source": {"title": cited.get("title", ""), "url": safe_url(cited.get("url", ""))}
                 if cited
                 else {"title": "", "url": safe_url(question.source)},
@@ -76,9 +80,10 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         return existing
     used = attempts_used(quiz.id, user_id)
     if quiz.max_attempts and used >= quiz.max_attempts:
-        raise AttemptRefused(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+        raise AttemptRefused(ngettext("You have used your %(num)d attempt at this quiz.",
+                                      "You have used all %(num)d attempts at this quiz.", quiz.max_attempts))
     if not quiz.questions:
-        raise AttemptRefused("This quiz has no questions yet.")
+        raise AttemptRefused(_("This quiz has no questions yet."))
     snapshot = _snapshot(quiz, random.Random())
     attempt = Attempt(
         user_id=user_id,
@@ -95,7 +100,7 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         db.session.rollback()
         attempt = open_attempt(quiz.id, user_id)
         if attempt is None:
-            raise AttemptRefused("Another attempt was just recorded. Reload the quiz page.") from None
+            raise AttemptRefused(_("Another attempt was just recorded. Reload the quiz page.")) from None
     return attempt
 
 
@@ -116,8 +121,8 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
             response = None
         if response is None and any(value.strip() for value in values):  # sent, yet not an answer it can hold
             number = attempt.snapshot.index(question) + 1
-            raise ResponseRefused(f"Question {number}: what was sent is not one of its answers. Reload the page "
-                                  "and answer again; your saved answers are kept.")
+            raise ResponseRefused(_("Question %(number)s: what was sent is not one of its answers. Reload the page "
+                                    "and answer again; your saved answers are kept.", number=number))
         if response is not None:
             responses[question["key"]] = response
     return responses

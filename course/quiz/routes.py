@@ -1,6 +1,7 @@
 """Quiz views. Correct answers stay on the server until the attempt is submitted."""
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def _published_quiz_or_404(slug: str, quiz_slug: str) -> Quiz:
         .where(Module.id.is_(None) | Module.published.is_(True))  # a draft module hides its quiz
     )
     if quiz is None:
-        abort(404, description="There is no quiz at this address.")
+        abort(404, description=_("There is no quiz at this address."))
     return quiz
 
 
@@ -70,7 +71,7 @@ def start(slug: str, quiz_slug: str):
         .options(selectinload(Quiz.questions))
     )
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=_("The form expired. Reload the page and try again."))
     try:
         attempt = start_attempt(quiz, current_user.id)
     except AttemptRefused as refusal:
@@ -82,9 +83,9 @@ def start(slug: str, quiz_slug: str):
 def _attempt_or_404(attempt_id: int) -> Attempt:
     """An attempt is visible to the student who made it, to instructors of a class the student is in, and to
     administrators."""
-    attempt = db.get_or_404(Attempt, attempt_id, description="There is no attempt at this address.")
+    attempt = db.get_or_404(Attempt, attempt_id, description=_("There is no attempt at this address."))
     if not may_see_records_of(attempt.user_id):
-        abort(404, description="There is no attempt at this address.")
+        abort(404, description=_("There is no attempt at this address."))
     return attempt
 
 
@@ -96,9 +97,9 @@ def attempt(attempt_id: int):
     form = FlaskForm()
     if request.method == "POST":
         if attempt.user_id != current_user.id:
-            abort(403, description="Only the student who started an attempt can answer it.")
+            abort(403, description=_("Only the student who started an attempt can answer it."))
         if not form.validate_on_submit():
-            abort(400, description="The form expired. Reload the page; your saved answers are kept.")
+            abort(400, description=_("The form expired. Reload the page; your saved answers are kept."))
         try:
             responses = read_responses(attempt, request.form)
         except ResponseRefused as refusal:
@@ -109,17 +110,17 @@ def attempt(attempt_id: int):
             return _confirm_submit_page(attempt, missing)
         if action == "submit":
             if not submit_attempt(attempt, responses, attempt.quiz.pass_mark):
-                flash("This attempt was already submitted; its result is below.", "info")
+                flash(_("This attempt was already submitted; its result is below."), "info")
             return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
         saved = save_responses(attempt, responses)
         if request.accept_mimetypes.best == "application/json":
             return jsonify(saved=saved), (200 if saved else 409)
-        flash("Your answers are saved." if saved else "This attempt was already submitted.", "info")
+        flash(_("Your answers are saved.") if saved else _("This attempt was already submitted."), "info")
         return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
     quiz = attempt.quiz  # an autosave above never needs the quiz row
     if attempt.submitted_at is None:
         if attempt.user_id != current_user.id:
-            abort(404, description="There is no attempt at this address.")
+            abort(404, description=_("There is no attempt at this address."))
         public_questions = [
             {"key": q["key"], "type": q["type"], "points": q["points"], "prompt_html": q["prompt_html"],
              "public": q["public"]}  # fmt: skip
@@ -155,10 +156,10 @@ def submit(attempt_id: int):
     unanswered."""
     attempt = _attempt_or_404(attempt_id)
     if attempt.user_id != current_user.id:
-        abort(403, description="Only the student who started an attempt can submit it.")
+        abort(403, description=_("Only the student who started an attempt can submit it."))
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page; your saved answers are kept.")
+        abort(400, description=_("The form expired. Reload the page; your saved answers are kept."))
     if attempt.submitted_at is not None or not submit_attempt(attempt, dict(attempt.responses or {}),
                                                               attempt.quiz.pass_mark):  # fmt: skip
-        flash("This attempt was already submitted; its result is below.", "info")
+        flash(_("This attempt was already submitted; its result is below."), "info")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

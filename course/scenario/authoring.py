@@ -6,6 +6,8 @@ import copy
 
 import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -24,25 +26,25 @@ class NodeForm(BaseForm):
     widgets; a new node may name the node and choice text that lead to it, so it is reachable when saved."""
 
     node_id = StringField(
-        "Node id",
+        _l("Node id"),
         validators=[Optional(), Length(max=80)],
-        description="Lower-case words joined by hyphens; attempts refer to it, so keep it stable.",
+        description=_l("Lower-case words joined by hyphens; attempts refer to it, so keep it stable."),
     )
-    title = StringField("Title", validators=[Length(max=200)])
-    text = TextAreaField("Text (Markdown, with ::: if … passages)", validators=[Length(max=20000)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    text = TextAreaField(_l("Text (Markdown, with ::: if … passages)"), validators=[Length(max=20000)])
     choices = TextAreaField(
-        "Choices (YAML list of text, to, set, when)",
+        _l("Choices (YAML list of text, to, set, when)"),
         validators=[Length(max=20000)],
-        description="Leave empty for an ending.",
+        description=_l("Leave empty for an ending."),
     )
-    ending = StringField("Ending name (for an ending only)", validators=[Length(max=200)])
+    ending = StringField(_l("Ending name (for an ending only)"), validators=[Length(max=200)])
     debrief = TextAreaField(
-        "Debrief (Markdown with [@source-id] citations; endings only)", validators=[Length(max=20000)]
+        _l("Debrief (Markdown with [@source-id] citations; endings only)"), validators=[Length(max=20000)]
     )
-    from_node = StringField("Reached from node (new nodes)", validators=[Optional(), Length(max=80)])
-    from_text = StringField("…by a choice reading (new nodes)", validators=[Optional(), Length(max=500)])
-    save = SubmitField("Save")
-    preview = SubmitField("Preview")  # fmt: skip
+    from_node = StringField(_l("Reached from node (new nodes)"), validators=[Optional(), Length(max=80)])
+    from_text = StringField(_l("…by a choice reading (new nodes)"), validators=[Optional(), Length(max=500)])
+    save = SubmitField(_l("Save"))
+    preview = SubmitField(_l("Preview"))  # fmt: skip
 
 
 def _node_form_data(node: dict) -> dict:
@@ -57,7 +59,7 @@ def _node_from_form(form: NodeForm, node_id: str, errors: list[str]) -> dict:
     if form.choices.data.strip():
         parsed, problems = load_yaml(form.choices.data, "choices")
         if problems or not isinstance(parsed, LineList):
-            errors.append("Choices must be a YAML list, each item with text and to (and optionally set and when).")
+            errors.append(_("Choices must be a YAML list, each item with text and to (and optionally set and when)."))
         else:
             node["choices"] = _plain(parsed)
     if form.ending.data.strip():
@@ -76,7 +78,7 @@ def _plain(value):
 
 def _problems_by_node(text: str, problems) -> list[tuple[str, str]]:
     """Each problem with the node whose lines hold it, so the author knows which form to open."""
-    data, _ = load_yaml(text, "scenario")
+    data, _lines = load_yaml(text, "scenario")
     starts = []
     if isinstance(data, LineDict) and isinstance(data.get("nodes"), LineList):
         nodes = data["nodes"]
@@ -106,7 +108,7 @@ def edit_scenario(slug: str, lesson_slug: str):
     current = next((node for node in nodes if node["id"] == node_id), None)
     is_new = node_id == "new"
     if node_id and current is None and not is_new:
-        abort(404, description="This scenario has no such node.")
+        abort(404, description=_("This scenario has no such node."))
     form = NodeForm(data=_node_form_data(current) if current else {})
     problems, preview, errors = [], None, []
     if request.method == "POST" and (current or is_new) and form.validate():
@@ -127,7 +129,7 @@ def edit_scenario(slug: str, lesson_slug: str):
         elif not errors and not problems and data is not None:
             scenario.document, scenario.compiled = data.document, data.compiled
             db.session.commit()
-            flash(f"Node “{edited['title']}” saved.", "success")
+            flash(_("Node “%(title)s” saved.", title=edited["title"]), "success")
             return redirect(url_for("author.edit_scenario", slug=slug, lesson_slug=lesson_slug, node=new_id))
     return render_template("scenario/edit.html", course=course, lesson=lesson, nodes=nodes, current=current,
                            is_new=is_new, form=form, problems=problems, errors=errors, preview=preview)  # fmt: skip

@@ -3,6 +3,7 @@ redirect, so a reload shows the same place. Pages sit at the depth of the lesson
 renderer writes (../figures/…, ../lessons/…) resolve."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -24,14 +25,14 @@ def _scenario_or_404(slug: str, lesson_slug: str):
     if lesson is not None:
         scenario = db.session.scalar(select(Scenario).where(Scenario.lesson_id == lesson.id))
     if scenario is None:
-        abort(404, description="There is no scenario at this address.")
+        abort(404, description=_("There is no scenario at this address."))
     return course, lesson, scenario
 
 
 def _posted_step() -> int | None:
     """The step the page was showing when the form was sent (how many choices the path held), or None."""
     if not FlaskForm().validate_on_submit():
-        abort(400, description="The form expired. Reload the page and try again.")
+        abort(400, description=_("The form expired. Reload the page and try again."))
     return request.form.get("step", type=int)
 
 
@@ -40,7 +41,7 @@ def _back_to(slug: str, lesson_slug: str):
 
 
 def _stale(slug: str, lesson_slug: str):
-    flash("That page was out of date: here is where you are now.", "info")
+    flash(_("That page was out of date: here is where you are now."), "info")
     return _back_to(slug, lesson_slug)
 
 
@@ -130,5 +131,5 @@ def replay(slug: str, lesson_slug: str):
     except IntegrityError:
         db.session.rollback()
         return _stale(slug, lesson_slug)
-    flash("A new attempt starts from the beginning; your earlier ones are kept.", "info")
+    flash(_("A new attempt starts from the beginning; your earlier ones are kept."), "info")
     return _back_to(slug, lesson_slug)

@@ -53,7 +53,7 @@
         if (status) status.textContent = payload.summary || "";
       })
       .catch(function () {
-        if (status) status.textContent = "Could not update the preview; use the Update button.";
+        if (status) status.textContent = form.dataset.textPreviewFailed;  // in the reader's language
       })
       .then(function () {
         if (request === latest) results.removeAttribute("aria-busy");

@@ -5,6 +5,7 @@
   var form = document.getElementById("quiz-form");
   if (!form || !window.fetch || !window.FormData) return;
   var status = document.getElementById("autosave-status");
+  var text = form.dataset;  // the page's words, in the reader's language (templates/quiz/take.html)
   var timer = null;
 
   function save() {
@@ -17,9 +18,9 @@
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     }).then(function (response) {
-      if (status) status.textContent = response.ok ? "Answers saved." : "Could not save; use the Save answers button.";
+      if (status) status.textContent = response.ok ? text.textSaved : text.textSaveFailed;
     }).catch(function () {
-      if (status) status.textContent = "Offline: your answers will be saved when you press Save answers.";
+      if (status) status.textContent = text.textOffline;
     });
   }
 
@@ -35,6 +36,7 @@
   "use strict";
   var form = document.getElementById("quiz-form");
   if (!form || typeof HTMLDialogElement !== "function") return;
+  var text = form.dataset;
 
   function answered(fieldset) {
     var inputs = fieldset.querySelectorAll("input, select, textarea");
@@ -55,14 +57,15 @@
     return node;
   }
 
-  function confirmDialog(missing, total, submitter) {
+  function confirmDialog(missing, submitter) {
     var dialog = element("dialog");
     dialog.className = "confirm-submit";
     dialog.setAttribute("aria-labelledby", "confirm-submit-title");
-    var title = element("h2", "Submit with " + missing.length + " unanswered question" + (missing.length === 1 ? "" : "s") + "?");
+    var count = String(missing.length);
+    var title = element("h2", (missing.length === 1 ? text.textTitleOne : text.textTitleOther).replace("{n}", count));
     title.id = "confirm-submit-title";
     dialog.appendChild(title);
-    dialog.appendChild(element("p", "You have not answered " + missing.length + " of " + total + " questions:"));
+    dialog.appendChild(element("p", text.textSummary.replace("{n}", count)));
     var list = element("ul");
     missing.forEach(function (fieldset) {
       var item = element("li");
@@ -77,7 +80,7 @@
     if (left) dialog.appendChild(element("p", left.textContent.trim()));
     var actions = element("div");
     actions.className = "actions";
-    var back = element("button", "Go back and answer them");
+    var back = element("button", text.textBack);
     back.type = "button";
     back.className = "secondary";
     back.addEventListener("click", function () {
@@ -85,7 +88,7 @@
       var first = missing[0].querySelector("input, select, textarea");
       if (first) first.focus();
     });
-    var go = element("button", "Submit anyway");
+    var go = element("button", text.textSubmit);
     go.type = "button";
     go.addEventListener("click", function () {
       var confirmed = element("input");
@@ -113,6 +116,6 @@
     var missing = questions.filter(function (fieldset) { return !answered(fieldset); });
     if (!missing.length) return;
     event.preventDefault();
-    confirmDialog(missing, questions.length, submitter);
+    confirmDialog(missing, submitter);
   });
 })();

@@ -2,8 +2,12 @@
 
 import hashlib
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,21 +17,22 @@ from course.auth.access import instructor_required
 from course.author.ownership import may_change, owned_course_ids, require_owner
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export
-from course.content.gift_quiz import import_gift, quiz_gift
+from course.content.gift_quiz import BankImport, import_gift, quiz_gift
 from course.content.loader import CourseData
 from course.content.losses import LossesNeedConfirmation, confirm_losses
+from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml
 from course.content.problems import ContentError
 from course.extensions import db
 from course.models import Course, Module, Question, Quiz
 from course.transfer import bp
-from course.transfer.forms import CourseZipForm, GiftImportForm
+from course.transfer.forms import CourseZipForm, QuestionBankImportForm
 
 
 def _course_or_404(slug: str) -> Course:
     """A course the signed-in instructor owns (or any, for an administrator); a 403 for other instructors."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     return require_owner(course)
 
 
@@ -43,7 +48,9 @@ def _owners_only(data: CourseData, course: Course | None) -> None:
 def _refused(field, error: ContentError) -> None:
     """Show every problem of a refused upload at its field, as path:line: message."""
     current_app.logger.warning("upload refused in the browser: %d problem(s)", len(error.problems))
-    field.errors = [f"Nothing was imported: {len(error.problems)} problem(s) found.", *map(str, error.problems)]
+    field.errors = [ngettext("Nothing was imported: %(num)d problem found.", "Nothing was imported: %(num)d problems "
+                             "found.", len(error.problems)),
+                    *map(str, error.problems)]
 
 
 def _index_page(form: CourseZipForm):
@@ -84,8 +91,8 @@ def import_zip():
         except ContentError as error:
             _refused(form.archive, error)
         except NotAnOwner as refusal:
-            form.archive.errors = [f"Nothing was imported: the course “{refusal}” exists and belongs to others. Only "
-                                   "its owners and administrators may re-import it."]  # fmt: skip
+            form.archive.errors = [_("Nothing was imported: the course “%(slug)s” exists and belongs to others. "
+                                     "Only its owners and administrators may re-import it.", slug=refusal)]  # fmt: skip
             return _index_page(form), 403
         except LossesNeedConfirmation as pending:
             return _confirm_page(form, name, digest, pending), 409
@@ -94,8 +101,12 @@ def import_zip():
             record("course.imported", summary.course, detail=f"{verb.lower()} from {name}" + (
                 f"; confirmed losses {form.losses.data}" if confirmed else ""))  # fmt: skip
             db.session.commit()
-            flash(f"{verb} course “{summary.course.title}”: {summary.modules} modules, {summary.lessons} lessons, "
-                  f"{summary.quizzes} quizzes, {summary.figures} figures.", "success")  # fmt: skip
+            counts = {"title": summary.course.title, "modules": summary.modules, "lessons": summary.lessons,
+                      "quizzes": summary.quizzes, "figures": summary.figures}
+            flash(_("Created course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
+                    "%(figures)d figures.", **counts) if summary.created
+                  else _("Updated course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
+                         "%(figures)d figures.", **counts), "success")  # fmt: skip
             return redirect(url_for("transfer.index"))
     return _index_page(form), 400
 
@@ -115,20 +126,40 @@ def export_zip(slug: str):
     """The course as a zip of its folder, ready for `flask course import` or this platform's import on another box."""
     course = course_for_export(slug)
     if course is None:
-        abort(404, description="There is no course at this address.")
+        abort(404, description=_("There is no course at this address."))
     require_owner(course)
     archive = io.BytesIO(course_zip(course_files(course)))
     record("course.exported", course, detail="as a zip", commit=True)
     return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=f"{course.slug}.zip")
 
 
-def _gift_form(course: Course, modules: list[Module]) -> GiftImportForm:
-    form = GiftImportForm()
-    form.module.choices = [("", "None: a course-level quiz")] + [(m.slug, m.title) for m in modules]
+@dataclass(frozen=True)
+class QuestionBankFormat:
+    """A question-bank file format the course page imports and exports: the GIFT and Moodle XML flows differ only
+    in these."""
+
+    label: str
+    importer: Callable[..., BankImport]
+    writer: Callable[..., str]
+    extension: str
+    mimetype: str
+    export_endpoint: str
+
+
+BANK_FORMATS = {
+    "gift": QuestionBankFormat("GIFT", import_gift, quiz_gift, "gift", "text/plain", "transfer.export_gift_file"),
+    "moodle-xml": QuestionBankFormat("Moodle XML", import_moodle_xml, quiz_moodle_xml, "xml", "application/xml",
+                                     "transfer.export_moodle_xml_file"),
+}
+
+
+def _bank_form(course: Course, modules: list[Module]) -> QuestionBankImportForm:
+    form = QuestionBankImportForm()
+    form.module.choices = [("", _("None: a course-level quiz"))] + [(m.slug, m.title) for m in modules]
     return form
 
 
-def _course_page(course: Course, form: GiftImportForm, skipped: list | None = None):
+def _course_page(course: Course, form: QuestionBankImportForm, skipped: list | None = None):
     quizzes = db.session.scalars(
         select(Quiz)
         .outerjoin(Module, Module.id == Quiz.module_id)
@@ -145,7 +176,7 @@ def _course_page(course: Course, form: GiftImportForm, skipped: list | None = No
         ).all()
     )
     return render_template("transfer/course.html", course=course, quizzes=quizzes, counts=counts, form=form,
-                           skipped=skipped or [])  # fmt: skip
+                           skipped=skipped or [], banks=BANK_FORMATS)  # fmt: skip
 
 
 def _modules(course: Course) -> list[Module]:
@@ -155,36 +186,43 @@ def _modules(course: Course) -> list[Module]:
 @bp.route("/courses/<slug>")
 @instructor_required
 def course_quizzes(slug: str):
-    """A course's quizzes with GIFT downloads, and the GIFT upload that fills a quiz from a Moodle question bank."""
+    """A course's quizzes with GIFT and Moodle XML downloads, and the upload that fills quizzes from a Moodle
+    question bank."""
     course = _course_or_404(slug)
-    return _course_page(course, _gift_form(course, _modules(course)))
+    return _course_page(course, _bank_form(course, _modules(course)))
 
 
-@bp.route("/courses/<slug>/gift", methods=["POST"])
+@bp.route("/courses/<slug>/questions", methods=["POST"])
 @instructor_required
-def import_gift_file(slug: str):
-    """Add an uploaded GIFT file's questions to a quiz, all or nothing, or with the box ticked the good ones, listing
-    the skipped ones; problems are listed as path:line."""
+def import_bank(slug: str):
+    """Add an uploaded GIFT or Moodle XML file's questions to a quiz (or to the quizzes their categories name), all
+    or nothing, or with the box ticked the good ones, listing the skipped ones; problems are listed as path:line."""
     course = _course_or_404(slug)
-    form = _gift_form(course, _modules(course))
+    form = _bank_form(course, _modules(course))
     if form.validate_on_submit():
-        upload = form.gift_file.data
+        upload = form.bank_file.data
+        bank = BANK_FORMATS[form.bank_format.data]
+        name = upload.filename or f"upload.{bank.extension}"
+        by_category = form.target.data == "category"
         try:
-            summary = import_gift(upload.read(), upload.filename or "upload.gift", course, form.quiz.data,
-                                  form.module.data or None, form.skip_unsupported.data)  # fmt: skip
+            done = bank.importer(upload.read(), name, course, form.quiz.data or None, form.module.data or None,
+                                 form.skip_unsupported.data, by_category)  # fmt: skip
         except ValueError as error:
-            form.module.errors = [str(error)]
+            (form.target if by_category else form.module).errors = [str(error)]
         except ContentError as error:
-            _refused(form.gift_file, error)
+            _refused(form.bank_file, error)
         else:
-            state = "created as a draft" if summary.created else "updated"
-            record("course.imported", course, detail=f"GIFT {upload.filename or 'upload.gift'} into quiz "
-                   f"{summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced, "
-                   f"{len(summary.skipped)} problem(s) skipped", commit=True)  # fmt: skip
-            flash(f"Quiz {summary.quiz.slug} {state}: {summary.added} question(s) added, {summary.replaced} "
-                  "replaced.", "success")  # fmt: skip
-            if summary.skipped:  # shown on this page, not after a redirect: the list can be long
-                return _course_page(course, _gift_form(course, _modules(course)), summary.skipped)
+            for summary in done.quizzes:
+                flash(str(summary), "success")
+            if done.figures:
+                flash(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
+                               done.figures), "success")
+            written = "; ".join(f"into quiz {summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced"
+                                for summary in done.quizzes)  # fmt: skip
+            record("course.imported", course, detail=f"{bank.label} {name} {written}, figures added: {done.figures}, "
+                   f"problems skipped: {len(done.skipped)}", commit=True)  # fmt: skip
+            if done.skipped:  # shown on this page, not after a redirect: the list can be long
+                return _course_page(course, _bank_form(course, _modules(course)), done.skipped)
             return redirect(url_for("transfer.course_quizzes", slug=course.slug))
     return _course_page(course, form), 400
 
@@ -193,10 +231,23 @@ def import_gift_file(slug: str):
 @instructor_required
 def export_gift_file(slug: str, quiz_slug: str):
     """A quiz's questions as GIFT for Moodle; sources, points and the quiz's settings have no place there."""
+    return _export_bank(slug, quiz_slug, BANK_FORMATS["gift"])
+
+
+@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.xml")
+@instructor_required
+def export_moodle_xml_file(slug: str, quiz_slug: str):
+    """A quiz's questions as Moodle XML, the figures they show embedded; sources and the quiz's settings have no
+    place there."""
+    return _export_bank(slug, quiz_slug, BANK_FORMATS["moodle-xml"])
+
+
+def _export_bank(slug: str, quiz_slug: str, bank: QuestionBankFormat):
     course = _course_or_404(slug)
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     if quiz is None:
-        abort(404, description="There is no quiz at this address.")
-    gift = io.BytesIO(quiz_gift(quiz, skipped=[]).encode())  # questions GIFT cannot hold are named in its header
-    record("course.exported", course, detail=f"quiz {quiz.slug} as GIFT", commit=True)
-    return send_file(gift, mimetype="text/plain", as_attachment=True, download_name=f"{quiz.slug}.gift")
+        abort(404, description=_("There is no quiz at this address."))
+    text = io.BytesIO(bank.writer(quiz, skipped=[]).encode())  # questions it cannot hold are left out
+    record("course.exported", course, detail=f"quiz {quiz.slug} as {bank.label}", commit=True)
+    return send_file(text, mimetype=bank.mimetype, as_attachment=True,
+                     download_name=f"{quiz.slug}.{bank.extension}")  # fmt: skip
