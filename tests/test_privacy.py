@@ -170,7 +170,7 @@ def _rows_in_database(user_id: int) -> dict[str, list[dict]]:
         conditions = [c == user_id for c in real.columns if any(k.column.table.name == "users" for k in c.foreign_keys)]
         if table.name == "users":
             conditions.append(real.c.id == user_id)
-        if table.name == "answer_marks":
+        if table.name in ("answer_marks", "attempt_summaries"):
             conditions.append(real.c.attempt_id.in_(select(Attempt.id).where(Attempt.user_id == user_id)))
         if table.name == "audit_events":
             username = db.session.get(User, user_id).username

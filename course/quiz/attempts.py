@@ -5,13 +5,13 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
-from course.grading import AttemptResult, grade_attempt, with_marks
+from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
 from course.learn.figures import shown_question
-from course.models import AnswerMark, Attempt, Lesson, Quiz
+from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, QuestionSet, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
 from course.render import render_markdown
@@ -157,8 +157,9 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
-    """Grade and close the attempt in one conditional update, so a double submit records exactly one result. An
-    answer an instructor marks leaves percent and passed empty until it is marked (see mark_answer)."""
+    """Grade and close the attempt in one conditional update, so a double submit records exactly one result, and
+    store its summary for the class reports in the same transaction. An answer an instructor marks leaves percent
+    and passed empty until it is marked (see mark_answer)."""
     graded = grade_attempt(attempt.snapshot, responses)
     result = db.session.execute(
         update(Attempt)
@@ -172,6 +173,8 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
             submitted_at=utcnow(),
         )
     )
+    if result.rowcount == 1:
+        store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
     db.session.commit()
     db.session.refresh(attempt)
     return result.rowcount == 1
@@ -195,7 +198,8 @@ def marked_result(attempt: Attempt) -> AttemptResult:
 
 def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: str, marker_id: int) -> None:
     """Record (or change) an instructor's mark for one pending answer and bring the attempt's score, percent and
-    passed up to date; the snapshot, the responses and the machine-graded results are left as they are."""
+    passed, and its summary for the reports, up to date; the snapshot, the responses and the machine-graded results
+    are left as they are."""
     mark = db.session.scalar(select(AnswerMark).where(AnswerMark.attempt_id == attempt.id,
                                                       AnswerMark.question_key == key))  # fmt: skip
     if mark is None:
@@ -208,4 +212,20 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     graded = marked_result(attempt)
     attempt.score, attempt.percent = graded.score, graded.percent
     attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
+    store_summary(attempt.id, *attempt_summary(attempt.snapshot, attempt.responses or {}, graded,
+                                               attempt.quiz.pass_mark), new=False)  # fmt: skip
     db.session.commit()
+
+
+def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: bool) -> None:
+    """Write an attempt's summary for the reports (grading.attempt_summary), and its set of questions unless an
+    earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
+    else:  # imported here: a SQLite server never loads the PostgreSQL dialect
+        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored
+    db.session.execute(insert_unless_stored(QuestionSet).values(digest=values["question_set"], questions=questions)
+                       .on_conflict_do_nothing(index_elements=["digest"]))  # fmt: skip
+    if new or not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id)
+                                     .values(**values)).rowcount:  # fmt: skip
+        db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))
