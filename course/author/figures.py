@@ -7,27 +7,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.auth.access import instructor_required
-from course.author import bp
+from course.author import bp, service
 from course.author.forms import FigureForm
-from course.author.routes import confirm_delete, course_or_404
+from course.author.pages import confirm_delete
 from course.content.figures import detect_media_type, figure_name
-from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES
+from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES
 from course.extensions import db
-from course.models import Figure, Lesson
-
-
-def _lessons_showing(course_id: int, name: str) -> list[str]:
-    """Titles of the lessons that show this figure, which deleting it would break."""
-    rows = db.session.execute(select(Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id))
-    target = f"figures/{name}"
-    return [row.title for row in rows if any(src == target for _alt, src in IMAGE.findall(row.body_markdown))]
+from course.lookups import owned_course_or_404
+from course.models import Figure
 
 
 @bp.route("/courses/<slug>/figures/", methods=["GET", "POST"])
 @instructor_required
 def figures(slug: str):
     """The course's figures, and an upload form. Lessons show them with ![alt text](figures/<name>)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     form = FigureForm()
     limit = current_app.config.get("FIGURE_MAX_BYTES", MAX_FIGURE_BYTES)
     if form.validate_on_submit():
@@ -45,10 +39,7 @@ def figures(slug: str):
         elif existing and not form.replace.data:
             form.replace.errors.append(_("A figure named %(name)s exists. Tick this box to replace it.", name=name))
         else:
-            figure = existing or Figure(course_id=course.id, name=name)
-            figure.media_type, figure.data = media_type, data
-            db.session.add(figure)
-            db.session.commit()
+            service.save_figure(course, existing, name, media_type, data)
             flash(_("Figure %(name)s saved. Show it in a lesson with ![what it shows](figures/%(name)s).", name=name),
                   "success")
             return redirect(url_for("author.figures", slug=course.slug))
@@ -63,7 +54,7 @@ def figures(slug: str):
 @instructor_required
 def figure(slug: str, name: str):
     """A figure for the editor's preview; served by the student-facing view (with its strict headers)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     return redirect(url_for("learn.figure", slug=course.slug, name=name))
 
 
@@ -71,17 +62,16 @@ def figure(slug: str, name: str):
 @instructor_required
 def delete_figure(slug: str, name: str):
     """Delete a figure, unless a lesson still shows it."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     figure = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
-    showing = _lessons_showing(course.id, name)
+    showing = service.lessons_showing(course.id, name)
     blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
                 ] if showing else []  # fmt: skip
 
     def delete() -> str:
-        db.session.delete(figure)
-        db.session.commit()
+        service.delete_figure(figure)
         flash(_("Figure %(name)s deleted.", name=name), "info")
         return url_for("author.figures", slug=course.slug)
 
@@ -93,5 +83,5 @@ def delete_figure(slug: str, name: str):
 @instructor_required
 def glossary(slug: str):
     """The course glossary, drafts included, where a previewed lesson's glossary links lead."""
-    return render_template("learn/glossary.html", course=course_or_404(slug))
+    return render_template("learn/glossary.html", course=owned_course_or_404(slug))
 
