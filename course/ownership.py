@@ -1,12 +1,13 @@
 """Who may change a course: its owners and the administrators. Every view that changes a course (authoring,
 re-import, GIFT import, publishing, deletion) goes through `require_owner`, so the rule lives in one place, apart
-from any blueprint (the co-author views are in course/author/owners.py)."""
+from any blueprint; adding and removing co-authors too (their views are in course/author/owners.py)."""
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from course.audit import record
 from course.extensions import db
 from course.models import Course, CourseOwner, User
 
@@ -52,3 +53,24 @@ def owners_of(course: Course) -> list[User]:
             .where(CourseOwner.course_id == course.id).order_by(User.username)
         )
     )
+
+
+def owner_ids(course: Course) -> set[int]:
+    """The accounts that own the course."""
+    return set(db.session.scalars(select(CourseOwner.user_id).where(CourseOwner.course_id == course.id)))
+
+
+def add_owner(course: Course, user: User) -> None:
+    """Make an instructor a co-author, with an owner's rights; the audit log says who did."""
+    db.session.add(CourseOwner(course_id=course.id, user_id=user.id))
+    record("course.owner_added", course, detail=f"added {user.username}")
+    db.session.commit()
+
+
+def remove_owner(course: Course, user_id: int) -> User | None:
+    """Take an owner off the course (the caller keeps the last one); the account, if it still exists."""
+    user = db.session.get(User, user_id)
+    db.session.execute(delete(CourseOwner).where(CourseOwner.course_id == course.id, CourseOwner.user_id == user_id))
+    record("course.owner_removed", course, detail=f"removed {user.username if user else user_id}")
+    db.session.commit()
+    return user
