@@ -8,6 +8,7 @@ import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from flask_babel import gettext as _
 from course.content.problems import ContentError, ContentProblem
 from course.content.scenario import load_scenario_text, scenario_path
 from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
+from course.i18n import N_
 from course.lab.engine import get_lab
 from course.question_types import QUESTION_TYPES
 from course.render import (
     MAX_INLINE_PARTS,
     calendar_date,
     content_language,
+    in_content_language,
     render_inline,
     render_markdown,
     render_sources,
@@ -768,38 +771,46 @@ class _Checker:
         )  # fmt: skip
 
 
-GUIDE_HEADINGS = {"audience": "Audience", "prerequisites": "Prerequisites", "content_note": "Content note",
-                  "discussion": "Discussion prompts", "activity": "Classroom activity (no computers needed)",
-                  "misconceptions": "Common misconceptions"}  # fmt: skip
+# In the course's language when rendered, as the guide's own text is (course.render.in_content_language).
+GUIDE_HEADINGS = {"audience": N_("Audience"), "prerequisites": N_("Prerequisites"),
+                  "content_note": N_("Content note"), "discussion": N_("Discussion prompts"),
+                  "activity": N_("Classroom activity (no computers needed)"),
+                  "misconceptions": N_("Common misconceptions")}  # fmt: skip
 
 
 def render_guide(guide: dict[str, Any]) -> str:
     """A teacher's guide as clean HTML, its parts in a fixed order; the timing is left to the page, which adds the
     module's reading time from its lessons' minutes as they stand."""
     parts = []
+
+    def heading(key: str) -> str:
+        return escape(in_content_language(GUIDE_HEADINGS[key]))
+
+    good_answer = escape(in_content_language(N_("A good answer covers:")))
+    materials = escape(in_content_language(N_("Materials:")))
     if guide.get("content_note"):
-        parts.append(f'<section class="content-note"><h4>{GUIDE_HEADINGS["content_note"]}</h4>'
+        parts.append(f'<section class="content-note"><h4>{heading("content_note")}</h4>'
                      f'{render_markdown(guide["content_note"]).html}</section>')  # fmt: skip
     for key in ("audience", "prerequisites"):
-        parts.append(f"<h4>{GUIDE_HEADINGS[key]}</h4>{render_markdown(guide.get(key, '')).html}")
+        parts.append(f"<h4>{heading(key)}</h4>{render_markdown(guide.get(key, '')).html}")
     prompts = "".join(
-        f"<li>{render_markdown(pair['prompt']).html}<p><strong>A good answer covers:</strong></p>"
+        f"<li>{render_markdown(pair['prompt']).html}<p><strong>{good_answer}</strong></p>"
         f"{render_markdown(pair['good_answer']).html}</li>"
         for pair in guide.get("discussion", [])
     )
-    parts.append(f"<h4>{GUIDE_HEADINGS['discussion']}</h4><ol>{prompts}</ol>")
+    parts.append(f"<h4>{heading('discussion')}</h4><ol>{prompts}</ol>")
     activity = guide.get("activity") or {}
     if activity:
         parts.append(
-            f"<h4>{GUIDE_HEADINGS['activity']}: {render_inline(activity.get('title', ''))}</h4>"
-            f"<p><strong>Materials:</strong> {render_inline(activity.get('materials', ''))}</p>"
+            f"<h4>{heading('activity')}: {render_inline(activity.get('title', ''))}</h4>"
+            f"<p><strong>{materials}</strong> {render_inline(activity.get('materials', ''))}</p>"
             f"{render_markdown(activity.get('steps', '')).html}"
         )
     misconceptions = "".join(
         f"<li><p><strong>{render_inline(pair['misconception'])}</strong></p>{render_markdown(pair['response']).html}</li>"
         for pair in guide.get("misconceptions", [])
     )
-    parts.append(f"<h4>{GUIDE_HEADINGS['misconceptions']}</h4><ul>{misconceptions}</ul>")
+    parts.append(f"<h4>{heading('misconceptions')}</h4><ul>{misconceptions}</ul>")
     return clean_html("".join(parts))
 
 
