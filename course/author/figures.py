@@ -61,14 +61,17 @@ def figure(slug: str, name: str):
 @bp.route("/courses/<slug>/figures/<name>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_figure(slug: str, name: str):
-    """Delete a figure, unless a lesson still shows it."""
+    """Delete a figure, unless a lesson or a quiz question still shows it."""
     course = owned_course_or_404(slug)
     figure = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
-    showing = service.lessons_showing(course.id, name)
+    showing, asking = service.lessons_showing(course.id, name), service.questions_showing(course.id, name)
     blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
                 ] if showing else []  # fmt: skip
+    if asking:
+        blockers.append(_("These quiz questions show it: %(questions)s. Remove it from them first.",
+                          questions="; ".join(asking)))  # fmt: skip
 
     def delete() -> str:
         service.delete_figure(figure)

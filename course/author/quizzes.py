@@ -16,6 +16,7 @@ from course.author.checks import CourseContext, course_context
 from course.author.forms import QuizForm
 from course.author.pages import confirm_delete, history_page, publish, restore_page
 from course.author.quiz_checks import place_quiz_problems, quiz_content, settings_document
+from course.learn.figures import shown_question
 from course.lookups import owned_course_or_404, quiz_or_404
 from course.models import Quiz
 from course.question_types import QUESTION_TYPES
@@ -85,7 +86,8 @@ def edit_quiz(slug: str, quiz_slug: str):
             service.save_quiz(quiz, data, context, _("Changed the settings"))
             flash(_("Quiz settings saved."), "success")
             return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
-    return render_template("author/quiz.html", course=course, quiz=quiz, form=form,
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz.html", course=course, quiz=quiz, questions=questions, form=form,
                            question_types=QUESTION_TYPES)  # fmt: skip
 
 
@@ -95,7 +97,9 @@ def preview_quiz(slug: str, quiz_slug: str):
     """The questions as students will see them, with the answer key, feedback and explanations shown."""
     course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    return render_template("author/quiz_preview.html", course=course, quiz=quiz, question_types=QUESTION_TYPES)
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz_preview.html", course=course, quiz=quiz, questions=questions,
+                           question_types=QUESTION_TYPES)  # fmt: skip
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/publish", methods=["POST"])

@@ -5,6 +5,8 @@ Views check forms and choose the page; every change to the database happens here
 makes the change. Lessons and quizzes keep revisions; courses, modules, figures and scenarios do not.
 """
 
+import json
+import re
 from typing import Any
 
 from flask import abort
@@ -29,6 +31,7 @@ from course.models import (
     Lesson,
     LessonProgress,
     Module,
+    Question,
     Quiz,
     Revision,
     Scenario,
@@ -57,6 +60,20 @@ def lessons_showing(course_id: int, name: str) -> list[str]:
     rows = db.session.execute(select(Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id))
     target = f"figures/{name}"
     return [row.title for row in rows if any(src == target for _alt, src in IMAGE.findall(row.body_markdown))]
+
+
+def questions_showing(course_id: int, name: str) -> list[str]:
+    """The quiz questions (as "quiz title: question id") whose text shows this figure, which deleting it would break:
+    prompts, explanations and every text of the spec (choices, feedback, a marker's guidance …)."""
+    rows = db.session.execute(
+        select(Quiz.title, Question.key, Question.prompt_markdown, Question.explanation_markdown, Question.spec)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .where(Quiz.course_id == course_id)
+        .order_by(Quiz.title, Question.position)
+    )
+    shown = re.compile(rf"\bfigures/{re.escape(name)}(?![\w.-])")
+    return [f"{row.title}: {row.key}" for row in rows if shown.search(
+        "\n".join((row.prompt_markdown, row.explanation_markdown, json.dumps(row.spec, ensure_ascii=False))))]
 
 
 # --- create and save -----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, QuizStatistics, analyse_quiz
 from course.extensions import db
 from course.grading import with_marks
+from course.learn.figures import figure_addresses
 from course.models import Attempt, Classroom, Course, Enrollment, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
@@ -198,8 +199,9 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
         ).all()
         if len(rows) < threshold:
             return QuizReport(quiz, len(rows), threshold, None)
+        shown = figure_addresses(quiz.course.slug)
         questions = [
-            QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
+            QuestionInfo(q.key, q.type, shown(q.prompt_html), q.objective, question_type(q.type).listed_answers(q.spec))
             for q in quiz.questions
         ]
         marks = marks_by_attempt([row.id for row in rows])

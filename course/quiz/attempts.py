@@ -3,7 +3,6 @@
 import random
 from collections.abc import Mapping
 
-from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select, update
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
 from course.grading import AttemptResult, grade_attempt, with_marks
+from course.learn.figures import shown_question
 from course.models import AnswerMark, Attempt, Lesson, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
@@ -49,47 +49,28 @@ def _source_index(quiz: Quiz) -> dict[str, dict]:
 def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     """The questions exactly as this attempt shows them, with their key, frozen for the attempt's lifetime."""
     sources = _source_index(quiz)
-    shown = _course_figures(quiz)
     snapshot = []
     for question in quiz.questions:
-        public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
+        shown = shown_question(question, quiz.course.slug)  # figures at their address, as the student sees them
+        public, private = question_type(question.type).present(shown["spec"], quiz.shuffle, rng)
         cited = sources.get(question.source)
         snapshot.append(
             {
                 "key": question.key,
                 "type": question.type,
                 "points": question.points,
-                "prompt_html": shown(question.prompt_html),
-                "explanation_html": shown(question.explanation_html),
+                "prompt_html": shown["prompt_html"],
+                "explanation_html": shown["explanation_html"],
                 "source": {"title": cited.get("title", ""), "url": safe_url(cited.get("url", ""))}
                 if cited
                 else {"title": "", "url": safe_url(question.source)},
                 "objective": question.objective,
                 "tags": question.spec.get("tags", []),
-                "public": shown(public),
-                "private": shown(private),
+                "public": public,
+                "private": private,
             }
         )
     return snapshot
-
-
-def _course_figures(quiz: Quiz):
-    """Point the course figures a question's HTML shows (rendered, as in lessons, relative to a lesson page:
-    ../figures/card.png) at their address, which the attempt page is not beside; through lists and mappings too."""
-    if not has_request_context():
-        return lambda value: value
-    base = url_for("learn.figure", slug=quiz.course.slug, name="")
-
-    def shown(value):
-        if isinstance(value, str):
-            return value.replace('src="../figures/', f'src="{base}')
-        if isinstance(value, list):
-            return [shown(item) for item in value]
-        if isinstance(value, dict):
-            return {key: shown(item) for key, item in value.items()}
-        return value
-
-    return shown
 
 
 def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
