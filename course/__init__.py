@@ -56,6 +56,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        PASSWORD_HASH_METHOD="scrypt",  # noqa: S106 (a method, not a password): only the test suite sets a cheaper one
         BUNDLED_COURSE_PATH=str(PROJECT_ROOT),
     )
     app.config.from_pyfile("config.py", silent=True)
