@@ -194,9 +194,16 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+    from flask_babel import gettext as _
     from flask_wtf.csrf import CSRFError
 
-    app.register_error_handler(CSRFError, render_error)
+    def form_expired(error: CSRFError):
+        """CSRFProtect refuses every post whose token is missing or stale (a page left open, a new sign-in), so no
+        view checks it again; say so in the reader's language rather than in Flask-WTF's English."""
+        message = _("The form expired. Reload the page and try again.")
+        return render_template("errors/error.html", error=error, code=400, message=message), 400
+
+    app.register_error_handler(CSRFError, form_expired)
 
 
 def _register_first_run_redirect(app: Flask) -> None:

@@ -82,9 +82,9 @@ def check_command(path: str | None, stale_after: int | None) -> None:
 def import_command(path: str | None, owner_name: str | None = None, accept_losses: bool = False) -> None:
     """Import a course folder or .zip (the bundled course by default); re-importing updates it and keeps progress.
     An import that would delete lessons, questions or progress says what and changes nothing without --yes."""
-    from course.author.ownership import first_admin
     from course.content.losses import LossesNeedConfirmation, confirm_losses
     from course.models import CourseOwner
+    from course.ownership import first_admin
 
     path = path or _default_path()
     owner = db.session.scalar(select(User).where(User.username == owner_name)) if owner_name else first_admin()

@@ -170,6 +170,19 @@ def test_saving_after_submission_changes_nothing(app, client, student):
         assert db.session.scalar(select(Attempt.responses))["blood"] == "  Blood  Group ".strip()
 
 
+def test_a_stale_form_changes_nothing_and_says_the_saved_answers_are_kept(app, client, student):
+    url = start(client)
+    client.post(url, data={"action": "save", "q-blood": "kept"})
+    app.config["WTF_CSRF_ENABLED"] = True  # what CSRFProtect does with a page left open past a new sign-in
+    for target, words in ((url, "your saved answers are kept"), (f"{url}/submit", "your saved answers are kept"),
+                          (f"{QUIZ}/start", "Reload the page and try again")):  # fmt: skip
+        response = client.post(target, data={"action": "submit", "q-blood": "changed"})
+        assert response.status_code == 400 and words in response.get_data(as_text=True), target
+    with app.app_context():
+        attempt = db.session.scalar(select(Attempt))
+        assert attempt.submitted_at is None and attempt.responses["blood"] == "kept"
+
+
 def test_tampered_answers_do_not_break_anything(client, student):
     url = start(client)
     response = client.post(url, data={"action": "submit", "confirmed": "yes", "q-width": "1e999",

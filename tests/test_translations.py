@@ -232,6 +232,15 @@ def test_the_language_switch_never_leads_to_another_site(client, site, target):
     assert response.headers["Location"] == "/"
 
 
+def test_a_refused_csrf_token_says_the_form_expired_in_the_readers_language(app, client, site):
+    app.config["WTF_CSRF_ENABLED"] = True
+    korean = client.post("/login", data={"username": "teacher"}, headers={"Accept-Language": "ko"})
+    assert korean.status_code == 400
+    assert "양식의 유효 시간이 지났습니다. 페이지를 새로 고친 뒤 다시 시도하세요." in korean.get_data(as_text=True)
+    english = client.post("/login", data={"username": "teacher"}, headers={"Accept-Language": "en"})
+    assert "The form expired. Reload the page and try again." in english.get_data(as_text=True)
+
+
 def test_an_unknown_language_is_ignored(client, site):
     client.post("/language", data={"language": "xx-evil", "next": "/login"})
     assert page_language(client.get("/login")) == "en"

@@ -15,11 +15,9 @@ from course.auth.sessions import active_session_count, end_every_session, end_se
 from course.auth.usernames import existing_lookalike, fold_username
 from course.extensions import db, limiter, login_manager
 from course.models import Classroom, Enrollment, SiteSetting, User
-from course.models.users import password_matches
+from course.models.users import OPEN_REGISTRATION, password_matches
 from course.operations.locks import exclusive
 from course.redirects import safe_next
-
-OPEN_REGISTRATION = "open_registration"
 
 login_manager.login_view = "auth.login"
 # Lazy, and made text in the reader's language when Flask-Login flashes it.

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
-from course.author import figures, lessons, ownership, questions, quizzes, routes  # noqa: E402,F401
+from course.author import figures, lessons, owners, questions, quizzes, routes  # noqa: E402,F401

@@ -1,50 +1,27 @@
 """A course's figures: upload (the type judged from the bytes, never the name), list, delete; and the addresses a
 lesson preview's relative links reach (figures, glossary)."""
 
-import json
-import re
-
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.auth.access import instructor_required
-from course.author import bp
+from course.author import bp, service
 from course.author.forms import FigureForm
-from course.author.routes import confirm_delete, course_or_404
+from course.author.pages import confirm_delete
 from course.content.figures import detect_media_type, figure_name
-from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES
+from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES
 from course.extensions import db
-from course.models import Figure, Lesson, Question, Quiz
-
-
-def _lessons_showing(course_id: int, name: str) -> list[str]:
-    """Titles of the lessons that show this figure, which deleting it would break."""
-    rows = db.session.execute(select(Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id))
-    target = f"figures/{name}"
-    return [row.title for row in rows if any(src == target for _alt, src in IMAGE.findall(row.body_markdown))]
-
-
-def _questions_showing(course_id: int, name: str) -> list[str]:
-    """The quiz questions (as "quiz title: question id") whose text shows this figure, which deleting it would break:
-    prompts, explanations and every text of the spec (choices, feedback, a marker's guidance …)."""
-    rows = db.session.execute(
-        select(Quiz.title, Question.key, Question.prompt_markdown, Question.explanation_markdown, Question.spec)
-        .join(Quiz, Quiz.id == Question.quiz_id)
-        .where(Quiz.course_id == course_id)
-        .order_by(Quiz.title, Question.position)
-    )
-    shown = re.compile(rf"\bfigures/{re.escape(name)}(?![\w.-])")
-    return [f"{row.title}: {row.key}" for row in rows if shown.search(
-        "\n".join((row.prompt_markdown, row.explanation_markdown, json.dumps(row.spec, ensure_ascii=False))))]
+from course.lookups import owned_course_or_404
+from course.models import Figure
 
 
 @bp.route("/courses/<slug>/figures/", methods=["GET", "POST"])
 @instructor_required
 def figures(slug: str):
     """The course's figures, and an upload form. Lessons show them with ![alt text](figures/<name>)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     form = FigureForm()
     limit = current_app.config.get("FIGURE_MAX_BYTES", MAX_FIGURE_BYTES)
     if form.validate_on_submit():
@@ -62,10 +39,7 @@ def figures(slug: str):
         elif existing and not form.replace.data:
             form.replace.errors.append(_("A figure named %(name)s exists. Tick this box to replace it.", name=name))
         else:
-            figure = existing or Figure(course_id=course.id, name=name)
-            figure.media_type, figure.data = media_type, data
-            db.session.add(figure)
-            db.session.commit()
+            service.save_figure(course, existing, name, media_type, data)
             flash(_("Figure %(name)s saved. Show it in a lesson with ![what it shows](figures/%(name)s).", name=name),
                   "success")
             return redirect(url_for("author.figures", slug=course.slug))
@@ -80,7 +54,7 @@ def figures(slug: str):
 @instructor_required
 def figure(slug: str, name: str):
     """A figure for the editor's preview; served by the student-facing view (with its strict headers)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     return redirect(url_for("learn.figure", slug=course.slug, name=name))
 
 
@@ -88,11 +62,11 @@ def figure(slug: str, name: str):
 @instructor_required
 def delete_figure(slug: str, name: str):
     """Delete a figure, unless a lesson or a quiz question still shows it."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     figure = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
-    showing, asking = _lessons_showing(course.id, name), _questions_showing(course.id, name)
+    showing, asking = service.lessons_showing(course.id, name), service.questions_showing(course.id, name)
     blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
                 ] if showing else []  # fmt: skip
     if asking:
@@ -100,8 +74,7 @@ def delete_figure(slug: str, name: str):
                           questions="; ".join(asking)))  # fmt: skip
 
     def delete() -> str:
-        db.session.delete(figure)
-        db.session.commit()
+        service.delete_figure(figure)
         flash(_("Figure %(name)s deleted.", name=name), "info")
         return url_for("author.figures", slug=course.slug)
 
@@ -113,5 +86,5 @@ def delete_figure(slug: str, name: str):
 @instructor_required
 def glossary(slug: str):
     """The course glossary, drafts included, where a previewed lesson's glossary links lead."""
-    return render_template("learn/glossary.html", course=course_or_404(slug))
+    return render_template("learn/glossary.html", course=owned_course_or_404(slug))
 

@@ -1,10 +1,8 @@
-"""Revision history of lessons and quizzes: every save keeps the whole content, and any version can be restored
-(which is itself a new revision, so a restore can be undone the same way)."""
+"""Revisions of lessons and quizzes: every save keeps the whole content, and any version can be restored (which is
+itself a new revision, so a restore can be undone the same way). The history page is in pages.py."""
 
-import difflib
 from typing import Any
 
-from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -59,26 +57,3 @@ def revision_number(item: Lesson | Quiz, revision: Revision) -> int:
     """Revisions are numbered 1, 2, 3… per lesson or quiz, oldest first."""
     column = _owner_column(item)
     return db.session.scalar(select(func.count(Revision.id)).where(column == item.id, Revision.id <= revision.id))
-
-
-def refuse_restore(messages: list[str]) -> None:
-    """Say why a revision cannot come back as it is (the course changed since); nothing is changed."""
-    flash(_("This revision cannot be restored as it is, because the course changed since it was saved:"), "error")
-    for message in messages:
-        flash(message[:1].upper() + message[1:], "error")
-
-
-def history_page(item: Lesson | Quiz, as_text, **context):
-    """The history of one lesson or quiz: every revision, and the one asked for (?revision=id) as its file with
-    the changes from the revision before it."""
-    revisions = revisions_of(item)
-    shown, text, diff = None, "", ""
-    wanted = request.args.get("revision", type=int)
-    for number, revision in enumerate(revisions):
-        if revision.id == wanted:
-            shown = (number + 1, revision)
-            text = as_text(revision.content)
-            before = as_text(revisions[number - 1].content).splitlines() if number else []
-            diff = "\n".join(difflib.unified_diff(before, text.splitlines(), "before", "after", lineterm=""))
-    return render_template("author/history.html", item=item, revisions=revisions, shown=shown, text=text, diff=diff,
-                           **context)  # fmt: skip

@@ -4,41 +4,17 @@ Editor addresses sit at /author/courses/<course>/lessons/<lesson>, the depth of 
 relative links the renderer writes (../figures/…, ../lessons/…, ../glossary) resolve in the preview too.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp
-from course.author.checks import (
-    check_lesson_content,
-    check_lesson_form,
-    course_context,
-    lesson_content,
-    lesson_text,
-)
+from course.author import bp, service
+from course.author.checks import check_lesson_form, course_context, lesson_content
 from course.author.forms import LessonForm, apply_row_action
-from course.author.history import (
-    history_page,
-    record_baseline,
-    record_revision,
-    refuse_restore,
-    revision_number,
-    revision_of,
-)
-from course.author.routes import (
-    confirm_delete,
-    course_or_404,
-    lesson_or_404,
-    move_in_order,
-    require_form_token,
-    toggle_published,
-)
-from course.content.importer import update_lesson
-from course.content.loader import COURSE_LINK
-from course.extensions import db
-from course.models import Lesson, LessonProgress, Module
+from course.author.pages import confirm_delete, history_page, publish, restore_page
+from course.lookups import lesson_or_404, owned_course_or_404
+from course.models import Lesson
 
 
 def _form_data(lesson: Lesson) -> dict:
@@ -55,15 +31,6 @@ def _form_data(lesson: Lesson) -> dict:
     }
 
 
-def _linking_lessons(course_id: int, slug: str, own_id: int | None) -> list[str]:
-    """Titles of the other lessons that link to this slug, which renaming or deleting it would break."""
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id)
-    )
-    link = ("lesson:", slug)
-    return [row.title for row in rows if row.id != own_id and link in COURSE_LINK.findall(row.body_markdown)]
-
-
 def _editor(course, lesson: Lesson | None):
     """Shared by the new-lesson and edit pages: validate with the loader, preview, or save."""
     context = course_context(course)
@@ -73,7 +40,7 @@ def _editor(course, lesson: Lesson | None):
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
         data, ok = check_lesson_form(form, context, lesson.id if lesson else None)
         renamed_from = lesson.slug if lesson and data and data.slug != lesson.slug else None
-        linked = _linking_lessons(course.id, renamed_from, lesson.id) if renamed_from else []
+        linked = service.linking_lessons(course.id, renamed_from, lesson.id) if renamed_from else []
         if linked:
             form.slug.errors.append(_("Other lessons link to this lesson by its address: %(lessons)s. Change their "
                                       "links first.", lessons="; ".join(linked)))  # fmt: skip
@@ -87,20 +54,8 @@ def _editor(course, lesson: Lesson | None):
 
 
 def _save(course, lesson: Lesson | None, data, module_id: int):
-    """Write a checked lesson and keep the revision; a lesson moved to another module goes to its end."""
-    summary = _("Saved") if lesson else _("Created")
-    if lesson is None:
-        lesson = Lesson(course_id=course.id, published=False)
-    else:
-        record_baseline(lesson, lesson_content(lesson))
-    if lesson.module_id != module_id:
-        lesson.position = db.session.scalar(select(func.count(Lesson.id)).where(Lesson.module_id == module_id))
-        lesson.module_id = module_id
-    update_lesson(lesson, data)
-    db.session.add(lesson)
-    db.session.flush()
-    record_revision(lesson, lesson_content(lesson), summary)
-    db.session.commit()
+    """Save through the service, say so, and stay in the editor."""
+    lesson = service.save_lesson(course, lesson, data, module_id)
     flash(_("Lesson “%(title)s” saved.", title=lesson.title) if lesson.published
           else _("Lesson “%(title)s” saved as a draft.", title=lesson.title), "success")
     return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
@@ -110,7 +65,7 @@ def _save(course, lesson: Lesson | None, data, module_id: int):
 @instructor_required
 def new_lesson(slug: str):
     """Write a new lesson (?module=id preselects its module); it is a draft until published."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     if not course.modules:
         flash(_("Add a module first: every lesson belongs to one."), "info")
         return redirect(url_for("author.new_module", slug=course.slug))
@@ -121,7 +76,7 @@ def new_lesson(slug: str):
 @instructor_required
 def edit_lesson(slug: str, lesson_slug: str):
     """Edit a lesson; Preview shows it rendered exactly as it would be saved, Save stores it and a revision."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     return _editor(course, lesson_or_404(course, lesson_slug))
 
 
@@ -129,7 +84,7 @@ def edit_lesson(slug: str, lesson_slug: str):
 @instructor_required
 def preview_lesson(slug: str, lesson_slug: str):
     """The saved lesson as students see it, draft or not (this address is as deep as theirs, so links resolve)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     return render_template("author/lesson_preview.html", course=course, lesson=lesson, module=lesson.module)
 
@@ -138,11 +93,9 @@ def preview_lesson(slug: str, lesson_slug: str):
 @instructor_required
 def move_lesson(slug: str, lesson_slug: str):
     """Move a lesson one place up or down in its module."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    require_form_token()
-    if move_in_order(list(lesson.module.lessons), lesson, request.form.get("direction", "")):
-        db.session.commit()
+    service.move(lesson, request.form.get("direction", ""))
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{lesson.module_id}"))
 
 
@@ -150,9 +103,9 @@ def move_lesson(slug: str, lesson_slug: str):
 @instructor_required
 def publish_lesson(slug: str, lesson_slug: str):
     """Show the lesson to students, or make it a draft again."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    toggle_published(lesson, "lesson")
+    publish(lesson, "lesson")
     if request.form.get("next") == "editor":
         return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{lesson.module_id}"))
@@ -162,21 +115,17 @@ def publish_lesson(slug: str, lesson_slug: str):
 @instructor_required
 def delete_lesson(slug: str, lesson_slug: str):
     """Delete a lesson, unless other lessons still link to it."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    progress = db.session.scalar(select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id == lesson.id))
-    linked = _linking_lessons(course.id, lesson.slug, lesson.id)
+    progress = service.lesson_progress_count(lesson)
+    linked = service.linking_lessons(course.id, lesson.slug, lesson.id)
     blockers = [_("These lessons link to it: %(lessons)s. Remove those links first.", lessons="; ".join(linked))
                 ] if linked else []  # fmt: skip
     consequences = [_("Its text, sources and revision history, and %(progress)d progress records of students.",
                       progress=progress)]
 
     def delete() -> str:
-        module: Module = lesson.module
-        module.lessons.remove(lesson)
-        for position, sibling in enumerate(module.lessons):
-            sibling.position = position
-        db.session.commit()
+        service.delete_lesson(lesson)
         flash(_("Lesson “%(title)s” deleted.", title=lesson.title), "info")
         return url_for("author.course", slug=course.slug)
 
@@ -188,36 +137,14 @@ def delete_lesson(slug: str, lesson_slug: str):
 @instructor_required
 def lesson_history(slug: str, lesson_slug: str):
     """Every saved version of the lesson, who saved it and when."""
-    course = course_or_404(slug)
-    lesson = lesson_or_404(course, lesson_slug)
-    return history_page(lesson, lesson_text, course=course, kind="lesson",
-                        back_url=url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug),
-                        restore_url=lambda revision: url_for("author.restore_lesson", slug=course.slug,
-                                                             lesson_slug=lesson.slug, revision_id=revision.id))
+    course = owned_course_or_404(slug)
+    return history_page(course, lesson_or_404(course, lesson_slug))
 
 
 @bp.route("/courses/<slug>/lessons/<lesson_slug>/revisions/<int:revision_id>/restore", methods=["POST"])
 @instructor_required
 def restore_lesson(slug: str, lesson_slug: str, revision_id: int):
     """Make an earlier version current again, if it still fits the course (its links, figures, address)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
-    revision = revision_of(lesson, revision_id)
-    if revision is None:
-        abort(404, description=_("There is no such revision of this lesson."))
-    require_form_token()
-    _text, data, problems = check_lesson_content(revision.content, course_context(course), lesson.id)
-    messages = [_("line %(line)s: %(message)s", line=problem.line, message=problem.message) for problem in problems]
-    if data is not None and data.slug != lesson.slug and _linking_lessons(course.id, lesson.slug, lesson.id):
-        messages.append(_("other lessons link to this lesson by its current address"))
-    if messages or data is None:
-        refuse_restore(messages)
-        return redirect(url_for("author.lesson_history", slug=course.slug, lesson_slug=lesson.slug))
-    number = revision_number(lesson, revision)
-    record_baseline(lesson, lesson_content(lesson))
-    update_lesson(lesson, data)
-    record_revision(lesson, lesson_content(lesson), _("Restored revision %(number)s", number=number))
-    db.session.commit()
-    flash(_("Revision %(number)s restored; it is now the current version (and a new revision).", number=number),
-          "success")
-    return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
+    return restore_page(course, lesson, revision_id, _("There is no such revision of this lesson."))

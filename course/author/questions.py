@@ -1,33 +1,25 @@
 """The question editor, for every question type (each brings its own fields, course.question_types): add, edit,
 move and delete questions, with row editors that work without JavaScript. Each save is a new version of the whole
-quiz (see quizzes.py)."""
+quiz (see service.py)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp
+from course.author import bp, service
 from course.author.checks import course_context
 from course.author.forms import apply_row_action, question_form
+from course.author.pages import confirm_delete, explain_unchanged
 from course.author.quiz_checks import (
     place_quiz_problems,
     question_entry_from_form,
     question_form_data,
     quiz_content,
 )
-from course.author.quizzes import checked_quiz, save_quiz
-from course.author.routes import confirm_delete, course_or_404, quiz_or_404, require_form_token
+from course.lookups import owned_course_or_404, question_or_404, quiz_or_404
 from course.models import Question, Quiz
 from course.question_types import QUESTION_TYPES, UnknownQuestionType, question_type
-
-
-def _question_or_404(quiz: Quiz, key: str) -> tuple[int, Question]:
-    """The question with this id and its index in the quiz."""
-    for index, question in enumerate(quiz.questions):
-        if question.key == key:
-            return index, question
-    abort(404, description=_("There is no question at this address."))
 
 
 def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
@@ -59,12 +51,12 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
                 document["questions"].append(entry)
             else:
                 document["questions"][index] = entry
-            data, problems, paths = checked_quiz(quiz, document, context)
+            data, problems, paths = service.checked_quiz(quiz, document, context)
             place_quiz_problems(problems, paths, form, index, qtype, choice_errors)
             if not problems:
                 summary = (_("Added question '%(id)s'", id=entry["id"]) if question is None
                            else _("Edited question '%(id)s'", id=entry["id"]))
-                save_quiz(quiz, data, context, summary)
+                service.save_quiz(quiz, data, context, summary)
                 flash(_("Question '%(id)s' saved.", id=entry["id"]), "success")
                 return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug,
                                         _anchor=f"question-{entry['id']}"))  # fmt: skip
@@ -77,7 +69,7 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
 @instructor_required
 def new_question(slug: str, quiz_slug: str):
     """Add a question of the type named by ?type= at the end of the quiz."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     return _editor(course, quiz_or_404(course, quiz_slug), None, None)
 
 
@@ -85,9 +77,9 @@ def new_question(slug: str, quiz_slug: str):
 @instructor_required
 def edit_question(slug: str, quiz_slug: str, key: str):
     """Edit one question; its type stays (add a new question to change it)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    index, question = _question_or_404(quiz, key)
+    index, question = question_or_404(quiz, key)
     return _editor(course, quiz, index, question)
 
 
@@ -95,44 +87,25 @@ def edit_question(slug: str, quiz_slug: str, key: str):
 @instructor_required
 def move_question(slug: str, quiz_slug: str, key: str):
     """Move a question one place up or down (a new version of the quiz)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    index, question = _question_or_404(quiz, key)
-    require_form_token()
+    index, _question = question_or_404(quiz, key)
     direction = request.form.get("direction", "")
-    if direction not in ("up", "down"):
-        abort(400, description=_("Move up or down."))
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(quiz.questions):
-        context = course_context(course)
-        document = quiz_content(quiz, context)
-        rows = document["questions"]
-        rows[index], rows[other] = rows[other], rows[index]
-        summary = (_("Moved question '%(id)s' up", id=key) if direction == "up"
-                   else _("Moved question '%(id)s' down", id=key))
-        _save_or_explain(quiz, document, context, summary)
+    summary = (_("Moved question '%(id)s' up", id=key) if direction == "up"
+               else _("Moved question '%(id)s' down", id=key))  # fmt: skip
+    saved, problems = service.move_question(course, quiz, index, direction, summary)
+    if not saved:
+        explain_unchanged(problems)
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug, _anchor=f"question-{key}"))
-
-
-def _save_or_explain(quiz: Quiz, document: dict, context, summary: str) -> bool:
-    """Save a changed quiz document, or flash why not (an imported quiz may break a rule the editor enforces)."""
-    data, problems, _paths = checked_quiz(quiz, document, context)
-    if problems or data is None:
-        flash(_("The quiz was not changed:"), "error")
-        for problem in problems:
-            flash(problem.message[:1].upper() + problem.message[1:], "error")
-        return False
-    save_quiz(quiz, data, context, summary)
-    return True
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_question(slug: str, quiz_slug: str, key: str):
     """Delete a question; attempts already made keep it, and the quiz's history can bring it back."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    index, question = _question_or_404(quiz, key)
+    index, question = question_or_404(quiz, key)
     blockers = []
     if quiz.published and len(quiz.questions) == 1:
         blockers.append(_("It is the only question of a published quiz. Unpublish the quiz first, or add another."))
@@ -143,11 +116,11 @@ def delete_question(slug: str, quiz_slug: str, key: str):
     ]
 
     def delete() -> str:
-        context = course_context(course)
-        document = quiz_content(quiz, context)
-        del document["questions"][index]
-        if _save_or_explain(quiz, document, context, _("Deleted question '%(id)s'", id=key)):
+        saved, problems = service.delete_question(course, quiz, index, _("Deleted question '%(id)s'", id=key))
+        if saved:
             flash(_("Question '%(id)s' deleted.", id=key), "info")
+        else:
+            explain_unchanged(problems)
         return url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug)
 
     return confirm_delete(_("Delete question %(number)s ('%(id)s') of “%(quiz)s”?", number=index + 1, id=key,

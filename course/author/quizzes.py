@@ -1,70 +1,25 @@
 """The quiz editor: settings, the question list, drafts, preview, history and restore.
 
 Every change to a quiz (settings, or a question added, edited, moved or deleted) is a new version of the whole quiz
-document, checked by the loader and written by the importer's own update, and kept as a revision. Attempts are
-never touched: each holds the snapshot of the questions it was started with.
+document, checked by the loader and written by the importer's own update, and kept as a revision (service.py).
+Attempts are never touched: each holds the snapshot of the questions it was started with.
 """
 
-from typing import Any
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp
+from course.author import bp, service
 from course.author.checks import CourseContext, course_context
 from course.author.forms import QuizForm
-from course.author.history import (
-    history_page,
-    record_baseline,
-    record_revision,
-    refuse_restore,
-    revision_number,
-    revision_of,
-)
-from course.author.quiz_checks import (
-    check_quiz_document,
-    is_empty_quiz_problem,
-    place_quiz_problems,
-    quiz_content,
-    quiz_text,
-    settings_document,
-)
-from course.author.routes import (
-    confirm_delete,
-    course_or_404,
-    quiz_or_404,
-    require_form_token,
-    slug_taken,
-    toggle_published,
-)
-from course.content.importer import update_quiz
-from course.extensions import db
+from course.author.pages import confirm_delete, history_page, publish, restore_page
+from course.author.quiz_checks import place_quiz_problems, quiz_content, settings_document
 from course.learn.figures import shown_question
-from course.models import Attempt, Quiz
+from course.lookups import owned_course_or_404, quiz_or_404
+from course.models import Quiz
 from course.question_types import QUESTION_TYPES
-
-
-def checked_quiz(quiz: Quiz | None, document: dict[str, Any], context: CourseContext):
-    """(quiz data, blocking problems, line → key path) for a document. A draft may have no questions yet."""
-    data, problems, paths = check_quiz_document(document, context)
-    draft = quiz is None or not quiz.published
-    blocking = [p for p in problems if not (draft and is_empty_quiz_problem(p, paths))]
-    return data, blocking, paths
-
-
-def save_quiz(quiz: Quiz, data, context: CourseContext, summary: str) -> None:
-    """Write a checked quiz document onto the quiz and keep the revision (after a baseline for imported quizzes)."""
-    if quiz.id is not None:
-        record_baseline(quiz, quiz_content(quiz, context))
-    module_ids = {slug: module_id for module_id, slug, _title in context.modules}
-    update_quiz(quiz, data, module_ids.get(data.module) if data.module else None)
-    db.session.flush()
-    record_revision(quiz, quiz_content(quiz, context), summary)
-    db.session.commit()
 
 
 def _placement_choices(context: CourseContext) -> list[SelectChoice]:
@@ -92,11 +47,11 @@ def _settings_problems(form: QuizForm, quiz: Quiz | None, context: CourseContext
     """Check the settings form against the loader (with the quiz's current questions); data when it can be saved."""
     if not form.validate_on_submit():
         return None
-    if slug_taken(Quiz, context.course.id, form.slug.data.strip(), quiz.id if quiz else None):
+    if service.slug_taken(Quiz, context.course.id, form.slug.data.strip(), quiz.id if quiz else None):
         form.slug.errors.append(_("Another quiz of this course has this address."))
         return None
     questions = quiz_content(quiz, context)["questions"] if quiz else []
-    data, problems, paths = checked_quiz(quiz, settings_document(form, context, questions), context)
+    data, problems, paths = service.checked_quiz(quiz, settings_document(form, context, questions), context)
     place_quiz_problems(problems, paths, form)
     return data if not problems else None
 
@@ -105,14 +60,13 @@ def _settings_problems(form: QuizForm, quiz: Quiz | None, context: CourseContext
 @instructor_required
 def new_quiz(slug: str):
     """Start a quiz (?module=id preselects its module) as a draft without questions."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     context = course_context(course)
     form = _settings_form(None, context)
     data = _settings_problems(form, None, context) if request.method == "POST" else None
     if data is not None:
         quiz = Quiz(course_id=course.id, slug=data.slug, title=data.title, published=False)
-        db.session.add(quiz)
-        save_quiz(quiz, data, context, _("Created"))
+        service.save_quiz(quiz, data, context, _("Created"))
         flash(_("Quiz “%(title)s” created as a draft. Add its questions.", title=quiz.title), "success")
         return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
     return render_template("author/quiz_new.html", course=course, form=form)
@@ -122,14 +76,14 @@ def new_quiz(slug: str):
 @instructor_required
 def edit_quiz(slug: str, quiz_slug: str):
     """The quiz's settings and its questions, with every action on them."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
     context = course_context(course)
     form = _settings_form(quiz, context)
     if request.method == "POST":
         data = _settings_problems(form, quiz, context)
         if data is not None:
-            save_quiz(quiz, data, context, _("Changed the settings"))
+            service.save_quiz(quiz, data, context, _("Changed the settings"))
             flash(_("Quiz settings saved."), "success")
             return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
     questions = [shown_question(question, course.slug) for question in quiz.questions]
@@ -141,7 +95,7 @@ def edit_quiz(slug: str, quiz_slug: str):
 @instructor_required
 def preview_quiz(slug: str, quiz_slug: str):
     """The questions as students will see them, with the answer key, feedback and explanations shown."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
     questions = [shown_question(question, course.slug) for question in quiz.questions]
     return render_template("author/quiz_preview.html", course=course, quiz=quiz, questions=questions,
@@ -152,13 +106,12 @@ def preview_quiz(slug: str, quiz_slug: str):
 @instructor_required
 def publish_quiz(slug: str, quiz_slug: str):
     """Open the quiz to students, or close it again (their attempts so far are kept)."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
     if not quiz.published and not quiz.questions:
-        require_form_token()
         flash(_("A quiz needs at least one question before it can be published."), "error")
     else:
-        toggle_published(quiz, "quiz")
+        publish(quiz, "quiz")
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
 
 
@@ -166,9 +119,9 @@ def publish_quiz(slug: str, quiz_slug: str):
 @instructor_required
 def delete_quiz(slug: str, quiz_slug: str):
     """Delete a quiz, after saying how many students' attempts go with it."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id))
+    attempts = service.quiz_attempt_count(quiz)
     consequences = [
         ngettext("Its %(num)d question and revision history.", "Its %(num)d questions and revision history.",
                  len(quiz.questions)),
@@ -178,8 +131,7 @@ def delete_quiz(slug: str, quiz_slug: str):
     ]
 
     def delete() -> str:
-        db.session.delete(quiz)
-        db.session.commit()
+        service.delete_quiz(quiz)
         flash(_("Quiz “%(title)s” deleted.", title=quiz.title), "info")
         return url_for("author.course", slug=course.slug)
 
@@ -191,34 +143,15 @@ def delete_quiz(slug: str, quiz_slug: str):
 @instructor_required
 def quiz_history(slug: str, quiz_slug: str):
     """Every saved version of the quiz, who saved it and when."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    return history_page(quiz, quiz_text, course=course, kind="quiz",
-                        back_url=url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug),
-                        restore_url=lambda revision: url_for("author.restore_quiz", slug=course.slug,
-                                                             quiz_slug=quiz.slug, revision_id=revision.id))
+    return history_page(course, quiz)
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/revisions/<int:revision_id>/restore", methods=["POST"])
 @instructor_required
 def restore_quiz(slug: str, quiz_slug: str, revision_id: int):
     """Make an earlier version of the quiz current again, if it still fits the course."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    revision = revision_of(quiz, revision_id)
-    if revision is None:
-        abort(404, description=_("There is no such revision of this quiz."))
-    require_form_token()
-    context = course_context(course)
-    data, problems, _paths = checked_quiz(quiz, revision.content, context)
-    messages = [_("line %(line)s: %(message)s", line=problem.line, message=problem.message) for problem in problems]
-    if data is not None and slug_taken(Quiz, course.id, data.slug, quiz.id):
-        messages.append(_("another quiz now has the address '%(slug)s'", slug=data.slug))
-    if messages or data is None:
-        refuse_restore(messages)
-        return redirect(url_for("author.quiz_history", slug=course.slug, quiz_slug=quiz.slug))
-    number = revision_number(quiz, revision)
-    save_quiz(quiz, data, context, _("Restored revision %(number)s", number=number))
-    flash(_("Revision %(number)s restored; it is now the current version (and a new revision).", number=number),
-          "success")
-    return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
+    return restore_page(course, quiz, revision_id, _("There is no such revision of this quiz."))

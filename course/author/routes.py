@@ -1,126 +1,23 @@
-"""Authoring views for courses and modules, and the helpers every authoring view shares: finding what the address
-names (drafts included), moving items up and down, publishing, and confirming a deletion."""
+"""Authoring views for courses and modules: the catalog of courses to edit, a course's outline as an editor, and
+each course's and module's settings, order, publishing and deletion (the changes themselves in service.py)."""
 
-from collections.abc import Callable
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from course.audit import record
 from course.auth.access import instructor_required
-from course.author import bp
-from course.author.forms import CoAuthorForm, ConfirmDeleteForm, CourseForm, ModuleForm
-from course.author.ownership import owned_course_ids, owners_of, require_owner
+from course.author import bp, service
+from course.author.forms import CoAuthorForm, CourseForm, ModuleForm
+from course.author.pages import confirm_delete, publish
 from course.content.review import review_course
 from course.extensions import db
-from course.models import Attempt, Classroom, Course, CourseOwner, Figure, Lesson, LessonProgress, Module, Quiz
-
-# --- shared helpers ------------------------------------------------------------------------------------------
-
-
-def course_or_404(slug: str) -> Course:
-    """A course by its address, published or not (instructors work on drafts), if the signed-in instructor owns it
-    or is an administrator: every authoring view of a course starts here, so non-owners get a 403 everywhere."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        abort(404, description=_("There is no course at this address."))
-    return require_owner(course)
-
-
-def module_or_404(course: Course, module_id: int) -> Module:
-    """A module of this course (an id from another course is a 404 too)."""
-    module = db.session.get(Module, module_id)
-    if module is None or module.course_id != course.id:
-        abort(404, description=_("There is no module at this address."))
-    return module
-
-
-def lesson_or_404(course: Course, lesson_slug: str) -> Lesson:
-    """A lesson of this course by its address, draft or not."""
-    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == lesson_slug))
-    if lesson is None:
-        abort(404, description=_("There is no lesson at this address."))
-    return lesson
-
-
-def quiz_or_404(course: Course, quiz_slug: str) -> Quiz:
-    """A quiz of this course by its address, draft or not."""
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
-    if quiz is None:
-        abort(404, description=_("There is no quiz at this address."))
-    return quiz
-
-
-def require_form_token() -> None:
-    """Buttons that post without fields (move, publish) still carry the CSRF token."""
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("The form expired. Reload the page and try again."))
-
-
-def move_in_order(siblings: list, item, direction: str) -> bool:
-    """Swap an item with its neighbour in `siblings` (ordered by position) and renumber them 0, 1, 2…"""
-    if direction not in ("up", "down"):
-        abort(400, description=_("Move up or down."))
-    index = siblings.index(item)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        return False
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings):
-        sibling.position = position
-    return True
-
-
-# What publishing or unpublishing says, per kind of item: whole sentences, as languages word them differently.
-PUBLISHED_NOTICES = {
-    "course": (_l("The course “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The course “%(title)s” is a draft again: students no longer see it.")),
-    "module": (_l("The module “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The module “%(title)s” is a draft again: students no longer see it.")),
-    "lesson": (_l("The lesson “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The lesson “%(title)s” is a draft again: students no longer see it.")),
-    "quiz": (_l("The quiz “%(title)s” is published: students can see it (once what contains it is published "
-                "too)."), _l("The quiz “%(title)s” is a draft again: students no longer see it.")),
-}
-
-
-def toggle_published(item, kind: str) -> None:
-    """Publish or unpublish one item (a "course", "module", "lesson" or "quiz") and say what students now see."""
-    require_form_token()
-    item.published = not item.published
-    db.session.commit()
-    published, draft = PUBLISHED_NOTICES[kind]
-    if item.published:
-        flash(published % {"title": item.title}, "success")
-    else:
-        flash(draft % {"title": item.title}, "info")
-
-
-def confirm_delete(title: str, consequences: list[str], cancel_url: str, delete: Callable[[], str],
-                   blockers: list[str] | None = None):  # fmt: skip
-    """The confirmation page every deletion goes through: it says what will be lost, and deletes only once the box
-    is ticked. `blockers` are reasons it cannot be deleted yet; `delete` does the work and returns where to go."""
-    form = ConfirmDeleteForm()
-    if not blockers and form.validate_on_submit():
-        return redirect(delete())
-    status = 409 if blockers and request.method == "POST" else 200
-    page = render_template("author/confirm_delete.html", form=form, title=title, consequences=consequences,
-                           cancel_url=cancel_url, blockers=blockers or [])  # fmt: skip
-    return page, status
-
-
-def slug_taken(model, course_id: int, slug: str, own_id: int | None) -> bool:
-    """Whether another row of the course already has this slug."""
-    found = db.session.scalar(select(model.id).where(model.course_id == course_id, model.slug == slug))
-    return found is not None and found != own_id
-
+from course.lookups import module_or_404, owned_course_or_404
+from course.models import Course, Figure, Module, Quiz
+from course.ownership import owned_course_ids, owners_of, require_owner
 
 # --- courses -------------------------------------------------------------------------------------------------
 
@@ -140,11 +37,7 @@ def index():
 @instructor_required
 def move_course(slug: str):
     """Move a course one place up or down in the catalog."""
-    course = course_or_404(slug)
-    require_form_token()
-    courses = list(db.session.scalars(select(Course).order_by(Course.position, Course.title)))
-    if move_in_order(courses, course, request.form.get("direction", "")):
-        db.session.commit()
+    service.move(owned_course_or_404(slug), request.form.get("direction", ""))
     return redirect(url_for("author.index"))
 
 
@@ -159,11 +52,7 @@ def new_course():
         else:
             course = Course(published=False, glossary=[])
             form.populate_obj(course)
-            db.session.add(course)
-            db.session.flush()
-            db.session.add(CourseOwner(course_id=course.id, user_id=current_user.id))
-            record("course.created", course)
-            db.session.commit()
+            service.add_course(course)
             flash(_("Course “%(title)s” created as a draft. Add its first module.", title=course.title), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/course_form.html", form=form, course=None)
@@ -174,13 +63,12 @@ def new_course():
 def course(slug: str):
     """The course's outline as an editor: modules, lessons and quizzes with their state and every action, each
     module's teacher's guide, and the warnings that keep the course true (stale sources, unassessed objectives)."""
-    course = db.session.scalar(
+    course = db.first_or_404(
         select(Course)
         .where(Course.slug == slug)
-        .options(selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.quizzes))
+        .options(selectinload(Course.modules).selectinload(Module.lessons), selectinload(Course.quizzes)),
+        description=_("There is no course at this address."),
     )
-    if course is None:
-        abort(404, description=_("There is no course at this address."))
     owners = owners_of(course)  # and whether the signed-in instructor is one, without another query
     if current_user.role != "admin" and current_user.id not in {owner.id for owner in owners}:
         require_owner(course)
@@ -201,14 +89,14 @@ def course(slug: str):
 @instructor_required
 def edit_course(slug: str):
     """Change a course's address, title, summary or language."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     form = CourseForm(obj=course)
     if form.validate_on_submit():
         if form.slug.data != course.slug and db.session.scalar(select(Course.id).where(Course.slug == form.slug.data)):
             form.slug.errors.append(_("Another course has this address."))
         else:
             form.populate_obj(course)
-            db.session.commit()
+            service.save_settings()
             flash(_("Course settings saved."), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/course_form.html", form=form, course=course)
@@ -218,9 +106,8 @@ def edit_course(slug: str):
 @instructor_required
 def publish_course(slug: str):
     """Show the course in the catalog, or hide it again."""
-    course = course_or_404(slug)
-    record("course.unpublished" if course.published else "course.published", course)
-    toggle_published(course, "course")
+    course = owned_course_or_404(slug)
+    publish(course, "course")
     return redirect(url_for("author.course", slug=course.slug))
 
 
@@ -228,20 +115,9 @@ def publish_course(slug: str):
 @instructor_required
 def delete_course(slug: str):
     """Delete a whole course, after saying exactly what goes with it."""
-    course = course_or_404(slug)
-    lesson_ids = select(Lesson.id).where(Lesson.course_id == course.id)
-    quiz_ids = select(Quiz.id).where(Quiz.course_id == course.id)
-    counts = db.session.execute(
-        select(
-            select(func.count(Module.id)).where(Module.course_id == course.id).scalar_subquery(),
-            select(func.count()).select_from(lesson_ids.subquery()).scalar_subquery(),
-            select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
-            select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
-            select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id.in_(lesson_ids)).scalar_subquery(),
-            select(func.count(Classroom.id)).where(Classroom.course_id == course.id).scalar_subquery(),
-        )
-    ).one()
-    modules, lessons, quizzes, attempts, progress, classes = counts
+    course = owned_course_or_404(slug)
+    contents = service.course_contents(course)
+    modules, lessons, quizzes, attempts, progress, classes = contents
     consequences = [
         _("%(modules)d modules, %(lessons)d lessons and %(quizzes)d quizzes, with their revision history and "
           "figures.", modules=modules, lessons=lessons, quizzes=quizzes),
@@ -254,11 +130,7 @@ def delete_course(slug: str):
                                      "one.", classes))
 
     def delete() -> str:
-        # The database's cascades remove the rows below the course, without loading its figures into memory.
-        record("course.deleted", course, detail=f"{modules} modules, {lessons} lessons, {quizzes} quizzes, "
-               f"{attempts} attempts, {progress} progress records")  # fmt: skip
-        db.session.execute(delete_rows(Course).where(Course.id == course.id))
-        db.session.commit()
+        service.delete_course(course, contents)
         flash(_("Course “%(title)s” deleted.", title=course.title), "info")
         return url_for("author.index")
 
@@ -273,17 +145,15 @@ def delete_course(slug: str):
 @instructor_required
 def new_module(slug: str):
     """Add a module at the end of the course, as a draft."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     form = ModuleForm()
     if form.validate_on_submit():
-        if slug_taken(Module, course.id, form.slug.data, None):
+        if service.slug_taken(Module, course.id, form.slug.data, None):
             form.slug.errors.append(_("Another module of this course has this address."))
         else:
-            position = db.session.scalar(select(func.count(Module.id)).where(Module.course_id == course.id))
-            module = Module(course_id=course.id, position=position, published=False)
+            module = Module(published=False)
             form.populate_obj(module)
-            db.session.add(module)
-            db.session.commit()
+            service.add_module(course, module)
             flash(_("Module “%(title)s” added as a draft.", title=module.title), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/module_form.html", form=form, course=course, module=None)
@@ -293,15 +163,15 @@ def new_module(slug: str):
 @instructor_required
 def edit_module(slug: str, module_id: int):
     """Change a module's address, title or summary."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     module = module_or_404(course, module_id)
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
-        if slug_taken(Module, course.id, form.slug.data, module.id):
+        if service.slug_taken(Module, course.id, form.slug.data, module.id):
             form.slug.errors.append(_("Another module of this course has this address."))
         else:
             form.populate_obj(module)
-            db.session.commit()
+            service.save_settings()
             flash(_("Module saved."), "success")
             return redirect(url_for("author.course", slug=course.slug))
     return render_template("author/module_form.html", form=form, course=course, module=module)
@@ -311,11 +181,9 @@ def edit_module(slug: str, module_id: int):
 @instructor_required
 def move_module(slug: str, module_id: int):
     """Move a module one place up or down in the course."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     module = module_or_404(course, module_id)
-    require_form_token()
-    if move_in_order(list(course.modules), module, request.form.get("direction", "")):
-        db.session.commit()
+    service.move(module, request.form.get("direction", ""))
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{module.id}"))
 
 
@@ -323,9 +191,9 @@ def move_module(slug: str, module_id: int):
 @instructor_required
 def publish_module(slug: str, module_id: int):
     """Show a module to students, or hide it (with its lessons and quiz) again."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     module = module_or_404(course, module_id)
-    toggle_published(module, "module")
+    publish(module, "module")
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{module.id}"))
 
 
@@ -333,20 +201,9 @@ def publish_module(slug: str, module_id: int):
 @instructor_required
 def delete_module(slug: str, module_id: int):
     """Delete a module with its lessons and quizzes, after saying what goes with it."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     module = module_or_404(course, module_id)
-    quiz_ids = select(Quiz.id).where(Quiz.module_id == module.id)
-    lessons, quizzes, attempts, progress = db.session.execute(
-        select(
-            select(func.count(Lesson.id)).where(Lesson.module_id == module.id).scalar_subquery(),
-            select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
-            select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
-            select(func.count(LessonProgress.id))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(Lesson.module_id == module.id)
-            .scalar_subquery(),
-        )
-    ).one()
+    lessons, quizzes, attempts, progress = service.module_contents(module)
     consequences = [
         _("%(lessons)d lessons and %(quizzes)d quizzes of this module, with their revision history.",
           lessons=lessons, quizzes=quizzes),
@@ -355,12 +212,7 @@ def delete_module(slug: str, module_id: int):
     ]
 
     def delete() -> str:
-        db.session.execute(delete_rows(Quiz).where(Quiz.module_id == module.id))
-        db.session.execute(delete_rows(Module).where(Module.id == module.id))
-        remaining = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position))
-        for position, sibling in enumerate(remaining):
-            sibling.position = position
-        db.session.commit()
+        service.delete_module(module)
         flash(_("Module “%(title)s” deleted.", title=module.title), "info")
         return url_for("author.course", slug=course.slug)
 

@@ -6,7 +6,6 @@ from functools import wraps
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import Select, exists, select
 
 from course.auth.access import instructor_required
@@ -74,9 +73,3 @@ def may_see_records_of(student_id: int) -> bool:
             )
         )
     )
-
-
-def require_form() -> None:
-    """Every state-changing POST carries a CSRF token, including the one-button forms without fields."""
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("The form expired. Reload the page and try again."))

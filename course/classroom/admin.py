@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from course.audit import record
 from course.auth.usernames import existing_lookalike, fold_username
 from course.classroom import bp
-from course.classroom.access import admin_required, require_form
+from course.classroom.access import admin_required
 from course.classroom.forms import AccountForm, RoleForm
+from course.classroom.pages import confirm_page, one_time_passwords_page
 from course.classroom.roster import issue_one_time_password
-from course.classroom.routes import confirm_page, one_time_passwords_page
 from course.extensions import db
 from course.models import Attempt, Classroom, Enrollment, User
 from course.privacy import retention
@@ -132,7 +132,6 @@ def admin_reset_password(user_id: int):
     """Issue a one-time password for any other account, instructors included."""
     user = _other_user_or_404(user_id)
     if request.method == "POST":
-        require_form()
         issued = issue_one_time_password(user)
         record("account.password_reset", user, detail="one-time password issued by an administrator")
         db.session.commit()
@@ -152,7 +151,6 @@ def delete_user(user_id: int):
     """Delete an account and its learning records, after a confirmation that says what will go."""
     user = _other_user_or_404(user_id)
     if request.method == "POST":
-        require_form()
         username = user.username
         erase_account(user, how="deleted by an administrator")
         try:

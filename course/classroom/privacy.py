@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from course.auth.access import instructor_required
 from course.classroom import bp
-from course.classroom.access import admin_required, enrolled_user_or_404, own_classroom_or_404, require_form
+from course.classroom.access import admin_required, enrolled_user_or_404, own_classroom_or_404
 from course.extensions import db
 from course.models import User
 from course.models.privacy import DeletionRequest
@@ -47,7 +47,6 @@ def approve_deletion(classroom_id: int, user_id: int):
     statistics under an anonymous placeholder."""
     classroom = own_classroom_or_404(classroom_id)
     student = enrolled_user_or_404(classroom, user_id)
-    require_form()
     pending = db.session.scalar(select(DeletionRequest).where(DeletionRequest.user_id == student.id))
     if pending is None:
         abort(404, description=_("This student has not asked to delete their account."))

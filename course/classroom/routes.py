@@ -1,6 +1,6 @@
 """Instructor views of classes: create and edit classes, join codes, rosters, one-time passwords, removal."""
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,12 +11,11 @@ from wtforms import SelectChoice
 
 from course.audit import record
 from course.auth.access import instructor_required
-from course.auth.routes import OPEN_REGISTRATION
 from course.classroom import bp
-from course.classroom.access import enrolled_user_or_404, own_classroom_or_404, require_form, visible_classrooms
+from course.classroom.access import enrolled_user_or_404, own_classroom_or_404, visible_classrooms
 from course.classroom.forms import ClassroomForm, RosterImportForm
+from course.classroom.pages import confirm_page, one_time_passwords_page
 from course.classroom.roster import (
-    IssuedPassword,
     RosterError,
     create_student_accounts,
     issue_one_time_password,
@@ -24,7 +23,7 @@ from course.classroom.roster import (
 )
 from course.extensions import db
 from course.models import Classroom, Course, Enrollment, Module, Quiz, SiteSetting, User
-from course.models.users import new_join_code
+from course.models.users import OPEN_REGISTRATION, new_join_code
 from course.redirects import safe_next
 
 
@@ -115,7 +114,6 @@ def delete_classroom(classroom_id: int):
     """Delete a class after confirmation. Student accounts and their learning records are kept."""
     classroom = own_classroom_or_404(classroom_id)
     if request.method == "POST":
-        require_form()
         db.session.delete(classroom)
         db.session.commit()
         flash(_("Class %(name)s deleted. Its students keep their accounts and progress.", name=classroom.name), "info")
@@ -176,7 +174,6 @@ def regenerate_join_code(classroom_id: int):
             cancel=safe_next(request.args.get("next")) or url_for("classroom.classroom", classroom_id=classroom.id),
             next_url=safe_next(request.args.get("next")),
         )
-    require_form()
     classroom.join_code = new_join_code()
     record("class.join_code", classroom, detail="new code")
     db.session.commit()
@@ -188,7 +185,6 @@ def regenerate_join_code(classroom_id: int):
 @instructor_required
 def toggle_open(classroom_id: int):
     """Close a class to new students (the code stops working) or open it again."""
-    require_form()
     classroom = own_classroom_or_404(classroom_id)
     classroom.is_open = not classroom.is_open
     record("class.join_code", classroom, detail="code opened" if classroom.is_open else "code closed")
@@ -202,7 +198,6 @@ def toggle_open(classroom_id: int):
 @instructor_required
 def toggle_open_registration():
     """Let anyone create a student account without a join code, or stop that."""
-    require_form()
     SiteSetting.set_flag(OPEN_REGISTRATION, not SiteSetting.get_flag(OPEN_REGISTRATION))
     db.session.commit()
     flash(_("Open registration is on.") if SiteSetting.get_flag(OPEN_REGISTRATION) else _("Open registration is off."),
@@ -236,23 +231,6 @@ def import_roster(classroom_id: int):
     return render_template("classroom/roster_import.html", form=form, classroom=classroom, problems=problems)
 
 
-def one_time_passwords_page(issued: list[IssuedPassword], classroom: Classroom | None, heading: str):
-    """The only place a one-time password is ever shown: on screen and as printable slips, never cached."""
-    response = make_response(
-        render_template("classroom/one_time_passwords.html", issued=issued, classroom=classroom, heading=heading)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def confirm_page(title: str, message: str, action: str, cancel: str, next_url: str | None = None):
-    """A confirmation page whose button posts back to the same address; no JavaScript needed."""
-    return render_template(
-        "classroom/confirm.html", title=title, message=message, action=action, cancel=cancel, form=FlaskForm(),
-        next_url=next_url,
-    )
-
-
 def _enrolled_student_or_404(classroom: Classroom, user_id: int) -> User:
     """Instructors act on students only; an instructor or admin who joined a class is managed by an admin."""
     user = enrolled_user_or_404(classroom, user_id)
@@ -268,7 +246,6 @@ def reset_password(classroom_id: int, user_id: int):
     classroom = own_classroom_or_404(classroom_id)
     student = _enrolled_student_or_404(classroom, user_id)
     if request.method == "POST":
-        require_form()
         issued = issue_one_time_password(student)
         record("account.password_reset", student, detail=f"one-time password issued in class {classroom.name}")
         db.session.commit()
@@ -290,7 +267,6 @@ def remove_student(classroom_id: int, user_id: int):
     classroom = own_classroom_or_404(classroom_id)
     student = _enrolled_student_or_404(classroom, user_id)
     if request.method == "POST":
-        require_form()
         db.session.execute(
             delete(Enrollment).where(Enrollment.classroom_id == classroom.id, Enrollment.user_id == student.id)
         )

@@ -219,6 +219,10 @@ class Enrollment(db.Model):
     classroom: Mapped[Classroom] = relationship(back_populates="enrollments")
 
 
+# The site setting that lets visitors register without a join code (auth registers, classroom's admins flip it).
+OPEN_REGISTRATION = "open_registration"
+
+
 class SiteSetting(db.Model):
     """Site-wide switches an instructor can flip, such as open registration."""
 

@@ -4,13 +4,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from course.classroom.access import may_see_records_of
 from course.extensions import db
-from course.learn.routes import published_course_or_404
-from course.models import Attempt, Module, Quiz
+from course.lookups import published_quiz_or_404
+from course.models import Attempt, Quiz
 from course.quiz import bp
 from course.quiz.attempts import (
     AttemptRefused,
@@ -25,24 +26,21 @@ from course.quiz.attempts import (
 )
 
 
-def _published_quiz_or_404(slug: str, quiz_slug: str) -> Quiz:
-    course = published_course_or_404(slug)
-    quiz = db.session.scalar(
-        select(Quiz)
-        .outerjoin(Module, Module.id == Quiz.module_id)
-        .where(Quiz.course_id == course.id, Quiz.slug == quiz_slug, Quiz.published.is_(True))
-        .where(Module.id.is_(None) | Module.published.is_(True))  # a draft module hides its quiz
-    )
-    if quiz is None:
-        abort(404, description=_("There is no quiz at this address."))
-    return quiz
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError):
+    """An attempt's answers are saved as they go, so a stale form on a quiz page loses nothing: say so."""
+    if request.endpoint in ("quiz.attempt", "quiz.submit"):
+        message = _("The form expired. Reload the page; your saved answers are kept.")
+    else:
+        message = _("The form expired. Reload the page and try again.")
+    return render_template("errors/error.html", error=error, code=400, message=message), 400
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>")
 @login_required
 def overview(slug: str, quiz_slug: str):
     """The quiz's rules, the student's attempt history and a button to start or resume."""
-    quiz = _published_quiz_or_404(slug, quiz_slug)
+    quiz = published_quiz_or_404(slug, quiz_slug)
     attempts = db.session.scalars(
         select(Attempt)
         .where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
@@ -67,11 +65,9 @@ def start(slug: str, quiz_slug: str):
     """Start a new attempt, or resume the open one."""
     quiz = db.session.scalar(
         select(Quiz)
-        .where(Quiz.id == _published_quiz_or_404(slug, quiz_slug).id)
+        .where(Quiz.id == published_quiz_or_404(slug, quiz_slug).id)
         .options(selectinload(Quiz.questions))
     )
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("The form expired. Reload the page and try again."))
     try:
         attempt = start_attempt(quiz, current_user.id)
     except AttemptRefused as refusal:
@@ -98,8 +94,6 @@ def attempt(attempt_id: int):
     if request.method == "POST":
         if attempt.user_id != current_user.id:
             abort(403, description=_("Only the student who started an attempt can answer it."))
-        if not form.validate_on_submit():
-            abort(400, description=_("The form expired. Reload the page; your saved answers are kept."))
         try:
             responses = read_responses(attempt, request.form)
         except ResponseRefused as refusal:
@@ -157,8 +151,6 @@ def submit(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if attempt.user_id != current_user.id:
         abort(403, description=_("Only the student who started an attempt can submit it."))
-    if not FlaskForm().validate_on_submit():
-        abort(400, description=_("The form expired. Reload the page; your saved answers are kept."))
     if attempt.submitted_at is not None or not submit_attempt(attempt, dict(attempt.responses or {}),
                                                               attempt.quiz.pass_mark):  # fmt: skip
         flash(_("This attempt was already submitted; its result is below."), "info")

@@ -12,13 +12,12 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from course.auth.access import instructor_required
-from course.author import bp
-from course.author.routes import course_or_404, lesson_or_404
+from course.author import bp, service
 from course.content.exporter import scenario_file
 from course.content.scenario import load_scenario_text
 from course.content.yaml_lines import LineDict, LineList, load_yaml
-from course.extensions import db
 from course.forms import BaseForm
+from course.lookups import lesson_or_404, owned_course_or_404
 
 
 class NodeForm(BaseForm):
@@ -95,7 +94,7 @@ def _problems_by_node(text: str, problems) -> list[tuple[str, str]]:
 def edit_scenario(slug: str, lesson_slug: str):
     """List a scenario's nodes and edit one (?node=id) or add one (?node=new); saved only when the whole scenario
     passes the checks `course check` runs."""
-    course = course_or_404(slug)
+    course = owned_course_or_404(slug)
     lesson = lesson_or_404(course, lesson_slug)
     scenario = lesson.scenario
     if scenario is None:  # a page that says so, like the editor of any lesson
@@ -127,8 +126,7 @@ def edit_scenario(slug: str, lesson_slug: str):
         if form.preview.data and data is not None:
             preview = data.compiled["nodes"].get(new_id)
         elif not errors and not problems and data is not None:
-            scenario.document, scenario.compiled = data.document, data.compiled
-            db.session.commit()
+            service.save_scenario(scenario, data)
             flash(_("Node “%(title)s” saved.", title=edited["title"]), "success")
             return redirect(url_for("author.edit_scenario", slug=slug, lesson_slug=lesson_slug, node=new_id))
     return render_template("scenario/edit.html", course=course, lesson=lesson, nodes=nodes, current=current,

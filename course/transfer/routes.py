@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from course.audit import record
 from course.auth.access import instructor_required
-from course.author.ownership import may_change, owned_course_ids, require_owner
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export
 from course.content.gift_quiz import BankImport, import_gift, quiz_gift
@@ -23,17 +22,11 @@ from course.content.losses import LossesNeedConfirmation, confirm_losses
 from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml
 from course.content.problems import ContentError
 from course.extensions import db
+from course.lookups import owned_course_or_404, quiz_or_404
 from course.models import Course, Module, Question, Quiz
+from course.ownership import may_change, owned_course_ids, require_owner
 from course.transfer import bp
 from course.transfer.forms import CourseZipForm, QuestionBankImportForm
-
-
-def _course_or_404(slug: str) -> Course:
-    """A course the signed-in instructor owns (or any, for an administrator); a 403 for other instructors."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None:
-        abort(404, description=_("There is no course at this address."))
-    return require_owner(course)
 
 
 class NotAnOwner(Exception):  # noqa: N818  (a refusal, not a failure)
@@ -188,7 +181,7 @@ def _modules(course: Course) -> list[Module]:
 def course_quizzes(slug: str):
     """A course's quizzes with GIFT and Moodle XML downloads, and the upload that fills quizzes from a Moodle
     question bank."""
-    course = _course_or_404(slug)
+    course = owned_course_or_404(slug)
     return _course_page(course, _bank_form(course, _modules(course)))
 
 
@@ -197,7 +190,7 @@ def course_quizzes(slug: str):
 def import_bank(slug: str):
     """Add an uploaded GIFT or Moodle XML file's questions to a quiz (or to the quizzes their categories name), all
     or nothing, or with the box ticked the good ones, listing the skipped ones; problems are listed as path:line."""
-    course = _course_or_404(slug)
+    course = owned_course_or_404(slug)
     form = _bank_form(course, _modules(course))
     if form.validate_on_submit():
         upload = form.bank_file.data
@@ -243,10 +236,8 @@ def export_moodle_xml_file(slug: str, quiz_slug: str):
 
 
 def _export_bank(slug: str, quiz_slug: str, bank: QuestionBankFormat):
-    course = _course_or_404(slug)
-    quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
-    if quiz is None:
-        abort(404, description=_("There is no quiz at this address."))
+    course = owned_course_or_404(slug)
+    quiz = quiz_or_404(course, quiz_slug)
     text = io.BytesIO(bank.writer(quiz, skipped=[]).encode())  # questions it cannot hold are left out
     record("course.exported", course, detail=f"quiz {quiz.slug} as {bank.label}", commit=True)
     return send_file(text, mimetype=bank.mimetype, as_attachment=True,
