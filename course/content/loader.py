@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from course.content.problems import ContentError, ContentProblem
 from course.content.scenario import load_scenario_text, scenario_path
 from course.content.yaml_lines import MAX_QUESTIONS, LineDict, LineList, load_yaml
-from course.lab.engine import get_lab
+from course.labmodel import get_lab
 from course.question_types import QUESTION_TYPES
 from course.render import (
     MAX_INLINE_PARTS,

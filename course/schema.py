@@ -1,0 +1,200 @@
+"""One declarative schema for every YAML file Lanyard reads: course.yaml, lessons' front matter, quizzes and their
+questions, glossaries, teacher's guides, and the ID Design Lab's data files.
+
+A file kind declares its keys once, as a `Schema` of `Field`s (required or optional, a type, a slug, text with a
+maximum length, a whole number in a range, one of a few values, a list of a kind, a nested mapping, unknown keys
+refused or allowed). `problem_in` judges one value against its field and answers with a `Problem`: a code and the
+numbers a message needs, never the message itself. The wording belongs to the reader of the message:
+
+- course files (course.content) turn each problem into a gettext message at the value's `path:line`, read from the
+  line-aware `LineDict`/`LineList` of course.content.yaml_lines, in the author's interface language;
+- the lab's data files (course.labmodel) turn it into an English message at the key path (`rules[x].points`), for
+  the people who edit the reviewed YAML beside the code.
+
+This module imports nothing of the project, so both sides use it without an import cycle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # lower-case words joined by hyphens: card-technology
+IDENT = re.compile(r"^[a-z][a-z0-9_]*$")  # lower_case_with_underscores: a lab option or level key
+URL = re.compile(r"^https?://[^\s]+$")
+
+TEXT, SLUG_TEXT, IDENT_TEXT, URL_TEXT = "text", "slug", "ident", "url"
+INTEGER, NUMBER, BOOLEAN, ENUM, LIST, MAPPING, ANY = "integer", "number", "boolean", "enum", "list", "mapping", "any"
+STRING_KINDS = (TEXT, SLUG_TEXT, IDENT_TEXT, URL_TEXT)
+
+
+@dataclass(frozen=True)
+class Field:
+    """What one key of a mapping (or one item of a list) holds. `message` is the field's own wording for any
+    problem, when the reader's general wording would say less (a callable, so gettext runs in the reader's
+    language)."""
+
+    kind: str = ANY
+    required: bool = False
+    max_length: int | None = None  # text, slugs
+    low: float | None = None  # numbers
+    high: float | None = None
+    choices: tuple[Any, ...] = ()  # enum
+    item: Field | None = None  # list
+    non_empty: bool = False  # list
+    schema: Schema | None = None  # mapping
+    default: Any = None  # what an absent optional key stands for
+    message: Callable[[], str] | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The keys of one kind of mapping, in the order the file's author writes them. `closed` refuses keys that are
+    not declared; an open schema checks the declared keys and ignores the rest."""
+
+    fields: Mapping[str, Field]
+    closed: bool = True
+    extra: frozenset[str] = field(default_factory=frozenset)  # keys allowed without a spec (checked elsewhere)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.fields) | self.extra
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.fields.items() if spec.required)
+
+    def __getitem__(self, name: str) -> Field:
+        return self.fields[name]
+
+    def with_keys(self, names: frozenset[str] | set[str]) -> Schema:
+        """The same schema allowing more keys, which their owner checks (a question type's own fields)."""
+        return Schema(self.fields, self.closed, self.extra | frozenset(names))
+
+
+# Shorthands for the declarations, so a schema reads like the format it describes.
+def text(*, required: bool = True, max_length: int | None = None, message=None) -> Field:
+    return Field(TEXT, required=required, max_length=max_length, message=message)
+
+
+def slug(*, required: bool = True, max_length: int | None = None) -> Field:
+    return Field(SLUG_TEXT, required=required, max_length=max_length)
+
+
+def ident(*, required: bool = True) -> Field:
+    return Field(IDENT_TEXT, required=required)
+
+
+def url(*, required: bool = True) -> Field:
+    return Field(URL_TEXT, required=required)
+
+
+def integer(*, required=False, low: int | None = None, high: int | None = None, default=None, message=None) -> Field:
+    return Field(INTEGER, required=required, low=low, high=high, default=default, message=message)
+
+
+def number(*, required: bool = False, above: float | None = None, default=None, message=None) -> Field:
+    return Field(NUMBER, required=required, low=above, default=default, message=message)
+
+
+def boolean(*, default: bool | None = None, message=None) -> Field:
+    return Field(BOOLEAN, default=default, message=message)
+
+
+def one_of(*choices: Any, default: Any = None, message=None) -> Field:
+    return Field(ENUM, choices=choices, default=default, message=message)
+
+
+def list_of(item: Field | None = None, *, required: bool = False, non_empty: bool = False, message=None) -> Field:
+    return Field(LIST, required=required, item=item, non_empty=non_empty, message=message)
+
+
+def mapping(schema: Schema | None = None, *, required: bool = False, message=None) -> Field:
+    return Field(MAPPING, required=required, schema=schema, message=message)
+
+
+def anything(*, required: bool = False) -> Field:
+    return Field(ANY, required=required)
+
+
+# --- judging ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a value does not fit its field. Codes: missing, yes_no (true/false where text belongs), not_text, blank,
+    not_slug, not_ident, not_url, too_long, not_integer, not_number, out_of_range, not_boolean, not_choice,
+    not_list, empty_list, not_mapping, unknown_key."""
+
+    code: str
+    value: Any = None
+    limit: Any = None
+
+
+def problem_in(spec: Field, value: Any, present: bool = True) -> Problem | None:
+    """The first problem of one value against its field, or None. An absent optional value is fine."""
+    if not present or value is None:
+        return Problem("missing") if spec.required else None
+    kind = spec.kind
+    if kind in STRING_KINDS:
+        return _string_problem(spec, value)
+    if kind == INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return Problem("not_integer", value)
+        return _range_problem(spec, value)
+    if kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return Problem("not_number", value)
+        return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
+    if kind == BOOLEAN:
+        return None if isinstance(value, bool) else Problem("not_boolean", value)
+    if kind == ENUM:
+        return None if value in spec.choices else Problem("not_choice", value)
+    if kind == LIST:
+        if not isinstance(value, list):
+            return Problem("not_list", value)
+        return Problem("empty_list", value) if spec.non_empty and not value else None
+    if kind == MAPPING:
+        return None if isinstance(value, dict) else Problem("not_mapping", value)
+    return None
+
+
+def _string_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool):
+        return Problem("yes_no", value)
+    if not isinstance(value, str):
+        return Problem("not_text", value)
+    if not value.strip():
+        return Problem("blank", value)
+    pattern = {SLUG_TEXT: SLUG, IDENT_TEXT: IDENT, URL_TEXT: URL}.get(spec.kind)
+    if pattern is not None and not pattern.match(value):
+        return Problem(f"not_{spec.kind}", value)
+    if spec.max_length is not None and len(value.strip()) > spec.max_length:
+        return Problem("too_long", value, spec.max_length)
+    return None
+
+
+def _range_problem(spec: Field, value: int | float) -> Problem | None:
+    if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+        return Problem("out_of_range", value, (spec.low, spec.high))
+    return None
+
+
+def unknown_keys(schema: Schema, data: Mapping) -> Iterator[Any]:
+    """The keys of `data` its schema does not declare (none for an open schema), in the file's order."""
+    if schema.closed:
+        yield from (key for key in data if key not in schema.names)
+
+
+def missing_keys(schema: Schema, data: Mapping) -> Iterator[str]:
+    """The required keys `data` lacks, in the schema's order."""
+    yield from (name for name in schema.required if name not in data)
+
+
+def cleaned(spec: Field, value: Any) -> Any:
+    """A value that passed its field, as the loaders keep it: text stripped, an absent value as its default."""
+    if value is None:
+        return spec.default
+    return value.strip() if spec.kind in STRING_KINDS and isinstance(value, str) else value
