@@ -39,6 +39,7 @@ class Field:
     kind: str = ANY
     required: bool = False
     max_length: int | None = None  # text, slugs
+    pattern: re.Pattern | None = None  # text: what it must match, beyond the patterns slugs and idents have
     low: float | None = None  # numbers
     high: float | None = None
     choices: tuple[Any, ...] = ()  # enum
@@ -46,7 +47,8 @@ class Field:
     non_empty: bool = False  # list
     schema: Schema | None = None  # mapping
     default: Any = None  # what an absent optional key stands for
-    message: Callable[[], str] | None = None
+    nullable: bool = False  # whether a key written without a value (`key:`) stands for its default too
+    message: Callable[[Problem, str], str] | None = None  # (problem, what the mapping is) -> the message
 
 
 @dataclass(frozen=True)
@@ -74,49 +76,50 @@ class Schema:
         return Schema(self.fields, self.closed, self.extra | frozenset(names))
 
 
-# Shorthands for the declarations, so a schema reads like the format it describes.
-def text(*, required: bool = True, max_length: int | None = None, message=None) -> Field:
-    return Field(TEXT, required=required, max_length=max_length, message=message)
+# Shorthands for the declarations, so a schema reads like the format it describes. Every one takes Field's other
+# settings by keyword (required, nullable, default, message).
+def text(*, required: bool = True, max_length: int | None = None, **options: Any) -> Field:
+    return Field(TEXT, required=required, max_length=max_length, **options)
 
 
-def slug(*, required: bool = True, max_length: int | None = None) -> Field:
-    return Field(SLUG_TEXT, required=required, max_length=max_length)
+def slug(*, required: bool = True, max_length: int | None = None, **options: Any) -> Field:
+    return Field(SLUG_TEXT, required=required, max_length=max_length, **options)
 
 
-def ident(*, required: bool = True) -> Field:
-    return Field(IDENT_TEXT, required=required)
+def ident(*, required: bool = True, **options: Any) -> Field:
+    return Field(IDENT_TEXT, required=required, **options)
 
 
-def url(*, required: bool = True) -> Field:
-    return Field(URL_TEXT, required=required)
+def url(*, required: bool = True, **options: Any) -> Field:
+    return Field(URL_TEXT, required=required, **options)
 
 
-def integer(*, required=False, low: int | None = None, high: int | None = None, default=None, message=None) -> Field:
-    return Field(INTEGER, required=required, low=low, high=high, default=default, message=message)
+def integer(*, low: int | None = None, high: int | None = None, **options: Any) -> Field:
+    return Field(INTEGER, low=low, high=high, **options)
 
 
-def number(*, required: bool = False, above: float | None = None, default=None, message=None) -> Field:
-    return Field(NUMBER, required=required, low=above, default=default, message=message)
+def number(*, above: float | None = None, **options: Any) -> Field:
+    return Field(NUMBER, low=above, **options)
 
 
-def boolean(*, default: bool | None = None, message=None) -> Field:
-    return Field(BOOLEAN, default=default, message=message)
+def boolean(**options: Any) -> Field:
+    return Field(BOOLEAN, **options)
 
 
-def one_of(*choices: Any, default: Any = None, message=None) -> Field:
-    return Field(ENUM, choices=choices, default=default, message=message)
+def one_of(*choices: Any, **options: Any) -> Field:
+    return Field(ENUM, choices=choices, **options)
 
 
-def list_of(item: Field | None = None, *, required: bool = False, non_empty: bool = False, message=None) -> Field:
-    return Field(LIST, required=required, item=item, non_empty=non_empty, message=message)
+def list_of(item: Field | None = None, *, non_empty: bool = False, **options: Any) -> Field:
+    return Field(LIST, item=item, non_empty=non_empty, **options)
 
 
-def mapping(schema: Schema | None = None, *, required: bool = False, message=None) -> Field:
-    return Field(MAPPING, required=required, schema=schema, message=message)
+def mapping(schema: Schema | None = None, **options: Any) -> Field:
+    return Field(MAPPING, schema=schema, **options)
 
 
-def anything(*, required: bool = False) -> Field:
-    return Field(ANY, required=required)
+def anything(**options: Any) -> Field:
+    return Field(ANY, **options)
 
 
 # --- judging ------------------------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ def anything(*, required: bool = False) -> Field:
 @dataclass(frozen=True)
 class Problem:
     """Why a value does not fit its field. Codes: missing, yes_no (true/false where text belongs), not_text, blank,
-    not_slug, not_ident, not_url, too_long, not_integer, not_number, out_of_range, not_boolean, not_choice,
+    not_slug, not_ident, not_url, no_match, too_long, not_integer, not_number, out_of_range, not_boolean, not_choice,
     not_list, empty_list, not_mapping, unknown_key."""
 
     code: str
@@ -134,9 +137,12 @@ class Problem:
 
 
 def problem_in(spec: Field, value: Any, present: bool = True) -> Problem | None:
-    """The first problem of one value against its field, or None. An absent optional value is fine."""
-    if not present or value is None:
+    """The first problem of one value against its field, or None. An absent optional key is fine; a key written
+    without a value is fine only for a nullable field."""
+    if not present:
         return Problem("missing") if spec.required else None
+    if value is None:
+        return None if spec.nullable and not spec.required else Problem("missing")
     kind = spec.kind
     if kind in STRING_KINDS:
         return _string_problem(spec, value)
@@ -168,9 +174,9 @@ def _string_problem(spec: Field, value: Any) -> Problem | None:
         return Problem("not_text", value)
     if not value.strip():
         return Problem("blank", value)
-    pattern = {SLUG_TEXT: SLUG, IDENT_TEXT: IDENT, URL_TEXT: URL}.get(spec.kind)
+    pattern = spec.pattern or {SLUG_TEXT: SLUG, IDENT_TEXT: IDENT, URL_TEXT: URL}.get(spec.kind)
     if pattern is not None and not pattern.match(value):
-        return Problem(f"not_{spec.kind}", value)
+        return Problem("no_match" if spec.pattern else f"not_{spec.kind}", value)
     if spec.max_length is not None and len(value.strip()) > spec.max_length:
         return Problem("too_long", value, spec.max_length)
     return None

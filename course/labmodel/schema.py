@@ -8,7 +8,6 @@ the YAML and stay English; the texts the files hold are gettext msgids (course/l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -184,9 +183,15 @@ class Reader:
         return s.cleaned(spec, value)
 
     def field(self, data: Mapping, schema: s.Schema, name: str, key: str) -> Any:
-        """`data[name]` held to its declaration; a key that is written must hold a value, even an optional one."""
+        """`data[name]` held to its declaration."""
         spec = schema[name]
-        return self.check(data.get(name), f"{key}.{name}", replace(spec, required=True) if name in data else spec)
+        value = data.get(name)
+        if isinstance(value, str) and spec.kind in s.STRING_KINDS:
+            value = value.strip()
+        problem = s.problem_in(spec, value, name in data)
+        if problem is not None:
+            raise self.fail(f"{key}.{name}", message_for(spec, problem))
+        return s.cleaned(spec, value)
 
     def items(self, value: Any, key: str) -> list:
         return self.check(value, key, NON_EMPTY_LIST)
