@@ -118,18 +118,9 @@ class CheckerBase:
         """Several keys of one mapping, each held to its declaration in the schema."""
         return [self.field(data, name, spec[name], path, what) for name in names]
 
-    def required_text(self, data: LineDict, key: str, path: Path, what: str) -> str:
-        return self.field(data, key, TITLE if key == "title" else TEXT, path, what)
-
-    def slug(self, data: LineDict, key: str, path: Path, what: str) -> str:
-        return self.field(data, key, SLUG_FIELD, path, what)
-
     def unknown_fields(self, data: LineDict, spec: schema.Schema, path: Path, what: str) -> None:
         for key in schema.unknown_keys(spec, data):
             self.problem(path, data.line_of(key), _("unknown field '%(key)s' in %(what)s", key=key, what=what))
-
-    def bounded_int(self, data: LineDict, key: str, path: Path, default: int, low: int, high: int) -> int:
-        return self.field(data, key, schema.integer(low=low, high=high, default=default), path, "")
 
     def string_list(self, data: LineDict, key: str, spec: schema.Field, path: Path) -> list[str]:
         """A list of texts (objectives, key terms): the list at its line, each empty item at its own."""

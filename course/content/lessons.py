@@ -12,7 +12,6 @@ from course.content.checking import (
     MAX_TEXT_FILE_BYTES,
     SLUG,
     SLUG_FIELD,
-    TEXT,
     TITLE,
     CheckerBase,
     _display,
@@ -48,7 +47,7 @@ SOURCE = schema.Schema(
                 "give each source an id of letters, digits, '-', '_' or '.' (the text cites it as [@id])"
             ),
         ),
-        "title": TEXT,
+        "title": TITLE,
         "publisher": schema.anything(),
         "date": schema.anything(),
         "url": schema.anything(),  # an http(s) address, as course.sanitize.safe_url judges it
@@ -197,7 +196,7 @@ class LessonChecker(CheckerBase):
             if any(s["id"] == source_id for s in sources):
                 self.problem(path, entry.line_of("id"), _("duplicate source id '%(id)s'", id=source_id))
                 continue
-            self.required_text(entry, "title", path, _("source '%(id)s'", id=source_id))
+            self.field(entry, "title", SOURCE["title"], path, _("source '%(id)s'", id=source_id))
             url = entry.get("url")
             if url is not None and not safe_url(str(url)):
                 message = _("source '%(id)s': the address (url) must start with http:// or https://", id=source_id)

@@ -17,13 +17,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from course import schema
 from course.content.problems import ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.render import CITATION, render_inline, render_markdown, render_sources
 
 SCENARIO_SUFFIX = ".scenario.yaml"
-NODE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NODE_ID = schema.SLUG  # a node id is written like a slug
+STATE_NAME = schema.IDENT
 STATE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TERM = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(!=|=)\s*([A-Za-z0-9][A-Za-z0-9_-]*)\s*$")
 PASSAGE_IF = re.compile(r"^:::\s*if\s+(.*?)\s*$")
