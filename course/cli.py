@@ -67,7 +67,8 @@ def check_command(path: str | None, stale_after: int | None) -> None:
     if problems:
         raise SystemExit(ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)))
     if warnings:
-        click.echo(_("No problems found, %(num)d warning(s).", num=len(warnings)))
+        click.echo(ngettext("No problems found, %(num)d warning.", "No problems found, %(num)d warnings.",
+                            len(warnings)))
     else:
         click.echo(_("No problems found."))
 
@@ -118,7 +119,8 @@ def _report_problems(error: ContentError) -> NoReturn:
     current_app.logger.warning("course import refused from the command line: %d problem(s)", len(error.problems))
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    raise SystemExit(_("Nothing imported: %(num)d problem(s) found.", num=len(error.problems)))
+    raise SystemExit(ngettext("Nothing imported: %(num)d problem found.", "Nothing imported: %(num)d problems found.",
+                              len(error.problems)))
 
 
 @course_cli.command("export")
@@ -189,12 +191,7 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
         except ContentError as error:
             _report_problems(error)
         for summary in done.quizzes:
-            counts = {"slug": summary.quiz.slug, "added": summary.added, "replaced": summary.replaced}
-            if summary.created:
-                click.echo(_("Quiz '%(slug)s' created as a draft: %(added)d question(s) added, %(replaced)d "
-                             "replaced.", **counts))  # fmt: skip
-            else:
-                click.echo(_("Quiz '%(slug)s' updated: %(added)d question(s) added, %(replaced)d replaced.", **counts))
+            click.echo(str(summary))
         if done.figures:
             click.echo(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
                                 done.figures))  # fmt: skip
@@ -227,8 +224,9 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
             raise click.ClickException(message) from None
         Path(bank_file).write_text(text, encoding="utf-8")
         exported = len(quiz.questions) - len(skipped or [])
-        click.echo(_("Exported %(num)d question(s) of quiz '%(slug)s' to %(file)s.", num=exported, slug=quiz.slug,
-                     file=bank_file))  # fmt: skip
+        click.echo(ngettext("Exported %(num)d question of quiz '%(slug)s' to %(file)s.",
+                            "Exported %(num)d questions of quiz '%(slug)s' to %(file)s.", exported, slug=quiz.slug,
+                            file=bank_file))  # fmt: skip
         for message in skipped or []:
             click.echo(_("Skipped %(question)s", question=message))
 

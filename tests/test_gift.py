@@ -672,7 +672,7 @@ def test_cli_skip_unsupported_imports_the_good_questions_and_lists_the_others(ap
         assert db.session.scalar(db.select(Quiz).where(Quiz.slug == "bank")) is None  # all or nothing
     result = runner.invoke(args=["gift", "import", path, "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "2 question(s) added" in result.output
+    assert "2 questions added" in result.output
     for line in (11, 13, 15):
         assert f"{path}:{line}: " in result.output
     with app.app_context():
@@ -708,6 +708,6 @@ def test_browser_skip_box_imports_the_good_questions_and_lists_the_others(app, c
     assert refused.status_code == 400 and "Nothing was imported" in refused.get_data(as_text=True)
     response = upload(skip_unsupported="y")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "2 question(s) added" in page
+    assert response.status_code == 200 and "2 questions added" in page
     for line in (11, 13, 15):
         assert f"unsupported.gift:{line}: " in page

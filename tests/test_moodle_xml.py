@@ -109,7 +109,7 @@ def test_cli_round_trip_through_the_database(app, runner, sample_course, tmp_pat
     first, second = tmp_path / "first.xml", tmp_path / "second.xml"
     result = runner.invoke(args=["moodle-xml", "import", str(DOCUMENTED), "--quiz", "bank"])
     assert result.exit_code == 0, result.output
-    assert "8 question(s) added" in result.output
+    assert "8 questions added" in result.output
     assert runner.invoke(args=["moodle-xml", "export", "bank", str(first)]).exit_code == 0
     assert read_moodle_xml(first.read_bytes()).questions == read_moodle_xml(DOCUMENTED.read_bytes()).questions
     assert runner.invoke(args=["moodle-xml", "import", str(first), "--quiz", "bank-2"]).exit_code == 0
@@ -129,7 +129,7 @@ def test_cli_all_or_nothing_and_skip_unsupported(app, runner, sample_course):
         assert db.session.scalar(db.select(Quiz).where(Quiz.slug == "bank")) is None
     result = runner.invoke(args=["moodle-xml", "import", path, "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "1 question(s) added" in result.output
+    assert "1 question added" in result.output
     for line in (9, 19, 25):
         assert f"{path}:{line}: " in result.output
     with app.app_context():
@@ -257,7 +257,7 @@ def test_cli_images_become_course_figures_and_the_round_trip_keeps_them(app, run
     first, second = tmp_path / "first.xml", tmp_path / "second.xml"
     result = runner.invoke(args=["moodle-xml", "import", str(WRITTEN), "--quiz", "bank", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "7 question(s) added" in result.output and "Added 2 figures to the course." in result.output
+    assert "7 questions added" in result.output and "Added 2 figures to the course." in result.output
     assert f"{WRITTEN}:334: question 8 (Select the standard)" in result.output
     with app.app_context():
         figures = {f.name: (f.media_type, f.data) for f in db.session.scalars(db.select(Figure))}
@@ -304,8 +304,8 @@ def test_cli_by_category_puts_each_question_into_the_quiz_its_category_names(app
         before = {q.slug: len(q.questions) for q in db.session.scalars(db.select(Quiz))}
     result = runner.invoke(args=["moodle-xml", "import", str(WRITTEN), "--by-category", "--skip-unsupported"])
     assert result.exit_code == 0, result.output
-    assert "Quiz 'chips-quiz' updated: 3 question(s) added" in result.output
-    assert "Quiz 'basics-quiz' updated: 4 question(s) added" in result.output
+    assert "Quiz “chips-quiz” updated: 3 questions added" in result.output
+    assert "Quiz “basics-quiz” updated: 4 questions added" in result.output
     with app.app_context():
         after = {q.slug: len(q.questions) for q in db.session.scalars(db.select(Quiz))}
     assert after == {**before, "chips-quiz": before["chips-quiz"] + 3, "basics-quiz": before["basics-quiz"] + 4}

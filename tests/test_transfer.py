@@ -110,7 +110,7 @@ def test_cli_import_refuses_a_broken_zip_and_changes_nothing(app, runner, sample
     result = runner.invoke(args=["course", "import", str(target)])
     assert result.exit_code == 1
     assert "quizzes/basics-quiz.yaml:9: question 'body': unknown type 'hotspot'" in result.output
-    assert "Nothing imported: 1 problem(s) found." in result.output
+    assert "Nothing imported: 1 problem found." in result.output
     with app.app_context():
         assert database_state() == before
 
@@ -130,7 +130,7 @@ def test_cli_import_refuses_a_file_that_is_not_a_zip(app, runner, tmp_path):
 def test_cli_gift_import_creates_a_draft_quiz_and_export_gives_it_back(app, runner, sample_course, tmp_path):
     result = runner.invoke(args=["gift", "import", str(MOODLE_EXAMPLES), "--quiz", "grants-tomb", "--module", "basics"])
     assert result.exit_code == 0, result.output
-    assert "Quiz 'grants-tomb' created as a draft: 10 question(s) added, 0 replaced." in result.output
+    assert "Quiz “grants-tomb” created as a draft: 10 questions added, 0 replaced." in result.output
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "grants-tomb"))
         assert not quiz.published and quiz.module.slug == "basics" and not quiz.is_final
@@ -138,7 +138,7 @@ def test_cli_gift_import_creates_a_draft_quiz_and_export_gives_it_back(app, runn
         assert "<strong>" not in quiz.questions[0].prompt_html and quiz.questions[0].prompt_html.startswith("<p>")
     target = tmp_path / "out.gift"
     result = runner.invoke(args=["gift", "export", "grants-tomb", str(target), "--course", sample_course])
-    assert result.exit_code == 0 and "Exported 10 question(s)" in result.output
+    assert result.exit_code == 0 and "Exported 10 questions" in result.output
     assert parse_gift(target.read_text()) == parse_gift(MOODLE_EXAMPLES.read_text())
 
 
@@ -149,7 +149,7 @@ def test_cli_gift_import_replaces_questions_with_the_same_id_and_adds_the_rest(a
         body_id = db.session.scalar(select(Question.id).where(Question.key == "body"))
     result = runner.invoke(args=["gift", "import", str(gift), "--quiz", "basics-quiz"])
     assert result.exit_code == 0, result.output
-    assert "Quiz 'basics-quiz' updated: 1 question(s) added, 1 replaced." in result.output
+    assert "Quiz “basics-quiz” updated: 1 question added, 1 replaced." in result.output
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
         assert quiz.published
@@ -164,7 +164,7 @@ def test_cli_gift_unsupported_constructs_are_reported_with_their_line(app, runne
     assert result.exit_code == 1
     assert f"{UNSUPPORTED}:11: unsupported description" in result.output
     assert f"{UNSUPPORTED}:13: unsupported weight 50%" in result.output
-    assert "Nothing imported: 3 problem(s) found." in result.output
+    assert "Nothing imported: 3 problems found." in result.output
     with app.app_context():
         assert database_state() == before
 
@@ -322,7 +322,7 @@ def test_a_refused_zip_lists_its_problems_and_changes_nothing(app, client, auth,
     response = upload_zip(client, broken_zip(app))
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported: 1 problem(s) found." in page
+    assert "Nothing was imported: 1 problem found." in page
     assert "quizzes/basics-quiz.yaml:9: question &#39;body&#39;: unknown type &#39;hotspot&#39;" in page
     with app.app_context():
         assert database_state() == before
@@ -436,7 +436,7 @@ def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
     response = upload_gift(client, MOODLE_EXAMPLES, "grants-tomb")
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
-    assert "Quiz grants-tomb created as a draft: 10 question(s) added, 0 replaced." in page
+    assert "Quiz “grants-tomb” created as a draft: 10 questions added, 0 replaced." in page
     assert "Grants tomb (draft)" in page
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "grants-tomb"))
@@ -452,7 +452,7 @@ def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_n
     response = upload_gift(client, UNSUPPORTED, "basics-quiz")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported: 3 problem(s) found." in page
+    assert "Nothing was imported: 3 problems found." in page
     for line, construct in [(11, "description"), (13, "single-choice"), (15, "never closed")]:
         assert f"unsupported.gift:{line}: " in page and construct in page
     with app.app_context():
@@ -504,7 +504,7 @@ def test_moodle_xml_upload_without_the_box_changes_nothing_and_lists_the_lines(a
     response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported: 2 problem(s) found." in page
+    assert "Nothing was imported: 2 problems found." in page
     assert "moodle-written.xml:334: question 8 (Select the standard)" in page
     assert "moodle-written.xml:360: question 9 (Cloze years)" in page
     with app.app_context():
@@ -517,8 +517,8 @@ def test_moodle_xml_upload_with_the_box_imports_the_good_questions_and_their_fig
     response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml", skip_unsupported="y")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Quiz bank created as a draft: 7 question(s) added, 0 replaced." in page
-    assert "2 figure(s) added to the course." in page
+    assert "Quiz “bank” created as a draft: 7 questions added, 0 replaced." in page
+    assert "Added 2 figures to the course." in page
     assert "Skipped: 2 problems" in page and "moodle-written.xml:334: " in page
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "bank"))
@@ -560,8 +560,8 @@ def test_upload_by_category_and_a_category_that_names_no_quiz(app, client, auth,
         assert database_state() == before
     response = upload_bank(client, MOODLE_WRITTEN, bank_format="moodle-xml", target="category", skip_unsupported="y")
     page = response.get_data(as_text=True)
-    assert "Quiz chips-quiz updated: 3 question(s) added" in page
-    assert "Quiz basics-quiz updated: 4 question(s) added" in page
+    assert "Quiz “chips-quiz” updated: 3 questions added" in page
+    assert "Quiz “basics-quiz” updated: 4 questions added" in page
 
 
 def test_the_quiz_is_needed_unless_by_category_and_the_format_must_be_known(client, auth, sample_course):

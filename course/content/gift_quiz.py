@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from course.content.exporter import quiz_document
@@ -42,6 +43,17 @@ class GiftImportSummary:
     created: bool
     added: int
     replaced: int
+
+    def __str__(self) -> str:
+        """The sentence the CLI and the import page both show."""
+        values = {
+            "quiz": self.quiz.slug,
+            "added": ngettext("%(num)d question added", "%(num)d questions added", self.added),
+            "replaced": self.replaced,
+        }
+        if self.created:
+            return _("Quiz “%(quiz)s” created as a draft: %(added)s, %(replaced)d replaced.", **values)
+        return _("Quiz “%(quiz)s” updated: %(added)s, %(replaced)d replaced.", **values)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -47,8 +48,8 @@ def _owners_only(data: CourseData, course: Course | None) -> None:
 def _refused(field, error: ContentError) -> None:
     """Show every problem of a refused upload at its field, as path:line: message."""
     current_app.logger.warning("upload refused in the browser: %d problem(s)", len(error.problems))
-    # The count keeps its hand-made plural while tests/test_transfer.py asserts "1 problem(s)" (Korean needs none).
-    field.errors = [_("Nothing was imported: %(num)d problem(s) found.", num=len(error.problems)),
+    field.errors = [ngettext("Nothing was imported: %(num)d problem found.", "Nothing was imported: %(num)d problems "
+                             "found.", len(error.problems)),
                     *map(str, error.problems)]
 
 
@@ -212,18 +213,14 @@ def import_bank(slug: str):
             _refused(form.bank_file, error)
         else:
             for summary in done.quizzes:
-                message = (_("Quiz %(quiz)s created as a draft: %(added)d question(s) added, %(replaced)d replaced.",
-                             quiz=summary.quiz.slug, added=summary.added, replaced=summary.replaced)
-                           if summary.created else
-                           _("Quiz %(quiz)s updated: %(added)d question(s) added, %(replaced)d replaced.",
-                             quiz=summary.quiz.slug, added=summary.added, replaced=summary.replaced))  # fmt: skip
-                flash(message, "success")
+                flash(str(summary), "success")
             if done.figures:
-                flash(_("%(count)d figure(s) added to the course.", count=done.figures), "success")
+                flash(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
+                               done.figures), "success")
             written = "; ".join(f"into quiz {summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced"
                                 for summary in done.quizzes)  # fmt: skip
-            record("course.imported", course, detail=f"{bank.label} {name} {written}, {done.figures} figure(s) "
-                   f"added, {len(done.skipped)} problem(s) skipped", commit=True)  # fmt: skip
+            record("course.imported", course, detail=f"{bank.label} {name} {written}, figures added: {done.figures}, "
+                   f"problems skipped: {len(done.skipped)}", commit=True)  # fmt: skip
             if done.skipped:  # shown on this page, not after a redirect: the list can be long
                 return _course_page(course, _bank_form(course, _modules(course)), done.skipped)
             return redirect(url_for("transfer.course_quizzes", slug=course.slug))
