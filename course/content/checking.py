@@ -6,6 +6,7 @@ it and adds what a schema cannot say: references between files, rendering, dupli
 """
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,13 @@ def message_for(spec: schema.Field, problem: schema.Problem, key: str, what: str
     return _("%(what)s has no %(key)s: write one", what=what, key=key)
 
 
+def unknown_key_problems(spec: schema.Schema, data: LineDict, what: str) -> Iterator[tuple[int, str]]:
+    """(line, message) for each key of `data` its schema does not declare: every course file's reader reports them
+    in the same words."""
+    for key in schema.unknown_keys(spec, data):
+        yield data.line_of(key), _("unknown field '%(key)s' in %(what)s", key=key, what=what)
+
+
 class CheckerBase:
     """Collects problems while reading; `load` returns the course only when none were found."""
 
@@ -119,8 +127,8 @@ class CheckerBase:
         return [self.field(data, name, spec[name], path, what) for name in names]
 
     def unknown_fields(self, data: LineDict, spec: schema.Schema, path: Path, what: str) -> None:
-        for key in schema.unknown_keys(spec, data):
-            self.problem(path, data.line_of(key), _("unknown field '%(key)s' in %(what)s", key=key, what=what))
+        for line, message in unknown_key_problems(spec, data, what):
+            self.problem(path, line, message)
 
     def string_list(self, data: LineDict, key: str, spec: schema.Field, path: Path) -> list[str]:
         """A list of texts (objectives, key terms): the list at its line, each empty item at its own."""
