@@ -28,7 +28,7 @@ from course.labmodel.model import (
     Source,
     Task,
 )
-from course.labmodel.schema import Conditions, LabDataError, Reader, item_key
+from course.labmodel.schema import Conditions, LabDataError, Reader
 
 # The reviewed data files live with the lab's pages (course/lab/), where their translations are extracted from.
 LAB_DIR = Path(__file__).resolve().parent.parent / "lab"
@@ -166,13 +166,7 @@ def _read_rules(path: Path, options, groups) -> tuple[tuple[Level, ...], tuple[D
         raise r.fail("dimensions", "a dimension key is used twice")
     conditions = Conditions(options, groups)
     rules: list[Rule] = []
-    for i, raw in enumerate(r.items(top["rules"], "rules")):
-        key = item_key("rules", i, raw, "id")
-        rr = r.mapping(raw, key, ls.RULE)
-        rule_id = r.field(rr, ls.RULE, "id", key)
-        key = f"rules[{rule_id}]"
-        if any(rule.id == rule_id for rule in rules):
-            raise r.fail(key, "this rule id is used twice")
+    for key, rr, rule_id in r.entries(top["rules"], "rules", ls.RULE, "id", "rule"):
         if rr["dimension"] not in dimension_keys:
             raise r.fail(f"{key}.dimension", f"“{rr['dimension']}” is not one of {', '.join(dimension_keys)}")
         conditions.check(r, rr["condition"], f"{key}.condition")
@@ -193,13 +187,7 @@ def _read_presets(path: Path, lab_without_presets: Lab) -> dict[str, Preset]:
     r = Reader(path)
     top = r.mapping(r.data, "(file)", ls.PRESETS_FILE)
     presets: dict[str, Preset] = {}
-    for i, raw in enumerate(r.items(top["presets"], "presets")):
-        key = item_key("presets", i, raw, "slug")
-        p = r.mapping(raw, key, ls.PRESET)
-        slug = r.field(p, ls.PRESET, "slug", key)
-        key = f"presets[{slug}]"
-        if slug in presets:
-            raise r.fail(key, "this preset slug is used twice")
+    for key, p, slug in r.entries(top["presets"], "presets", ls.PRESET, "slug", "preset"):
         sources = []
         for si, raw_source in enumerate(r.items(p["sources"], f"{key}.sources")):
             skey = f"{key}.sources[{si}]"
@@ -244,13 +232,7 @@ def _read_tasks(path: Path, lab: Lab) -> dict[str, Task]:
         lab.options, lab.field_groups, [d.key for d in lab.dimensions], [lv.key for lv in lab.levels]
     )
     tasks: dict[str, Task] = {}
-    for i, raw in enumerate(r.items(top["tasks"], "tasks")):
-        key = item_key("tasks", i, raw, "slug")
-        t = r.mapping(raw, key, ls.TASK)
-        slug = r.field(t, ls.TASK, "slug", key)
-        key = f"tasks[{slug}]"
-        if slug in tasks:
-            raise r.fail(key, "this task slug is used twice")
+    for key, t, slug in r.entries(top["tasks"], "tasks", ls.TASK, "slug", "task"):
         if t["preset"] not in lab.presets:
             raise r.fail(f"{key}.preset", f"“{t['preset']}” is not a preset ({', '.join(lab.presets)})")
         checks = []

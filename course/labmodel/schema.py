@@ -7,7 +7,7 @@ the YAML and stay English; the texts the files hold are gettext msgids (course/l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,22 @@ class Reader:
 
     def text(self, value: Any, key: str) -> str:
         return self.check(value, key, TEXT)
+
+    def entries(
+        self, value: Any, name: str, schema: s.Schema, id_key: str, noun: str
+    ) -> Iterator[tuple[str, dict, str]]:
+        """Each item of a list of identified mappings (rules, presets, tasks): its key path, the mapping held to its
+        schema, and its id; an id used twice is refused."""
+        seen: set[str] = set()
+        for index, raw in enumerate(self.items(value, name)):
+            key = item_key(name, index, raw, id_key)
+            item = self.mapping(raw, key, schema)
+            ident = self.field(item, schema, id_key, key)
+            key = f"{name}[{ident}]"
+            if ident in seen:
+                raise self.fail(key, f"this {noun} {id_key} is used twice")
+            seen.add(ident)
+            yield key, item, ident
 
 
 def item_key(name: str, index: int, raw: Any, id_key: str) -> str:
