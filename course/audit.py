@@ -16,14 +16,9 @@ from flask_login import current_user
 from sqlalchemy import select, update
 
 from course.extensions import db
+from course.i18n import N_
 from course.models import AuditEvent, Classroom, Course, User
 from course.models.users import utcnow
-
-
-def N_(text: str) -> str:
-    """Marks a label for the catalogue and leaves it English here; it is translated where it is shown."""
-    return text
-
 
 # action → how the log names it (English; action_label and labels_for_reading translate). Grouped by what an
 # administrator filters on.

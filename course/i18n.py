@@ -26,6 +26,12 @@ babel = Babel()
 bp = Blueprint("i18n", __name__)
 
 
+def N_(text: str) -> str:
+    """Marks text for the catalogue and leaves it English where it is written: it is translated where it is shown
+    (a privacy declaration, an audit label, a teacher's guide heading)."""
+    return text
+
+
 @cache
 def interface_languages() -> tuple[str, ...]:
     """The languages the interface is available in: English and every language with a compiled catalogue."""

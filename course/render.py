@@ -25,7 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
-from course.i18n import translations_for
+from course.i18n import N_, translations_for
 from course.sanitize import clean_html, safe_url
 
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w.-]*)\]")
@@ -33,6 +33,11 @@ LAB_PARAM = re.compile(r"(\w+)=([\w-]+)")
 AS_OF = re.compile(r"\[as of (\d{4}-\d{2}(?:-\d{2})?)\]")
 # The language of the content being rendered: the few words the renderer adds to it are written in that language.
 _content_language: ContextVar[str] = ContextVar("content_language", default="en")
+
+
+def in_content_language(message: str) -> str:
+    """A catalogue message in the language of the content being rendered."""
+    return translations_for(_content_language.get()).gettext(message)
 
 
 @contextmanager
@@ -112,7 +117,7 @@ def _as_of_rule(state: StateInline, silent: bool) -> bool:
 def _render_as_of(self, tokens, idx, options, env) -> str:
     written, language = tokens[idx].meta["date"], _content_language.get()
     shown = spoken_date(written, language) if calendar_date(written) else written  # the checker reports a bad date
-    label = translations_for(language).gettext("(as of %(date)s)") % {"date": shown}
+    label = in_content_language(N_("(as of %(date)s)")) % {"date": shown}
     return f'<span class="as-of">{escape(label)}</span>'
 
 
@@ -120,7 +125,7 @@ def _checked_on(written: str) -> str:
     """When a source was last read, in the course's language."""
     language = _content_language.get()
     shown = spoken_date(written, language) if calendar_date(written) else written
-    label = translations_for(language).gettext("Checked %(date)s.") % {"date": shown}
+    label = in_content_language(N_("Checked %(date)s.")) % {"date": shown}
     return f' <span class="accessed">{escape(label)}</span>'
 
 
@@ -130,7 +135,7 @@ def _render_citation(self, tokens, idx, options, env) -> str:
     if source_id not in cited:
         cited.append(source_id)
     number = cited.index(source_id) + 1
-    title = translations_for(_content_language.get()).gettext("Source %(number)d") % {"number": number}
+    title = in_content_language(N_("Source %(number)d")) % {"number": number}
     return f'<sup class="citation"><a href="#source-{escape(source_id)}" title="{escape(title)}">[{number}]</a></sup>'
 
 

@@ -221,3 +221,13 @@ def test_the_words_the_renderer_adds_follow_the_courses_language():
     assert 'title="출처 1"' in korean and "2026년 11월 29일 확인." in sources
     english = render_markdown("Cards lapsed [@eu] [as of 2026-11].").html
     assert "(as of November 2026)" in english and 'title="Source 1"' in english
+
+
+def test_the_teachers_guide_reads_in_korean_throughout(app, imported):
+    """The guide's headings are written in the course's language, as its text is."""
+    from course.models import Module
+
+    with app.app_context():
+        guide = db.session.scalar(select(Module.teacher_guide_html).join(Course).where(Course.slug == SLUG))
+    assert "<h4>토론 질문</h4>" in guide and "좋은 답에 들어갈 내용:" in guide
+    assert "Discussion prompts" not in guide

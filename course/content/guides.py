@@ -1,5 +1,6 @@
 """A module's teacher's guide (guide.yaml beside its lessons), declared once as GUIDE, and its rendering."""
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +9,8 @@ from flask_babel import gettext as _
 from course import schema
 from course.content.checking import TEXT, TITLE, CheckerBase, _display
 from course.content.yaml_lines import LineDict, LineList, load_yaml
-from course.render import render_inline, render_markdown
+from course.i18n import N_
+from course.render import in_content_language, render_inline, render_markdown
 from course.sanitize import clean_html
 
 GUIDE_FILE = "guide.yaml"
@@ -116,13 +118,14 @@ class GuideChecker(CheckerBase):
         return pairs
 
 
+# In the course's language when rendered, as the guide's own text is (course.render.in_content_language).
 GUIDE_HEADINGS = {
-    "audience": "Audience",
-    "prerequisites": "Prerequisites",
-    "content_note": "Content note",
-    "discussion": "Discussion prompts",
-    "activity": "Classroom activity (no computers needed)",
-    "misconceptions": "Common misconceptions",
+    "audience": N_("Audience"),
+    "prerequisites": N_("Prerequisites"),
+    "content_note": N_("Content note"),
+    "discussion": N_("Discussion prompts"),
+    "activity": N_("Classroom activity (no computers needed)"),
+    "misconceptions": N_("Common misconceptions"),
 }
 
 
@@ -130,29 +133,35 @@ def render_guide(guide: dict[str, Any]) -> str:
     """A teacher's guide as clean HTML, its parts in a fixed order; the timing is left to the page, which adds the
     module's reading time from its lessons' minutes as they stand."""
     parts = []
+
+    def heading(key: str) -> str:
+        return escape(in_content_language(GUIDE_HEADINGS[key]))
+
+    good_answer = escape(in_content_language(N_("A good answer covers:")))
+    materials = escape(in_content_language(N_("Materials:")))
     if guide.get("content_note"):
         parts.append(
-            f'<section class="content-note"><h4>{GUIDE_HEADINGS["content_note"]}</h4>'
+            f'<section class="content-note"><h4>{heading("content_note")}</h4>'
             f"{render_markdown(guide['content_note']).html}</section>"
         )
     for key in ("audience", "prerequisites"):
-        parts.append(f"<h4>{GUIDE_HEADINGS[key]}</h4>{render_markdown(guide.get(key, '')).html}")
+        parts.append(f"<h4>{heading(key)}</h4>{render_markdown(guide.get(key, '')).html}")
     prompts = "".join(
-        f"<li>{render_markdown(pair['prompt']).html}<p><strong>A good answer covers:</strong></p>"
+        f"<li>{render_markdown(pair['prompt']).html}<p><strong>{good_answer}</strong></p>"
         f"{render_markdown(pair['good_answer']).html}</li>"
         for pair in guide.get("discussion", [])
     )
-    parts.append(f"<h4>{GUIDE_HEADINGS['discussion']}</h4><ol>{prompts}</ol>")
+    parts.append(f"<h4>{heading('discussion')}</h4><ol>{prompts}</ol>")
     activity = guide.get("activity") or {}
     if activity:
         parts.append(
-            f"<h4>{GUIDE_HEADINGS['activity']}: {render_inline(activity.get('title', ''))}</h4>"
-            f"<p><strong>Materials:</strong> {render_inline(activity.get('materials', ''))}</p>"
+            f"<h4>{heading('activity')}: {render_inline(activity.get('title', ''))}</h4>"
+            f"<p><strong>{materials}</strong> {render_inline(activity.get('materials', ''))}</p>"
             f"{render_markdown(activity.get('steps', '')).html}"
         )
     misconceptions = "".join(
         f"<li><p><strong>{render_inline(pair['misconception'])}</strong></p>{render_markdown(pair['response']).html}</li>"
         for pair in guide.get("misconceptions", [])
     )
-    parts.append(f"<h4>{GUIDE_HEADINGS['misconceptions']}</h4><ul>{misconceptions}</ul>")
+    parts.append(f"<h4>{heading('misconceptions')}</h4><ul>{misconceptions}</ul>")
     return clean_html("".join(parts))

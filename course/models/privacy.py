@@ -11,13 +11,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
-
-
-def N_(text: str) -> str:
-    """Marks a declaration's words for the catalogue and leaves them English: the privacy notice is generated in
-    English from them, and the data page translates them as it shows them (course.privacy.declarations)."""
-    return text
-
+from course.i18n import N_
 
 # Who can read a column, in the words the data page uses.
 YOU = N_("you")
