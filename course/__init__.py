@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 from flask import Flask, redirect, render_template, request, url_for
+from flask.cli import AppGroup
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -34,6 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.cli = _CommandsOnFirstUse(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'lanyard.sqlite'}",
@@ -56,6 +58,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        PASSWORD_HASH_METHOD="scrypt",  # noqa: S106 (a method, not a password): only the test suite sets a cheaper one
         BUNDLED_COURSE_PATH=str(PROJECT_ROOT),
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -85,11 +88,34 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_security_headers(app)
     static_assets.init_app(app)
     _trust_proxies(app)
-
-    from course import cli
-
-    cli.register(app)
     return app
+
+
+class _CommandsOnFirstUse(AppGroup):
+    """The app's `flask` commands, imported the first time one is listed or run: course.cli brings the content
+    importer and exporter, GIFT and Moodle XML, backups and Flask-Migrate, which a process serving pages never uses."""
+
+    def __init__(self, app: Flask):
+        super().__init__(app.name)
+        self._app, self._loaded = app, False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            from flask_migrate.cli import db as migrations_cli
+
+            from course import cli
+
+            cli.register(self._app)
+            self.add_command(migrations_cli, "db")
+
+    def get_command(self, ctx, cmd_name):
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -3,10 +3,31 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+
+class LazyMigrate:
+    """Flask-Migrate, bound on first use: Flask-Migrate and Alembic (about 200 modules, 11 MiB a process) are
+    imported when a migration runs (`flask db`, `flask init`, a test), never by a server process serving pages.
+    Until then app.extensions["migrate"] is a stand-in that binds the real one the moment anything is asked of it."""
+
+    def init_app(self, app, db, directory: str, **options) -> None:
+        app.extensions["migrate"] = _MigrateOnFirstUse(app, db, directory, options)
+
+
+class _MigrateOnFirstUse:
+    def __init__(self, app, db, directory: str, options: dict):
+        self.directory = directory
+        self._binding = (app, db, options)
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate
+
+        app, db, options = self._binding
+        Migrate(app, db, directory=self.directory, **options)  # replaces this stand-in, adds `flask db`
+        return getattr(app.extensions["migrate"], name)
 
 
 class Base(DeclarativeBase):
@@ -15,7 +36,7 @@ class Base(DeclarativeBase):
 
 # Objects stay readable after commit, so a page that records a view does not reload everything it shows.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate()
+migrate = LazyMigrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Counters live in memory for one process and in Redis (RATELIMIT_STORAGE_URI) when several share the load.

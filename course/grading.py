@@ -1,6 +1,8 @@
 """Grading a whole attempt from its snapshot, and adding an instructor's marks to it. Pure functions: no Flask, no
 database. Each question is graded by its type (course.question_types)."""
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,3 +70,66 @@ def with_marks(snapshot: Sequence[Mapping], results: Sequence[Mapping], marks: M
         merged.append(dict(result))
         score += result["earned"]
     return AttemptResult(round(score, 4), sum(points.values()), merged)
+
+
+
+def summarise_attempt(snapshot: Sequence[Mapping], responses: Mapping[str, Any],
+                      results: Sequence[Mapping]) -> tuple[list[dict], dict[str, list]]:  # fmt: skip
+    """What the class reports need of a graded attempt, in two parts.
+
+    The questions as asked (the same for every attempt of one version of the quiz, so stored once, see
+    question_set_digest): key, type, points, objective, and for listed answers the key the attempt was graded with.
+
+    The answers, one entry per question in that order: `earned` and `fraction`, the positions of questions left
+    `blank` and of those `pending` an instructor's mark, what item analysis counts of each answer (`counted`: None
+    when not answered or the type counts nothing, else the type's counted_answers as [text, right] pairs) and the
+    misconceptions each answer showed ([position, tags] pairs). `results` are the attempt's with any instructor's
+    marks in place (with_marks)."""
+    by_key = {result["key"]: result for result in results}
+    questions: list[dict] = []
+    answers: dict[str, list] = {"earned": [], "fraction": [], "blank": [], "pending": [], "counted": [],
+                                "misconceptions": []}  # fmt: skip
+    for question in snapshot:
+        result = by_key.get(question["key"])
+        if result is None:
+            continue
+        position, qtype = len(questions), question_type(question["type"])
+        asked = {"key": question["key"], "type": question["type"], "points": question["points"],
+                 "objective": question.get("objective") or ""}  # fmt: skip
+        response = responses.get(question["key"])
+        if qtype.analysis == "choices":
+            asked["key_answers"] = sorted(qtype.key_answers(question))
+        questions.append(asked)
+        answers["earned"].append(result["earned"])
+        answers["fraction"].append(result["fraction"])
+        if response is None:
+            answers["blank"].append(position)
+        if result.get("pending"):
+            answers["pending"].append(position)
+        counted = None
+        if response is not None and qtype.analysis:
+            counted = [[text, right] for text, right in qtype.counted_answers(question, response, result)]
+        answers["counted"].append(counted)
+        if result.get("misconceptions"):
+            answers["misconceptions"].append([position, list(result["misconceptions"])])
+    return questions, answers
+
+
+def question_set_digest(questions: Sequence[Mapping]) -> str:
+    """A name for a set of questions as asked: the same for every attempt at one version of a quiz."""
+    return hashlib.sha256(json.dumps(questions, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def attempt_summary(snapshot: Sequence[Mapping], responses: Mapping[str, Any], graded: AttemptResult,
+                    pass_mark: float) -> tuple[list[dict], dict[str, Any]]:  # fmt: skip
+    """The questions as asked, and the values of the attempt's summary row (models.AttemptSummary), from its
+    grading with any marks in place."""
+    questions, answers = summarise_attempt(snapshot, responses, graded.results)
+    return questions, {
+        "question_set": question_set_digest(questions),
+        "score": graded.score,
+        "max_score": graded.max_score,
+        "percent": graded.percent,
+        "passed": None if graded.percent is None else graded.percent >= pass_mark,
+        "answers": answers,
+    }

@@ -13,7 +13,7 @@ from sqlalchemy import Row, and_, func, select
 
 from course.extensions import db
 from course.lab.progress import record_lab_tasks
-from course.models import Attempt, Course, Lesson, LessonProgress, Quiz
+from course.models import Attempt, AttemptSummary, Course, Lesson, LessonProgress, Quiz
 from course.structure import CourseEntry, LessonEntry, ModuleEntry, QuizEntry, course_entry
 
 
@@ -111,15 +111,18 @@ def class_progress(course: Course | CourseEntry, user_ids: Collection[int]) -> d
     ):
         latest.setdefault(row.user_id, row)
     best: dict[int, dict[int, Row]] = {user_id: {} for user_id in user_ids}
+    # Percent and passed from the attempt's summary, a small row: in SQLite the attempt's own columns sit behind its
+    # snapshot's overflow pages, which reading them walks (the attempt's own serve a row recorded without a summary).
     for row in db.session.execute(
         select(
             Attempt.user_id,
             Attempt.quiz_id,
             func.count(Attempt.id).label("attempts"),
-            func.max(Attempt.percent).label("best"),
-            func.max(func.coalesce(Attempt.passed, False).cast(db.Integer)).label("passed"),
+            func.max(func.coalesce(AttemptSummary.percent, Attempt.percent)).label("best"),
+            func.max(func.coalesce(AttemptSummary.passed, Attempt.passed, False).cast(db.Integer)).label("passed"),
         )
         .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)
         .where(Attempt.user_id.in_(user_ids), Quiz.course_id == entry.id, Attempt.submitted_at.is_not(None))
         .group_by(Attempt.user_id, Attempt.quiz_id)
     ):

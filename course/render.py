@@ -15,18 +15,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date, format_skeleton
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from course.i18n import N_, translations_for
 from course.sanitize import clean_html, safe_url
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 CITATION = re.compile(r"\[@([A-Za-z0-9][\w.-]*)\]")
 LAB_PARAM = re.compile(r"(\w+)=([\w-]+)")
@@ -92,7 +93,7 @@ class Rendered:
     overfull_lines: list[int] = field(default_factory=list)  # 0-based lines of paragraphs shown as plain text
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
+def _citation_rule(state: "StateInline", silent: bool) -> bool:
     match = CITATION.match(state.src, state.pos)
     if not match:
         return False
@@ -103,7 +104,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _as_of_rule(state: StateInline, silent: bool) -> bool:
+def _as_of_rule(state: "StateInline", silent: bool) -> bool:
     match = AS_OF.match(state.src, state.pos)
     if not match:
         return False
@@ -203,6 +204,8 @@ def _course_links(state) -> None:
             tokens[index - 1].tag = "figure"
             tokens[index + 1].tag = "figure"
             if caption:
+                from markdown_it.token import Token
+
                 caption_token = Token("html_inline", "", 0)
                 caption_token.content = f"<figcaption>{escape(caption)}</figcaption>"
                 token.children.append(caption_token)
@@ -216,7 +219,13 @@ def _word_count(state) -> None:
     state.env["word_count"] = words
 
 
-def _build_parser() -> MarkdownIt:
+@cache
+def _markdown() -> "MarkdownIt":
+    """The one parser, built when content is first rendered: pages serve stored HTML, so a process that only
+    serves them never imports markdown-it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(anchors_plugin, min_level=2, max_level=3)
@@ -230,7 +239,6 @@ def _build_parser() -> MarkdownIt:
     return md
 
 
-_markdown = _build_parser()
 
 
 # Links, citations and emphasis in one paragraph. Sanitising grows with the square of a paragraph's elements
@@ -242,12 +250,13 @@ MAX_INLINE_PARTS = 400
 def render_markdown(text: str) -> Rendered:
     """Render a block of author Markdown (a lesson body, a prompt, an explanation) to clean HTML."""
     env: dict[str, Any] = {}
-    tokens = _markdown.parse(text or "", env)
+    markdown = _markdown()
+    tokens = markdown.parse(text or "", env)
     for token in tokens:
         if token.type == "inline" and len(token.children or ()) > MAX_INLINE_PARTS:
-            token.children = [Token("text", "", 0, content=token.content)]
+            token.children = [type(token)("text", "", 0, content=token.content)]
             env.setdefault("overfull_lines", []).append(token.map[0] if token.map else 0)
-    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    html = markdown.renderer.render(tokens, markdown.options, env)
     return Rendered(
         overfull_lines=env.get("overfull_lines", []),
         html=clean_html(html),
@@ -262,7 +271,7 @@ def render_markdown(text: str) -> Rendered:
 
 def render_inline(text: str) -> str:
     """Render one line of author Markdown (a choice, a feedback sentence) without a wrapping paragraph."""
-    return clean_html(_markdown.renderInline(str(text or "")))
+    return clean_html(_markdown().renderInline(str(text or "")))
 
 
 def render_sources(sources: list[dict[str, Any]], citations: list[str]) -> tuple[list[dict[str, Any]], str]:

@@ -6,8 +6,7 @@ hostile lesson or quiz cannot smuggle in scripts, event handlers, javascript: UR
 """
 
 import re
-
-import bleach
+from functools import cache
 
 ALLOWED_TAGS = frozenset(
     {
@@ -35,13 +34,23 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+
+
+@cache
+def _cleaner():
+    """Bleach's cleaner for the allow-list, made when HTML is first cleaned: content is cleaned when it is saved,
+    so a process that only serves pages never imports bleach."""
+    import bleach
+
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\r]")
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
@@ -49,7 +58,7 @@ _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
 
 def clean_html(html: str) -> str:
     """Reduce HTML to the allow-list; whatever is not on it is removed, its text kept as inert text."""
-    return _cleaner.clean(html)
+    return _cleaner().clean(html)
 
 
 def safe_url(url: str) -> str:

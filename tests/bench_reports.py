@@ -30,11 +30,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from course import create_app  # noqa: E402
-from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, analyse_quiz  # noqa: E402
+from course.classroom.item_analysis import QuestionInfo, analyse_answers  # noqa: E402
 from course.classroom.roster import create_student_accounts, read_roster  # noqa: E402
 from course.content import import_course  # noqa: E402
 from course.extensions import db  # noqa: E402
-from course.models import Attempt, Classroom, Course, Enrollment, Lesson, LessonProgress, Quiz, User  # noqa: E402
+from course.models import (  # noqa: E402
+    Attempt,
+    AttemptSummary,
+    Classroom,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    QuestionSet,
+    Quiz,
+    User,
+)
 from course.models.users import utcnow  # noqa: E402
 from course.quiz.attempts import start_attempt, submit_attempt  # noqa: E402
 
@@ -177,17 +188,20 @@ def main() -> None:
 
         with app.app_context():
             quiz = db.session.scalar(select(Quiz).where(Quiz.slug == final_slug))
-            rows = db.session.execute(
-                select(Attempt.snapshot, Attempt.responses, Attempt.results).where(Attempt.quiz_id == quiz.id,
-                                                                                  Attempt.number == 1)  # fmt: skip
-            ).all()
+            stored = db.session.execute(select(QuestionSet.digest, QuestionSet.questions))
+            sets = {digest: (asked, []) for digest, asked in stored}
+            for digest, answers in db.session.execute(
+                select(AttemptSummary.question_set, AttemptSummary.answers)
+                .join(Attempt, Attempt.id == AttemptSummary.attempt_id)
+                .where(Attempt.quiz_id == quiz.id, Attempt.number == 1)
+            ):
+                sets[digest][1].append(answers)
             questions = [QuestionInfo(q.key, q.type, q.prompt_html, q.objective, q.spec.get("choices", []))
                          for q in quiz.questions]  # fmt: skip
-            attempts = [AnalysedAttempt(*row) for row in rows]
             started = time.perf_counter()
-            stats = analyse_quiz(questions, attempts)
-            print(f"\nanalyse_quiz alone (pure Python, {stats.students} attempts x {len(stats.items)} questions): "
-                  f"{(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
+            stats = analyse_answers(questions, sets.values())
+            print(f"\nanalyse_answers alone (pure Python over the stored summaries, {stats.students} attempts x "
+                  f"{len(stats.items)} questions): {(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
 
             roster = "\n".join(f"new{n:04d},New student {n}" for n in range(arguments.students)).encode()
             classroom = db.session.get(Classroom, classroom_id)

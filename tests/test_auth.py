@@ -10,7 +10,9 @@ from course import create_app
 from course.auth import limits
 from course.extensions import db, limiter
 from course.models import Classroom, Enrollment, User
-from tests.conftest import PASSWORD, AuthActions
+from course.models.users import password_matches
+from tests.conftest import CHEAP_PASSWORD_HASH, PASSWORD, AuthActions
+from tests.dom import input_value
 
 GOOD = "a long enough password"
 
@@ -36,7 +38,8 @@ def test_setup_creates_the_first_instructor_and_a_default_class(app, client):
     with app.app_context():
         user = db.session.scalar(select(User))
         assert (user.username, user.role, user.display_name) == ("teacher", "admin", "Ms T")
-        assert user.password_hash.startswith("scrypt:") and GOOD not in user.password_hash
+        assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
+        assert check_password_hash(user.password_hash, GOOD) and GOOD not in user.password_hash
         classroom = db.session.scalar(select(Classroom))
         assert classroom.owner_id == user.id and re.fullmatch(r"[A-Z2-9]{8}", classroom.join_code)
     page = client.get("/teach/").get_data(as_text=True)
@@ -266,7 +269,7 @@ def test_the_password_hash_runs_whether_or_not_the_account_exists(app, client, a
     auth.create("sam")
     wrong_password(client, username="sam")
     wrong_password(client, username="nobody")
-    assert checked == ["scrypt:32768:8:1", "scrypt:32768:8:1"]
+    assert checked == [app.config["PASSWORD_HASH_METHOD"]] * 2
 
 
 def test_limiter_keys_hold_a_digest_never_the_typed_username(app, client, auth):
@@ -309,7 +312,7 @@ def test_csrf_token_is_required_on_every_post(tmp_path):
     assert response.status_code == 400
     assert user_count(app) == 0
     page = client.get("/setup").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = input_value(page, "csrf_token")
     response = client.post(
         "/setup", data={"username": "teacher", "password": GOOD, "confirm": GOOD, "csrf_token": token}
     )
@@ -331,3 +334,30 @@ def test_a_password_reset_signs_the_account_out_everywhere(app, client, auth):
     for device in (client, other_device):
         response = device.get("/progress")
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_passwords_are_hashed_with_scrypt_unless_the_setting_names_another_method(monkeypatch):
+    """Production hashes with scrypt; the suite's cheap PASSWORD_HASH_METHOD changes only how new hashes are made,
+    so hashes of either kind verify under either setting."""
+    monkeypatch.delenv("LANYARD_PASSWORD_HASH_METHOD", raising=False)
+    production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    cheap = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})  # fmt: skip
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    hashes = {}
+    for name, app in (("production", production), ("cheap", cheap)):
+        with app.app_context():
+            user = User(username=name)
+            user.set_password(GOOD)
+            hashes[name] = user.password_hash
+    assert hashes["production"].startswith("scrypt:32768:8:1$")
+    assert hashes["cheap"].startswith(CHEAP_PASSWORD_HASH + "$")
+    outside_any_app = User(username="cli")
+    outside_any_app.set_password(GOOD)
+    assert outside_any_app.password_hash.startswith("scrypt:")
+    for app, other in ((production, "cheap"), (cheap, "production")):  # each setting verifies the other's hashes
+        with app.app_context():
+            user = User(username="either", password_hash=hashes[other])
+            assert password_matches(user, GOOD) and not user.check_password(GOOD + "!")
+    with cheap.app_context():
+        assert not password_matches(None, GOOD)

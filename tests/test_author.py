@@ -1,7 +1,6 @@
 """Authoring in the browser: courses, modules and lessons (create, edit, reorder, delete), the lesson editor's
 checks and preview, drafts, figures, authorisation and query counts. Quizzes: test_author_quiz.py."""
 
-import html
 import re
 import struct
 import zlib
@@ -13,6 +12,7 @@ from course import create_app
 from course.extensions import db
 from course.models import Course, CourseOwner, Figure, Lesson, LessonProgress, Module, Quiz, Revision, User
 from tests.conftest import PASSWORD
+from tests.dom import input_value, parse
 from tests.test_sanitize import HOSTILE, active_content
 
 AUTHOR = "/author/courses/sample-course"
@@ -77,13 +77,12 @@ def lesson_form(app, **changes) -> dict:
 
 def errors_at(page: str, field_id: str) -> list[str]:
     """The error messages render_field shows under one field."""
-    match = re.search(rf'<div id="{re.escape(field_id)}-help">(.*?)</div>', page, re.S)
-    return [html.unescape(e) for e in re.findall(r'<p class="error">(.*?)</p>', match.group(1))] if match else []
+    help_block = parse(page).first(f"div[id='{field_id}-help']")
+    return help_block.texts("p.error") if help_block else []
 
 
 def article(page: str) -> str:
-    # The article carries the course's lang, so its opening tag is matched by its start.
-    return page[page.index('<article class="lesson"') : page.index("</article>")]
+    return parse(page).one("article.lesson").html
 
 
 # --- authorisation ---------------------------------------------------------------------------------------------
@@ -161,7 +160,7 @@ def test_author_posts_need_the_csrf_token(tmp_path):
     client = app.test_client()
 
     def token(url: str) -> str:
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True))[1]
+        return input_value(client.get(url).get_data(as_text=True), "csrf_token")
 
     client.post("/login", data={"username": "teach", "password": PASSWORD, "csrf_token": token("/login")})
     course = {"slug": "new-course", "title": "New", "language": "en"}
@@ -386,9 +385,9 @@ def test_row_buttons_add_remove_and_move_sources_without_saving(app, client, ins
     page = client.post(f"{AUTHOR}/lessons/", data={**data, "row_action": "sources-add"}).get_data(as_text=True)
     assert 'name="sources-2-id"' in page and count(app, Lesson) == 3
     page = client.post(f"{AUTHOR}/lessons/", data={**data, "row_action": "sources-up-1"}).get_data(as_text=True)
-    assert re.search(r'name="sources-0-id" type="text" value="second"', page)
+    assert parse(page).one("input[name=sources-0-id]")["value"] == "second"
     page = client.post(f"{AUTHOR}/lessons/", data={**data, "row_action": "sources-remove-0"}).get_data(as_text=True)
-    assert re.search(r'name="sources-0-id" type="text" value="second"', page) and 'value="src"' not in page
+    assert parse(page).one("input[name=sources-0-id]")["value"] == "second" and 'value="src"' not in page
 
 
 # --- preview ---------------------------------------------------------------------------------------------------
@@ -417,7 +416,8 @@ def test_preview_and_saved_lesson_make_hostile_text_inert(app, client, auth, ins
     client.post(f"{AUTHOR}/lessons/new-lesson/publish")
     for url in (f"{AUTHOR}/preview/new-lesson", f"{AUTHOR}/lessons/new-lesson/history?revision=1"):
         page = client.get(url).get_data(as_text=True)
-        body = article(page) if "<article" in page else page[page.index('id="shown"') : page.index("</main>")]
+        document = parse(page)
+        body = (document.first("article.lesson") or document.one("section#shown")).html
         assert active_content(body) == [], url
     auth.logout()
     auth.as_role("student", "sam")
@@ -620,16 +620,16 @@ def test_a_title_without_letters_leaves_the_slug_to_the_author(app, client, inst
 def test_the_error_summary_lists_and_links_each_field_error(app, client, instructor):
     data = lesson_form(app, objectives="", **{"sources-0-url": "javascript:alert(1)"})
     page = client.post(f"{AUTHOR}/lessons/", data=data).get_data(as_text=True)
-    start = page.index('<div class="error-summary"')
-    summary = page[start : page.index("</div>", start)]
-    assert 'role="alert"' in summary and 'tabindex="-1"' in summary and "There is a problem" in summary
-    assert page.index('class="error-summary"') < page.index('id="title"')  # at the top, before the fields
-    links = dict((href, html.unescape(text)) for href, text in re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary))
+    document = parse(page)
+    summary = document.one("div.error-summary")
+    assert summary["role"] == "alert" and summary["tabindex"] == "-1" and "There is a problem" in summary.text
+    assert summary.start < document.one("#title").start  # at the top, before the fields
+    links = {link["href"].removeprefix("#"): link.text for link in summary.all("a[href^='#']")}
     assert links["objectives"] == "Objectives: Add at least one objective: what a student can do after the lesson"
     assert links["sources-0-url"].startswith("Source 1, Address (URL): Source 'src': the address (url) must start")
     # Every linked field exists on the page and shows the same message beside it.
     for field_id, text in links.items():
-        assert f'id="{field_id}"' in page and text.split(": ", 1)[1] in errors_at(page, field_id)
+        assert document.first(f"[id='{field_id}']") and text.split(": ", 1)[1] in errors_at(page, field_id)
     untitled = client.post(f"{AUTHOR}/lessons/", data=lesson_form(app, title="")).get_data(as_text=True)
     assert '<a href="#title">Title: Give the lesson a title.</a>' in untitled
     assert count(app, Lesson) == 3
@@ -645,17 +645,20 @@ def test_every_authoring_form_shows_the_summary(app, client, instructor):
     ]
     for response in pages:
         page = response.get_data(as_text=True)
-        assert 'class="error-summary"' in page and re.search(r'<a href="#(slug|title|confirm)">', page), page[:3000]
+        summary = parse(page).one("div.error-summary")
+        assert summary.all("a[href='#slug'], a[href='#title'], a[href='#confirm']"), page[:3000]
 
 
 def test_author_js_is_served_and_referenced_without_inline_script(app, client, instructor):
     for url in ("/author/new-course", f"{AUTHOR}/modules/new", f"{AUTHOR}/lessons/", f"{AUTHOR}/quizzes/"):
         page = client.get(url).get_data(as_text=True)
-        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S)
-        assert scripts and all('src="' in attrs and not body.strip() for attrs, body in scripts), url
-        assert re.search(r'<script src="/static/author\.js\?v=[0-9a-f]{12}" defer>', page), url
-        slug_input = re.search(r'<input[^>]*id="slug"[^>]*>', page).group(0)
-        assert 'data-slug-from="title"' in slug_input, url
+        document = parse(page)
+        scripts = document.all("script")
+        assert scripts and all(script.get("src") and not script.raw_text.strip() for script in scripts), url
+        author_js = document.one("script[src^='/static/author.js?v=']")
+        assert re.fullmatch(r"/static/author\.js\?v=[0-9a-f]{12}", author_js["src"]), url
+        assert author_js.get("defer") == "", url
+        assert document.one("input#slug")["data-slug-from"] == "title", url
         assert "script-src 'self'" in client.get(url).headers["Content-Security-Policy"]
     script = client.get("/static/author.js")
     assert script.status_code == 200 and "javascript" in script.mimetype

@@ -2,13 +2,13 @@
 and the promise that editing a quiz never changes a submitted attempt."""
 
 import html
-import re
 
 import pytest
 from sqlalchemy import func, select
 
 from course.extensions import db
 from course.models import Attempt, Course, CourseOwner, Lesson, Question, Quiz, Revision
+from tests.dom import Element, parse
 from tests.test_sanitize import HOSTILE, active_content
 
 AUTHOR = "/author/courses/sample-course"
@@ -27,8 +27,9 @@ def instructor(app, auth, sample_course):
 
 
 def errors_at(page: str, field_id: str) -> list[str]:
-    match = re.search(rf'<div id="{re.escape(field_id)}-help">(.*?)</div>', page, re.S)
-    return [html.unescape(e) for e in re.findall(r'<p class="error">(.*?)</p>', match.group(1))] if match else []
+    """The error messages render_field shows under one field."""
+    help_block = parse(page).first(f"div[id='{field_id}-help']")
+    return help_block.texts("p.error") if help_block else []
 
 
 def quiz_row(app, slug: str = "basics-quiz") -> Quiz | None:
@@ -168,9 +169,11 @@ def test_question_errors_are_shown_at_the_field_and_nothing_is_saved(app, client
                                                                      message):  # fmt: skip
     page = client.post(f"{QUIZ}/questions/?type={kind}", data=question_form(kind, **changes)).get_data(as_text=True)
     if field == "choices":
-        shown = re.search(r'<fieldset class="row-editor" id="choices">\s*<legend>Choices</legend>(.*?)<fieldset', page,
-                          re.S)  # fmt: skip
-        assert message.lower() in html.unescape(shown.group(1)).lower(), page
+        choices = parse(page).one("fieldset.row-editor#choices")
+        assert choices.one("> legend").text == "Choices"
+        shown = " ".join(child if isinstance(child, str) else child.text for child in choices.children
+                         if not (isinstance(child, Element) and child.tag in ("legend", "fieldset")))  # fmt: skip
+        assert message.lower() in shown.lower(), page
     else:
         assert any(message.lower() in error.lower() for error in errors_at(page, field)), errors_at(page, field)
     assert len(keys(app)) == 5 and revision_count(app) == 0
@@ -362,9 +365,12 @@ def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app
                          **{"choices-0-text": f"Right {text}", "choices-1-feedback": f"No {text}"})  # fmt: skip
     assert client.post(f"{QUIZ}/questions/?type=single", data=data).status_code == 302
     for url in (QUIZ, f"{QUIZ}/preview"):
-        page = client.get(url).get_data(as_text=True)
-        end = page.index("<h2>Settings</h2>") if url == QUIZ else page.index("</main>")
-        assert active_content(page[page.index("<main") : end], allowed_tags={"form", "input", "button"}) == [], url
+        document = parse(client.get(url).get_data(as_text=True))
+        main = document.one("main")
+        # The editor's own settings form follows the questions; what is checked is everything before it.
+        settings = [heading for heading in main.all("h2") if heading.text == "Settings" and url == QUIZ]
+        shown = main.source[main.start : settings[0].start if settings else main.end]
+        assert active_content(shown, allowed_tags={"form", "input", "button"}) == [], url
     auth.logout()
     auth.as_role("student", "sam")
     client.post("/courses/sample-course/quizzes/basics-quiz/start")
@@ -372,8 +378,7 @@ def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app
         attempt_id = db.session.scalar(select(Attempt.id))
     client.post(f"/attempts/{attempt_id}", data={"action": "submit", "confirmed": "yes"})
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
-    shown = page[page.index("<main") : page.index("</main>")]
-    assert active_content(shown, allowed_tags={"form", "input", "button"}) == []
+    assert active_content(parse(page).one("main").html, allowed_tags={"form", "input", "button"}) == []
 
 
 def test_question_editor_shows_stored_values_for_every_type(app, client, instructor):

@@ -4,7 +4,6 @@ nginx configured by deploy/nginx/lanyard.conf with TLS, and LANYARD_TRUSTED_PROX
 A student signs in, reads and completes a lesson and takes a quiz while nginx alternates between the servers; failed
 sign-ins are counted across both servers, and per client address although the servers only ever talk to nginx."""
 
-import html
 import http.client
 import os
 import re
@@ -20,6 +19,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+
+from tests.dom import parse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SITE_FILE = PROJECT_ROOT / "deploy" / "nginx" / "lanyard.conf"
@@ -173,11 +174,9 @@ class Browser:
 
 
 def csrf_token(page: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', page
-    )
-    assert match, "the page has no CSRF token"
-    return html.unescape(match.group(1))
+    token = parse(page).first("input[name=csrf_token]")
+    assert token, "the page has no CSRF token"
+    return token["value"]
 
 
 def location(response) -> str:
@@ -298,7 +297,7 @@ def test_a_district_runs_two_app_servers_behind_nginx(district):
     # A lesson, read and completed; the next lesson follows, and progress shows it on whichever server answers.
     outline = student.get(f"/courses/{COURSE}")
     assert outline.status == 200
-    first_lesson = re.search(rf'href="(/courses/{COURSE}/lessons/[^"]+)"', outline.text).group(1)
+    first_lesson = parse(outline.text).first(f"a[href^='/courses/{COURSE}/lessons/']")["href"]
     lesson = student.get(first_lesson)
     assert lesson.status == 200
     completed = student.post(first_lesson + "/complete", {"csrf_token": csrf_token(lesson.text)})

@@ -2,8 +2,6 @@
 finds no problem in it, it imports as a `ko` course with its lessons, quiz, glossary and Korean figures, its pages
 say they are Korean, and an export reads back as the same course."""
 
-import dataclasses
-import html
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -15,6 +13,8 @@ from course.content import check_course, import_course, load_course
 from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.extensions import db
 from course.models import Course, Figure, Lesson, Question, Quiz
+from tests.dom import parse
+from tests.test_exporter import without_paths
 
 FOLDER = Path(__file__).resolve().parent.parent / "courses" / "chip-paper-state-ko"
 SLUG = "chip-paper-state-ko"
@@ -38,19 +38,6 @@ def exported(slug: str) -> dict[str, bytes]:
     """Export from a fresh session, as a later request would."""
     db.session.remove()
     return course_files(course_for_export(slug))
-
-
-def without_paths(course_data) -> dict:
-    """What a course folder says, leaving out where its files were read from."""
-
-    def strip(value):
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != "path"}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return strip(dataclasses.asdict(course_data))
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +148,12 @@ def test_import_brings_everything_across(app, imported):
 def test_every_figure_in_a_lesson_has_korean_alt_text_and_caption(app, imported):
     with app.app_context():
         bodies = db.session.scalars(select(Lesson.body_html).join(Course).where(Course.slug == SLUG)).all()
-    images = [image for body in bodies for image in re.findall(r"<img [^>]*>", body)]
+    images = [image for body in bodies for image in parse(body).all("img")]
     assert len(images) == len(FIGURES)
     for image in images:
-        alt = html.unescape(re.search(r'alt="([^"]*)"', image).group(1))
+        alt = image.get("alt", "")
         assert korean(alt) and len(alt.split()) >= 6, alt
-    captions = [html.unescape(c) for body in bodies for c in re.findall(r"<figcaption>(.*?)</figcaption>", body)]
+    captions = [caption for body in bodies for caption in parse(body).texts("figcaption")]
     assert len(captions) == len(FIGURES) and all(korean(caption) for caption in captions)
 
 

@@ -11,6 +11,7 @@ from course.extensions import db
 from course.lab import engine
 from course.models import Classroom, Enrollment, LabDesign, LabSubmission, User
 from course.progress import course_progress
+from tests.dom import input_value, parse
 
 TASK = "no-remote-read"
 
@@ -27,9 +28,9 @@ SOLVED = {"chip_access": "pace", "chip_auth": "passive", "verification": ["visua
 
 
 def level(page: str, dimension: str) -> str:
-    match = re.search(rf'data-dimension="{dimension}" data-level="(\w+)"', page)
-    assert match, f"no {dimension} in the page"
-    return match.group(1)
+    found = parse(page).first(f"[data-dimension={dimension}][data-level]")
+    assert found, f"no {dimension} in the page"
+    return found["data-level"]
 
 
 def count(app, model, **where) -> int:
@@ -149,7 +150,7 @@ def test_the_page_needs_no_inline_style_or_script(client, auth):
     response = client.get(f"/lab?task={TASK}&compare=de-eid")
     page = response.get_data(as_text=True)
     assert "style=" not in page
-    assert re.search(r"<script(?![^>]*\bsrc=)", page) is None
+    assert [script for script in parse(page).all("script") if script.get("src") is None] == []
     assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
     assert '<script src="/static/lab.js?v=' in page
 
@@ -332,8 +333,8 @@ def test_instructor_sees_the_latest_submission_of_each_student_in_their_classes(
     page = client.get(f"/lab/tasks/{TASK}/submissions").get_data(as_text=True)
     assert "amy" in page and "bob" in page and "carl" not in page  # carl is in no class of this teacher
     assert "2 students" in page
-    rows = re.findall(r"<tr>\s*<td>(\w+)</td>\s*<td>([\w ]+)</td>", page)
-    assert rows == [("amy", "Yes"), ("bob", "Not yet")]
+    rows = parse(page).rows("table > tbody > tr")
+    assert [row[:2] for row in rows] == [["amy", "Yes"], ["bob", "Not yet"]]
     with app.app_context():
         amy_latest = db.session.scalar(
             select(LabSubmission).where(LabSubmission.user_id == classroom["amy"]).order_by(LabSubmission.id.desc())
@@ -460,21 +461,23 @@ def test_an_update_returns_to_the_changed_control_and_says_what_changed(client, 
     auth.create("someone")
     first = client.get(f"/lab?task={TASK}").get_data(as_text=True)
     assert 'action="/lab#lab-changed"' in first and 'id="lab-changed"' not in first
-    levels = re.search(r'name="levels_before" value="([^"]+)"', first).group(1)
+    levels = input_value(first, "levels_before")
     before = form_for()
     response = client.post("/lab", data={**form_for(chip_access="pace"), "task": TASK, "preset": "nk-2019",
                                          "values_before": json.dumps(before), "levels_before": levels})  # fmt: skip
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(r'id="lab-changed"[^>]*></span>\s*<fieldset class="lab-option[^"]*" id="opt-chip_access"', page)
-    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page[page.index('id="lab-summary"') :][:800]))
+    anchor = parse(page).one("span#lab-changed")
+    assert anchor.children == [] and anchor.next_element.tag == "fieldset"
+    assert "lab-option" in anchor.next_element.classes and anchor.next_element["id"] == "opt-chip_access"
+    summary = parse(page).one("#lab-summary").text
     assert "Changed: Readability at a distance High → None" in summary
 
 
 def test_preview_sends_the_summary_bar_too(client, auth):
     auth.create("someone")
     first = client.get(f"/lab?task={TASK}").get_data(as_text=True)
-    levels = re.search(r'name="levels_before" value="([^"]+)"', first).group(1)
+    levels = input_value(first, "levels_before")
     payload = client.post("/lab/preview", data={**form_for(chip_access="pace"), "levels_before": levels}).get_json()
     assert "Readability at a distance" in payload["summary_html"] and "(was High)" in payload["summary"]
 

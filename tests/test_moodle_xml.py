@@ -1,13 +1,16 @@
 """Moodle XML import and export: each type from a file built by Moodle's documented format, skipped questions at
 their lines, round trips through the database, and a hostile file."""
 
+import ast
 import time
 from pathlib import Path
 
 import pytest
 
+from course.content import moodle_xml
 from course.content.moodle_xml import export_moodle_xml, read_moodle_xml
 from course.content.problems import ContentError
+from course.question_types import QUESTION_TYPES, QuestionType
 
 MOODLE_DATA = Path(__file__).parent / "data" / "moodle"
 DOCUMENTED = MOODLE_DATA / "moodle-documented.xml"
@@ -340,3 +343,65 @@ def test_cli_gift_by_category(app, runner, sample_course, tmp_path):
         quizzes = {q.slug: [question.key for question in q.questions] for q in db.session.scalars(db.select(Quiz))}
     assert quizzes["final-check"][-1] == "one" and quizzes["chips-quiz"][-1] == "two"
     assert "one" not in quizzes["chips-quiz"]
+
+
+# --- the registry is the only place that knows the types ---------------------------------------------------------
+
+
+class _Hotspot(QuestionType):
+    """A type only this test registers: Moodle's ddimageortext, its answers the spots to drop on."""
+
+    name = "test_hotspot"
+    label = "Hotspot"
+    moodle_xml_types = frozenset({"ddimageortext"})
+
+    def read_moodle_xml(self, question):
+        return {"spots": [question.text(answer, shown=False) for answer in question.answers()]}
+
+    def write_moodle_xml(self, document, question):
+        for spot in document["spots"]:
+            question.add_answer(100, spot, None, "plain_text")
+        return "ddimageortext"
+
+
+HOTSPOT_QUIZ = {"slug": "spots", "title": "Spots", "questions": [
+    {"id": "where", "type": "test_hotspot", "prompt": "Where is the chip?", "spots": ["top left", "centre"]}]}
+
+
+def test_a_type_registered_in_a_test_is_exported_and_imported_through_its_own_mapping(monkeypatch):
+    monkeypatch.setitem(QUESTION_TYPES, "test_hotspot", _Hotspot())
+    text = export_moodle_xml(HOTSPOT_QUIZ)
+    assert '<question type="ddimageortext">' in text and "<text>centre</text>" in text
+    read = read_moodle_xml(text.encode(), "spots.xml")
+    assert read.problems == [] and read.questions == HOTSPOT_QUIZ["questions"]
+
+
+def test_without_its_plugin_a_type_is_an_error_both_ways(monkeypatch):
+    monkeypatch.setitem(QUESTION_TYPES, "test_hotspot", _Hotspot())
+    text = export_moodle_xml(HOTSPOT_QUIZ)
+    monkeypatch.delitem(QUESTION_TYPES, "test_hotspot")
+    with pytest.raises(ValueError, match="question where: unknown question type 'test_hotspot'"):
+        export_moodle_xml(HOTSPOT_QUIZ)
+    skipped: list[str] = []
+    assert "<question type=" not in export_moodle_xml(HOTSPOT_QUIZ, skipped)
+    assert skipped and skipped[0].startswith("question where: unknown question type 'test_hotspot'")
+    read = read_moodle_xml(text.encode(), "spots.xml")
+    assert read.questions == []
+    assert [problem.message for problem in read.problems] == [
+        "question 1 (where): unsupported question type 'ddimageortext': Lanyard has no such question"]
+
+
+def test_a_type_without_a_moodle_xml_form_is_not_exported():
+    quiz = {"slug": "blanks", "title": "Blanks", "questions": [
+        {"id": "gap", "type": "fill_blanks", "prompt": "A card is [[1]] mm wide.", "blanks": [{"answer": 85.6}]}]}
+    with pytest.raises(ValueError, match="a fill_blanks question has no Moodle XML form Lanyard writes"):
+        export_moodle_xml(quiz)
+
+
+def test_moodle_xml_module_names_no_question_type():
+    """Type names, Lanyard's or Moodle's, are the plugins' business: no string in course/content/moodle_xml.py is one,
+    so nothing there can switch on them."""
+    names = set(QUESTION_TYPES) | {moodle for qtype in QUESTION_TYPES.values() for moodle in qtype.moodle_xml_types}
+    tree = ast.parse(Path(moodle_xml.__file__).read_text(encoding="utf-8"))
+    strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert names and not strings & names, strings & names

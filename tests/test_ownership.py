@@ -18,6 +18,7 @@ from course.content.exporter import course_files, course_for_export
 from course.extensions import db
 from course.models import AuditEvent, Course, CourseOwner, Lesson, LessonProgress, User
 from tests.conftest import DATA
+from tests.dom import input_value
 
 SLUG = "sample-course"
 REGISTRIES = "lessons/01-basics/02-registries.md"
@@ -183,7 +184,7 @@ def test_co_author_forms_need_the_csrf_token(tmp_path):
         db.session.commit()
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    token = input_value(login, "csrf_token")
     client.post("/login", data={"username": "admin", "password": "correct horse battery", "csrf_token": token})
     assert client.post(f"/author/courses/{SLUG}/owners/1/remove").status_code == 400
     response = client.post(f"/author/courses/{SLUG}/owners", data={"username": "admin"}, follow_redirects=True)
@@ -225,8 +226,8 @@ def test_a_reimport_that_deletes_shows_the_counts_and_changes_nothing_until_conf
     assert response.status_code == 409
     assert "1 lesson deleted, with 1 lesson progress record of students" in page
     assert lesson_exists(app)
-    digest = re.search(r'name="zip_digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
-    losses = re.search(r'name="losses" type="hidden" value="([0-9-]+)"', page).group(1)
+    digest, losses = input_value(page, "zip_digest"), input_value(page, "losses")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest) and re.fullmatch(r"[0-9-]+", losses)
 
     # Without the box ticked, or with another zip, nothing happens.
     assert upload(client, archive, zip_digest=digest, losses=losses).status_code == 409
@@ -247,8 +248,8 @@ def test_a_confirmation_is_for_the_counts_shown(app, client, auth, owned):
     archive = zip_of(app, without=(REGISTRIES,))
     auth.login("owner")
     page = upload(client, archive).get_data(as_text=True)
-    digest = re.search(r'name="zip_digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
-    losses = re.search(r'name="losses" type="hidden" value="([0-9-]+)"', page).group(1)
+    digest, losses = input_value(page, "zip_digest"), input_value(page, "losses")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest) and re.fullmatch(r"[0-9-]+", losses)
     progress_on_registries(app, owned["sam"])  # a student works on the lesson meanwhile
     response = upload(client, archive, zip_digest=digest, losses=losses, confirm="y")
     assert response.status_code == 409 and "changed since you confirmed" in response.get_data(as_text=True)

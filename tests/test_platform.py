@@ -2,12 +2,15 @@
 
 import os
 import socket
+import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from course import create_app
 from course.extensions import db
+from tests.dom import parse
 
 
 def test_sqlite_runs_with_wal_normal_sync_foreign_keys_and_a_busy_timeout(app):
@@ -27,10 +30,30 @@ def test_database_url_selects_the_database(monkeypatch, tmp_path):
 
 
 def test_a_secret_key_is_created_once_per_installation(monkeypatch, tmp_path):
+    """Without LANYARD_SECRET_KEY the first start writes a random key into the instance folder, readable by its
+    owner only; later starts read it back; another installation gets a key of its own."""
     monkeypatch.delenv("LANYARD_SECRET_KEY", raising=False)
+    box = tmp_path / "box"
+    monkeypatch.setenv("LANYARD_INSTANCE_PATH", str(box))
+    assert not box.exists()
     first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    key_file = box / "secret_key"
+    assert key_file.read_text() == first and len(first) == 64 and int(first, 16) >= 0
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
-    assert first == second and len(first) == 64
+    assert second == first
+    monkeypatch.setenv("LANYARD_INSTANCE_PATH", str(tmp_path / "another-box"))
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] not in {first, ""}
+
+
+def test_apps_the_suite_builds_keep_their_instance_folder_out_of_the_checkout(tmp_path):
+    """The suite writes nothing into the checkout: an app built without INSTANCE_PATH lands in the test's tmp_path."""
+    from course import PROJECT_ROOT
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert Path(app.instance_path) == tmp_path / "instance"
+    assert (tmp_path / "instance" / "secret_key").exists()
+    assert not Path(app.instance_path).is_relative_to(PROJECT_ROOT)
 
 
 def redis_available() -> bool:
@@ -82,5 +105,6 @@ def test_every_response_carries_the_privacy_and_safety_headers(client):
 
 def test_static_assets_are_all_local(client):
     html = client.get("/setup").get_data(as_text=True)
-    assert "http://" not in html.split("<body", 1)[0] and "https://" not in html.split("<body", 1)[0]
+    head = parse(html).one("head").html
+    assert head.startswith("<head") and "http://" not in head and "https://" not in head
     assert client.get("/static/lanyard.css").status_code == 200

@@ -2,7 +2,6 @@
 back, reloading, replaying, progress, the class report with its threshold, the editor and the round trip."""
 
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from course.content.loader import check_course
 from course.content.scenario import holds, load_scenario_text, parse_condition
 from course.extensions import db
 from course.models import Classroom, Enrollment, Lesson, LessonProgress, Scenario, ScenarioAttempt
+from tests.dom import has_cells, input_value, parse
 
 LESSON = """---
 slug: the-queue
@@ -271,7 +271,7 @@ def test_the_census_desk_is_a_real_scenario(app):
     endings = [node_id for node_id, node in compiled["nodes"].items() if "ending" in node]
     assert len(compiled["nodes"]) >= 12 and len(endings) >= 4
     debriefs = "".join(segment["html"] for node_id in endings for segment in compiled["nodes"][node_id]["debrief"])
-    cited = set(re.findall(r'href="#source-([^"]+)"', debriefs))
+    cited = {link["href"] for link in parse(debriefs).all("a[href^='#source-']")}
     assert len(cited) >= 6
     conditional = [
         node_id
@@ -295,9 +295,8 @@ def scenario_course(app, course_dir):
 def choose(client, url, text):
     """Press the button whose label is `text` on the current page, as a browser without JavaScript would."""
     page = client.get(url).get_data(as_text=True)
-    step = re.search(r'name="step" value="(\d+)"', page).group(1)
-    buttons = dict((label.strip(), value) for value, label in
-                   re.findall(r'<button type="submit" name="choice" value="(\d+)">(.*?)</button>', page))  # fmt: skip
+    step = input_value(page, "step")
+    buttons = {button.text: button["value"] for button in parse(page).all("button[type=submit][name=choice]")}
     assert text in buttons, (text, buttons)
     response = client.post(url + "/choose", data={"step": step, "choice": buttons[text]})
     assert response.status_code == 302 and response.location.endswith(url)
@@ -432,8 +431,8 @@ def test_the_census_desk_can_be_played_to_each_of_its_endings(app, client, auth)
             client.post(url + "/replay", data={})
         for prefix in common + steps:
             page = client.get(url).get_data(as_text=True)
-            step = re.search(r'name="step" value="(\d+)"', page).group(1)
-            options = re.findall(r'name="choice" value="(\d+)">(.*?)</button>', page)
+            step = input_value(page, "step")
+            options = [(button["value"], button.text) for button in parse(page).all("button[name=choice]")]
             value = next(value for value, label in options if label.startswith(prefix))
             client.post(url + "/choose", data={"step": step, "choice": value})
         page = client.get(url).get_data(as_text=True)
@@ -486,8 +485,8 @@ def test_instructors_see_endings_and_common_paths_only_above_the_threshold(app, 
     play_as(app, students[0], "the-queue", [1, 0, 1])  # a replay: counts for "any attempt", not for first paths
     page = client.get(url).get_data(as_text=True)
     assert "3 students reached an ending." in page
-    assert re.search(r"Cut off</th><td[^>]*>2</td><td[^>]*>2</td>", page)
-    assert re.search(r"Everyone in</th><td[^>]*>1</td><td[^>]*>2</td>", page)
+    rows = parse(page).rows()
+    assert has_cells(rows, "Cut off", "2", "2") and has_cells(rows, "Everyone in", "1", "2")
     assert "2 students: The new cards arrive → The rural offices → Who did not come → <strong>Cut off</strong>" in page
     assert "Other paths: 1 student." in page  # the plural follows the count (issue 15)
     assert "s0" not in page and "s2" not in page  # aggregates only

@@ -4,11 +4,13 @@ personal data are never cached."""
 import os
 import re
 
+from tests.dom import parse
 from tests.test_classroom import add_users, sign_in_as
 
 
 def static_links(html: str) -> list[str]:
-    return re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    linked = parse(html).all("[href^='/static/'], [src^='/static/']")
+    return [element.get("href") or element["src"] for element in linked]
 
 
 def test_every_static_link_carries_the_content_hash(app, client, auth, sample_course):

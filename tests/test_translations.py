@@ -17,6 +17,7 @@ from course import create_app
 from course.extensions import db
 from course.models import User
 from tests.conftest import PASSWORD
+from tests.dom import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "course" / "translations" / "ko" / "LC_MESSAGES" / "messages.po"
@@ -199,7 +200,7 @@ def test_no_code_shows_text_that_skips_the_catalogue():
 
 
 def page_language(response) -> str:
-    return re.search(r'<html lang="([^"]+)"', response.get_data(as_text=True)).group(1)
+    return parse(response.get_data(as_text=True)).one("html")["lang"]
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from course.auth.usernames import (
 )
 from course.extensions import db
 from course.models import Classroom, User
+from tests.dom import parse
+from tests.test_classroom import one_time_passwords
 
 GOOD = "a long enough password"
 HANGUL_DECOMPOSED = "\u1106\u1175\u11ab\u110c\u116e\u11ab"  # 민준 as conjoining jamo, as some keyboards send it
@@ -247,8 +249,8 @@ def test_a_roster_of_korean_names_creates_the_accounts_and_slips(app, client, au
     page = import_roster(client, classroom, roster).get_data(as_text=True)
     assert "4 accounts created" in page
     assert {"민준", "서연", "jiwoo", "민호"} <= usernames(app)
-    assert re.search(r'class="slip-secret">민준<', page)
-    slips = dict(re.findall(r'class="slip-secret">([^<]+)</dd>.*?class="slip-secret">([a-z2-9-]{14})<', page, re.S))
+    slips = dict(zip(parse(page).texts("dd.slip-secret")[::2], one_time_passwords(page), strict=True))
+    assert "민준" in slips and all(re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){2}", secret) for secret in slips.values())
     client.post("/logout")
     assert auth.login("민준", slips["민준"]).status_code == 302
 

@@ -1,6 +1,9 @@
 """A course's figures: upload (the type judged from the bytes, never the name), list, delete; and the addresses a
 lesson preview's relative links reach (figures, glossary)."""
 
+import json
+import re
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -13,7 +16,7 @@ from course.author.routes import confirm_delete, course_or_404
 from course.content.figures import detect_media_type, figure_name
 from course.content.loader import FIGURE_TYPES, IMAGE, MAX_FIGURE_BYTES
 from course.extensions import db
-from course.models import Figure, Lesson
+from course.models import Figure, Lesson, Question, Quiz
 
 
 def _lessons_showing(course_id: int, name: str) -> list[str]:
@@ -21,6 +24,20 @@ def _lessons_showing(course_id: int, name: str) -> list[str]:
     rows = db.session.execute(select(Lesson.title, Lesson.body_markdown).where(Lesson.course_id == course_id))
     target = f"figures/{name}"
     return [row.title for row in rows if any(src == target for _alt, src in IMAGE.findall(row.body_markdown))]
+
+
+def _questions_showing(course_id: int, name: str) -> list[str]:
+    """The quiz questions (as "quiz title: question id") whose text shows this figure, which deleting it would break:
+    prompts, explanations and every text of the spec (choices, feedback, a marker's guidance …)."""
+    rows = db.session.execute(
+        select(Quiz.title, Question.key, Question.prompt_markdown, Question.explanation_markdown, Question.spec)
+        .join(Quiz, Quiz.id == Question.quiz_id)
+        .where(Quiz.course_id == course_id)
+        .order_by(Quiz.title, Question.position)
+    )
+    shown = re.compile(rf"\bfigures/{re.escape(name)}(?![\w.-])")
+    return [f"{row.title}: {row.key}" for row in rows if shown.search(
+        "\n".join((row.prompt_markdown, row.explanation_markdown, json.dumps(row.spec, ensure_ascii=False))))]
 
 
 @bp.route("/courses/<slug>/figures/", methods=["GET", "POST"])
@@ -70,14 +87,17 @@ def figure(slug: str, name: str):
 @bp.route("/courses/<slug>/figures/<name>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_figure(slug: str, name: str):
-    """Delete a figure, unless a lesson still shows it."""
+    """Delete a figure, unless a lesson or a quiz question still shows it."""
     course = course_or_404(slug)
     figure = db.session.scalar(select(Figure).where(Figure.course_id == course.id, Figure.name == name))
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
-    showing = _lessons_showing(course.id, name)
+    showing, asking = _lessons_showing(course.id, name), _questions_showing(course.id, name)
     blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
                 ] if showing else []  # fmt: skip
+    if asking:
+        blockers.append(_("These quiz questions show it: %(questions)s. Remove it from them first.",
+                          questions="; ".join(asking)))  # fmt: skip
 
     def delete() -> str:
         db.session.delete(figure)

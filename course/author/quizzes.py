@@ -43,6 +43,7 @@ from course.author.routes import (
 )
 from course.content.importer import update_quiz
 from course.extensions import db
+from course.learn.figures import shown_question
 from course.models import Attempt, Quiz
 from course.question_types import QUESTION_TYPES
 
@@ -131,7 +132,8 @@ def edit_quiz(slug: str, quiz_slug: str):
             save_quiz(quiz, data, context, _("Changed the settings"))
             flash(_("Quiz settings saved."), "success")
             return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
-    return render_template("author/quiz.html", course=course, quiz=quiz, form=form,
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz.html", course=course, quiz=quiz, questions=questions, form=form,
                            question_types=QUESTION_TYPES)  # fmt: skip
 
 
@@ -141,7 +143,9 @@ def preview_quiz(slug: str, quiz_slug: str):
     """The questions as students will see them, with the answer key, feedback and explanations shown."""
     course = course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
-    return render_template("author/quiz_preview.html", course=course, quiz=quiz, question_types=QUESTION_TYPES)
+    questions = [shown_question(question, course.slug) for question in quiz.questions]
+    return render_template("author/quiz_preview.html", course=course, quiz=quiz, questions=questions,
+                           question_types=QUESTION_TYPES)  # fmt: skip
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/publish", methods=["POST"])

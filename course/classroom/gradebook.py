@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from course.auth.access import instructor_required
 from course.classroom import bp
@@ -125,7 +125,7 @@ def item_analysis(classroom_id: int, quiz_slug: str):
     quiz = db.session.scalar(
         select(Quiz)
         .where(Quiz.course_id == classroom.course_id, Quiz.slug == quiz_slug)
-        .options(selectinload(Quiz.questions))
+        .options(selectinload(Quiz.questions), joinedload(Quiz.course))  # the course: where its figures are
     )
     if quiz is None:
         abort(404, description=_("This class's course has no quiz at this address."))

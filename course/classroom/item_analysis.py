@@ -19,6 +19,7 @@ Choices made here, so every number on the page can be checked by hand:
 """
 
 import math
+import operator
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +28,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from course.grading import question_set_digest, summarise_attempt
 from course.question_types import question_type
 
 MIN_SHARED_ANSWER = 2
@@ -106,14 +108,17 @@ class QuizStatistics:
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     """The correlation coefficient, or None when there are fewer than two pairs or a side does not vary."""
     n = len(xs)
+    if len(ys) != n:
+        raise ValueError("pearson needs as many ys as xs")
     if n < 2:
         return None
     mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
+    dx = [x - mean_x for x in xs]
+    dy = [y - mean_y for y in ys]
+    sxx, syy = sum(map(operator.mul, dx, dx)), sum(map(operator.mul, dy, dy))
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    sxy = sum(map(operator.mul, dx, dy))
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -133,48 +138,98 @@ class _ItemTally:
 
 
 def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedAttempt]) -> QuizStatistics:
-    """Quiz, item, misconception and objective statistics from one submitted attempt per student."""
-    tallies: dict[str, _ItemTally] = defaultdict(_ItemTally)
+    """Quiz, item, misconception and objective statistics from one submitted attempt per student, read from the
+    attempts themselves: what their stored summaries hold (grading.summarise_attempt) is computed here first."""
+    attempts = list(attempts)
+    sets: dict[str, tuple[list[dict], list[dict]]] = {}
+    for attempt in attempts:
+        asked, answers = summarise_attempt(attempt.snapshot, attempt.responses, attempt.results)
+        sets.setdefault(question_set_digest(asked), (asked, []))[1].append(answers)
+    stats = analyse_answers(questions, sets.values())
+    removed = {item.key: item for item in stats.items if item.removed}
+    for attempt in attempts:
+        for question in attempt.snapshot:
+            item = removed.pop(question["key"], None)
+            if item is not None:
+                item.prompt_html = question.get("prompt_html", "")
+    return stats
+
+
+def analyse_answers(questions: Sequence[QuestionInfo],
+                    question_sets: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, list]]]]
+                    ) -> QuizStatistics:  # fmt: skip
+    """The statistics from the attempts' stored summaries: for each set of questions as asked, the answers of the
+    attempts that asked it (grading.summarise_attempt). Each item's numbers are gathered a column at a time over
+    the attempts of a set. A question no longer in the quiz takes its type and objective from the set, and no
+    prompt: a caller that wants one reads it from an attempt that asked it."""
+    tallies: dict[str, _ItemTally] = {}
     misconception_students: dict[str, int] = Counter()
     misconception_items: dict[str, set[str]] = defaultdict(set)
     objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
     objective_items: dict[str, set[str]] = defaultdict(set)
     percents: list[float] = []
-    for attempt in attempts:
-        results = {result["key"]: result for result in attempt.results}
-        asked = [(q, results[q["key"]]) for q in attempt.snapshot
-                 if q["key"] in results and not results[q["key"]].get("pending")]  # fmt: skip
-        total = sum(result["earned"] for _, result in asked)
-        possible = sum(q["points"] for q, _ in asked)
-        percents.append(100 * total / possible if possible else 0.0)
-        shown_tags: set[str] = set()
-        for question, result in asked:
-            tally = tallies[question["key"]]
-            tally.first_seen = tally.first_seen or question
-            tally.earned.append(result["earned"])
-            tally.rest.append(total - result["earned"])
-            tally.fractions.append(result["fraction"])
-            response = attempt.responses.get(question["key"])
-            qtype = question_type(question["type"])
-            if response is None:
-                tally.blank += 1
-            elif qtype.analysis == "choices":
-                tally.picked.update(text for text, _right in qtype.counted_answers(question, response, result))
-                tally.correct |= qtype.key_answers(question)
-            elif qtype.analysis == "typed":
-                for answer, right in qtype.counted_answers(question, response, result):
-                    tally.typed[answer] += 1
-                    if right:
-                        tally.typed_correct.add(answer)
-            for tag in result.get("misconceptions", []):
-                shown_tags.add(tag)
-                misconception_items[tag].add(question["key"])
-            objective = (question.get("objective") or "").strip() or NO_OBJECTIVE
-            objective_points[objective][0] += result["earned"]
-            objective_points[objective][1] += question["points"]
-            objective_items[objective].add(question["key"])
-        for tag in shown_tags:
-            misconception_students[tag] += 1
+    for asked, attempts in question_sets:
+        if not attempts:
+            continue
+        points = [question["points"] for question in asked]
+        pending = [set(answers["pending"]) for answers in attempts]
+        blanks: Counter[int] = Counter()
+        for answers, left_out in zip(attempts, pending, strict=True):
+            blanks.update(position for position in answers["blank"] if position not in left_out)
+        totals = []
+        for answers, left_out in zip(attempts, pending, strict=True):
+            if left_out:  # answers awaiting a mark count nowhere, not even in the attempt's total
+                total = sum(e for position, e in enumerate(answers["earned"]) if position not in left_out)
+                possible = sum(p for position, p in enumerate(points) if position not in left_out)
+            else:
+                total, possible = sum(answers["earned"]), sum(points)
+            totals.append(total)
+            percents.append(100 * total / possible if possible else 0.0)
+            shown_tags = set()
+            for position, tags in answers["misconceptions"]:
+                if position not in left_out:
+                    shown_tags.update(tags)
+                    for tag in tags:
+                        misconception_items[tag].add(asked[position]["key"])
+            for tag in shown_tags:
+                misconception_students[tag] += 1
+        # One column per question: its earned points, fractions and counted answers over the set's attempts.
+        columns = [list(zip(*(answers[name] for answers in attempts), strict=True))
+                   for name in ("earned", "fraction", "counted")]  # fmt: skip
+        any_pending = any(pending)
+        for position, question in enumerate(asked):
+            if any_pending:  # leave out the attempts whose answer to this question awaits a mark
+                rows = [row for row, left_out in enumerate(pending) if position not in left_out]
+                earned, fractions, counted = ([column[position][row] for row in rows] for column in columns)
+                rest = [totals[row] - e for row, e in zip(rows, earned, strict=True)]
+            else:
+                earned, fractions, counted = (column[position] for column in columns)
+                rest = [total - e for total, e in zip(totals, earned, strict=True)]
+            if not earned:
+                continue
+            key = question["key"]
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = _ItemTally()
+                tally.first_seen = question
+            tally.earned += earned
+            tally.rest += rest
+            tally.fractions += fractions
+            tally.blank += blanks[position]
+            counted = [answer for answer in counted if answer is not None]
+            kind = question_type(question["type"]).analysis
+            if kind == "choices":
+                tally.picked.update([text for answer in counted for text, _right in answer])
+                if counted:
+                    tally.correct.update(question.get("key_answers", ()))
+            elif kind == "typed":
+                typed = [(text, right) for answer in counted for text, right in answer]
+                tally.typed.update([text for text, _right in typed])
+                tally.typed_correct.update(text for text, right in typed if right)
+            objective = question["objective"].strip() or NO_OBJECTIVE
+            objective_points[objective][0] += sum(earned)
+            objective_points[objective][1] += question["points"] * len(earned)
+            objective_items[objective].add(key)
 
     students = len(percents)
     items = _items(questions, tallies)

@@ -14,13 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
-from course.classroom.item_analysis import AnalysedAttempt, QuestionInfo, QuizStatistics, analyse_quiz
+from course.classroom.item_analysis import QuestionInfo, QuizStatistics, analyse_answers
 from course.extensions import db
-from course.grading import with_marks
-from course.models import Attempt, Classroom, Course, Enrollment, Quiz, User
+from course.learn.figures import figure_addresses
+from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, QuestionSet, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
-from course.quiz.attempts import marks_by_attempt
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading quote stops it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -92,7 +91,7 @@ def class_members(classroom: Classroom) -> list[User]:
 
 def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
     """Progress, lessons completed, best and last score per quiz, and last activity, for the whole class: the
-    roster, the core's class_progress (five queries) and one query over the class's attempts."""
+    roster, the core's class_progress (five queries) and one query over the class's attempts and their summaries."""
     students = class_members(classroom)
     ids = [student.id for student in students]
     progress = class_progress(course, ids)
@@ -105,9 +104,11 @@ def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
         }
         row.last_activity = row.progress.last_viewed_at
     for attempt in db.session.execute(
-        select(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.percent, Attempt.started_at,
+        select(Attempt.user_id, Attempt.quiz_id, Attempt.number,
+               func.coalesce(AttemptSummary.percent, Attempt.percent).label("percent"), Attempt.started_at,
                Attempt.submitted_at)  # fmt: skip
         .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)  # percent from the small row
         .where(Attempt.user_id.in_(ids), Quiz.course_id == course.id)
     ):
         row = rows[attempt.user_id]
@@ -182,7 +183,9 @@ class QuizReport:
 
 def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
     """Statistics over each class member's first submitted attempt, computed only when at least `threshold`
-    students have one, so a report never shows one student's answers as the class's."""
+    students have one, so a report never shows one student's answers as the class's. Reads the attempts' stored
+    summaries (AttemptSummary), never their snapshots, except one snapshot per question no longer in the quiz, for
+    its prompt."""
     first = (
         select(Attempt.user_id, func.min(Attempt.number).label("number"))
         .join(Enrollment, and_(Enrollment.user_id == Attempt.user_id, Enrollment.classroom_id == classroom.id))
@@ -192,28 +195,52 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
     )
     with _cyclic_collection_paused():
         rows = db.session.execute(
-            select(Attempt.id, Attempt.snapshot, Attempt.responses, Attempt.results)
+            select(AttemptSummary.attempt_id, AttemptSummary.question_set, AttemptSummary.answers)
+            .join(Attempt, Attempt.id == AttemptSummary.attempt_id)
             .join(first, and_(Attempt.user_id == first.c.user_id, Attempt.number == first.c.number))
             .where(Attempt.quiz_id == quiz.id)
         ).all()
         if len(rows) < threshold:
             return QuizReport(quiz, len(rows), threshold, None)
+        shown = figure_addresses(quiz.course.slug)
         questions = [
-            QuestionInfo(q.key, q.type, q.prompt_html, q.objective, question_type(q.type).listed_answers(q.spec))
+            QuestionInfo(q.key, q.type, shown(q.prompt_html), q.objective, question_type(q.type).listed_answers(q.spec))
             for q in quiz.questions
         ]
-        marks = marks_by_attempt([row.id for row in rows])
-        attempts = [AnalysedAttempt(row.snapshot, row.responses or {},
-                                    with_marks(row.snapshot, row.results or [], marks.get(row.id, {})).results)
-                    for row in rows]  # fmt: skip
-        return QuizReport(quiz, len(rows), threshold, analyse_quiz(questions, attempts))
+        sets: dict[str, tuple[list[dict], list[dict]]] = {
+            digest: (asked, [])
+            for digest, asked in db.session.execute(select(QuestionSet.digest, QuestionSet.questions)
+                                                    .where(QuestionSet.digest.in_({row.question_set for row in rows})))
+        }  # fmt: skip
+        for row in rows:
+            sets[row.question_set][1].append(row.answers)
+        statistics = analyse_answers(questions, sets.values())
+        _removed_prompts(statistics, sets, rows)
+        return QuizReport(quiz, len(rows), threshold, statistics)
+
+
+def _removed_prompts(statistics: QuizStatistics, sets: dict[str, tuple[list[dict], list[dict]]], rows: list) -> None:
+    """The prompt of each question no longer in the quiz, from the snapshot of one attempt that asked it: one query,
+    and only when the quiz lost a question since some of the class answered it."""
+    removed = {item.key: item for item in statistics.items if item.removed}
+    if not removed:
+        return
+    attempt_of_set: dict[str, int] = {}
+    for row in rows:
+        attempt_of_set.setdefault(row.question_set, row.attempt_id)
+    asked_in = {question["key"]: attempt_of_set[digest] for digest, (asked, _) in sets.items() for question in asked
+                if question["key"] in removed}  # fmt: skip
+    for snapshot in db.session.scalars(select(Attempt.snapshot).where(Attempt.id.in_(set(asked_in.values())))):
+        for question in snapshot:
+            if question["key"] in removed:
+                removed[question["key"]].prompt_html = question.get("prompt_html", "")
 
 
 @contextmanager
 def _cyclic_collection_paused() -> Iterator[None]:
-    """Decoding a class's attempt snapshots makes millions of objects at once, and Python's cyclic collector
-    would walk all of them again and again as they arrive (8 times the decoding itself, measured). Nothing here
-    makes reference cycles, so the collector waits until the report is built."""
+    """Decoding a class's answer summaries makes a hundred thousand objects at once, and Python's cyclic collector
+    would walk all of them again and again as they arrive. Nothing here makes reference cycles, so the collector
+    waits until the report is built."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -5,19 +5,24 @@ writes them through gift_quiz.import_questions, so the checks, the all-or-nothin
 (Moodle's "stop on error: no") are GIFT's. The file is parsed with defusedxml: entity declarations (billion laughs)
 and external references are refused; the size limit and the number of questions are GIFT's.
 
-Types: multichoice (single: right or wrong, fractions 100/0; multiple: the answers with a positive fraction are the
-right ones and must add up to 100%; unequal fractions are kept as the choices' credits), truefalse (each
-answer's feedback kept), shortanswer (fractions as credit, `*`
-wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any other number),
-matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance), ordering (the
-answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the explanation;
-`<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one allow-list,
-markdown and moodle_auto_format kept, plain_text escaped. Every other type (ddwtos, cloze, calculated, description…)
-are problems at the question's line. Embedded images (`<file name="card.png" encoding="base64">` beside a `<text>`
-that shows `@@PLUGINFILE@@/card.png`) become course figures, checked as uploaded ones are, and the text shows
-`figures/card.png`; a refused one is a problem at the `<file>`'s line. Export embeds them back. What Lanyard
-has no place for is lost: penalty, shuffle and numbering settings, combined feedback (correct/partially/incorrect),
-hints, numerical units, essay response settings.
+Each question type maps itself (course/question_types/<type>.py): the type whose `moodle_xml_types` names the
+`<question type="…">` (and whose `reads_moodle_xml` accepts it: single and multiple choice share multichoice) reads
+its keys from a `MoodleXmlQuestion`, and `write_moodle_xml` writes them through a `MoodleXmlWriter`; this module
+handles what every question has and never switches on a type's name. Today: multichoice (single: right or wrong,
+fractions 100/0; multiple: the answers with a positive fraction are the right ones and must add up to 100%; unequal
+fractions are kept as the choices' credits), truefalse (each answer's feedback kept), shortanswer (fractions as
+credit, `*` wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any
+other number), matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance),
+ordering (the answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the
+explanation; `<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one
+allow-list, markdown and moodle_auto_format kept, plain_text escaped. A type no registered type reads (ddwtos,
+cloze, calculated, description…) is a problem at the question's line; a Lanyard type without a Moodle XML form is
+not exported (an error, or listed as skipped).
+
+Embedded images (`<file name="card.png" encoding="base64">` beside a `<text>` that shows `@@PLUGINFILE@@/card.png`)
+become course figures, checked as uploaded ones are, and the text shows `figures/card.png`; a refused one is a
+problem at the `<file>`'s line. Export embeds them back. What Lanyard has no place for is lost: penalty, shuffle and
+numbering settings, combined feedback (correct/partially/incorrect), hints, numerical units, essay response settings.
 
 `export_moodle_xml` writes a quiz document (exporter.quiz_document) so that `read_moodle_xml` gives it back; every
 text is written with format="markdown", which Moodle reads.
@@ -27,7 +32,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from urllib.parse import unquote
@@ -56,7 +61,7 @@ from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
 from course.extensions import db
 from course.models import Course, Figure, Quiz
-from course.question_types import question_type
+from course.question_types import UnknownQuestionType, moodle_xml_reader, question_type
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
@@ -66,14 +71,14 @@ def xml_too_large() -> str:
     return _("is larger than %(size)d MiB, the limit for a Moodle XML file", size=MAX_GIFT_BYTES // (1024 * 1024))
 
 
-_WEIGHT_SLACK = Decimal("0.01")
 MAX_EMBEDDED_FIGURES = 50
 _PLUGINFILE = "@@PLUGINFILE@@/"
 _PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s()<>?#]+)")
 
 
-class _Problem(Exception):
-    """A question that cannot be read; the message names what, and `line` where, when not the question's line."""
+class _Problem(ValueError):
+    """A question that cannot be read; the message names what, and `line` where, when not the question's line. A
+    ValueError, as question types raise while reading."""
 
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message)
@@ -138,64 +143,6 @@ def _fraction(answer: Element) -> Decimal:
     return value
 
 
-def _answers(question: Element) -> list[Element]:
-    return question.findall("answer")
-
-
-def _multichoice(question: Element, text_format: str) -> dict:
-    single = (question.findtext("single") or "true").strip().lower() in ("true", "1")
-    answers = _answers(question)
-    if len(answers) < 2:
-        raise _Problem(_("a multichoice question needs at least two answers"))
-    fractions = [_fraction(answer) for answer in answers]
-    if single:
-        if any(fraction not in (0, 100) for fraction in fractions) or fractions.count(100) != 1:
-            raise _Problem(_("unsupported fractions in a one-answer multichoice: Lanyard's single choice has exactly "
-                             "one answer at 100% and the others at 0%"))
-    else:
-        right = sum(fraction for fraction in fractions if fraction > 0)
-        if abs(right - 100) > _WEIGHT_SLACK:
-            raise _Problem(_("the fractions of the right answers add up to %(total)s%%, not 100%%", total=right))
-    choices = []
-    for answer, fraction in zip(answers, fractions, strict=True):
-        feedback = _text(answer.find("feedback"), text_format)
-        choices.append({"text": _text(answer, text_format), "correct": fraction > 0,
-                        **({"feedback": feedback} if feedback else {})})  # fmt: skip
-    return {"type": "single" if single else "multiple", "choices": choices if single else credited(choices, fractions)}
-
-
-def _truefalse(question: Element, text_format: str) -> dict:
-    fields: dict = {"type": "true_false"}
-    for answer in _answers(question):
-        value = _text(answer, text_format, shown=False).lower()
-        if value not in ("true", "false"):
-            raise _Problem(_("a truefalse answer is 'true' or 'false', not %(value)s", value=repr(value)))
-        if _fraction(answer) == 100:
-            fields["answer"] = value == "true"
-        feedback = _text(answer.find("feedback"), text_format)
-        if feedback:
-            fields[f"{value}_feedback"] = feedback
-    if "answer" not in fields:
-        raise _Problem(_("neither true nor false has fraction 100"))
-    return fields
-
-
-def _shortanswer(question: Element, text_format: str) -> dict:
-    accept: list = []
-    for answer in _answers(question):
-        credit, text = _fraction(answer), _text(answer, text_format, shown=False)
-        feedback = _text(answer.find("feedback"), text_format)
-        if credit < 0:
-            raise _Problem(_("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%",
-                             fraction=credit))
-        if credit == 100 and not feedback:
-            accept.append(text)
-        else:
-            accept.append({"text": text, "credit": _plain_number(credit),
-                           **({"feedback": feedback} if feedback else {})})  # fmt: skip
-    return {"type": "short_text", "accept": accept}
-
-
 def _number(text: str) -> int | float:
     if _out_of_range(text):
         raise _Problem(_("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
@@ -207,53 +154,31 @@ def _number(text: str) -> int | float:
     return _plain_number(number)
 
 
-def _numerical(question: Element, text_format: str) -> dict:
-    main: dict | None = None
-    others, wrong_feedback = [], ""
-    for answer in _answers(question):
-        text, credit = _text(answer, text_format, shown=False), _fraction(answer)
-        feedback = _text(answer.find("feedback"), text_format)
-        if text == "*":
-            wrong_feedback = feedback
-            continue
-        if credit < 0:
-            raise _Problem(_("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%",
-                             fraction=credit))
-        entry = {"answer": _number(text), "tolerance": abs(_number((answer.findtext("tolerance") or "0").strip()))}
-        if main is None and credit == 100:
-            main = {**entry, **({"feedback": feedback} if feedback else {})}
-        else:
-            others.append({**entry, "credit": _plain_number(credit), **({"feedback": feedback} if feedback else {})})
-    if main is None:
-        raise _Problem(_("a numerical question needs an answer with fraction 100"))
-    return {"type": "numeric", **main, **({"other_answers": others} if others else {}),
-            **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
+class MoodleXmlQuestion:
+    """One <question> of a Moodle XML file as a question type's `read_moodle_xml` reads it: the element, and its
+    texts (in the question's text format unless told), fractions and numbers as Lanyard keeps them. What cannot be
+    read raises a ValueError naming it."""
 
+    credited = staticmethod(credited)
+    plain_number = staticmethod(_plain_number)
+    fraction = staticmethod(_fraction)
+    number = staticmethod(_number)
 
-def _matching(question: Element, text_format: str) -> dict:
-    pairs, distractors = [], []
-    for sub in question.findall("subquestion"):
-        item, match = _text(sub, text_format), _text(sub.find("answer"), "plain_text", shown=False)
-        if item:
-            pairs.append({"item": item, "match": match})
-        elif match:
-            distractors.append(match)
-    return {"type": "matching", "pairs": pairs, **({"distractors": distractors} if distractors else {})}
+    def __init__(self, element: Element, text_format: str):
+        self.element = element
+        self.text_format = text_format
 
+    def text(self, element: Element | None, shown: bool = True, text_format: str | None = None) -> str:
+        """An element's <text> as Lanyard keeps text; `shown` False for text compared rather than shown."""
+        return _text(element, text_format or self.text_format, shown)
 
-def _essay(question: Element, text_format: str) -> dict:
-    guidance = _text(question.find("graderinfo"), text_format)
-    return {"type": "essay", **({"guidance": guidance} if guidance else {})}
+    def answers(self) -> list[Element]:
+        return self.element.findall("answer")
 
-
-def _ordering(question: Element, text_format: str) -> dict:
-    return {"type": "ordering", "items": [_text(answer, text_format) for answer in _answers(question)]}
-
-
-_READERS: dict[str, Callable[[Element, str], dict]] = {
-    "multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer, "numerical": _numerical,
-    "matching": _matching, "match": _matching, "essay": _essay, "ordering": _ordering,
-}  # fmt: skip
+    def flag(self, tag: str, default: bool) -> bool:
+        """A yes/no setting such as <single>true</single>; `default` when the file leaves it out."""
+        value = self.element.findtext(tag)
+        return default if value is None or not value.strip() else value.strip().lower() in ("true", "1")
 
 
 def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
@@ -358,13 +283,19 @@ def _figure_reference(found: re.Match, names: dict[str, str], line: int | None) 
 
 
 def _question(element: Element, kind: str, category: str) -> dict:
-    reader = _READERS.get(kind)
-    if reader is None:
-        raise _Problem(_("unsupported question type '%(kind)s': Lanyard has no such question", kind=kind))
+    """A <question> in the course format, its type's keys read by the type that reads Moodle's `kind`."""
     prompt_element = element.find("questiontext")
     text_format = prompt_element.get("format", "html") if prompt_element is not None else "html"
-    question = {"prompt": _text(prompt_element, text_format), **reader(element, text_format)}
-    question = {"type": question.pop("type"), **question}
+    read = MoodleXmlQuestion(element, text_format)
+    try:
+        qtype = moodle_xml_reader(kind, read)
+    except UnknownQuestionType:
+        raise _Problem(_("unsupported question type '%(kind)s': Lanyard has no such question", kind=kind)) from None
+    try:
+        fields = qtype.read_moodle_xml(read)
+    except ValueError as error:
+        raise error if isinstance(error, _Problem) else _Problem(str(error)) from None
+    question = {"type": qtype.name, "prompt": _text(prompt_element, text_format), **fields}
     explanation = _text(element.find("generalfeedback"), text_format)
     if explanation:
         question["explanation"] = explanation
@@ -397,74 +328,36 @@ def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str | N
 # --- export -----------------------------------------------------------------------------------------------------
 
 
-def _add_text(parent: Element, tag: str, text: str, text_format: str | None = "markdown") -> Element:
-    element = SubElement(parent, tag, {"format": text_format} if text_format else {})
-    SubElement(element, "text").text = str(text)
-    return element
+class MoodleXmlWriter:
+    """A <question> element as a question type's `write_moodle_xml` fills it in; texts are written with
+    format="markdown", which Moodle reads, unless told."""
 
+    def __init__(self, element: Element):
+        self.element = element
 
-def _add_answer(parent: Element, fraction: float, text: str, feedback: str | None = None,
-                text_format: str | None = "markdown") -> Element:  # fmt: skip
-    answer = _add_text(parent, "answer", text, text_format)
-    answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
-    if feedback:
-        _add_text(answer, "feedback", feedback)
-    return answer
+    def add(self, tag: str, text: str | None = None, parent: Element | None = None) -> Element:
+        """A child element (of the question unless `parent`), holding `text` if given."""
+        child = SubElement(self.element if parent is None else parent, tag)
+        if text is not None:
+            child.text = text
+        return child
 
+    def add_text(self, tag: str, text: str, text_format: str | None = "markdown",
+                 parent: Element | None = None) -> Element:  # fmt: skip
+        """An element holding a <text>, as Moodle writes every text."""
+        element = SubElement(self.element if parent is None else parent, tag,
+                             {"format": text_format} if text_format else {})  # fmt: skip
+        SubElement(element, "text").text = str(text)
+        return element
 
-def _write_answers(element: Element, question: dict) -> str:
-    """Fill in the type's elements; return Moodle's type name. ValueError for a type Moodle XML is not written for."""
-    kind = question["type"]
-    if kind in ("single", "multiple"):
-        choices = question["choices"]
-        SubElement(element, "single").text = "true" if kind == "single" else "false"
-        SubElement(element, "shuffleanswers").text = "1"
-        fractions = ([100 if choice.get("correct") else 0 for choice in choices] if kind == "single"
-                     else question_type("multiple").credits(question))  # fmt: skip
-        for choice, fraction in zip(choices, fractions, strict=True):
-            _add_answer(element, fraction, choice["text"], choice.get("feedback"))
-        return "multichoice"
-    if kind == "true_false":
-        for value in (True, False):
-            name = str(value).lower()
-            _add_answer(element, 100 if question["answer"] is value else 0, name, question.get(f"{name}_feedback"),
-                        "plain_text")  # fmt: skip
-        return "truefalse"
-    if kind == "short_text":
-        SubElement(element, "usecase").text = "0"
-        for answer in question["accept"]:
-            if isinstance(answer, str):
-                _add_answer(element, 100, answer, None, "plain_text")
-            else:
-                _add_answer(element, answer.get("credit", 100), answer["text"], answer.get("feedback"), "plain_text")
-        return "shortanswer"
-    if kind == "numeric":
-        answers = [{**question, "credit": 100}, *question.get("other_answers", [])]
-        for answer in answers:
-            written = _add_answer(element, answer["credit"], str(answer["answer"]), answer.get("feedback"), None)
-            SubElement(written, "tolerance").text = str(answer.get("tolerance", 0))
-        if question.get("wrong_feedback"):
-            _add_answer(element, 0, "*", question["wrong_feedback"], None)
-        return "numerical"
-    if kind == "matching":
-        SubElement(element, "shuffleanswers").text = "true"
-        for pair in question["pairs"]:
-            sub = _add_text(element, "subquestion", pair["item"])
-            SubElement(SubElement(sub, "answer"), "text").text = str(pair["match"])
-        for distractor in question.get("distractors", []):
-            sub = _add_text(element, "subquestion", "")
-            SubElement(SubElement(sub, "answer"), "text").text = str(distractor)
-        return "matching"
-    if kind == "essay":
-        SubElement(element, "responseformat").text = "editor"
-        if question.get("guidance"):
-            _add_text(element, "graderinfo", question["guidance"])
-        return "essay"
-    if kind == "ordering":
-        for position, item in enumerate(question["items"], start=1):
-            _add_answer(element, position, item)
-        return "ordering"
-    raise ValueError(_("a %(kind)s question has no Moodle XML form Lanyard writes", kind=kind))
+    def add_answer(self, fraction: float, text: str, feedback: str | None = None,
+                   text_format: str | None = "markdown") -> Element:  # fmt: skip
+        """An <answer> with its fraction (percent) and feedback."""
+        answer = self.add_text("answer", text, text_format)
+        answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
+        if feedback:
+            self.add_text("feedback", feedback, parent=answer)
+        return answer
 
 
 def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) -> None:
@@ -490,15 +383,15 @@ def export_moodle_xml(quiz: dict, skipped: list[str] | None = None,
     category = None
     for question, title in zip(questions, _export_titles(questions), strict=True):
         element = Element("question")
-        name = SubElement(element, "name")
-        SubElement(name, "text").text = title
-        _add_text(element, "questiontext", question["prompt"])
+        writer = MoodleXmlWriter(element)
+        writer.add("text", title, parent=writer.add("name"))
+        writer.add_text("questiontext", question["prompt"])
         if question.get("explanation"):
-            _add_text(element, "generalfeedback", question["explanation"])
-        SubElement(element, "defaultgrade").text = str(question.get("points", 1))
+            writer.add_text("generalfeedback", question["explanation"])
+        writer.add("defaultgrade", str(question.get("points", 1)))
         try:
-            element.set("type", _write_answers(element, question))
-        except ValueError as error:
+            element.set("type", question_type(question["type"]).write_moodle_xml(question, writer))
+        except ValueError as error:  # an unknown type too
             message = _("question %(id)s: %(problem)s", id=question["id"], problem=error)
             if skipped is None:
                 raise ValueError(message) from None

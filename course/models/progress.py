@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course.extensions import db
 from course.models.content import Lesson, Quiz
-from course.models.privacy import LEARNING, N_, ROW_ID, YOU_TEACHERS, personal
+from course.models.privacy import CONTENT, LEARNING, N_, ROW_ID, YOU_TEACHERS, not_personal, personal
 from course.models.users import User, utcnow
 
 
@@ -76,6 +76,41 @@ class Attempt(db.Model):
 
     user: Mapped[User] = relationship()
     quiz: Mapped[Quiz] = relationship()
+
+
+class QuestionSet(db.Model):
+    """The questions of a quiz as attempts asked them, as the class reports need them (key, type, points,
+    objective, and for listed answers the key they were graded with): the same for every attempt at one version of
+    the quiz, so kept once, named by its digest (grading.question_set_digest)."""
+
+    __tablename__ = "question_sets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True, info=not_personal("names the set"))
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, info=CONTENT)
+
+
+class AttemptSummary(db.Model):
+    """What the class reports need of a submitted attempt, written in the same transaction as its submission and
+    again whenever an instructor marks one of its answers: score, percent and passed, the set of questions it asked
+    (QuestionSet) and, per question of that set in order, the points earned, whether it was answered or awaits a
+    mark, and what item analysis counts of the answer (`answers`, see grading.summarise_attempt). The gradebook and
+    item analysis read these small rows, never the attempt's snapshot."""
+
+    __tablename__ = "attempt_summaries"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True,
+        info=personal(N_("the attempt summarised"), YOU_TEACHERS, LEARNING),
+    )  # fmt: skip
+    question_set: Mapped[str] = mapped_column(String(64), info=not_personal("the questions the attempt asked"))
+    score: Mapped[float] = mapped_column(info=personal(N_("your points"), YOU_TEACHERS, LEARNING))
+    max_score: Mapped[float] = mapped_column(info=personal(N_("the points available"), YOU_TEACHERS, LEARNING))
+    percent: Mapped[float | None] = mapped_column(info=personal(N_("your score in percent"), YOU_TEACHERS, LEARNING))
+    passed: Mapped[bool | None] = mapped_column(info=personal(N_("whether you passed"), YOU_TEACHERS, LEARNING))
+    answers: Mapped[dict[str, list]] = mapped_column(
+        JSON, info=personal(N_("per question: the points you earned, whether you answered, and your answer as the "
+                               "class's statistics count it"), YOU_TEACHERS, LEARNING),
+    )  # fmt: skip
 
 
 class AnswerMark(db.Model):

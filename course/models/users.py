@@ -5,6 +5,7 @@ import secrets
 from datetime import UTC, date, datetime
 from functools import cache
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false, select
@@ -26,6 +27,9 @@ from course.models.privacy import (
 )
 
 ROLES = ("student", "instructor", "admin")
+# How passwords are hashed unless PASSWORD_HASH_METHOD says otherwise: Werkzeug's salted scrypt. Only the test suite
+# sets a cheaper method, so its hundreds of accounts do not spend minutes hashing.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method, not a password)
 # How the interface names each role: as a choice or heading, and inside a sentence.
 ROLE_LABELS = {"student": _l("Student"), "instructor": _l("Instructor"), "admin": _l("Admin")}
 ROLE_NAMES = {"student": _l("student"), "instructor": _l("instructor"), "admin": _l("admin")}
@@ -84,8 +88,8 @@ class User(UserMixin, db.Model):
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
-        """Store only a salted scrypt hash."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Store only a salted hash (scrypt unless the PASSWORD_HASH_METHOD setting names another)."""
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -120,16 +124,23 @@ class User(UserMixin, db.Model):
         return self.display_name or self.username
 
 
+def password_hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD (a Werkzeug method such as "scrypt" or "pbkdf2:sha256:600000")."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_PASSWORD_HASH_METHOD
+    return DEFAULT_PASSWORD_HASH_METHOD
+
+
 @cache
-def _unknown_account_hash() -> str:
+def _unknown_account_hash(method: str) -> str:
     """A hash of nothing anyone knows, made the same way as real ones, for accounts that do not exist."""
-    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def password_matches(user: User | None, password: str) -> bool:
     """Check a password with the same work whether or not the account exists, so timing reveals no usernames."""
     if user is None:
-        check_password_hash(_unknown_account_hash(), password)
+        check_password_hash(_unknown_account_hash(password_hash_method()), password)
         return False
     return user.check_password(password)
 

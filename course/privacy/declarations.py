@@ -19,6 +19,7 @@ TABLE_TITLES = {
     "lesson_progress": N_("Lessons you opened and completed"),
     "attempts": N_("Your quiz attempts: what you were asked, what you answered, your results"),
     "answer_marks": N_("Marks and feedback from instructors"),
+    "attempt_summaries": N_("Your quiz results as the class reports read them"),
     "lab_designs": N_("Your ID Design Lab designs"),
     "lab_submissions": N_("Your ID Design Lab task submissions"),
     "record_views": N_("Who looked at your records"),

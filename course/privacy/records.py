@@ -1,6 +1,7 @@
 """Everything Lanyard holds about one account, found from the schema itself: every row of every personal table
-that points at the account (any foreign key to users.id), plus the marks on its attempts and the security-log
-entries naming it. One query per table, whatever the account holds. The data page and the export read this."""
+that points at the account (any foreign key to users.id), plus the marks and summaries of its attempts and the
+security-log entries naming it. One query per table, whatever the account holds. The data page and the export read
+this."""
 
 import csv
 import io
@@ -27,7 +28,7 @@ def _conditions(table: Table, user: User) -> list:
                   if any(key.column.table.name == "users" and key.column.name == "id" for key in column.foreign_keys)]
     if table.name == "users":
         conditions.append(table.c.id == user.id)
-    if table.name == "answer_marks":
+    if table.name in ("answer_marks", "attempt_summaries"):
         conditions.append(table.c.attempt_id.in_(select(Attempt.id).where(Attempt.user_id == user.id)))
     if table.name == "audit_events":
         conditions.append(table.c.target == describe(user))

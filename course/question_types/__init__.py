@@ -1,8 +1,9 @@
 """Question types as plugins: one module per type in this package, each a `QuestionType` subclass registered with
 `@register`. A type owns everything that differs between types — its keys in the course format and their checks,
 the spec stored with the question, the editor's fields, the partials for taking, reviewing and previewing, grading,
-the correct answer in words, what item analysis counts, and its GIFT answers — so the rest of the code asks the
-registry (`question_type(name)`) and never switches on a type's name. Grading is pure: no Flask, no database.
+the correct answer in words, what item analysis counts, its GIFT answers and its Moodle XML form (both ways) — so
+the rest of the code asks the registry (`question_type(name)`, `moodle_xml_reader`) and never switches on a type's
+name. Grading is pure: no Flask, no database.
 
 Every module of this package is imported below, so adding a type is adding a module (and its templates under
 templates/question_types/<name>/).
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from flask import Blueprint
+from flask_babel import gettext as _
 
 # No views: the blueprint only puts this package's templates (question_types/<name>/<part>.html) on Jinja's path.
 bp = Blueprint("question_types", __name__, template_folder="templates")
@@ -41,6 +43,15 @@ def question_type(name: str) -> "QuestionType":
 
 
 bp.add_app_template_global(question_type)
+
+
+def moodle_xml_reader(moodle_type: str, question) -> "QuestionType":
+    """The registered type that reads this Moodle XML question (a MoodleXmlQuestion) of Moodle's type
+    `moodle_type`; UnknownQuestionType when no type does."""
+    for qtype in QUESTION_TYPES.values():
+        if moodle_type in qtype.moodle_xml_types and qtype.reads_moodle_xml(question):
+            return qtype
+    raise UnknownQuestionType(f"no question type reads Moodle's {moodle_type!r}")
 
 
 @dataclass
@@ -147,6 +158,26 @@ class QuestionType:
     def gift_answers(self, document: Mapping) -> list[str]:
         """The lines of the question's GIFT answer block; ValueError when GIFT cannot hold this type."""
         raise ValueError(f"GIFT cannot hold a {self.name!r} question")
+
+    # Moodle XML -------------------------------------------------------------------------------------------------
+
+    # Moodle's names (`<question type="…">`) of the questions this type reads from a Moodle XML file.
+    moodle_xml_types: ClassVar[frozenset[str]] = frozenset()
+
+    def reads_moodle_xml(self, question) -> bool:
+        """Whether this type reads this question of one of its `moodle_xml_types` (single and multiple choice share
+        Moodle's multichoice). `question` is a course.content.moodle_xml.MoodleXmlQuestion."""
+        return True
+
+    def read_moodle_xml(self, question) -> dict[str, Any]:
+        """The type's keys in the course format from a Moodle XML question (a MoodleXmlQuestion: the element, and
+        its texts, fractions and numbers as Lanyard keeps them); ValueError naming what cannot be read."""
+        raise NotImplementedError
+
+    def write_moodle_xml(self, document: Mapping, question) -> str:
+        """Add the type's elements to a Moodle XML question (a course.content.moodle_xml.MoodleXmlWriter) from its
+        course-format keys and return Moodle's name of the type; ValueError when Moodle XML cannot hold it."""
+        raise ValueError(_("a %(kind)s question has no Moodle XML form Lanyard writes", kind=self.name))
 
     # Templates --------------------------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import random
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, StringField
 from wtforms.validators import Length
@@ -145,6 +146,34 @@ class ChoiceQuestion(QuestionType):
 
     def listed_answers(self, spec):
         return list(spec.get("choices", []))
+
+    # Moodle XML: both single and multiple choice are Moodle's multichoice, told apart by its <single>.
+    moodle_xml_types = frozenset({"multichoice"})
+
+    def reads_moodle_xml(self, question):
+        """Moodle's multichoice is one answer when its <single> says so (Moodle's default), several otherwise."""
+        return question.flag("single", default=True) is self.exactly_one
+
+    def moodle_xml_choices(self, question) -> tuple[list[dict], list]:
+        """A multichoice's answers as choices (right: a positive fraction) and their fractions."""
+        answers = question.answers()
+        if len(answers) < 2:
+            raise ValueError(_("a multichoice question needs at least two answers"))
+        fractions = [question.fraction(answer) for answer in answers]
+        choices = []
+        for answer, fraction in zip(answers, fractions, strict=True):
+            feedback = question.text(answer.find("feedback"))
+            choices.append({"text": question.text(answer), "correct": fraction > 0,
+                            **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        return choices, fractions
+
+    def write_moodle_choices(self, document: Mapping, question, fractions: list) -> str:
+        """The choices as a multichoice's answers, each with its fraction."""
+        question.add("single", "true" if self.exactly_one else "false")
+        question.add("shuffleanswers", "1")
+        for choice, fraction in zip(document["choices"], fractions, strict=True):
+            question.add_answer(fraction, choice["text"], choice.get("feedback"))
+        return "multichoice"
 
 
 def positions(values, count: int | None = None) -> list[int]:

@@ -60,3 +60,16 @@ class Essay(QuestionType):
     def gift_answers(self, document):
         """An empty answer block, Moodle's essay; the marker's guidance has no place in GIFT."""
         return []
+
+    moodle_xml_types = frozenset({"essay"})
+
+    def read_moodle_xml(self, question):
+        """Moodle's graderinfo is the marker's guidance; the response settings have no place in Lanyard."""
+        guidance = question.text(question.element.find("graderinfo"))
+        return {"guidance": guidance} if guidance else {}
+
+    def write_moodle_xml(self, document, question):
+        question.add("responseformat", "editor")
+        if document.get("guidance"):
+            question.add_text("graderinfo", document["guidance"])
+        return "essay"

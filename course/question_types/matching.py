@@ -116,3 +116,26 @@ class Matching(QuestionType):
                 raise ValueError(f"the matching item {pair['item']!r} holds '->', which GIFT cannot escape")
         return [f"={gift_escape(pair['item'])} -> {gift_escape(pair['match'])}" for pair in document["pairs"]] + [
             f"= -> {gift_escape(distractor)}" for distractor in document.get("distractors", [])]
+
+    moodle_xml_types = frozenset({"matching", "match"})
+
+    def read_moodle_xml(self, question):
+        """Each subquestion an item and its answer the match; a subquestion without text is a distractor."""
+        pairs, distractors = [], []
+        for sub in question.element.findall("subquestion"):
+            item = question.text(sub)
+            match = question.text(sub.find("answer"), shown=False, text_format="plain_text")
+            if item:
+                pairs.append({"item": item, "match": match})
+            elif match:
+                distractors.append(match)
+        return {"pairs": pairs, **({"distractors": distractors} if distractors else {})}
+
+    def write_moodle_xml(self, document, question):
+        question.add("shuffleanswers", "true")
+        subquestions = [(pair["item"], pair["match"]) for pair in document["pairs"]]
+        subquestions += [("", distractor) for distractor in document.get("distractors", [])]
+        for item, match in subquestions:
+            answer = question.add("answer", parent=question.add_text("subquestion", item))
+            question.add("text", str(match), parent=answer)
+        return "matching"

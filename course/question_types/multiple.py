@@ -4,6 +4,7 @@ a student earns the sum of the credits of the choices picked, from 0% to 100%; t
 100%."""
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,8 @@ class WeightedChoiceRowForm(ChoiceRowForm):
                          description=_l("Optional, on every choice or none: e.g. 50, 30 and 20 for the right ones "
                                         "(adding up to 100) and -100 for a wrong one. Empty: the right picks share "
                                         "the points equally."))  # fmt: skip
+
+_WEIGHT_SLACK = Decimal("0.01")  # 3 × 33.33333 is 100 for Moodle, and so for us
 
 
 def kept_credits(weights: list, correct: list[bool]) -> list | None:
@@ -117,3 +120,15 @@ class MultipleSelect(ChoiceQuestion):
         """Every choice `~%weight%`, the weights from `credits`."""
         return [answer_gift("~", choice["text"], choice.get("feedback"), credit)
                 for choice, credit in zip(document["choices"], self.credits(document), strict=True)]  # fmt: skip
+
+    def read_moodle_xml(self, question):
+        """A multichoice with several answers: the right ones' fractions add up to 100%, kept as credits."""
+        choices, fractions = self.moodle_xml_choices(question)
+        right = sum(fraction for fraction in fractions if fraction > 0)
+        if abs(right - 100) > _WEIGHT_SLACK:
+            raise ValueError(_("the fractions of the right answers add up to %(total)s%%, not 100%%", total=right))
+        return {"choices": question.credited(choices, fractions)}
+
+    def write_moodle_xml(self, document, question):
+        """Every choice with its weight from `credits`."""
+        return self.write_moodle_choices(document, question, self.credits(document))

@@ -176,3 +176,39 @@ class Numeric(QuestionType):
         if document.get("wrong_feedback"):
             lines.append(f"~#{gift_escape(document['wrong_feedback'])}")
         return lines
+
+    moodle_xml_types = frozenset({"numerical"})
+
+    def read_moodle_xml(self, question):
+        """The first answer at 100% is the answer, the others other answers with their credit; `*` is the feedback
+        for any other number."""
+        main: dict | None = None
+        others, wrong_feedback = [], ""
+        for answer in question.answers():
+            text, credit = question.text(answer, shown=False), question.fraction(answer)
+            feedback = question.text(answer.find("feedback"))
+            if text == "*":
+                wrong_feedback = feedback
+                continue
+            if credit < 0:
+                raise ValueError(_("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%",
+                                   fraction=credit))  # fmt: skip
+            entry = {"answer": question.number(text),
+                     "tolerance": abs(question.number((answer.findtext("tolerance") or "0").strip()))}  # fmt: skip
+            if main is None and credit == 100:
+                main = {**entry, **({"feedback": feedback} if feedback else {})}
+            else:
+                others.append({**entry, "credit": question.plain_number(credit),
+                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        if main is None:
+            raise ValueError(_("a numerical question needs an answer with fraction 100"))
+        return {**main, **({"other_answers": others} if others else {}),
+                **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
+
+    def write_moodle_xml(self, document, question):
+        for answer in [{**document, "credit": 100}, *document.get("other_answers", [])]:
+            written = question.add_answer(answer["credit"], str(answer["answer"]), answer.get("feedback"), None)
+            question.add("tolerance", str(answer.get("tolerance", 0)), parent=written)
+        if document.get("wrong_feedback"):
+            question.add_answer(0, "*", document["wrong_feedback"], None)
+        return "numerical"

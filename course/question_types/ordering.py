@@ -78,3 +78,14 @@ class Ordering(QuestionType):
     def listed_answers(self, spec):
         return [{"text": f"{position}. {item}", "correct": True}
                 for position, item in enumerate(spec.get("items", []), start=1)]  # fmt: skip
+
+    moodle_xml_types = frozenset({"ordering"})
+
+    def read_moodle_xml(self, question):
+        """The answers in their right order."""
+        return {"items": [question.text(answer) for answer in question.answers()]}
+
+    def write_moodle_xml(self, document, question):
+        for position, item in enumerate(document["items"], start=1):
+            question.add_answer(position, item)
+        return "ordering"

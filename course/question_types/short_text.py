@@ -175,3 +175,30 @@ class ShortText(QuestionType):
                 weight = None if credit == 100 else credit
                 lines.append(answer_gift("=", answer["text"], answer.get("feedback"), weight))
         return lines
+
+    moodle_xml_types = frozenset({"shortanswer"})
+
+    def read_moodle_xml(self, question):
+        """Every answer with its fraction as credit and its feedback; `*` wildcards as Moodle reads them."""
+        accept: list = []
+        for answer in question.answers():
+            credit, text = question.fraction(answer), question.text(answer, shown=False)
+            feedback = question.text(answer.find("feedback"))
+            if credit < 0:
+                raise ValueError(_("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%",
+                                   fraction=credit))  # fmt: skip
+            if credit == 100 and not feedback:
+                accept.append(text)
+            else:
+                accept.append({"text": text, "credit": question.plain_number(credit),
+                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+        return {"accept": accept}
+
+    def write_moodle_xml(self, document, question):
+        question.add("usecase", "0")
+        for answer in document["accept"]:
+            if isinstance(answer, str):
+                question.add_answer(100, answer, None, "plain_text")
+            else:
+                question.add_answer(answer.get("credit", 100), answer["text"], answer.get("feedback"), "plain_text")
+        return "shortanswer"

@@ -32,3 +32,15 @@ class SingleChoice(ChoiceQuestion):
         """`=right` and `~wrong`, which Moodle imports as a one-answer multiple choice."""
         return [answer_gift("=" if choice.get("correct") else "~", choice["text"], choice.get("feedback"))
                 for choice in document["choices"]]  # fmt: skip
+
+    def read_moodle_xml(self, question):
+        """A one-answer multichoice: exactly one answer at 100%, the others at 0%."""
+        choices, fractions = self.moodle_xml_choices(question)
+        if any(fraction not in (0, 100) for fraction in fractions) or fractions.count(100) != 1:
+            raise ValueError(_("unsupported fractions in a one-answer multichoice: Lanyard's single choice has "
+                               "exactly one answer at 100% and the others at 0%"))  # fmt: skip
+        return {"choices": choices}
+
+    def write_moodle_xml(self, document, question):
+        fractions = [100 if choice.get("correct") else 0 for choice in document["choices"]]
+        return self.write_moodle_choices(document, question, fractions)

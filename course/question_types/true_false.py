@@ -92,3 +92,28 @@ class TrueFalse(QuestionType):
                                                            else ("true_feedback", "false_feedback")))  # fmt: skip
         feedback = f"#{gift_escape(wrong)}#{gift_escape(right)}" if right else f"#{gift_escape(wrong)}" if wrong else ""
         return [("T" if answer else "F") + feedback]
+
+    moodle_xml_types = frozenset({"truefalse"})
+
+    def read_moodle_xml(self, question):
+        """Answers `true` and `false`, the one at 100% right, each feedback kept for its answer."""
+        fields: dict = {}
+        for answer in question.answers():
+            value = question.text(answer, shown=False).lower()
+            if value not in ("true", "false"):
+                raise ValueError(_("a truefalse answer is 'true' or 'false', not %(value)s", value=repr(value)))
+            if question.fraction(answer) == 100:
+                fields["answer"] = value == "true"
+            feedback = question.text(answer.find("feedback"))
+            if feedback:
+                fields[f"{value}_feedback"] = feedback
+        if "answer" not in fields:
+            raise ValueError(_("neither true nor false has fraction 100"))
+        return fields
+
+    def write_moodle_xml(self, document, question):
+        for value in (True, False):
+            name = str(value).lower()
+            question.add_answer(100 if document["answer"] is value else 0, name, document.get(f"{name}_feedback"),
+                                "plain_text")  # fmt: skip
+        return "truefalse"

@@ -3,15 +3,15 @@
 import random
 from collections.abc import Mapping
 
-from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
-from course.grading import AttemptResult, grade_attempt, with_marks
-from course.models import AnswerMark, Attempt, Lesson, Quiz
+from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
+from course.learn.figures import shown_question
+from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, QuestionSet, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
 from course.render import render_markdown
@@ -49,47 +49,28 @@ def _source_index(quiz: Quiz) -> dict[str, dict]:
 def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
     """The questions exactly as this attempt shows them, with their key, frozen for the attempt's lifetime."""
     sources = _source_index(quiz)
-    shown = _course_figures(quiz)
     snapshot = []
     for question in quiz.questions:
-        public, private = question_type(question.type).present(question.spec, quiz.shuffle, rng)
+        shown = shown_question(question, quiz.course.slug)  # figures at their address, as the student sees them
+        public, private = question_type(question.type).present(shown["spec"], quiz.shuffle, rng)
         cited = sources.get(question.source)
         snapshot.append(
             {
                 "key": question.key,
                 "type": question.type,
                 "points": question.points,
-                "prompt_html": shown(question.prompt_html),
-                "explanation_html": shown(question.explanation_html),
+                "prompt_html": shown["prompt_html"],
+                "explanation_html": shown["explanation_html"],
                 "source": {"title": cited.get("title", ""), "url": safe_url(cited.get("url", ""))}
                 if cited
                 else {"title": "", "url": safe_url(question.source)},
                 "objective": question.objective,
                 "tags": question.spec.get("tags", []),
-                "public": shown(public),
-                "private": shown(private),
+                "public": public,
+                "private": private,
             }
         )
     return snapshot
-
-
-def _course_figures(quiz: Quiz):
-    """Point the course figures a question's HTML shows (rendered, as in lessons, relative to a lesson page:
-    ../figures/card.png) at their address, which the attempt page is not beside; through lists and mappings too."""
-    if not has_request_context():
-        return lambda value: value
-    base = url_for("learn.figure", slug=quiz.course.slug, name="")
-
-    def shown(value):
-        if isinstance(value, str):
-            return value.replace('src="../figures/', f'src="{base}')
-        if isinstance(value, list):
-            return [shown(item) for item in value]
-        if isinstance(value, dict):
-            return {key: shown(item) for key, item in value.items()}
-        return value
-
-    return shown
 
 
 def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
@@ -176,8 +157,9 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
-    """Grade and close the attempt in one conditional update, so a double submit records exactly one result. An
-    answer an instructor marks leaves percent and passed empty until it is marked (see mark_answer)."""
+    """Grade and close the attempt in one conditional update, so a double submit records exactly one result, and
+    store its summary for the class reports in the same transaction. An answer an instructor marks leaves percent
+    and passed empty until it is marked (see mark_answer)."""
     graded = grade_attempt(attempt.snapshot, responses)
     result = db.session.execute(
         update(Attempt)
@@ -191,6 +173,8 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
             submitted_at=utcnow(),
         )
     )
+    if result.rowcount == 1:
+        store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
     db.session.commit()
     db.session.refresh(attempt)
     return result.rowcount == 1
@@ -214,7 +198,8 @@ def marked_result(attempt: Attempt) -> AttemptResult:
 
 def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: str, marker_id: int) -> None:
     """Record (or change) an instructor's mark for one pending answer and bring the attempt's score, percent and
-    passed up to date; the snapshot, the responses and the machine-graded results are left as they are."""
+    passed, and its summary for the reports, up to date; the snapshot, the responses and the machine-graded results
+    are left as they are."""
     mark = db.session.scalar(select(AnswerMark).where(AnswerMark.attempt_id == attempt.id,
                                                       AnswerMark.question_key == key))  # fmt: skip
     if mark is None:
@@ -227,4 +212,20 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     graded = marked_result(attempt)
     attempt.score, attempt.percent = graded.score, graded.percent
     attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
+    store_summary(attempt.id, *attempt_summary(attempt.snapshot, attempt.responses or {}, graded,
+                                               attempt.quiz.pass_mark), new=False)  # fmt: skip
     db.session.commit()
+
+
+def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: bool) -> None:
+    """Write an attempt's summary for the reports (grading.attempt_summary), and its set of questions unless an
+    earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
+    else:  # imported here: a SQLite server never loads the PostgreSQL dialect
+        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored
+    db.session.execute(insert_unless_stored(QuestionSet).values(digest=values["question_set"], questions=questions)
+                       .on_conflict_do_nothing(index_elements=["digest"]))  # fmt: skip
+    if new or not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id)
+                                     .values(**values)).rowcount:  # fmt: skip
+        db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))
