@@ -71,6 +71,14 @@ class Schema:
     def __getitem__(self, name: str) -> Field:
         return self.fields[name]
 
+    def nested(self, name: str) -> Schema:
+        """The schema of the mappings a key holds: its own, or that of each item of its list."""
+        spec = self.fields[name]
+        nested = spec.item.schema if spec.item is not None else spec.schema
+        if nested is None:
+            raise KeyError(f"{name} holds no declared mapping")
+        return nested
+
     def with_keys(self, names: frozenset[str] | set[str]) -> Schema:
         """The same schema allowing more keys, which their owner checks (a question type's own fields)."""
         return Schema(self.fields, self.closed, self.extra | frozenset(names))

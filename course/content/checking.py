@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from course import schema
 from course.content.problems import ContentProblem
-from course.content.yaml_lines import LineDict
+from course.content.yaml_lines import LineDict, LineList
 from course.sanitize import without_control_characters
 
 SLUG = schema.SLUG
@@ -110,7 +110,7 @@ class CheckerBase:
             self.problem(path, 1, _("cannot be read: %(reason)s", reason=error.strerror))
         return None
 
-    def field(self, data: LineDict, key: str, spec: schema.Field, path: Path, what: str) -> Any:
+    def field(self, data: LineDict, key: str, spec: schema.Field, path: Path | str, what: str) -> Any:
         """`data[key]` held to its field, reported at its line; after a problem, what the reader can go on with:
         a too-long text as written, otherwise the field's default (or "" for text)."""
         value = data.get(key)
@@ -119,14 +119,14 @@ class CheckerBase:
             return schema.cleaned(spec, value)
         self.problem(path, data.line_of(key), message_for(spec, problem, key, what))
         if problem.code == "too_long" and spec.kind == schema.TEXT:
-            return value.strip()
+            return str(value).strip()
         return "" if spec.kind in schema.STRING_KINDS and spec.default is None else spec.default
 
-    def fields(self, data: LineDict, spec: schema.Schema, path: Path, what: str, *names: str) -> list[Any]:
+    def fields(self, data: LineDict, spec: schema.Schema, path: Path | str, what: str, *names: str) -> list[Any]:
         """Several keys of one mapping, each held to its declaration in the schema."""
         return [self.field(data, name, spec[name], path, what) for name in names]
 
-    def unknown_fields(self, data: LineDict, spec: schema.Schema, path: Path, what: str) -> None:
+    def unknown_fields(self, data: LineDict, spec: schema.Schema, path: Path | str, what: str) -> None:
         for line, message in unknown_key_problems(spec, data, what):
             self.problem(path, line, message)
 
@@ -137,8 +137,9 @@ class CheckerBase:
         if problem is not None:
             self.problem(path, data.line_of(key), message_for(spec, problem, key, ""))
             return []
-        for index, item in enumerate(value or []):
+        items = value if isinstance(value, LineList) else LineList()
+        for index, item in enumerate(items):
             if schema.problem_in(TEXT, item) is not None:
                 message = _("an item of %(key)s is empty: write it or remove it", key=key)
-                self.problem(path, value.line_of(index), message)
-        return [str(item).strip() for item in value or [] if isinstance(item, str)]
+                self.problem(path, items.line_of(index), message)
+        return [str(item).strip() for item in items if isinstance(item, str)]

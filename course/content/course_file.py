@@ -93,7 +93,7 @@ class CourseChecker(LessonChecker, GuideChecker, GlossaryChecker, QuizChecker):
         entries = self.field(meta, "modules", COURSE["modules"], course_file, _("the course"))
         if not entries:
             return []
-        folders = {}
+        folders: dict[str, list[Path]] = {}
         if self.lessons_dir.is_dir():
             for child in sorted(self.lessons_dir.iterdir()):
                 match = NUMBERED.match(child.name)

@@ -73,7 +73,7 @@ class GuideChecker(CheckerBase):
             self.problem(path, data.line_of("timing"), message)
             return {}
         self.unknown_fields(
-            timing, GUIDE["timing"].schema, path, _("the timing (reading time is the lessons' minutes)")
+            timing, GUIDE.nested("timing"), path, _("the timing (reading time is the lessons' minutes)")
         )
         for key in GUIDE_TIMING:
             if key not in timing:
@@ -83,7 +83,7 @@ class GuideChecker(CheckerBase):
         return {key: self.field(timing, key, GUIDE_MINUTES, path, "") for key in GUIDE_TIMING if key in timing}
 
     def guide_pairs(self, data: LineDict, key: str, least: int, path: Path) -> list[dict]:
-        pair = GUIDE[key].item.schema
+        pair = GUIDE.nested(key)
         fields = tuple(pair.fields)
         entries = data.get(key)
         if not isinstance(entries, LineList) or len(entries) < least:

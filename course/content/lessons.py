@@ -268,7 +268,7 @@ class LessonChecker(CheckerBase):
                     self.problem(path, number, _("figure %(src)s not found in lessons/figures/", src=src))
         for term in lesson.key_terms:
             if term not in anchors:
-                line = next((n for n, text in enumerate(lines, 1) if text.startswith("key_terms")), 2)
-                self.problem(path, line, _("key term '%(term)s' is not an anchor in glossary.yaml", term=term))
+                term_line = next((n for n, text in enumerate(lines, 1) if text.startswith("key_terms")), 2)
+                self.problem(path, term_line, _("key term '%(term)s' is not an anchor in glossary.yaml", term=term))
 
     # --- teacher's guides --------------------------------------------------------------------------------

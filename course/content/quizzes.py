@@ -132,13 +132,13 @@ class QuizChecker(CheckerBase):
             questions=questions,
         )
 
-    def load_question(self, entry, line: int, path: Path, sources: set[str], objectives: set[str]):
+    def load_question(self, entry, line: int, path: Path | str, sources: set[str], objectives: set[str]):
         if not isinstance(entry, LineDict):
             self.problem(path, line, _("each question must be a mapping with id, type and prompt"))
             return None
         key = self.field(entry, "id", QUESTION["id"], path, _("a question"))
         prompt = self.field(entry, "prompt", QUESTION["prompt"], path, _("question '%(key)s'", key=key))
-        qtype = QUESTION_TYPES.get(entry.get("type"))
+        qtype = QUESTION_TYPES.get(str(entry.get("type")))
         if qtype is None:
             known = ", ".join(QUESTION_TYPES)
             message = _(

@@ -219,7 +219,7 @@ def _preset_design(r: Reader, raw_design: dict, key: str, lab_without_presets: L
         raise r.fail(f"{key}.design.fields", "must be a mapping of field name to where it is kept")
     form = preset_form(raw_design, lab_without_presets.field_names)
     design, errors = parse_design(form, lab=lab_without_presets, ignore=())
-    if errors:
+    if design is None:
         name, message = next(iter(errors.items()))
         raise r.fail(f"{key}.design.{name}", message)
     return design
