@@ -17,13 +17,15 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from course import schema
+from course.content.checking import unknown_key_problems
 from course.content.problems import ContentProblem
 from course.content.yaml_lines import LineDict, LineList, load_yaml
 from course.render import CITATION, render_inline, render_markdown, render_sources
 
 SCENARIO_SUFFIX = ".scenario.yaml"
-NODE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NODE_ID = schema.SLUG  # a node id is written like a slug
+STATE_NAME = schema.IDENT
 STATE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TERM = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(!=|=)\s*([A-Za-z0-9][A-Za-z0-9_-]*)\s*$")
 PASSAGE_IF = re.compile(r"^:::\s*if\s+(.*?)\s*$")
@@ -32,9 +34,10 @@ PASSAGE_END = re.compile(r"^:::\s*$")
 _MARKER = "lanyardpassage"
 _MARKER_HTML = re.compile(rf"<p>{_MARKER}(\d+|end)</p>\n?")
 
-SCENARIO_FIELDS = {"start", "state", "nodes"}
-NODE_FIELDS = {"id", "title", "text", "choices", "ending", "debrief"}
-CHOICE_FIELDS = {"text", "to", "set", "when"}
+# The keys of a scenario file (course.schema); their values are checked by _ScenarioChecker below.
+SCENARIO = schema.Schema(dict.fromkeys(("start", "state", "nodes"), schema.anything()))
+NODE = schema.Schema(dict.fromkeys(("id", "title", "text", "choices", "ending", "debrief"), schema.anything()))
+CHOICE = schema.Schema(dict.fromkeys(("text", "to", "set", "when"), schema.anything()))
 MAX_NODES = 200
 MAX_CONFIGURATIONS = 50_000  # node × state combinations the checker explores before giving up
 
@@ -135,10 +138,9 @@ class _ScenarioChecker:
         raw = self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
         return line + 1 if re.search(r":\s*[|>][+-]?\d*$", raw) else line
 
-    def unknown_fields(self, data: LineDict, allowed: set[str], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                self.problem(data.line_of(key), _("unknown field '%(key)s' in %(what)s", key=key, what=what))
+    def unknown_fields(self, data: LineDict, allowed: schema.Schema, what: str) -> None:
+        for line, message in unknown_key_problems(allowed, data, what):
+            self.problem(line, message)
 
     def condition(self, data: LineDict, key: str, what: str, line: int | None = None) -> Condition:
         parsed, error = parse_condition(data.get(key))
@@ -210,7 +212,7 @@ class _ScenarioChecker:
         if not isinstance(data, LineDict):
             self.problem(1, _("a scenario file is a mapping with start, state (optional) and nodes"))
             return None
-        self.unknown_fields(data, SCENARIO_FIELDS, _("the scenario"))
+        self.unknown_fields(data, SCENARIO, _("the scenario"))
         initial: dict[str, str] = {}
         state = data.get("state")
         if state is not None and not isinstance(state, LineDict):
@@ -240,7 +242,7 @@ class _ScenarioChecker:
             if not isinstance(entry, LineDict):
                 self.problem(node_line, _("each node is a mapping with id, title, text and choices (or ending)"))
                 continue
-            self.unknown_fields(entry, NODE_FIELDS, _("a node"))
+            self.unknown_fields(entry, NODE, _("a node"))
             node_id = entry.get("id")
             if not isinstance(node_id, str) or not NODE_ID.match(node_id) or len(node_id) > 80:
                 message = _("node id %(id)s must be lower-case words joined by hyphens", id=repr(node_id))
@@ -346,7 +348,7 @@ class _ScenarioChecker:
         if not isinstance(choice, LineDict):
             self.problem(line, _("%(what)s: each choice is a mapping with text and to", what=what))
             return None
-        self.unknown_fields(choice, CHOICE_FIELDS, _("a choice"))
+        self.unknown_fields(choice, CHOICE, _("a choice"))
         text, target = choice.get("text"), choice.get("to")
         if not isinstance(text, str) or not text.strip():
             self.problem(choice.line_of("text"), _("%(what)s: a choice needs a 'text'", what=what))

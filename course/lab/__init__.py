@@ -1,6 +1,8 @@
 """The ID Design Lab: students design a national ID system and see who can read, link and exclude.
 
-engine.py and drawing.py are pure (no Flask) and read the reviewed YAML files beside them; routes.py serves the lab.
+The lab itself (data model, data files, designs, evaluation) is course.labmodel, pure and without Flask; this package
+serves it: routes.py, drawing.py (pure SVG), records.py, progress.py, catalogue.py (the lab in the reader's language)
+and the reviewed YAML data files, whose texts babel.cfg extracts from here.
 """
 
 from flask import Blueprint

@@ -3,7 +3,7 @@
 The YAML files beside this module stay in English, and their English texts are the msgids: `extract_lab_yaml` is a
 Babel extractor (registered in babel.cfg) that yields every text a student reads from them — labels, explanations,
 section titles, rule messages and rationales, level and dimension names, preset titles, summaries, source titles and
-assumption notes, task titles, prompts and checks. The engine loads and caches the English lab once per process;
+assumption notes, task titles, prompts and checks. course.labmodel loads and caches the English lab once per process;
 `localized_lab()` gives the same lab with each of those texts looked up in the reader's language, built once per
 language and process, so a page in Korean costs no more than one in English.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from course.lab.engine import NO_EXPIRY, Choice, Lab, Option, get_lab
+from course.labmodel import NO_EXPIRY, Choice, Lab, Option, get_lab
 
 # Mapping keys whose (text) value a student reads; every value under `assumptions` is read too.
 TEXT_KEYS = frozenset(

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from course.lab.engine import NO_EXPIRY, Comparison, Lab, compare, get_lab
+from course.labmodel import NO_EXPIRY, Comparison, Lab, compare, get_lab
 
 CARD_W, CARD_H = 428, 270  # ISO/IEC 7810 ID-1 (85.60 x 53.98 mm), five units to the millimetre
 # The card is never shown narrower than 330 CSS px (lab.css), so 15.5 units are at least 12 CSS px on a phone.

@@ -1,5 +1,5 @@
 """The lab's one WTForms form: the title under which a design is saved. The design itself is checked by
-engine.parse_design against options.yaml, so a form class never duplicates the list of choices."""
+course.labmodel.parse_design against options.yaml, so a form class never duplicates the list of choices."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField

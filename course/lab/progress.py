@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from course.extensions import db
-from course.lab.engine import get_lab
+from course.labmodel import get_lab
 from course.models import LabSubmission, Lesson
 
 

@@ -14,9 +14,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from course import labmodel
 from course.auth.access import instructor_required
 from course.extensions import db
-from course.lab import bp, drawing, engine, records
+from course.lab import bp, drawing, records
 from course.lab.catalogue import lab_text, localized_lab
 from course.lab.forms import DesignTitleForm
 from course.models import LabDesign, LabSubmission
@@ -26,9 +27,9 @@ from course.models import LabDesign, LabSubmission
 class LabResults:
     """What the results column shows for a valid design."""
 
-    profile: engine.Profile
-    task_result: engine.TaskResult | None
-    comparison: engine.Comparison
+    profile: labmodel.Profile
+    task_result: labmodel.TaskResult | None
+    comparison: labmodel.Comparison
     front: Markup
     back: Markup
     chart: Markup
@@ -71,7 +72,7 @@ def _changed_option(form) -> str | None:
         return None
     if not isinstance(before, dict):
         return None
-    for section in engine.get_lab().sections:
+    for section in labmodel.get_lab().sections:
         for option in section.options:
             was = before.get(option.key, [])
             if sorted(form.getlist(option.key)) != sorted(was if isinstance(was, list) else [was]):
@@ -79,14 +80,14 @@ def _changed_option(form) -> str | None:
     return None
 
 
-def _lesson_slugs(lab: engine.Lab) -> set[str]:
+def _lesson_slugs(lab: labmodel.Lab) -> set[str]:
     slugs = {o.lesson for o in lab.options.values()} | {d.lesson for d in lab.dimensions}
     return slugs | {r.lesson for r in lab.rules} | {t.lesson for t in lab.tasks.values()}
 
 
 def _context(source, unknown_status: int) -> tuple[str | None, str | None, list[str]]:
     """The preset, task and presets to compare that travel with a request; unknown ones are refused."""
-    lab = engine.get_lab()
+    lab = labmodel.get_lab()
     preset = (source.get("preset") or "").strip() or None
     task = (source.get("task") or "").strip() or None
     if preset is not None and preset not in lab.presets:
@@ -117,12 +118,12 @@ def _results_context(design, errors, preset, task, compare, levels_before=None) 
     task_obj = lab.tasks.get(task) if task else None
     results = None
     if design is not None:
-        profile = engine.explain(design, lab=lab)
+        profile = labmodel.explain(design, lab=lab)
         labelled = [(_("Your design"), design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
-        comparison = engine.compare(labelled, lab=lab)
+        comparison = labmodel.compare(labelled, lab=lab)
         results = LabResults(
             profile=profile,
-            task_result=engine.check_task(task_obj, design, lab=lab, design_profile=profile) if task_obj else None,
+            task_result=labmodel.check_task(task_obj, design, lab=lab, design_profile=profile) if task_obj else None,
             comparison=comparison,
             front=drawing.card_front(design, lab=lab),
             back=drawing.card_back(design, lab=lab),
@@ -147,9 +148,9 @@ def _interface_language() -> str:
     return str(get_locale())
 
 
-def _parse(form) -> tuple[engine.Design | None, dict[str, str]]:
+def _parse(form) -> tuple[labmodel.Design | None, dict[str, str]]:
     """A posted design, with any errors written in the reader's language."""
-    return engine.parse_design(form, lab=localized_lab())
+    return labmodel.parse_design(form, lab=localized_lab())
 
 
 def _render_lab(
@@ -191,19 +192,19 @@ def _default_title(context) -> str:
 @bp.get("")
 def index():
     """The lab, opened on a preset (`?preset=`), a task (`?task=`, starting from its preset) or the minimal design."""
-    lab = engine.get_lab()
+    lab = labmodel.get_lab()
     preset, task, compare = _context(request.args, 404)
     if task and not preset:
         preset = lab.tasks[task].preset
-    preset = preset or engine.DEFAULT_PRESET
-    design = engine.preset_design(preset)
+    preset = preset or labmodel.DEFAULT_PRESET
+    design = labmodel.preset_design(preset)
     return _render_lab(
-        values=_values(engine.design_to_form(design)),
+        values=_values(labmodel.design_to_form(design)),
         design=design,
         errors={},
         preset=preset,
         task=task,
-        compare=compare or ([] if preset == engine.DEFAULT_PRESET else [preset]),
+        compare=compare or ([] if preset == labmodel.DEFAULT_PRESET else [preset]),
     )
 
 
@@ -282,7 +283,7 @@ def save_design():
     record = LabDesign(
         user_id=current_user.id,
         title=title_form.title.data.strip(),
-        design=engine.design_to_form(design),
+        design=labmodel.design_to_form(design),
         preset=preset,
         task_slug=task,
     )
@@ -316,7 +317,7 @@ def _known(value: str | None, known) -> str | None:
 def design(token: str):
     """A saved design at its own address: its author can change and share it, classmates can open a shared one."""
     record = _visible_design_or_404(token)
-    lab = engine.get_lab()
+    lab = labmodel.get_lab()
     _preset, _task, compare = _context(request.args, 400)
     preset, task = _known(record.preset, lab.presets), _known(record.task_slug, lab.tasks)
     design, errors = _parse(record.design)  # the options may have changed since it was saved
@@ -339,7 +340,7 @@ def update_design(token: str):
     _preset, _task, design, title_form, refusal = _posted_design(record)
     if refusal:
         return refusal
-    record.design = engine.design_to_form(design)
+    record.design = labmodel.design_to_form(design)
     record.title = title_form.title.data.strip()
     db.session.commit()
     flash(_("Design updated."), "success")
@@ -394,7 +395,7 @@ def tasks():
 @login_required
 def submit_task(task_slug: str):
     """Grade the posted design against the task on the server and keep the submission; a bad design saves nothing."""
-    lab = engine.get_lab()
+    lab = labmodel.get_lab()
     task = lab.tasks.get(task_slug)
     if task is None:
         abort(404, description=_("There is no such lab task."))
@@ -410,11 +411,11 @@ def submit_task(task_slug: str):
             compare=compare,
             status=400,
         )
-    result = engine.check_task(task, design)  # the English lab: the checks are stored as their msgids
+    result = labmodel.check_task(task, design)  # the English lab: the checks are stored as their msgids
     submission = LabSubmission(
         user_id=current_user.id,
         task_slug=task.slug,
-        design=engine.design_to_form(design),
+        design=labmodel.design_to_form(design),
         checks=[{"says": check.says, "ok": ok} for check, ok in result.checks],
         passed=result.passed,
     )
@@ -444,7 +445,7 @@ def submission(submission_id: int):
     found = db.get_or_404(LabSubmission, submission_id, description=_("There is no submission at this address."))
     if not records.can_view_submission(found, current_user):
         abort(404, description=_("There is no submission at this address."))
-    lab = engine.get_lab()
+    lab = labmodel.get_lab()
     task = _known(found.task_slug, lab.tasks)
     preset = lab.tasks[task].preset if task else None
     design, errors = _parse(found.design)
