@@ -11,8 +11,8 @@ from pathlib import Path
 import pytz
 from babel import Locale
 from babel.support import Translations
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import Babel, get_locale, get_timezone
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
+from flask_babel import Babel, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -46,12 +46,14 @@ def translations_for(language: str) -> Translations:
     return Translations.load(str(TRANSLATIONS), [language.replace("-", "_")])
 
 
+@cache
 def language_name(code: str) -> str:
     """A language's name in that language ("한국어", "English"), as people look for their own."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
+@cache
 def text_direction(code: str) -> str:
     """`rtl` for scripts written right to left, so the same templates serve them."""
     return "rtl" if Locale.parse(code).character_order == "right-to-left" else "ltr"
@@ -90,6 +92,9 @@ def init_app(app: Flask) -> None:
         timezone_selector=select_time_zone,
     )
     pytz.timezone(app.config["TIME_ZONE"])  # an unknown zone stops the app at start, not on a page
+    # Templates translate through the request's catalogue, looked up once per request (Flask-Babel's own callables
+    # look it up for every string: a page has dozens).
+    app.jinja_env.install_gettext_callables(_page_gettext, _page_ngettext, newstyle=True)
     app.register_blueprint(bp)
     app.add_template_global(timestamp)
     app.add_template_global(text_direction)
@@ -103,6 +108,24 @@ def init_app(app: Flask) -> None:
             "interface_languages": [(language, language_name(language)) for language in interface_languages()],
             "time_zone_name": str(get_timezone()),
         }
+
+
+def _request_translations():
+    """The reader's catalogue, found once per request however many strings the page translates."""
+    if not has_request_context():
+        return get_translations()
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
+def _page_gettext(message: str) -> str:
+    return _request_translations().ugettext(message)
+
+
+def _page_ngettext(singular: str, plural: str, number: int) -> str:
+    return _request_translations().ungettext(singular, plural, number)
 
 
 def timestamp(moment, format: str = "medium") -> Markup:
