@@ -127,8 +127,14 @@ def main() -> None:
     options = parser.parse_args()
     # Lanyard keeps waitress's per-request queue-depth warnings out of its log too (32 clients queue by design).
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    waitress.serve(create_app(), host=options.host, port=options.port, threads=options.threads, ident="Lanyard",
-                   clear_untrusted_proxy_headers=True)  # fmt: skip
+    waitress.serve(
+        create_app(),
+        host=options.host,
+        port=options.port,
+        threads=options.threads,
+        ident="Lanyard",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 if __name__ == "__main__":

@@ -110,8 +110,15 @@ def main() -> None:
         ports = {"lanyard": _free_port(), "ceiling": _free_port()}
         for name, port in ports.items():
             with (folder / f"{name}.log").open("a") as log:
-                servers.append(subprocess.Popen(_command(name, port, options), cwd=ROOT, env=env,  # noqa: S603
-                                                stdout=log, stderr=subprocess.STDOUT))  # fmt: skip
+                servers.append(
+                    subprocess.Popen(  # noqa: S603
+                        _command(name, port, options),
+                        cwd=ROOT,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
         for port in ports.values():
             _wait_until_up(port, deadline=60)
         bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
@@ -138,15 +145,26 @@ def main() -> None:
 
 def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn",
-                        help="gunicorn (a school's deployment; the issue's figures) or waitress (`flask serve`, "
-                             "a classroom box); both apps run under the same settings (default gunicorn)")  # fmt: skip
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite",
-                        help=f"sqlite (a file in the temporary folder) or postgresql (a throwaway database at "
-                             f"{POSTGRES}, dropped at the end) (default sqlite)")  # fmt: skip
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "waitress"],
+        default="gunicorn",
+        help="gunicorn (a school's deployment; the issue's figures) or waitress (`flask serve`, "
+        "a classroom box); both apps run under the same settings (default gunicorn)",
+    )
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help=f"sqlite (a file in the temporary folder) or postgresql (a throwaway database at "
+        f"{POSTGRES}, dropped at the end) (default sqlite)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, help="threads per process: default 1 for gunicorn (sync workers), "
-                        "8 for waitress (as `flask serve`)")  # fmt: skip
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="threads per process: default 1 for gunicorn (sync workers), 8 for waitress (as `flask serve`)",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
     parser.add_argument("--runs", type=int, default=3, help="interleaved runs per path; medians shown (default 3)")
     options = parser.parse_args()
@@ -211,8 +229,13 @@ for number in range(int(sys.argv[1])):
 
 
 def _create_students(env: dict[str, str]) -> None:
-    subprocess.run([PYTHON, "-c", CREATE_STUDENTS, str(STUDENTS), PASSWORD],  # noqa: S603
-                   cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(  # noqa: S603
+        [PYTHON, "-c", CREATE_STUDENTS, str(STUDENTS), PASSWORD],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _command(app: str, port: int, options: argparse.Namespace) -> list[str]:
@@ -220,8 +243,19 @@ def _command(app: str, port: int, options: argparse.Namespace) -> list[str]:
     if options.server == "gunicorn":
         target = "app:app" if app == "lanyard" else "bench.ceiling:create_app()"
         # No control socket: its default path is one per user, which the two servers (and others') would share.
-        return [PYTHON, "-m", "gunicorn", "--workers", str(options.workers), "--threads", str(options.threads),
-                "--bind", f"{HOST}:{port}", "--no-control-socket", target]  # fmt: skip
+        return [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(options.workers),
+            "--threads",
+            str(options.threads),
+            "--bind",
+            f"{HOST}:{port}",
+            "--no-control-socket",
+            target,
+        ]
     if app == "lanyard":
         return [*FLASK, "serve", "--host", HOST, "--port", str(port), "--threads", str(options.threads)]
     return [PYTHON, "-m", "bench.ceiling", "--host", HOST, "--port", str(port), "--threads", str(options.threads)]
@@ -259,8 +293,13 @@ def _cold_starts(env: dict[str, str], folder: Path, options: argparse.Namespace)
             port = _free_port()
             with (folder / f"{app}.log").open("a") as log:
                 started = time.monotonic()
-                server = subprocess.Popen(_command(app, port, options), cwd=ROOT, env=env,  # noqa: S603
-                                          stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+                server = subprocess.Popen(  # noqa: S603
+                    _command(app, port, options),
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
                 try:
                     _wait_until_up(port, deadline=60)
                     times[app].append(time.monotonic() - started)
@@ -341,8 +380,9 @@ def _answers(html: str) -> list[tuple[str, str]]:
 
 def _multipart(fields: list[tuple[str, str]]) -> str:
     """The body FormData makes in quiz.js's autosave."""
-    parts = [f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-             for name, value in fields]  # fmt: skip
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n' for name, value in fields
+    ]
     return "".join(parts) + f"--{BOUNDARY}--\r\n"
 
 
@@ -357,8 +397,14 @@ class Student:
     submit_body: str
 
 
-def _request(method: str, path: str, cookie: str, body: str | None = None, content_type: str | None = None,
-             accept: str = "text/html") -> dict:  # fmt: skip
+def _request(
+    method: str,
+    path: str,
+    cookie: str,
+    body: str | None = None,
+    content_type: str | None = None,
+    accept: str = "text/html",
+) -> dict:
     headers = {"Cookie": cookie, "Accept": accept}
     if content_type:
         headers["Content-Type"] = content_type
@@ -377,8 +423,9 @@ def _sign_in(base: str, number: int) -> Student:
             return response.read().decode(), urllib.parse.urlsplit(response.url).path
 
     login_page, _ = fetch("/login")
-    _, landed = fetch("/login", {"username": f"bench{number}", "password": PASSWORD,
-                                 "csrf_token": _csrf_token(login_page)})  # fmt: skip
+    _, landed = fetch(
+        "/login", {"username": f"bench{number}", "password": PASSWORD, "csrf_token": _csrf_token(login_page)}
+    )
     if landed == "/login":
         raise RuntimeError(f"bench{number} could not sign in")
 
@@ -395,9 +442,11 @@ def _sign_in(base: str, number: int) -> Student:
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar if c.path == "/")
     urlencoded = "application/x-www-form-urlencoded"
     save_body = _multipart([("csrf_token", _csrf_token(save_page)), *_answers(save_page), ("action", "save")])
-    submit_fields = [("csrf_token", _csrf_token(submit_page)),
-                     *((name, value.replace(VARYING, "")) for name, value in _answers(submit_page)),
-                     ("action", "submit")]  # fmt: skip
+    submit_fields = [
+        ("csrf_token", _csrf_token(submit_page)),
+        *((name, value.replace(VARYING, "")) for name, value in _answers(submit_page)),
+        ("action", "submit"),
+    ]
     requests = {
         "lesson": _request("GET", LESSON_PATH, cookie),
         "outline": _request("GET", OUTLINE_PATH, cookie),
@@ -449,30 +498,45 @@ class QuizAttempts:
         self.delete()
         ids = ", ".join(str(i) for i in self.templates)
         with self.engine.begin() as connection:
-            connection.execute(self.sql(
-                f"INSERT INTO attempts ({self.columns}, number) "  # noqa: S608
-                f"WITH RECURSIVE copies(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM copies WHERE k < {per_student}) "
-                f"SELECT {self.columns}, {COPY_NUMBERS_FROM} + copies.k FROM attempts, copies WHERE id IN ({ids})"
-            ))  # fmt: skip
-            rows = connection.execute(self.sql(
-                f"SELECT copy.id, template.id FROM attempts AS copy JOIN attempts AS template "  # noqa: S608
-                f"ON template.user_id = copy.user_id AND template.quiz_id = copy.quiz_id AND template.id IN ({ids}) "
-                f"WHERE copy.number >= {COPY_NUMBERS_FROM} ORDER BY copy.number, copy.user_id"
-            )).all()  # fmt: skip
+            connection.execute(
+                self.sql(
+                    f"INSERT INTO attempts ({self.columns}, number) "  # noqa: S608
+                    "WITH RECURSIVE copies(k) AS "
+                    f"(SELECT 1 UNION ALL SELECT k + 1 FROM copies WHERE k < {per_student}) "
+                    f"SELECT {self.columns}, {COPY_NUMBERS_FROM} + copies.k FROM attempts, copies WHERE id IN ({ids})"
+                )
+            )
+            rows = connection.execute(
+                self.sql(
+                    f"SELECT copy.id, template.id FROM attempts AS copy JOIN attempts AS template "  # noqa: S608
+                    "ON template.user_id = copy.user_id AND template.quiz_id = copy.quiz_id "
+                    f"AND template.id IN ({ids}) "
+                    f"WHERE copy.number >= {COPY_NUMBERS_FROM} ORDER BY copy.number, copy.user_id"
+                )
+            ).all()
         self._settle()
         requests = []
         for copy, template in rows:
             student = self.templates[template]
-            requests.append(_request("POST", f"/attempts/{copy}", student.cookie, student.submit_body,
-                                     "application/x-www-form-urlencoded"))  # fmt: skip
+            requests.append(
+                _request(
+                    "POST",
+                    f"/attempts/{copy}",
+                    student.cookie,
+                    student.submit_body,
+                    "application/x-www-form-urlencoded",
+                )
+            )
         return requests
 
     def graded(self) -> int:
         """Copies the app has submitted: each graded one is a submit that did the real work."""
         with self.engine.connect() as connection:
-            return connection.execute(self.sql(
-                f"SELECT count(*) FROM attempts WHERE number >= {COPY_NUMBERS_FROM} AND submitted_at IS NOT NULL"  # noqa: S608
-            )).scalar_one()  # fmt: skip
+            return connection.execute(
+                self.sql(
+                    f"SELECT count(*) FROM attempts WHERE number >= {COPY_NUMBERS_FROM} AND submitted_at IS NOT NULL"  # noqa: S608
+                )
+            ).scalar_one()
 
     def responses(self, attempt_id: int) -> str:
         """An attempt's saved answers as stored, to see that an autosave reached the database."""
@@ -503,15 +567,30 @@ def _targets(lanyard: str, copies: QuizAttempts) -> list[Target]:
         students = list(pool.map(lambda n: _sign_in(lanyard, n), range(STUDENTS)))
     copies.templates = {student.submit_attempt: student for student in students}
     urlencoded = {"Content-Type": "application/x-www-form-urlencoded"}
-    rows = [("lesson", "bare page"), ("outline", "bare page"), ("progress", "bare page"), ("lab GET", "bare page"),
-            ("lab POST", "bare page"), ("autosave", "bare write")]  # fmt: skip
-    targets = [Target(label, "lanyard", [s.requests[label] for s in students], ceiling=row_ceiling)
-               for label, row_ceiling in rows]  # fmt: skip
+    rows = [
+        ("lesson", "bare page"),
+        ("outline", "bare page"),
+        ("progress", "bare page"),
+        ("lab GET", "bare page"),
+        ("lab POST", "bare page"),
+        ("autosave", "bare write"),
+    ]
+    targets = [
+        Target(label, "lanyard", [s.requests[label] for s in students], ceiling=row_ceiling)
+        for label, row_ceiling in rows
+    ]
     targets.append(Target("submit", "lanyard", [], expected=302, ceiling="bare write", once=True))
     targets.append(Target("bare page", "ceiling", [{"method": "GET", "path": "/page", "headers": {}, "body": None}]))
-    targets.append(Target("bare write", "ceiling", [{"method": "POST", "path": "/save", "headers": urlencoded,
-                                                    "body": f"id={n}&value=answer {VARYING}"}
-                                                   for n in range(STUDENTS)]))  # fmt: skip
+    targets.append(
+        Target(
+            "bare write",
+            "ceiling",
+            [
+                {"method": "POST", "path": "/save", "headers": urlencoded, "body": f"id={n}&value=answer {VARYING}"}
+                for n in range(STUDENTS)
+            ],
+        )
+    )
     return targets
 
 
@@ -573,8 +652,10 @@ def _write_lua(path: Path, requests: list[dict]) -> Path:
     for item in requests:
         headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in item["headers"].items())
         body = _lua_string(item["body"]) if item["body"] is not None else "nil"
-        rows.append(f"  {{method = {_lua_string(item['method'])}, path = {_lua_string(item['path'])}, "
-                    f"headers = {{{headers}}}, body = {body}}},")  # fmt: skip
+        rows.append(
+            f"  {{method = {_lua_string(item['method'])}, path = {_lua_string(item['path'])}, "
+            f"headers = {{{headers}}}, body = {body}}},"
+        )
     path.write_text("return {\n" + "\n".join(rows) + "\n}\n")
     return path
 
@@ -633,11 +714,26 @@ class _MemoryPeak:
 def _wrk(base: str, script: Path, target: Target, seconds: int) -> dict[str, float]:
     # A 10 s timeout so slow answers under load count in the latency rather than vanish as wrk timeouts.
     output = subprocess.run(  # noqa: S603
-        [WRK, f"-t{WRK_THREADS}", f"-c{CLIENTS}", f"-d{seconds}s", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "serve.lua"), base, "--",
-         str(script), "once" if target.once else "cycle", str(WRK_THREADS), str(target.expected)],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        [
+            WRK,
+            f"-t{WRK_THREADS}",
+            f"-c{CLIENTS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "serve.lua"),
+            base,
+            "--",
+            str(script),
+            "once" if target.once else "cycle",
+            str(WRK_THREADS),
+            str(target.expected),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     figures = {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
     return {
@@ -666,8 +762,14 @@ def _run(target: Target, base: str, copies: QuizAttempts, folder: Path, seconds:
     return figures
 
 
-def _measure(targets: list[Target], bases: dict[str, str], pids: dict[str, int], copies: QuizAttempts,
-             folder: Path, options: argparse.Namespace) -> dict[str, tuple[int, int]]:  # fmt: skip
+def _measure(
+    targets: list[Target],
+    bases: dict[str, str],
+    pids: dict[str, int],
+    copies: QuizAttempts,
+    folder: Path,
+    options: argparse.Namespace,
+) -> dict[str, tuple[int, int]]:
     """Check every request, warm every path for 2 s (ceilings first: their write rate sizes the first submit run),
     then run the rounds. Returns each server tree's peak memory under load."""
     for target in targets:
@@ -691,31 +793,47 @@ def _measure(targets: list[Target], bases: dict[str, str], pids: dict[str, int],
     return peaks
 
 
-def _print_table(targets: list[Target], memory: dict[str, tuple[int, int]], cold: dict[str, float],
-                 options: argparse.Namespace) -> None:  # fmt: skip
+def _print_table(
+    targets: list[Target], memory: dict[str, tuple[int, int]], cold: dict[str, float], options: argparse.Namespace
+) -> None:
     rows = {t.label: t for t in targets}
-    medians = {t.label: {key: statistics.median(r[key] for r in t.runs) for key in ("rps", "p50", "p99")}
-               for t in targets}  # fmt: skip
-    server = (f"gunicorn --workers {options.workers} --threads {options.threads}" if options.server == "gunicorn"
-              else f"waitress (flask serve) --threads {options.threads}")  # fmt: skip
+    medians = {
+        t.label: {key: statistics.median(r[key] for r in t.runs) for key in ("rps", "p50", "p99")} for t in targets
+    }
+    server = (
+        f"gunicorn --workers {options.workers} --threads {options.threads}"
+        if options.server == "gunicorn"
+        else f"waitress (flask serve) --threads {options.threads}"
+    )
     total = sum(r["requests"] for t in targets for r in t.runs)
-    print(f"{datetime.date.today()}, {os.cpu_count()} cores, {server}, {options.database}, wrk -t{WRK_THREADS} "
-          f"-c{CLIENTS} -d{options.duration}s, median of {options.runs} interleaved runs, {STUDENTS} signed-in "
-          f"students rotating, {total:,} timed requests")  # fmt: skip
-    names = {"lesson": f"lesson ({rows['lesson'].size / 1024:.0f} KB)", "outline": "course outline",
-             "progress": "My progress", "autosave": "quiz autosave", "submit": "quiz submit",
-             "bare page": f"bare Flask page ({rows['bare page'].size / 1024:.0f} KB)",
-             "bare write": f"bare Flask read+write ({options.database})"}  # fmt: skip
+    print(
+        f"{datetime.date.today()}, {os.cpu_count()} cores, {server}, {options.database}, wrk -t{WRK_THREADS} "
+        f"-c{CLIENTS} -d{options.duration}s, median of {options.runs} interleaved runs, {STUDENTS} signed-in "
+        f"students rotating, {total:,} timed requests"
+    )
+    names = {
+        "lesson": f"lesson ({rows['lesson'].size / 1024:.0f} KB)",
+        "outline": "course outline",
+        "progress": "My progress",
+        "autosave": "quiz autosave",
+        "submit": "quiz submit",
+        "bare page": f"bare Flask page ({rows['bare page'].size / 1024:.0f} KB)",
+        "bare write": f"bare Flask read+write ({options.database})",
+    }
     print(f"| {'path':30} | {'req/s c=32':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} | share of ceiling |")
     print(f"|{'-' * 32}|{'-' * 12}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 18}|")
     for target in targets:
         row = medians[target.label]
         errors = sum(r["errors"] for r in target.runs)
         share = f"{row['rps'] / medians[target.ceiling]['rps']:.0%} of {target.ceiling}" if target.ceiling else "—"
-        print(f"| {names.get(target.label, target.label):30} | {row['rps']:10.0f} | {row['p50']:7.1f} | "
-              f"{row['p99']:7.1f} | {errors:6} | {share:16} |")  # fmt: skip
-    lanyard, bare = ({key: value / 2**20 for key, value in zip(("rss", "pss"), memory[app], strict=True)}
-                     for app in ("lanyard", "ceiling"))  # fmt: skip
+        print(
+            f"| {names.get(target.label, target.label):30} | {row['rps']:10.0f} | {row['p50']:7.1f} | "
+            f"{row['p99']:7.1f} | {errors:6} | {share:16} |"
+        )
+    lanyard, bare = (
+        {key: value / 2**20 for key, value in zip(("rss", "pss"), memory[app], strict=True)}
+        for app in ("lanyard", "ceiling")
+    )
     print(
         f"| {'server tree memory, peak':30} | RSS {lanyard['rss']:.0f} MiB (PSS {lanyard['pss']:.0f}) | "
         f"bare Flask RSS {bare['rss']:.0f} MiB (PSS {bare['pss']:.0f}) |"
@@ -723,8 +841,10 @@ def _print_table(targets: list[Target], memory: dict[str, tuple[int, int]], cold
     print(f"| {'cold start → first 200':30} | {cold['lanyard']:.2f} s | bare Flask {cold['ceiling']:.2f} s |")
     submits = rows["submit"].runs
     completed, graded = sum(r["requests"] for r in submits), sum(r["graded"] for r in submits)
-    print(f"quiz submit: {completed:,} timed submits completed, {graded:,} open attempts graded (each submit had its "
-          f"own attempt; requests still in flight when a run ends are graded but not counted by wrk)")  # fmt: skip
+    print(
+        f"quiz submit: {completed:,} timed submits completed, {graded:,} open attempts graded (each submit had its "
+        f"own attempt; requests still in flight when a run ends are graded but not counted by wrk)"
+    )
     if graded < completed - sum(r["errors"] for r in submits):
         print("WARNING: fewer attempts graded than submits answered: some submits did not do the real work")
     print("errors: answers with another status than expected (200; 302 for submit) and socket errors, all runs")

@@ -74,8 +74,9 @@ COMMAND_LINE = "(command line)"
 _CURRENT = object()
 
 
-def record(action: str, target: Any = None, *, actor: Any = _CURRENT, detail: str = "",
-           commit: bool = False) -> AuditEvent:  # fmt: skip
+def record(
+    action: str, target: Any = None, *, actor: Any = _CURRENT, detail: str = "", commit: bool = False
+) -> AuditEvent:
     """Add one event to the session, so it is saved with the change it describes (or pass commit=True).
 
     `target` is a User, Course or Classroom, or short text such as a username that matched no account; `actor`
@@ -180,10 +181,15 @@ def locked_out(scope: str):
         target = describe(user) if user is not None else "unknown username"
         detail = f"{scope}: too many failed sign-ins"
         already = db.session.scalar(
-            select(AuditEvent.id).where(AuditEvent.action == "signin.locked", AuditEvent.target == target,
-                                        AuditEvent.detail == detail,
-                                        AuditEvent.created_at > utcnow() - LOCKOUT_RECORDED_FOR).limit(1)
-        )  # fmt: skip
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.action == "signin.locked",
+                AuditEvent.target == target,
+                AuditEvent.detail == detail,
+                AuditEvent.created_at > utcnow() - LOCKOUT_RECORDED_FOR,
+            )
+            .limit(1)
+        )
         if already is None:
             record("signin.locked", target, actor=None, detail=detail, commit=True)
         return None

@@ -67,18 +67,27 @@ def check_command(path: str | None, stale_after: int | None) -> None:
     if problems:
         raise SystemExit(ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)))
     if warnings:
-        click.echo(ngettext("No problems found, %(num)d warning.", "No problems found, %(num)d warnings.",
-                            len(warnings)))
+        click.echo(
+            ngettext("No problems found, %(num)d warning.", "No problems found, %(num)d warnings.", len(warnings))
+        )
     else:
         click.echo(_("No problems found."))
 
 
 @course_cli.command("import")
 @click.argument("path", required=False, type=click.Path(exists=True))
-@click.option("--owner", "owner_name", metavar="NAME",
-              help="The instructor or administrator who owns the course (default: the first administrator).")
-@click.option("--yes", "accept_losses", is_flag=True,
-              help="Go ahead even if the import deletes lessons, questions or students' progress.")
+@click.option(
+    "--owner",
+    "owner_name",
+    metavar="NAME",
+    help="The instructor or administrator who owns the course (default: the first administrator).",
+)
+@click.option(
+    "--yes",
+    "accept_losses",
+    is_flag=True,
+    help="Go ahead even if the import deletes lessons, questions or students' progress.",
+)
 def import_command(path: str | None, owner_name: str | None = None, accept_losses: bool = False) -> None:
     """Import a course folder or .zip (the bundled course by default); re-importing updates it and keeps progress.
     An import that would delete lessons, questions or progress says what and changes nothing without --yes."""
@@ -99,28 +108,52 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
     except LossesNeedConfirmation as pending:
         for loss in pending.losses.lines():
             click.echo(_("would be lost: %(loss)s", loss=loss), err=True)
-        raise SystemExit(_("Nothing imported: the import would change course '%(slug)s' as listed. Run again with "
-                           "--yes to import anyway.", slug=pending.course.slug)) from None  # fmt: skip
+        raise SystemExit(
+            _(
+                "Nothing imported: the import would change course '%(slug)s' as listed. Run again with "
+                "--yes to import anyway.",
+                slug=pending.course.slug,
+            )
+        ) from None
     if owner_name and not summary.created and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None:
         db.session.add(CourseOwner(course_id=summary.course.id, user_id=owner.id))
     record("course.imported", summary.course, detail=f"{'created' if summary.created else 'updated'} from {path}")
     db.session.commit()
-    counts = {"slug": summary.course.slug, "modules": summary.modules, "lessons": summary.lessons,
-              "quizzes": summary.quizzes, "questions": summary.questions, "figures": summary.figures}  # fmt: skip
+    counts = {
+        "slug": summary.course.slug,
+        "modules": summary.modules,
+        "lessons": summary.lessons,
+        "quizzes": summary.quizzes,
+        "questions": summary.questions,
+        "figures": summary.figures,
+    }
     if summary.created:
-        click.echo(_("Created course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
-                     "(%(questions)d questions), %(figures)d figures.", **counts))  # fmt: skip
+        click.echo(
+            _(
+                "Created course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
+                "(%(questions)d questions), %(figures)d figures.",
+                **counts,
+            )
+        )
     else:
-        click.echo(_("Updated course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
-                     "(%(questions)d questions), %(figures)d figures.", **counts))  # fmt: skip
+        click.echo(
+            _(
+                "Updated course '%(slug)s': %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes "
+                "(%(questions)d questions), %(figures)d figures.",
+                **counts,
+            )
+        )
 
 
 def _report_problems(error: ContentError) -> NoReturn:
     current_app.logger.warning("course import refused from the command line: %d problem(s)", len(error.problems))
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    raise SystemExit(ngettext("Nothing imported: %(num)d problem found.", "Nothing imported: %(num)d problems found.",
-                              len(error.problems)))
+    raise SystemExit(
+        ngettext(
+            "Nothing imported: %(num)d problem found.", "Nothing imported: %(num)d problems found.", len(error.problems)
+        )
+    )
 
 
 @course_cli.command("export")
@@ -141,9 +174,15 @@ def export_command(course_slug: str, target: str) -> None:
             raise click.BadParameter(str(error), param_hint="TARGET") from None
     record("course.exported", course, detail=f"to {target}", commit=True)
     count = sum(not n.endswith("/") for n in files)
-    click.echo(ngettext("Exported course '%(slug)s' to %(target)s (%(num)d file).",
-                        "Exported course '%(slug)s' to %(target)s (%(num)d files).", count, slug=course.slug,
-                        target=target))  # fmt: skip
+    click.echo(
+        ngettext(
+            "Exported course '%(slug)s' to %(target)s (%(num)d file).",
+            "Exported course '%(slug)s' to %(target)s (%(num)d files).",
+            count,
+            slug=course.slug,
+            target=target,
+        )
+    )
 
 
 def _course(slug: str | None) -> Course:
@@ -166,26 +205,42 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
     """`import` and `export` for a question-bank format (GIFT, Moodle XML): the same options, size check, reports
     and all-or-nothing rule, with the format's own reader and writer."""
 
-    @group.command("import", help=f"Add the questions of a {kind} file to a quiz: same id replaced, new ids added; "
-                   "all or nothing.")  # fmt: skip
+    @group.command(
+        "import", help=f"Add the questions of a {kind} file to a quiz: same id replaced, new ids added; all or nothing."
+    )
     @click.argument("bank_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
     @click.option("--quiz", "quiz_slug", help="The quiz to add to; a new slug creates a draft quiz.")
     @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
     @click.option("--module", "module_slug", help="The module of a new quiz; without it the quiz is course-level.")
-    @click.option("--skip-unsupported", is_flag=True, help="Import the good questions and list the others with their "
-                  "lines (Moodle's \"stop on error: no\"); without it nothing is written if any question fails.")
-    @click.option("--by-category", is_flag=True, help="Instead of --quiz, put each question into the existing quiz "
-                  "its category names: the category's last part is the quiz's slug or title.")  # fmt: skip
-    def import_bank(bank_file: str, quiz_slug: str | None, course_slug: str | None, module_slug: str | None,
-                    skip_unsupported: bool, by_category: bool) -> None:  # fmt: skip
+    @click.option(
+        "--skip-unsupported",
+        is_flag=True,
+        help="Import the good questions and list the others with their "
+        'lines (Moodle\'s "stop on error: no"); without it nothing is written if any question fails.',
+    )
+    @click.option(
+        "--by-category",
+        is_flag=True,
+        help="Instead of --quiz, put each question into the existing quiz "
+        "its category names: the category's last part is the quiz's slug or title.",
+    )
+    def import_bank(
+        bank_file: str,
+        quiz_slug: str | None,
+        course_slug: str | None,
+        module_slug: str | None,
+        skip_unsupported: bool,
+        by_category: bool,
+    ) -> None:
         if bool(quiz_slug) == by_category:
             raise click.UsageError(_("give either --quiz SLUG or --by-category"))
         course = _course(course_slug)
         if Path(bank_file).stat().st_size > MAX_GIFT_BYTES:  # refused before it is read
             _report_problems(ContentError([ContentProblem(bank_file, 1, too_large())]))
         try:
-            done = read(Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported,
-                        by_category)  # fmt: skip
+            done = read(
+                Path(bank_file).read_bytes(), bank_file, course, quiz_slug, module_slug, skip_unsupported, by_category
+            )
         except ValueError as error:
             raise click.UsageError(str(error)) from None
         except ContentError as error:
@@ -193,22 +248,32 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
         for summary in done.quizzes:
             click.echo(str(summary))
         if done.figures:
-            click.echo(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
-                                done.figures))  # fmt: skip
+            click.echo(
+                ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.", done.figures)
+            )
         if done.skipped:
-            click.echo(ngettext("Skipped %(num)d problem; its question was not imported:",
-                                "Skipped %(num)d problems; those questions were not imported:",
-                                len(done.skipped)))  # fmt: skip
+            click.echo(
+                ngettext(
+                    "Skipped %(num)d problem; its question was not imported:",
+                    "Skipped %(num)d problems; those questions were not imported:",
+                    len(done.skipped),
+                )
+            )
             for problem in done.skipped:
                 click.echo("  " + str(problem))
 
-    @group.command("export", help=f"Write a quiz's questions as {kind} (sources, objectives and quiz settings have "
-                   "no place there).")  # fmt: skip
+    @group.command(
+        "export",
+        help=f"Write a quiz's questions as {kind} (sources, objectives and quiz settings have no place there).",
+    )
     @click.argument("quiz_slug")
     @click.argument("bank_file", metavar="FILE", type=click.Path(dir_okay=False))
     @click.option("--course", "course_slug", help="The course (needed when there is more than one).")
-    @click.option("--skip-unsupported", is_flag=True, help=f"Leave out the questions {kind} cannot hold ({left_out}) "
-                  "and list them; without it nothing is written.")  # fmt: skip
+    @click.option(
+        "--skip-unsupported",
+        is_flag=True,
+        help=f"Leave out the questions {kind} cannot hold ({left_out}) and list them; without it nothing is written.",
+    )
     def export_bank(quiz_slug: str, bank_file: str, course_slug: str | None, skip_unsupported: bool) -> None:
         course = _course(course_slug)
         quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
@@ -219,22 +284,41 @@ def _add_question_bank_commands(group: AppGroup, *, kind: str, read, write, too_
         try:
             text = write(quiz, skipped)
         except ValueError as error:
-            message = _("%(problem)s; nothing was written (--skip-unsupported leaves such questions out)",
-                        problem=error)
+            message = _(
+                "%(problem)s; nothing was written (--skip-unsupported leaves such questions out)", problem=error
+            )
             raise click.ClickException(message) from None
         Path(bank_file).write_text(text, encoding="utf-8")
         exported = len(quiz.questions) - len(skipped or [])
-        click.echo(ngettext("Exported %(num)d question of quiz '%(slug)s' to %(file)s.",
-                            "Exported %(num)d questions of quiz '%(slug)s' to %(file)s.", exported, slug=quiz.slug,
-                            file=bank_file))  # fmt: skip
+        click.echo(
+            ngettext(
+                "Exported %(num)d question of quiz '%(slug)s' to %(file)s.",
+                "Exported %(num)d questions of quiz '%(slug)s' to %(file)s.",
+                exported,
+                slug=quiz.slug,
+                file=bank_file,
+            )
+        )
         for message in skipped or []:
             click.echo(_("Skipped %(question)s", question=message))
 
 
-_add_question_bank_commands(gift_cli, kind="GIFT", read=import_gift, write=quiz_gift, too_large=gift_too_large,
-                            left_out="ordering, fill in the blanks")  # fmt: skip
-_add_question_bank_commands(moodle_xml_cli, kind="Moodle XML", read=import_moodle_xml, write=quiz_moodle_xml,
-                            too_large=xml_too_large, left_out="fill in the blanks")  # fmt: skip
+_add_question_bank_commands(
+    gift_cli,
+    kind="GIFT",
+    read=import_gift,
+    write=quiz_gift,
+    too_large=gift_too_large,
+    left_out="ordering, fill in the blanks",
+)
+_add_question_bank_commands(
+    moodle_xml_cli,
+    kind="Moodle XML",
+    read=import_moodle_xml,
+    write=quiz_moodle_xml,
+    too_large=xml_too_large,
+    left_out="fill in the blanks",
+)
 
 
 @users_cli.command("create")
@@ -277,8 +361,14 @@ def list_users_command(role: str | None) -> None:
         query = query.where(User.role == role)
     users = db.session.scalars(query).all()
     for user in users:
-        click.echo(_("%(name)s\t%(role)s\tjoined %(date)s", name=user.username, role=user.role,
-                     date=user.created_at.date().isoformat()))  # fmt: skip
+        click.echo(
+            _(
+                "%(name)s\t%(role)s\tjoined %(date)s",
+                name=user.username,
+                role=user.role,
+                date=user.created_at.date().isoformat(),
+            )
+        )
     if not users:
         click.echo(_("No accounts yet.") if role is None else _("No %(role)s accounts.", role=role))
 
@@ -390,6 +480,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(doctor_command)
     app.cli.add_command(retention_cli)
     app.cli.add_command(privacy_cli)
-    for command in (course_cli, gift_cli, moodle_xml_cli, users_cli, init_command, backup_command, restore_command,
-                    retention_cli):
+    for command in (
+        course_cli,
+        gift_cli,
+        moodle_xml_cli,
+        users_cli,
+        init_command,
+        backup_command,
+        restore_command,
+        retention_cli,
+    ):
         _database_errors_in_one_line(command)

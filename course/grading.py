@@ -65,16 +65,23 @@ def with_marks(snapshot: Sequence[Mapping], results: Sequence[Mapping], marks: M
         if mark is not None:
             earned = round(min(max(mark["points"], 0.0), points[result["key"]]), 4)
             fraction = earned / points[result["key"]] if points[result["key"]] else 1.0
-            result = {**result, "pending": False, "earned": earned, "fraction": fraction, "correct": fraction >= 1.0,
-                      "marked": True, "feedback_html": [mark["feedback_html"]] if mark.get("feedback_html") else []}
+            result = {
+                **result,
+                "pending": False,
+                "earned": earned,
+                "fraction": fraction,
+                "correct": fraction >= 1.0,
+                "marked": True,
+                "feedback_html": [mark["feedback_html"]] if mark.get("feedback_html") else [],
+            }
         merged.append(dict(result))
         score += result["earned"]
     return AttemptResult(round(score, 4), sum(points.values()), merged)
 
 
-
-def summarise_attempt(snapshot: Sequence[Mapping], responses: Mapping[str, Any],
-                      results: Sequence[Mapping]) -> tuple[list[dict], dict[str, list]]:  # fmt: skip
+def summarise_attempt(
+    snapshot: Sequence[Mapping], responses: Mapping[str, Any], results: Sequence[Mapping]
+) -> tuple[list[dict], dict[str, list]]:
     """What the class reports need of a graded attempt, in two parts.
 
     The questions as asked (the same for every attempt of one version of the quiz, so stored once, see
@@ -87,15 +94,25 @@ def summarise_attempt(snapshot: Sequence[Mapping], responses: Mapping[str, Any],
     marks in place (with_marks)."""
     by_key = {result["key"]: result for result in results}
     questions: list[dict] = []
-    answers: dict[str, list] = {"earned": [], "fraction": [], "blank": [], "pending": [], "counted": [],
-                                "misconceptions": []}  # fmt: skip
+    answers: dict[str, list] = {
+        "earned": [],
+        "fraction": [],
+        "blank": [],
+        "pending": [],
+        "counted": [],
+        "misconceptions": [],
+    }
     for question in snapshot:
         result = by_key.get(question["key"])
         if result is None:
             continue
         position, qtype = len(questions), question_type(question["type"])
-        asked = {"key": question["key"], "type": question["type"], "points": question["points"],
-                 "objective": question.get("objective") or ""}  # fmt: skip
+        asked = {
+            "key": question["key"],
+            "type": question["type"],
+            "points": question["points"],
+            "objective": question.get("objective") or "",
+        }
         response = responses.get(question["key"])
         if qtype.analysis == "choices":
             asked["key_answers"] = sorted(qtype.key_answers(question))
@@ -120,8 +137,9 @@ def question_set_digest(questions: Sequence[Mapping]) -> str:
     return hashlib.sha256(json.dumps(questions, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def attempt_summary(snapshot: Sequence[Mapping], responses: Mapping[str, Any], graded: AttemptResult,
-                    pass_mark: float) -> tuple[list[dict], dict[str, Any]]:  # fmt: skip
+def attempt_summary(
+    snapshot: Sequence[Mapping], responses: Mapping[str, Any], graded: AttemptResult, pass_mark: float
+) -> tuple[list[dict], dict[str, Any]]:
     """The questions as asked, and the values of the attempt's summary row (models.AttemptSummary), from its
     grading with any marks in place."""
     questions, answers = summarise_attempt(snapshot, responses, graded.results)

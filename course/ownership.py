@@ -14,9 +14,12 @@ from course.models import Course, CourseOwner, User
 
 def is_owner(user, course_id: int) -> bool:
     """Whether this account owns the course (administrators may act on every course, owner or not)."""
-    return db.session.scalar(
-        select(CourseOwner.user_id).where(CourseOwner.course_id == course_id, CourseOwner.user_id == user.id)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(CourseOwner.user_id).where(CourseOwner.course_id == course_id, CourseOwner.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def may_change(course: Course) -> bool:
@@ -27,8 +30,13 @@ def may_change(course: Course) -> bool:
 def require_owner(course: Course) -> Course:
     """A 403 for an instructor who does not own the course."""
     if not may_change(course):
-        abort(403, description=_("Only the owners of this course and administrators may change it. Ask an owner "
-                                 "to add you as a co-author."))  # fmt: skip
+        abort(
+            403,
+            description=_(
+                "Only the owners of this course and administrators may change it. Ask an owner "
+                "to add you as a co-author."
+            ),
+        )
     return course
 
 
@@ -49,8 +57,10 @@ def owners_of(course: Course) -> list[User]:
     """The course's owners by username, for its authoring page."""
     return list(
         db.session.scalars(
-            select(User).join(CourseOwner, CourseOwner.user_id == User.id)
-            .where(CourseOwner.course_id == course.id).order_by(User.username)
+            select(User)
+            .join(CourseOwner, CourseOwner.user_id == User.id)
+            .where(CourseOwner.course_id == course.id)
+            .order_by(User.username)
         )
     )
 

@@ -137,8 +137,12 @@ def class_progress(course: Course | CourseEntry, user_ids: Collection[int]) -> d
 
 
 def _progress_of(
-    course: CourseEntry, modules: list[ModuleEntry], quizzes: Sequence[QuizEntry], rows: list[Row],
-    last_row: Row | None, best: dict[int, Row],
+    course: CourseEntry,
+    modules: list[ModuleEntry],
+    quizzes: Sequence[QuizEntry],
+    rows: list[Row],
+    last_row: Row | None,
+    best: dict[int, Row],
 ) -> CourseProgress:
     """One student's progress from their lesson rows, their latest view and their best attempt per quiz."""
     lesson_status = {row.lesson_id: "completed" if row.completed else "viewed" for row in rows}

@@ -239,8 +239,6 @@ def _markdown() -> "MarkdownIt":
     return md
 
 
-
-
 # Links, citations and emphasis in one paragraph. Sanitising grows with the square of a paragraph's elements
 # (html5lib finds each element's place among its siblings), so a paragraph with more is shown as plain text and
 # the content checker reports it: no real paragraph comes near, and a crafted one cannot stall an import.

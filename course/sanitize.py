@@ -10,11 +10,46 @@ from functools import cache
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure",
-        "h2", "h3", "h4", "h5", "h6", "hr", "img", "kbd", "li", "ol", "p", "pre", "s", "section", "span",
-        "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+        "a",
+        "abbr",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "section",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
     }
-)  # fmt: skip
+)
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "id", "class"],
     "img": ["src", "alt", "title", "width", "height", "loading"],
@@ -33,7 +68,6 @@ ALLOWED_ATTRIBUTES = {
     "figure": ["class"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-
 
 
 @cache

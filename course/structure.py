@@ -135,25 +135,44 @@ def _load_courses() -> dict[str, CourseEntry]:
     """Every course with its published modules, lessons and quizzes, in four queries."""
     courses = db.session.execute(
         select(
-            Course.id, Course.slug, Course.title, Course.summary, Course.language, Course.published,
-            Course.position, Course.glossary,
-        )  # fmt: skip
+            Course.id,
+            Course.slug,
+            Course.title,
+            Course.summary,
+            Course.language,
+            Course.published,
+            Course.position,
+            Course.glossary,
+        )
     ).all()
     course_ids = [course.id for course in courses]
     modules = db.session.execute(
         select(
-            Module.id, Module.course_id, Module.slug, Module.title, Module.summary, Module.teacher_guide,
+            Module.id,
+            Module.course_id,
+            Module.slug,
+            Module.title,
+            Module.summary,
+            Module.teacher_guide,
             Module.teacher_guide_html,
-        )  # fmt: skip
+        )
         .where(Module.course_id.in_(course_ids), Module.published.is_(True))
         .order_by(Module.position, Module.id)
     ).all()
     lessons = db.session.execute(
         select(
-            Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.module_id, Lesson.objectives,
-            Lesson.key_terms, Lesson.lab_tasks, Lesson.body_html, Lesson.sources_html,
+            Lesson.id,
+            Lesson.slug,
+            Lesson.title,
+            Lesson.minutes,
+            Lesson.module_id,
+            Lesson.objectives,
+            Lesson.key_terms,
+            Lesson.lab_tasks,
+            Lesson.body_html,
+            Lesson.sources_html,
             exists().where(Scenario.lesson_id == Lesson.id).label("is_scenario"),
-        )  # fmt: skip
+        )
         .where(Lesson.course_id.in_(course_ids), Lesson.published.is_(True))
         .order_by(Lesson.position, Lesson.id)
     ).all()
@@ -166,10 +185,18 @@ def _load_courses() -> dict[str, CourseEntry]:
     for row in lessons:
         lessons_of.setdefault(row.module_id, []).append(
             LessonEntry(
-                row.id, row.slug, row.title, row.minutes, row.module_id, tuple(row.objectives or ()),
-                tuple(row.key_terms or ()), tuple(row.lab_tasks or ()), row.body_html, row.sources_html,
+                row.id,
+                row.slug,
+                row.title,
+                row.minutes,
+                row.module_id,
+                tuple(row.objectives or ()),
+                tuple(row.key_terms or ()),
+                tuple(row.lab_tasks or ()),
+                row.body_html,
+                row.sources_html,
                 bool(row.is_scenario),
-            )  # fmt: skip
+            )
         )
     published_modules = {row.id for row in modules}
     quiz_of: dict[int, QuizEntry] = {}
@@ -184,9 +211,15 @@ def _load_courses() -> dict[str, CourseEntry]:
     modules_of: dict[int, list[ModuleEntry]] = {}
     for row in modules:
         entry = ModuleEntry(
-            row.id, row.slug, row.title, row.summary, tuple(lessons_of.get(row.id, ())), quiz_of.get(row.id),
-            row.teacher_guide or {}, row.teacher_guide_html,
-        )  # fmt: skip
+            row.id,
+            row.slug,
+            row.title,
+            row.summary,
+            tuple(lessons_of.get(row.id, ())),
+            quiz_of.get(row.id),
+            row.teacher_guide or {},
+            row.teacher_guide_html,
+        )
         modules_of.setdefault(row.course_id, []).append(entry)
     entries = {}
     for row in courses:
@@ -198,10 +231,19 @@ def _load_courses() -> dict[str, CourseEntry]:
             quizzes_of.get(row.id, ()), key=lambda quiz: (quiz.is_final, position.get(quiz.module_id, len(position)))
         )
         entries[row.slug] = CourseEntry(
-            row.id, row.slug, row.title, row.summary, row.language, row.published, row.position,
-            tuple(row.glossary or ()), course_modules, tuple(course_quizzes), ordered,
+            row.id,
+            row.slug,
+            row.title,
+            row.summary,
+            row.language,
+            row.published,
+            row.position,
+            tuple(row.glossary or ()),
+            course_modules,
+            tuple(course_quizzes),
+            ordered,
             {lesson.slug: index for index, lesson in enumerate(ordered)},
-        )  # fmt: skip
+        )
     return entries
 
 

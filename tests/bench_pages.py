@@ -22,9 +22,15 @@ from course.models import User  # noqa: E402
 
 def main(requests: int) -> None:
     folder = Path(tempfile.mkdtemp())
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "LOG_LEVEL": "WARNING",
-                      "INSTANCE_PATH": str(folder / "instance")})  # fmt: skip
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -38,8 +44,10 @@ def main(requests: int) -> None:
         db.session.add(student)
         db.session.commit()
         engine = db.engine
-    print(f"import: {summary.lessons} lessons, {summary.questions} questions in {first_import * 1000:.0f} ms; "
-          f"re-import {reimport * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"import: {summary.lessons} lessons, {summary.questions} questions in {first_import * 1000:.0f} ms; "
+        f"re-import {reimport * 1000:.0f} ms"
+    )
 
     client = app.test_client()
     client.post("/login", data={"username": "bench", "password": "bench password"})

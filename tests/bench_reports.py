@@ -62,8 +62,10 @@ def course_with_a_50_question_final(target: Path) -> Path:
     borrowed = []
     for path in sorted((target / "quizzes").glob("*.yaml")):
         if path != final_path:
-            borrowed += [{**question, "id": f"{path.stem[:20]}-{question['id']}"}
-                         for question in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]  # fmt: skip
+            borrowed += [
+                {**question, "id": f"{path.stem[:20]}-{question['id']}"}
+                for question in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+            ]
     final["questions"] = (final["questions"] + borrowed)[:FINAL_QUESTIONS]
     final["max_attempts"] = 0
     assert len(final["questions"]) == FINAL_QUESTIONS
@@ -95,8 +97,10 @@ def seed(app, students: int, rng: random.Random) -> tuple[int, int, str]:
         db.session.add(teacher)
         course = db.session.scalar(select(Course))
         classroom = Classroom(name="Year 10 (bench)", owner=teacher, course_id=course.id)
-        users = [User(username=f"student{n:04d}", display_name=f"Student {n}", role="student",
-                      password_hash=password_hash) for n in range(students)]  # fmt: skip
+        users = [
+            User(username=f"student{n:04d}", display_name=f"Student {n}", role="student", password_hash=password_hash)
+            for n in range(students)
+        ]
         db.session.add_all([classroom, *users])
         db.session.flush()
         db.session.add_all(Enrollment(user_id=user.id, classroom_id=classroom.id) for user in users)
@@ -105,8 +109,9 @@ def seed(app, students: int, rng: random.Random) -> tuple[int, int, str]:
         for user in users:
             for lesson_id in lessons[: rng.randint(0, len(lessons))]:
                 moment = now - timedelta(minutes=rng.randint(0, 60 * 24 * 30))
-                db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson_id, last_viewed_at=moment,
-                                              completed_at=moment))  # fmt: skip
+                db.session.add(
+                    LessonProgress(user_id=user.id, lesson_id=lesson_id, last_viewed_at=moment, completed_at=moment)
+                )
         db.session.commit()
         quizzes = db.session.scalars(select(Quiz).where(Quiz.course_id == course.id)).all()
         final = next(quiz for quiz in quizzes if quiz.is_final)
@@ -154,8 +159,13 @@ def main() -> None:
     rng = random.Random(2026)
     with tempfile.TemporaryDirectory() as temporary:
         workdir = Path(temporary)
-        config = {"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "LOGIN_LIMITS": "1000 per minute",
-                  "LOG_LEVEL": "WARNING", "INSTANCE_PATH": str(workdir / "instance")}  # fmt: skip
+        config = {
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_LIMITS": "1000 per minute",
+            "LOG_LEVEL": "WARNING",
+            "INSTANCE_PATH": str(workdir / "instance"),
+        }
         if not os.environ.get("DATABASE_URL"):
             config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{workdir / 'bench.sqlite'}"
         app = create_app(config)
@@ -165,11 +175,15 @@ def main() -> None:
             import_course(course_with_a_50_question_final(workdir / "course"))
         started = time.perf_counter()
         classroom_id, student_id, final_slug = seed(app, arguments.students, rng)
-        print(f"Seeded {arguments.students} students in {time.perf_counter() - started:.1f} s "
-              f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]})")  # fmt: skip
+        print(
+            f"Seeded {arguments.students} students in {time.perf_counter() - started:.1f} s "
+            f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':', 1)[0]})"
+        )
         with app.app_context():
-            print(f"Attempts: {db.session.query(Attempt).count()}, lesson records: "
-                  f"{db.session.query(LessonProgress).count()}")  # fmt: skip
+            print(
+                f"Attempts: {db.session.query(Attempt).count()}, lesson records: "
+                f"{db.session.query(LessonProgress).count()}"
+            )
 
         client = app.test_client()
         assert client.post("/login", data={"username": "teacher", "password": PASSWORD}).status_code == 302
@@ -196,19 +210,25 @@ def main() -> None:
                 .where(Attempt.quiz_id == quiz.id, Attempt.number == 1)
             ):
                 sets[digest][1].append(answers)
-            questions = [QuestionInfo(q.key, q.type, q.prompt_html, q.objective, q.spec.get("choices", []))
-                         for q in quiz.questions]  # fmt: skip
+            questions = [
+                QuestionInfo(q.key, q.type, q.prompt_html, q.objective, q.spec.get("choices", []))
+                for q in quiz.questions
+            ]
             started = time.perf_counter()
             stats = analyse_answers(questions, sets.values())
-            print(f"\nanalyse_answers alone (pure Python over the stored summaries, {stats.students} attempts x "
-                  f"{len(stats.items)} questions): {(time.perf_counter() - started) * 1000:.0f} ms")  # fmt: skip
+            print(
+                f"\nanalyse_answers alone (pure Python over the stored summaries, {stats.students} attempts x "
+                f"{len(stats.items)} questions): {(time.perf_counter() - started) * 1000:.0f} ms"
+            )
 
             roster = "\n".join(f"new{n:04d},New student {n}" for n in range(arguments.students)).encode()
             classroom = db.session.get(Classroom, classroom_id)
             started = time.perf_counter()
             issued = create_student_accounts(read_roster(roster), classroom)
-            print(f"Roster import of {len(issued)} students (check, hash one-time passwords, commit): "
-                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+            print(
+                f"Roster import of {len(issued)} students (check, hash one-time passwords, commit): "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             db.session.remove()
             db.drop_all()
             db.engine.dispose()

@@ -59,8 +59,16 @@ def _url_builders_compiled_once():
     compiled = {}
 
     def compile_builder(rule, append_unknown=True):
-        key = (rule.rule, rule.host, rule.subdomain, rule.merge_slashes, tuple(rule._trace), repr(rule.defaults),
-               tuple((name, type(converter)) for name, converter in rule._converters.items()), append_unknown)
+        key = (
+            rule.rule,
+            rule.host,
+            rule.subdomain,
+            rule.merge_slashes,
+            tuple(rule._trace),
+            repr(rule.defaults),
+            tuple((name, type(converter)) for name, converter in rule._converters.items()),
+            append_unknown,
+        )
         if key not in compiled:
             compiled[key] = original(rule, append_unknown)
         return compiled[key]
@@ -187,7 +195,8 @@ class PostgresReset:
             "SELECT setval(sequence, 1, false) FROM (SELECT pg_get_serial_sequence(quote_ident(c.relname), a.attname) "
             "AS sequence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public' "
             "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 WHERE c.relkind = 'r') AS owned "
-            "WHERE sequence IS NOT NULL")
+            "WHERE sequence IS NOT NULL"
+        )
 
     def _take_snapshot(self) -> None:
         """Import the sample course once and keep its rows in memory (a schema of their own would end up in what
@@ -196,8 +205,9 @@ class PostgresReset:
             self._empty(connection)
         import_course(DATA / "sample")
         with db.engine.begin() as connection:
-            rows_by_table = [(table, [dict(row) for row in connection.execute(select(table)).mappings()])
-                             for table in self.tables]  # fmt: skip
+            rows_by_table = [
+                (table, [dict(row) for row in connection.execute(select(table)).mappings()]) for table in self.tables
+            ]
         self.snapshot = [(table, rows) for table, rows in rows_by_table if rows]
         self.snapshot_taken = True
 
@@ -208,10 +218,15 @@ class PostgresReset:
             key = list(table.primary_key.columns)
             if len(key) == 1 and isinstance(key[0].type, Integer):
                 connection.execute(
-                    text("SELECT setval(pg_get_serial_sequence(:table, :column), :last) "
-                         "WHERE pg_get_serial_sequence(:table, :column) IS NOT NULL"),  # fmt: skip
-                    {"table": f'public."{table.name}"', "column": key[0].name,
-                     "last": max(row[key[0].name] for row in rows)},  # fmt: skip
+                    text(
+                        "SELECT setval(pg_get_serial_sequence(:table, :column), :last) "
+                        "WHERE pg_get_serial_sequence(:table, :column) IS NOT NULL"
+                    ),
+                    {
+                        "table": f'public."{table.name}"',
+                        "column": key[0].name,
+                        "last": max(row[key[0].name] for row in rows),
+                    },
                 )
 
 

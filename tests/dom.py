@@ -14,9 +14,46 @@ from html.parser import HTMLParser
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Elements a reader sees apart from their neighbours: `text` puts a space around them, as a browser's innerText does.
 SEPARATE_ELEMENTS = {
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "legend", "li",
-    "main", "nav", "ol", "option", "p", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
     "ul",
 }
 # Elements whose start implicitly closes an open one of the same kind, as browsers do with `<li>a<li>b`.
@@ -80,8 +117,9 @@ class Element:
     def all(self, selector: str) -> list["Element"]:
         """Every element inside that matches the selector, in document order."""
         alternatives = [_parse_selector(part) for part in selector.split(",")]
-        return [element for element in self.descendants()
-                if any(_matches(element, steps, self) for steps in alternatives)]  # fmt: skip
+        return [
+            element for element in self.descendants() if any(_matches(element, steps, self) for steps in alternatives)
+        ]
 
     def one(self, selector: str) -> "Element":
         """The single element that matches; an assertion error says how many did when it is not exactly one."""
@@ -105,8 +143,10 @@ class Element:
 
     def rows(self, selector: str = "tr") -> list[list[str]]:
         """The text of each header or data cell, row by row, of the rows the selector finds."""
-        return [[cell.text for cell in row.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
-                for row in self.all(selector)]  # fmt: skip
+        return [
+            [cell.text for cell in row.children if isinstance(cell, Element) and cell.tag in ("td", "th")]
+            for row in self.all(selector)
+        ]
 
 
 def parse(html: str) -> Element:

@@ -19,8 +19,13 @@ from tests.test_classroom import add_users, make_class, sign_in_as
 from tests.test_question_types import TYPES_QUIZ
 from tests.test_reports import take_quiz
 
-RIGHT = {"body": "Laminated paper", "fields": ["Blood type", "Marital status"], "eight-years": True,
-         "blood": "Blood Group", "width": "85.6"}  # fmt: skip
+RIGHT = {
+    "body": "Laminated paper",
+    "fields": ["Blood type", "Marital status"],
+    "eight-years": True,
+    "blood": "Blood Group",
+    "width": "85.6",
+}
 
 
 def take_types_quiz(app, user_id: int) -> int:
@@ -29,8 +34,12 @@ def take_types_quiz(app, user_id: int) -> int:
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "types-quiz"))
         attempt = start_attempt(quiz, user_id)
         keys = {question["key"]: question for question in attempt.snapshot}
-        responses = {"match": list(keys["match"]["private"]["key"]), "order": [2, 0, 1],
-                     "blanks": ["85.6", "plastic"], "essay": "It can be read\n\nfrom a distance."}  # fmt: skip
+        responses = {
+            "match": list(keys["match"]["private"]["key"]),
+            "order": [2, 0, 1],
+            "blanks": ["85.6", "plastic"],
+            "essay": "It can be read\n\nfrom a distance.",
+        }
         submit_attempt(attempt, responses, quiz.pass_mark)
         return attempt.id
 
@@ -38,8 +47,10 @@ def take_types_quiz(app, user_id: int) -> int:
 def summaries() -> dict[int, tuple]:
     """Every summary with its question set, keyed on the attempt."""
     sets = dict(db.session.execute(select(QuestionSet.digest, QuestionSet.questions)).all())
-    return {row.attempt_id: (row.score, row.max_score, row.percent, row.passed, row.answers, sets[row.question_set])
-            for row in db.session.scalars(select(AttemptSummary))}  # fmt: skip
+    return {
+        row.attempt_id: (row.score, row.max_score, row.percent, row.passed, row.answers, sets[row.question_set])
+        for row in db.session.scalars(select(AttemptSummary))
+    }
 
 
 @pytest.fixture
@@ -114,8 +125,7 @@ def test_backfilled_summaries_equal_those_written_at_submit(empty_app, tmp_path)
         db.session.remove()
 
 
-def test_item_analysis_reads_a_removed_questions_prompt_in_one_more_query(app, client, auth, course_dir,
-                                                                          count_queries):  # fmt: skip
+def test_item_analysis_reads_a_removed_questions_prompt_in_one_more_query(app, client, auth, course_dir, count_queries):
     with app.app_context():
         import_course(course_dir)
     app.config["MIN_STUDENTS_FOR_STATS"] = 1
@@ -130,7 +140,7 @@ def test_item_analysis_reads_a_removed_questions_prompt_in_one_more_query(app, c
     quiz_file = course_dir / "quizzes" / "basics-quiz.yaml"
     text = quiz_file.read_text(encoding="utf-8")
     start = text.index("  - id: eight-years")
-    quiz_file.write_text(text[:start] + text[text.index("  - id: blood"):], encoding="utf-8")
+    quiz_file.write_text(text[:start] + text[text.index("  - id: blood") :], encoding="utf-8")
     with app.app_context():
         import_course(course_dir)
     take_quiz(app, ids["bob"], RIGHT)

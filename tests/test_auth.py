@@ -174,8 +174,9 @@ def test_logout_is_a_post_and_ends_the_session(client, auth):
 
 
 def wrong_password(client, username="sam", address="10.0.0.1"):
-    return client.post("/login", data={"username": username, "password": "nope nope"},
-                       environ_base={"REMOTE_ADDR": address})  # fmt: skip
+    return client.post(
+        "/login", data={"username": username, "password": "nope nope"}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_failed_sign_ins_for_an_account_are_limited_across_addresses(app, client, auth):
@@ -193,8 +194,12 @@ def test_failed_sign_ins_from_an_address_are_limited_across_accounts(app, client
     auth.create("sam")
     for number in range(3):
         wrong_password(client, username=f"user{number}")
-    assert client.post("/login", data={"username": "sam", "password": PASSWORD},
-                       environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 429  # fmt: skip
+    assert (
+        client.post(
+            "/login", data={"username": "sam", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+        ).status_code
+        == 429
+    )
 
 
 def test_only_failed_sign_ins_count(app, client, auth):
@@ -218,8 +223,9 @@ def test_forty_students_behind_one_address_all_sign_in_within_a_minute(app, auth
         device = app.test_client()
         if number % 4 == 0:  # a few mistype first, as a class does
             assert wrong_password(device, f"student{number:02}", school["REMOTE_ADDR"]).status_code == 200
-        response = device.post("/login", data={"username": f"student{number:02}", "password": PASSWORD},
-                               environ_base=school)  # fmt: skip
+        response = device.post(
+            "/login", data={"username": f"student{number:02}", "password": PASSWORD}, environ_base=school
+        )
         assert response.status_code == 302, number
 
 
@@ -341,8 +347,9 @@ def test_passwords_are_hashed_with_scrypt_unless_the_setting_names_another_metho
     so hashes of either kind verify under either setting."""
     monkeypatch.delenv("LANYARD_PASSWORD_HASH_METHOD", raising=False)
     production = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    cheap = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                        "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH})  # fmt: skip
+    cheap = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH}
+    )
     assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
     hashes = {}
     for name, app in (("production", production), ("cheap", cheap)):

@@ -64,7 +64,7 @@ def lesson_form(app, **changes) -> dict:
         "minutes": "7",
         "objectives": "Explain a registry\nCompare two cards",
         "key_terms": "registry",
-        "body": "A registry lists people [@src].\n\n![A card with a photo](figures/card.svg \"The card\")\n",
+        "body": 'A registry lists people [@src].\n\n![A card with a photo](figures/card.svg "The card")\n',
         "sources-0-id": "src",
         "sources-0-title": "A source",
         "sources-0-publisher": "A publisher",
@@ -87,8 +87,16 @@ def article(page: str) -> str:
 
 # --- authorisation ---------------------------------------------------------------------------------------------
 
-ROUTE_VALUES = {"slug": "sample-course", "module_id": 1, "lesson_slug": "what-a-card-is", "quiz_slug": "basics-quiz",
-                "key": "body", "revision_id": 1, "name": "card.svg", "user_id": 1}  # fmt: skip
+ROUTE_VALUES = {
+    "slug": "sample-course",
+    "module_id": 1,
+    "lesson_slug": "what-a-card-is",
+    "quiz_slug": "basics-quiz",
+    "key": "body",
+    "revision_id": 1,
+    "name": "card.svg",
+    "user_id": 1,
+}
 
 
 def author_routes(app):
@@ -114,19 +122,48 @@ def test_every_author_route_needs_an_instructor(app, client, auth, sample_course
             assert client.open(url, method=method).status_code == 403, (method, url)
 
 
-JUNK = {"slug": "x\x00y", "title": "\x00", "summary": "\x00", "language": "\x00", "minutes": "9" * 40,
-        "module": "abc", "objectives": "\x00\n\x00", "key_terms": "[", "body": "\x00 [@ ![](", "sources-0-id": "\x00",
-        "sources-999-url": "javascript:x", "pass_mark": "1e309", "max_attempts": "-0", "placement": "module:",
-        "shuffle": "maybe", "key": "\x00", "prompt": "\x00", "choices-0-text": "\x00", "choices-0-correct": "maybe",
-        "truth": "maybe", "answer": "nan", "tolerance": "inf", "points": "1e400", "tags": ",,,", "direction": "x",
-        "objective": "\x00", "source": "javascript:alert(1)", "name": "../../etc/passwd", "replace": "y"}  # fmt: skip
+JUNK = {
+    "slug": "x\x00y",
+    "title": "\x00",
+    "summary": "\x00",
+    "language": "\x00",
+    "minutes": "9" * 40,
+    "module": "abc",
+    "objectives": "\x00\n\x00",
+    "key_terms": "[",
+    "body": "\x00 [@ ![](",
+    "sources-0-id": "\x00",
+    "sources-999-url": "javascript:x",
+    "pass_mark": "1e309",
+    "max_attempts": "-0",
+    "placement": "module:",
+    "shuffle": "maybe",
+    "key": "\x00",
+    "prompt": "\x00",
+    "choices-0-text": "\x00",
+    "choices-0-correct": "maybe",
+    "truth": "maybe",
+    "answer": "nan",
+    "tolerance": "inf",
+    "points": "1e400",
+    "tags": ",,,",
+    "direction": "x",
+    "objective": "\x00",
+    "source": "javascript:alert(1)",
+    "name": "../../etc/passwd",
+    "replace": "y",
+}
 
 
 def test_junk_posted_to_any_author_route_never_causes_a_server_error(app, client, instructor):
     for url, methods in author_routes(app):
         if "POST" in methods and not url.endswith("/delete"):
-            for extra in ({}, {"save": "Save", "preview": "Preview"}, {"row_action": "choices-up-999"},
-                          {"row_action": "sources-remove-5"}):  # fmt: skip
+            for extra in (
+                {},
+                {"save": "Save", "preview": "Preview"},
+                {"row_action": "choices-up-999"},
+                {"row_action": "sources-remove-5"},
+            ):
                 assert client.post(url, data={**JUNK, **extra}).status_code < 500, url
     for kind in ("single", "numeric", "true_false", "short_text", "multiple", "hotspot", ""):
         response = client.post(f"{AUTHOR}/quizzes/basics-quiz/questions/?type={kind}", data=JUNK)
@@ -149,8 +186,14 @@ def test_author_link_is_shown_to_instructors_only(client, auth, sample_course):
 
 
 def test_author_posts_need_the_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "csrf", "WTF_CSRF_ENABLED": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "csrf",
+            "WTF_CSRF_ENABLED": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}",
+        }
+    )
     with app.app_context():
         db.create_all()
         user = User(username="teach", role="instructor")
@@ -178,8 +221,10 @@ def test_author_posts_need_the_csrf_token(tmp_path):
 
 
 def test_course_create_edit_publish_and_delete(app, client, auth, instructor):
-    response = client.post("/author/new-course", data={"slug": "privacy-101", "title": "Privacy 101",
-                                                       "summary": "Basics.", "language": "en"})  # fmt: skip
+    response = client.post(
+        "/author/new-course",
+        data={"slug": "privacy-101", "title": "Privacy 101", "summary": "Basics.", "language": "en"},
+    )
     assert response.status_code == 302 and response.location.endswith("/author/courses/privacy-101")
     with app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == "privacy-101"))
@@ -187,8 +232,10 @@ def test_course_create_edit_publish_and_delete(app, client, auth, instructor):
     assert "Privacy 101" in client.get("/author/").get_data(as_text=True)
     assert "Privacy 101" not in client.get("/").get_data(as_text=True)  # a draft is not in the catalog
 
-    response = client.post("/author/courses/privacy-101/settings", data={"slug": "privacy-basics",
-                           "title": "Privacy basics", "summary": "", "language": "fr"})  # fmt: skip
+    response = client.post(
+        "/author/courses/privacy-101/settings",
+        data={"slug": "privacy-basics", "title": "Privacy basics", "summary": "", "language": "fr"},
+    )
     assert response.location.endswith("/author/courses/privacy-basics")
     client.post("/author/courses/privacy-basics/publish")
     assert "Privacy basics" in client.get("/").get_data(as_text=True)
@@ -203,9 +250,13 @@ def test_course_create_edit_publish_and_delete(app, client, auth, instructor):
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("slug", "Not A Slug", "Use lower-case letters"), ("slug", "sample-course", "Another course has this address."),
-     ("title", "", "Give the course a title."), ("language", "english!", "Use a language tag")],
-)  # fmt: skip
+    [
+        ("slug", "Not A Slug", "Use lower-case letters"),
+        ("slug", "sample-course", "Another course has this address."),
+        ("title", "", "Give the course a title."),
+        ("language", "english!", "Use a language tag"),
+    ],
+)
 def test_course_form_errors_are_shown_at_the_field_and_nothing_is_saved(app, client, instructor, field, value, message):
     data = {"slug": "privacy-101", "title": "Privacy 101", "language": "en", field: value}
     response = client.post("/author/new-course", data=data)
@@ -273,8 +324,9 @@ def test_create_a_lesson_as_a_draft_with_a_revision(app, client, instructor):
     lesson = lesson_row(app, "new-lesson")
     assert (lesson.published, lesson.position, lesson.minutes) == (False, 2, 7)
     assert lesson.objectives == ["Explain a registry", "Compare two cards"] and lesson.key_terms == ["registry"]
-    assert lesson.sources == [{"id": "src", "title": "A source", "publisher": "A publisher",
-                               "url": "https://example.org/a", "number": 1}]  # fmt: skip
+    assert lesson.sources == [
+        {"id": "src", "title": "A source", "publisher": "A publisher", "url": "https://example.org/a", "number": 1}
+    ]
     assert '<a href="#source-src" title="Source 1">[1]</a>' in lesson.body_html
     assert '<img src="../figures/card.svg" alt="A card with a photo"' in lesson.body_html
     with app.app_context():
@@ -297,7 +349,11 @@ def test_create_a_lesson_as_a_draft_with_a_revision(app, client, instructor):
         ({"body": "![](figures/card.svg)"}, "body", "Line 1: image figures/card.svg needs alt text"),
         ({"body": "![Map](figures/missing.png)"}, "body", "figure figures/missing.png not found"),
         ({"body": "[next](lesson:no-such-lesson)"}, "body", "link to unknown lesson 'no-such-lesson'"),
-        ({"sources-0-url": "javascript:alert(1)"}, "sources-0-url", "the address (url) must start with http:// or https://"),
+        (
+            {"sources-0-url": "javascript:alert(1)"},
+            "sources-0-url",
+            "the address (url) must start with http:// or https://",
+        ),
         ({"sources-0-title": ""}, "sources-0-title", "has no title: write one"),
         ({"sources-0-id": "bad id!"}, "sources-0-id", "give each source an id of letters"),
         ({"module": "999"}, "module", "Not a valid choice."),
@@ -314,8 +370,16 @@ def test_editing_an_imported_lesson_keeps_a_baseline_and_each_save(app, client, 
     page = client.get(url).get_data(as_text=True)
     assert 'name="slug"' in page and "Registries" in page
     before = lesson_row(app, "registries")
-    data = {"module": str(before.module_id), "slug": "registries", "title": "Registries, renamed", "minutes": "4",
-            "objectives": "\n".join(before.objectives), "key_terms": "", "body": "New text.", "save": "Save"}
+    data = {
+        "module": str(before.module_id),
+        "slug": "registries",
+        "title": "Registries, renamed",
+        "minutes": "4",
+        "objectives": "\n".join(before.objectives),
+        "key_terms": "",
+        "body": "New text.",
+        "save": "Save",
+    }
     for index, source in enumerate(before.sources):
         data.update({f"sources-{index}-{key}": value for key, value in source.items() if key != "number"})
     assert client.post(url, data=data).status_code == 302
@@ -333,8 +397,15 @@ def test_editing_an_imported_lesson_keeps_a_baseline_and_each_save(app, client, 
 
 def test_a_lesson_others_link_to_keeps_its_slug_and_cannot_be_deleted(app, client, instructor):
     target = lesson_row(app, "what-a-chip-adds")  # linked from what-a-card-is
-    data = {"module": str(target.module_id), "slug": "renamed", "title": target.title, "minutes": "3",
-            "objectives": "\n".join(target.objectives), "body": target.body_markdown, "save": "Save"}  # fmt: skip
+    data = {
+        "module": str(target.module_id),
+        "slug": "renamed",
+        "title": target.title,
+        "minutes": "3",
+        "objectives": "\n".join(target.objectives),
+        "body": target.body_markdown,
+        "save": "Save",
+    }
     for index, source in enumerate(target.sources):
         data.update({f"sources-{index}-{key}": value for key, value in source.items() if key != "number"})
     page = client.post(f"{AUTHOR}/lessons/what-a-chip-adds", data=data).get_data(as_text=True)
@@ -348,8 +419,11 @@ def test_a_lesson_others_link_to_keeps_its_slug_and_cannot_be_deleted(app, clien
 def test_lessons_move_up_and_down_and_to_another_module(app, client, instructor):
     def order(module_slug):
         with app.app_context():
-            return list(db.session.scalars(select(Lesson.slug).join(Module).where(Module.slug == module_slug)
-                                           .order_by(Lesson.position)))  # fmt: skip
+            return list(
+                db.session.scalars(
+                    select(Lesson.slug).join(Module).where(Module.slug == module_slug).order_by(Lesson.position)
+                )
+            )
 
     assert order("basics") == ["what-a-card-is", "registries"]
     client.post(f"{AUTHOR}/lessons/registries/move", data={"direction": "up"})
@@ -358,8 +432,15 @@ def test_lessons_move_up_and_down_and_to_another_module(app, client, instructor)
     assert order("basics") == ["what-a-card-is", "registries"]
 
     lesson = lesson_row(app, "registries")
-    data = {"module": str(module_id(app, "chips")), "slug": "registries", "title": lesson.title, "minutes": "2",
-            "objectives": "\n".join(lesson.objectives), "body": lesson.body_markdown, "save": "Save"}  # fmt: skip
+    data = {
+        "module": str(module_id(app, "chips")),
+        "slug": "registries",
+        "title": lesson.title,
+        "minutes": "2",
+        "objectives": "\n".join(lesson.objectives),
+        "body": lesson.body_markdown,
+        "save": "Save",
+    }
     for index, source in enumerate(lesson.sources):
         data.update({f"sources-{index}-{key}": value for key, value in source.items() if key != "number"})
     assert client.post(f"{AUTHOR}/lessons/registries", data=data).status_code == 302
@@ -408,8 +489,13 @@ def test_preview_renders_citations_and_figures_without_saving(app, client, instr
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_preview_and_saved_lesson_make_hostile_text_inert(app, client, auth, instructor, text):
-    form = lesson_form(app, title=f"Title {text}", objectives=f"Objective {text}", body=f"Body {text}\n",
-                       **{"sources-0-title": f"Source {text}", "save": "", "preview": "Preview"})  # fmt: skip
+    form = lesson_form(
+        app,
+        title=f"Title {text}",
+        objectives=f"Objective {text}",
+        body=f"Body {text}\n",
+        **{"sources-0-title": f"Source {text}", "save": "", "preview": "Preview"},
+    )
     assert active_content(article(client.post(f"{AUTHOR}/lessons/", data=form).get_data(as_text=True))) == []
     form.update(save="Save", preview="")
     assert client.post(f"{AUTHOR}/lessons/", data=form).status_code == 302
@@ -460,8 +546,12 @@ def test_a_draft_course_is_hidden_with_its_figures(app, client, auth, instructor
     auth.logout()
     auth.as_role("student", "sam")
     assert 'href="/courses/sample-course"' not in client.get("/").get_data(as_text=True)
-    for url in ("/courses/sample-course", "/courses/sample-course/lessons/registries",
-                "/courses/sample-course/figures/card.svg", "/courses/sample-course/quizzes/basics-quiz"):
+    for url in (
+        "/courses/sample-course",
+        "/courses/sample-course/lessons/registries",
+        "/courses/sample-course/figures/card.svg",
+        "/courses/sample-course/quizzes/basics-quiz",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -471,8 +561,9 @@ def test_a_draft_course_is_hidden_with_its_figures(app, client, auth, instructor
 def upload(client, data: bytes, filename: str, **fields):
     from io import BytesIO
 
-    return client.post(f"{AUTHOR}/figures/", data={"image": (BytesIO(data), filename), **fields},
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        f"{AUTHOR}/figures/", data={"image": (BytesIO(data), filename), **fields}, content_type="multipart/form-data"
+    )
 
 
 def figure_names(app) -> list[str]:
@@ -497,11 +588,14 @@ def test_a_png_upload_is_stored_as_a_course_figure(app, client, instructor):
         (b"<html><script>alert(1)</script></html>", "innocent.png", "not a PNG, JPEG, WebP or SVG image"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "x.svg", "<script>"),
         (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "x.svg", "event handler"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>', "x.svg",
-         "external resource"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>',
+            "x.svg",
+            "external resource",
+        ),
         (b"GIF89a\x01\x00", "x.gif", "not a PNG, JPEG, WebP or SVG image"),
     ],
-)  # fmt: skip
+)
 def test_hostile_or_unknown_uploads_are_refused_at_the_field(app, client, instructor, data, filename, message):
     page = upload(client, data, filename).get_data(as_text=True)
     assert any(message in error for error in errors_at(page, "image")), errors_at(page, "image")
@@ -542,8 +636,16 @@ def grow_course(app, copies: int = 8) -> None:
             module = Module(course=course, slug=f"extra-{number}", title=f"Extra {number}", position=10 + number)
             db.session.add(module)
             for lesson_number in range(3):
-                db.session.add(Lesson(course_id=course.id, module=module, slug=f"extra-{number}-{lesson_number}",
-                                      title="Extra", objectives=["x"], position=lesson_number))  # fmt: skip
+                db.session.add(
+                    Lesson(
+                        course_id=course.id,
+                        module=module,
+                        slug=f"extra-{number}-{lesson_number}",
+                        title="Extra",
+                        objectives=["x"],
+                        position=lesson_number,
+                    )
+                )
             db.session.add(Quiz(course=course, module=module, slug=f"extra-quiz-{number}", title="Extra quiz"))
             db.session.add(Figure(course=course, name=f"extra-{number}.png", media_type="image/png", data=png_bytes()))
             for question in list(quiz.questions)[:2]:
@@ -554,11 +656,20 @@ def grow_course(app, copies: int = 8) -> None:
         db.session.commit()
 
 
-EDITOR_PAGES = ["/author/", AUTHOR, f"{AUTHOR}/lessons/registries", f"{AUTHOR}/preview/registries",
-                f"{AUTHOR}/quizzes/basics-quiz", f"{AUTHOR}/quizzes/basics-quiz/questions/body",
-                f"{AUTHOR}/quizzes/basics-quiz/preview", f"{AUTHOR}/lessons/registries/history",
-                f"{AUTHOR}/quizzes/basics-quiz/history", f"{AUTHOR}/figures/", f"{AUTHOR}/delete",
-                f"{AUTHOR}/modules/1/delete"]  # fmt: skip
+EDITOR_PAGES = [
+    "/author/",
+    AUTHOR,
+    f"{AUTHOR}/lessons/registries",
+    f"{AUTHOR}/preview/registries",
+    f"{AUTHOR}/quizzes/basics-quiz",
+    f"{AUTHOR}/quizzes/basics-quiz/questions/body",
+    f"{AUTHOR}/quizzes/basics-quiz/preview",
+    f"{AUTHOR}/lessons/registries/history",
+    f"{AUTHOR}/quizzes/basics-quiz/history",
+    f"{AUTHOR}/figures/",
+    f"{AUTHOR}/delete",
+    f"{AUTHOR}/modules/1/delete",
+]
 
 
 def test_editor_pages_run_a_fixed_number_of_queries(app, client, instructor, count_queries):
@@ -581,8 +692,12 @@ def test_editor_pages_run_a_fixed_number_of_queries(app, client, instructor, cou
 def test_instructors_order_courses_in_the_catalog(app, client, auth, sample_course):
     """Courses can be moved up and down; students see the catalog in that order."""
     auth.as_role("instructor", "teacher")
-    assert client.post("/author/new-course", data={"title": "Another course", "slug": "another", "summary": "",
-                                                   "language": "en"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            "/author/new-course", data={"title": "Another course", "slug": "another", "summary": "", "language": "en"}
+        ).status_code
+        == 302
+    )
     with app.app_context():
         another = db.session.scalar(select(Course).where(Course.slug == "another"))
         another.published = True
@@ -639,8 +754,10 @@ def test_every_authoring_form_shows_the_summary(app, client, instructor):
     pages = [
         client.post("/author/new-course", data={"slug": "Bad Slug", "title": "T", "language": "en"}),
         client.post(f"{AUTHOR}/modules/new", data={"slug": "", "title": ""}),
-        client.post(f"{AUTHOR}/quizzes/", data={"slug": "Bad Slug", "title": "Q", "placement": "final",
-                                                "pass_mark": "70", "max_attempts": "0"}),  # fmt: skip
+        client.post(
+            f"{AUTHOR}/quizzes/",
+            data={"slug": "Bad Slug", "title": "Q", "placement": "final", "pass_mark": "70", "max_attempts": "0"},
+        ),
         client.post(f"{AUTHOR}/delete", data={}),
     ]
     for response in pages:

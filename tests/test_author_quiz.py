@@ -50,28 +50,55 @@ def revision_count(app) -> int:
 
 
 def settings(**changes) -> dict:
-    data = {"slug": "basics-quiz", "title": "Basics quiz", "placement": "module:basics", "pass_mark": "60",
-            "max_attempts": "2", "shuffle": "y"}  # fmt: skip
+    data = {
+        "slug": "basics-quiz",
+        "title": "Basics quiz",
+        "placement": "module:basics",
+        "pass_mark": "60",
+        "max_attempts": "2",
+        "shuffle": "y",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
 QUESTIONS = {
-    "single": {"key": "pick-one", "prompt": "Which **one**?", "choices-0-text": "Right", "choices-0-correct": "y",
-               "choices-0-feedback": "Yes.", "choices-1-text": "Wrong", "choices-1-feedback": "No.",
-               "choices-1-misconception": "wrong-idea"},
-    "multiple": {"key": "pick-many", "prompt": "Which ones?", "choices-0-text": "A", "choices-0-correct": "y",
-                 "choices-1-text": "B", "choices-1-correct": "y", "choices-2-text": "C",
-                 "choices-2-misconception": "c-idea"},
+    "single": {
+        "key": "pick-one",
+        "prompt": "Which **one**?",
+        "choices-0-text": "Right",
+        "choices-0-correct": "y",
+        "choices-0-feedback": "Yes.",
+        "choices-1-text": "Wrong",
+        "choices-1-feedback": "No.",
+        "choices-1-misconception": "wrong-idea",
+    },
+    "multiple": {
+        "key": "pick-many",
+        "prompt": "Which ones?",
+        "choices-0-text": "A",
+        "choices-0-correct": "y",
+        "choices-1-text": "B",
+        "choices-1-correct": "y",
+        "choices-2-text": "C",
+        "choices-2-misconception": "c-idea",
+    },
     "true_false": {"key": "is-it", "prompt": "Cards expire.", "truth": "true"},
     "short_text": {"key": "name-it", "prompt": "Name the field.", "accept": "blood type\nblood group"},
     "numeric": {"key": "how-wide", "prompt": "How wide?", "answer": "85,6", "tolerance": "0.5"},
-}  # fmt: skip
+}
 
 
 def question_form(kind: str, **changes) -> dict:
-    data = {**QUESTIONS[kind], "explanation": "Because.", "source": "asiapress", "points": "2", "tags": "a, b",
-            "objective": "Say what an ID card proves", "save": "Save the question"}  # fmt: skip
+    data = {
+        **QUESTIONS[kind],
+        "explanation": "Because.",
+        "source": "asiapress",
+        "points": "2",
+        "tags": "a, b",
+        "objective": "Say what an ID card proves",
+        "save": "Save the question",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -134,8 +161,10 @@ def test_each_question_type_can_be_added(app, client, instructor, kind):
     assert question.explanation_html == "<p>Because.</p>\n" and question.objective == "Say what an ID card proves"
     assert question.spec["tags"] == ["a", "b"]
     expected = {
-        "single": lambda s: [(c["html"], c["correct"], c["feedback"], c["misconception"]) for c in s["choices"]]
-        == [("Right", True, "Yes.", ""), ("Wrong", False, "No.", "wrong-idea")],
+        "single": lambda s: (
+            [(c["html"], c["correct"], c["feedback"], c["misconception"]) for c in s["choices"]]
+            == [("Right", True, "Yes.", ""), ("Wrong", False, "No.", "wrong-idea")]
+        ),
         "multiple": lambda s: [c["correct"] for c in s["choices"]] == [True, True, False],
         "true_false": lambda s: s["answer"] is True,
         "short_text": lambda s: s["accept"] == ["blood type", "blood group"],
@@ -165,14 +194,18 @@ def test_each_question_type_can_be_added(app, client, instructor, kind):
         ("single", {"points": "0"}, "points", "give points as a number above 0"),
     ],
 )
-def test_question_errors_are_shown_at_the_field_and_nothing_is_saved(app, client, instructor, kind, changes, field,
-                                                                     message):  # fmt: skip
+def test_question_errors_are_shown_at_the_field_and_nothing_is_saved(
+    app, client, instructor, kind, changes, field, message
+):
     page = client.post(f"{QUIZ}/questions/?type={kind}", data=question_form(kind, **changes)).get_data(as_text=True)
     if field == "choices":
         choices = parse(page).one("fieldset.row-editor#choices")
         assert choices.one("> legend").text == "Choices"
-        shown = " ".join(child if isinstance(child, str) else child.text for child in choices.children
-                         if not (isinstance(child, Element) and child.tag in ("legend", "fieldset")))  # fmt: skip
+        shown = " ".join(
+            child if isinstance(child, str) else child.text
+            for child in choices.children
+            if not (isinstance(child, Element) and child.tag in ("legend", "fieldset"))
+        )
         assert message.lower() in shown.lower(), page
     else:
         assert any(message.lower() in error.lower() for error in errors_at(page, field)), errors_at(page, field)
@@ -186,9 +219,18 @@ def test_an_unknown_question_type_is_a_404(client, instructor):
 def test_editing_a_question_keeps_the_rest_of_the_quiz(app, client, instructor):
     page = client.get(f"{QUIZ}/questions/body").get_data(as_text=True)
     assert 'value="Laminated paper"' in page and 'value="material-age"' in page
-    data = {"key": "body", "prompt": "What was the old card made of, really?", "choices-0-text": "Laminated paper",
-            "choices-0-correct": "y", "choices-1-text": "Polycarbonate", "choices-1-misconception": "material-age",
-            "choices-1-feedback": "Modern.", "explanation": "Paper.", "source": "asiapress", "points": "1"}  # fmt: skip
+    data = {
+        "key": "body",
+        "prompt": "What was the old card made of, really?",
+        "choices-0-text": "Laminated paper",
+        "choices-0-correct": "y",
+        "choices-1-text": "Polycarbonate",
+        "choices-1-misconception": "material-age",
+        "choices-1-feedback": "Modern.",
+        "explanation": "Paper.",
+        "source": "asiapress",
+        "points": "1",
+    }
     assert client.post(f"{QUIZ}/questions/body", data=data).status_code == 302
     quiz = quiz_row(app)
     assert [q.key for q in quiz.questions] == ["body", "fields", "eight-years", "blood", "width"]
@@ -200,13 +242,16 @@ def test_editing_a_question_keeps_the_rest_of_the_quiz(app, client, instructor):
 def test_choice_rows_are_added_removed_and_moved_without_saving(app, client, instructor):
     data = question_form("single", save=None)
     page = client.post(f"{QUIZ}/questions/?type=single", data={**data, "row_action": "choices-add"}).get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     assert 'name="choices-4-text"' in page and "Add another choice" in page
     page = client.post(f"{QUIZ}/questions/?type=single", data={**data, "row_action": "choices-up-1"}).get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     assert page.index('value="Wrong"') < page.index('value="Right"')
     page = client.post(f"{QUIZ}/questions/?type=single", data={**data, "row_action": "choices-remove-0"}).get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     assert 'value="Right"' not in page and 'value="Wrong"' in page
     assert len(keys(app)) == 5
 
@@ -271,16 +316,25 @@ def test_editing_a_published_quiz_never_changes_a_submitted_attempt(app, client,
         attempt = db.session.scalar(select(Attempt))
         body = next(q for q in attempt.snapshot if q["key"] == "body")
         right = body["private"]["correct"][0]
-    client.post(f"/attempts/{attempt.id}", data={"action": "submit", "confirmed": "yes", "q-body": str(right),
-                                                 "q-width": "85.6", "q-eight-years": "true"})  # fmt: skip
+    client.post(
+        f"/attempts/{attempt.id}",
+        data={"action": "submit", "confirmed": "yes", "q-body": str(right), "q-width": "85.6", "q-eight-years": "true"},
+    )
     before = attempt_state(app, attempt.id)
     assert before[3] == 3.0 and before[2] is not None
 
     auth.logout()
     auth.login("teach")
     # reword the question and make another choice the right one, change the points, delete a question
-    data = {"key": "body", "prompt": "A reworded prompt", "choices-0-text": "Laminated paper", "points": "5",
-            "choices-1-text": "Polycarbonate", "choices-1-correct": "y", "source": "asiapress"}  # fmt: skip
+    data = {
+        "key": "body",
+        "prompt": "A reworded prompt",
+        "choices-0-text": "Laminated paper",
+        "points": "5",
+        "choices-1-text": "Polycarbonate",
+        "choices-1-correct": "y",
+        "source": "asiapress",
+    }
     assert client.post(f"{QUIZ}/questions/body", data=data).status_code == 302
     assert client.post(f"{QUIZ}/questions/width/delete", data={"confirm": "y"}).status_code == 302
     assert client.post(QUIZ, data=settings(pass_mark="100")).status_code == 302
@@ -309,11 +363,17 @@ def test_quiz_history_shows_each_revision_and_restores_one(app, client, instruct
     response = client.post(f"{QUIZ}/revisions/{baseline.id}/restore")
     assert response.status_code == 302
     quiz = quiz_row(app)
-    assert quiz.title == "Basics quiz" and [q.key for q in quiz.questions] == ["body", "fields", "eight-years",
-                                                                               "blood", "width"]  # fmt: skip
+    assert quiz.title == "Basics quiz" and [q.key for q in quiz.questions] == [
+        "body",
+        "fields",
+        "eight-years",
+        "blood",
+        "width",
+    ]
     with app.app_context():
         assert db.session.scalars(select(Revision.summary).order_by(Revision.id.desc())).first() == (
-            "Restored revision 1")
+            "Restored revision 1"
+        )
 
 
 def test_a_revision_that_no_longer_fits_the_course_is_not_restored(app, client, instructor):
@@ -336,8 +396,14 @@ def test_lesson_history_and_restore(app, client, instructor):
     with app.app_context():
         lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "registries"))
         original = lesson.body_markdown
-        data = {"module": str(lesson.module_id), "slug": "registries", "title": lesson.title, "minutes": "2",
-                "objectives": "\n".join(lesson.objectives), "save": "Save"}  # fmt: skip
+        data = {
+            "module": str(lesson.module_id),
+            "slug": "registries",
+            "title": lesson.title,
+            "minutes": "2",
+            "objectives": "\n".join(lesson.objectives),
+            "save": "Save",
+        }
         for index, source in enumerate(lesson.sources):
             data.update({f"sources-{index}-{key}": value for key, value in source.items() if key != "number"})
     client.post(url, data={**data, "body": "First edit."})
@@ -361,8 +427,12 @@ def test_lesson_history_and_restore(app, client, instructor):
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_question_text_is_inert_in_the_editor_preview_and_the_result(app, client, auth, instructor, text):
-    data = question_form("single", prompt=f"Prompt {text}", explanation=f"Why {text}",
-                         **{"choices-0-text": f"Right {text}", "choices-1-feedback": f"No {text}"})  # fmt: skip
+    data = question_form(
+        "single",
+        prompt=f"Prompt {text}",
+        explanation=f"Why {text}",
+        **{"choices-0-text": f"Right {text}", "choices-1-feedback": f"No {text}"},
+    )
     assert client.post(f"{QUIZ}/questions/?type=single", data=data).status_code == 302
     for url in (QUIZ, f"{QUIZ}/preview"):
         document = parse(client.get(url).get_data(as_text=True))

@@ -58,8 +58,9 @@ def one_time_passwords(page: str) -> list[str]:
 def world(app, sample_course):
     """An admin; a teacher whose class has the student sam; another teacher with a class of their own; a
     student in no class (outsider)."""
-    ids = add_users(app, {"admin": "admin", "teacher": "instructor", "other": "instructor", "sam": "student",
-                          "outsider": "student"})  # fmt: skip
+    ids = add_users(
+        app, {"admin": "admin", "teacher": "instructor", "other": "instructor", "sam": "student", "outsider": "student"}
+    )
     return SimpleNamespace(
         **ids,
         own_class=make_class(app, "Year 10", ids["teacher"], [ids["sam"]]),
@@ -80,23 +81,37 @@ def user(app, username: str) -> User | None:
 def class_routes(w) -> list[tuple[str, str]]:
     base = f"/teach/classes/{w.own_class}"
     return [
-        ("GET", base), ("GET", f"{base}/edit"), ("GET", f"{base}/delete"), ("GET", f"{base}/roster"),
-        ("GET", f"{base}/gradebook"), ("GET", f"{base}/gradebook.csv"), ("GET", f"{base}/students/{w.sam}"),
-        ("GET", f"{base}/students/{w.sam}/reset-password"), ("GET", f"{base}/students/{w.sam}/remove"),
+        ("GET", base),
+        ("GET", f"{base}/edit"),
+        ("GET", f"{base}/delete"),
+        ("GET", f"{base}/roster"),
+        ("GET", f"{base}/gradebook"),
+        ("GET", f"{base}/gradebook.csv"),
+        ("GET", f"{base}/students/{w.sam}"),
+        ("GET", f"{base}/students/{w.sam}/reset-password"),
+        ("GET", f"{base}/students/{w.sam}/remove"),
         ("GET", f"{base}/quizzes/basics-quiz/analysis"),
-        ("POST", f"{base}/join-code"), ("POST", f"{base}/open"), ("POST", f"{base}/edit"), ("POST", f"{base}/roster"),
-        ("POST", f"{base}/students/{w.sam}/reset-password"), ("POST", f"{base}/students/{w.sam}/remove"),
+        ("POST", f"{base}/join-code"),
+        ("POST", f"{base}/open"),
+        ("POST", f"{base}/edit"),
+        ("POST", f"{base}/roster"),
+        ("POST", f"{base}/students/{w.sam}/reset-password"),
+        ("POST", f"{base}/students/{w.sam}/remove"),
         ("POST", f"{base}/delete"),
-    ]  # fmt: skip
+    ]
 
 
 def admin_routes(w) -> list[tuple[str, str]]:
     return [
-        ("GET", "/teach/admin/users"), ("GET", "/teach/admin/users/new"),
-        ("GET", f"/teach/admin/users/{w.sam}/reset-password"), ("GET", f"/teach/admin/users/{w.sam}/delete"),
-        ("POST", "/teach/admin/users/new"), ("POST", f"/teach/admin/users/{w.sam}/role"),
-        ("POST", f"/teach/admin/users/{w.sam}/reset-password"), ("POST", f"/teach/admin/users/{w.sam}/delete"),
-    ]  # fmt: skip
+        ("GET", "/teach/admin/users"),
+        ("GET", "/teach/admin/users/new"),
+        ("GET", f"/teach/admin/users/{w.sam}/reset-password"),
+        ("GET", f"/teach/admin/users/{w.sam}/delete"),
+        ("POST", "/teach/admin/users/new"),
+        ("POST", f"/teach/admin/users/{w.sam}/role"),
+        ("POST", f"/teach/admin/users/{w.sam}/reset-password"),
+        ("POST", f"/teach/admin/users/{w.sam}/delete"),
+    ]
 
 
 # Expected status per role: a class's pages are 404 to an instructor of another class, so ids reveal nothing.
@@ -114,9 +129,15 @@ def test_every_route_checks_the_role(app, client, auth, world, role):
     sign_in_as(auth, role)
     expected = MATRIX[role]
     groups = [("class", method, url) for method, url in class_routes(world)]
-    groups += [("teach", method, url) for method, url in
-               [("GET", "/teach/"), ("GET", "/teach/classes/new"), ("POST", "/teach/classes/new"),
-                ("POST", "/teach/open-registration")]]  # fmt: skip
+    groups += [
+        ("teach", method, url)
+        for method, url in [
+            ("GET", "/teach/"),
+            ("GET", "/teach/classes/new"),
+            ("POST", "/teach/classes/new"),
+            ("POST", "/teach/open-registration"),
+        ]
+    ]
     groups += [("admin", method, url) for method, url in admin_routes(world)]
     groups += [("student", "GET", "/classes/join"), ("student", "GET", "/account/password")]
     for group, method, url in groups:
@@ -133,8 +154,9 @@ def test_every_route_checks_the_role(app, client, auth, world, role):
     "viewer, status",
     [(None, 302), ("sam", 200), ("outsider", 404), ("other", 404), ("teacher", 200), ("admin", 200)],
 )
-def test_attempt_results_are_visible_to_the_student_their_instructors_and_admins(app, client, auth, world, viewer,
-                                                                                 status):  # fmt: skip
+def test_attempt_results_are_visible_to_the_student_their_instructors_and_admins(
+    app, client, auth, world, viewer, status
+):
     attempt_id = submitted_attempt(app, world.sam)
     sign_in_as(auth, viewer)
     assert client.get(f"/attempts/{attempt_id}").status_code == status
@@ -183,8 +205,10 @@ def test_admin_hands_a_class_over_to_another_instructor(app, client, auth, world
     sign_in_as(auth, "admin")
     with app.app_context():
         course_id = db.session.scalar(select(Course.id))
-    response = client.post(f"/teach/classes/{world.own_class}/edit",
-                           data={"name": "Year 10", "course_id": course_id, "owner_id": world.other})  # fmt: skip
+    response = client.post(
+        f"/teach/classes/{world.own_class}/edit",
+        data={"name": "Year 10", "course_id": course_id, "owner_id": world.other},
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Classroom, world.own_class).owner_id == world.other
@@ -212,9 +236,7 @@ def test_signed_in_student_joins_a_class_with_its_code(app, client, auth, world)
     response = client.post("/classes/join", data={"join_code": code}, follow_redirects=True)
     assert "You are already in Year 10" in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count(Enrollment.id)).where(Enrollment.user_id == world.outsider)
-        ) == 2  # fmt: skip
+        assert db.session.scalar(select(func.count(Enrollment.id)).where(Enrollment.user_id == world.outsider)) == 2
 
 
 def test_joining_a_closed_or_unknown_class_changes_nothing(app, client, auth, world):
@@ -237,8 +259,11 @@ ROSTER = "username,display name\nana.lopez,Ana López\nBen_K;x\n\n  cy  ,\n"
 def import_roster(client, classroom_id: int, text: str, as_file: bool = True):
     from io import BytesIO
 
-    data = {"roster_file": (BytesIO(text.encode() if isinstance(text, str) else text), "roster.csv")} if as_file \
-        else {"roster_text": text}  # fmt: skip
+    data = (
+        {"roster_file": (BytesIO(text.encode() if isinstance(text, str) else text), "roster.csv")}
+        if as_file
+        else {"roster_text": text}
+    )
     return client.post(f"/teach/classes/{classroom_id}/roster", data=data, content_type="multipart/form-data")
 
 
@@ -409,10 +434,14 @@ def test_admin_changes_roles_but_not_their_own(app, client, auth, world):
     response = client.post(f"/teach/admin/users/{world.sam}/role", data={f"user-{world.sam}-role": "instructor"})
     assert response.status_code == 302
     assert user(app, "sam").role == "instructor"
-    assert client.post(f"/teach/admin/users/{world.sam}/role",
-                       data={f"user-{world.sam}-role": "emperor"}).status_code == 400  # fmt: skip
-    assert client.post(f"/teach/admin/users/{world.admin}/role",
-                       data={f"user-{world.admin}-role": "student"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(f"/teach/admin/users/{world.sam}/role", data={f"user-{world.sam}-role": "emperor"}).status_code
+        == 400
+    )
+    assert (
+        client.post(f"/teach/admin/users/{world.admin}/role", data={f"user-{world.admin}-role": "student"}).status_code
+        == 403
+    )
     assert user(app, "admin").role == "admin"
 
 
@@ -435,8 +464,9 @@ def test_admin_deletes_an_account_after_confirmation(app, client, auth, world):
 
 def test_admin_creates_an_instructor_and_resets_passwords(app, client, auth, world):
     sign_in_as(auth, "admin")
-    page = client.post("/teach/admin/users/new",
-                       data={"username": "New.Teacher", "role": "instructor"}).get_data(as_text=True)  # fmt: skip
+    page = client.post("/teach/admin/users/new", data={"username": "New.Teacher", "role": "instructor"}).get_data(
+        as_text=True
+    )
     assert "Account new.teacher created (instructor)" in page
     assert user(app, "new.teacher").must_change_password
     page = client.post("/teach/admin/users/new", data={"username": "sam", "role": "student"}).get_data(as_text=True)
@@ -448,8 +478,14 @@ def test_admin_creates_an_instructor_and_resets_passwords(app, client, auth, wor
 
 
 def test_state_changing_posts_need_a_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "WTF_CSRF_ENABLED": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}",
+        }
+    )
     with app.app_context():
         db.create_all()
         teacher = User(username="teacher", role="admin")
@@ -462,8 +498,14 @@ def test_state_changing_posts_need_a_csrf_token(tmp_path):
     page = client.get("/login").get_data(as_text=True)
     token = input_value(page, "csrf_token")
     client.post("/login", data={"username": "teacher", "password": PASSWORD, "csrf_token": token})
-    for url in (f"/teach/classes/{classroom_id}/roster", f"/teach/classes/{classroom_id}/delete", "/classes/join",
-                f"/teach/classes/{classroom_id}/join-code", "/teach/admin/users/new", "/account/password"):  # fmt: skip
+    for url in (
+        f"/teach/classes/{classroom_id}/roster",
+        f"/teach/classes/{classroom_id}/delete",
+        "/classes/join",
+        f"/teach/classes/{classroom_id}/join-code",
+        "/teach/admin/users/new",
+        "/account/password",
+    ):
         assert client.post(url, data={"join_code": "X", "roster_text": "a.b,c"}).status_code == 400, url
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 1
@@ -478,8 +520,9 @@ def test_migration_matches_the_models_for_classes_and_one_time_passwords(tmp_pat
     from flask_migrate import upgrade
     from sqlalchemy import inspect
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})  # fmt: skip
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"}
+    )
     with app.app_context():
         upgrade(revision="heads")
         with db.engine.connect() as connection:

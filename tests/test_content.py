@@ -121,8 +121,11 @@ def test_each_problem_is_reported_with_its_path_and_line(course_dir, file, old, 
 def test_structural_problems_are_reported_with_their_line(course_dir, file, text, line, message):
     (course_dir / file).write_text(text)
     problems = problems_in(course_dir)
-    assert any(p.startswith(f"{(course_dir / file).as_posix()}:{line}: ") or f"{file}:{line}: " in p
-               for p in problems if message in p), problems  # fmt: skip
+    assert any(
+        p.startswith(f"{(course_dir / file).as_posix()}:{line}: ") or f"{file}:{line}: " in p
+        for p in problems
+        if message in p
+    ), problems
 
 
 def test_duplicate_question_ids_are_reported_at_the_second(course_dir):
@@ -167,13 +170,16 @@ def test_hostile_svg_figure_is_refused(course_dir):
     "payload, message",
     [
         ('<svg xmlns="http://www.w3.org/2000/svg"><rect onload="alert(1)"/></svg>', "event handler"),
-        ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-         '<image x:href="https://evil.example/a.png"/></svg>', "external resource"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            '<image x:href="https://evil.example/a.png"/></svg>',
+            "external resource",
+        ),
         ('<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>', "DOCTYPE"),
         ("<html><body>not svg</body></html>", "not an SVG"),
         ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "foreignobject"),
     ],
-)  # fmt: skip
+)
 def test_svg_tricks_are_refused(course_dir, payload, message):
     (course_dir / "lessons/figures/card.svg").write_text(payload)
     assert any(message in p for p in problems_in(course_dir))

@@ -45,8 +45,11 @@ def test_the_course_opens_with_the_2019_reissue(course):
 
 
 # Scenario lessons are held to their own standard in tests/test_scenarios.py: their text lives in their nodes.
-@pytest.mark.parametrize("lesson", [lesson for lesson in lessons(load_course(ROOT)) if lesson.kind != "scenario"],
-                         ids=lambda lesson: lesson.slug)  # fmt: skip
+@pytest.mark.parametrize(
+    "lesson",
+    [lesson for lesson in lessons(load_course(ROOT)) if lesson.kind != "scenario"],
+    ids=lambda lesson: lesson.slug,
+)
 def test_each_lesson_meets_the_textbook_standard(lesson):
     assert 600 <= lesson.word_count <= 1500, (lesson.slug, lesson.word_count)
     assert 2 <= len(lesson.objectives) <= 4, lesson.slug
@@ -59,8 +62,14 @@ def test_each_lesson_meets_the_textbook_standard(lesson):
 
 
 def test_figures_required_by_the_course_exist_and_are_described(course):
-    required = {"paper-card-front.svg", "paper-card-back.svg", "chip-card-front.svg", "chip-card-back.svg",
-                "read-range.svg", "registry-linkage.svg"}  # fmt: skip
+    required = {
+        "paper-card-front.svg",
+        "paper-card-back.svg",
+        "chip-card-front.svg",
+        "chip-card-back.svg",
+        "read-range.svg",
+        "registry-linkage.svg",
+    }
     assert required <= set(course.figures)
     used = {name for lesson in lessons(course) for name in lesson.figures}
     assert required <= used
@@ -79,8 +88,17 @@ def test_every_image_in_a_lesson_has_meaningful_alt_text(course):
 
 def test_glossary_covers_the_key_terms(course):
     anchors = {entry["anchor"] for entry in course.glossary}
-    assert {"machine-readable-zone", "bac", "pace", "selective-disclosure", "function-creep", "enumeration",
-            "contactless-chip", "unlinkability", "offline-verification"} <= anchors  # fmt: skip
+    assert {
+        "machine-readable-zone",
+        "bac",
+        "pace",
+        "selective-disclosure",
+        "function-creep",
+        "enumeration",
+        "contactless-chip",
+        "unlinkability",
+        "offline-verification",
+    } <= anchors
 
 
 def quizzes(course):

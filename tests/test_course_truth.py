@@ -200,10 +200,18 @@ def test_export_import_export_with_a_guide_is_identical(app, course_dir, tmp_pat
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ('  - {prompt: "What would you leave off?", good_answer: Fields that sort people.}\n', "", 5,
-         "'discussion' needs 3 or more entries"),
-        ("timing: {quiz: 10, lab: 0, discussion: 20, activity: 30}", "timing: {quiz: 10, lab: 0, discussion: 20}", 4,
-         "timing needs 'activity'"),
+        (
+            '  - {prompt: "What would you leave off?", good_answer: Fields that sort people.}\n',
+            "",
+            5,
+            "'discussion' needs 3 or more entries",
+        ),
+        (
+            "timing: {quiz: 10, lab: 0, discussion: 20, activity: 30}",
+            "timing: {quiz: 10, lab: 0, discussion: 20}",
+            4,
+            "timing needs 'activity'",
+        ),
         ("  materials: Index cards and pens\n", "", 10, "the activity has no materials: write one"),
         ("prerequisites: None.\n", "prerequisites: None.\nanswers: yes\n", 3, "unknown field 'answers'"),
         ("timing: {quiz: 10,", "timing: {reading: 5, quiz: 10,", 4, "unknown field 'reading'"),

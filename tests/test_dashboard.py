@@ -17,8 +17,9 @@ from tests.test_reports import ALL_RIGHT, complete_lessons, grow_class, take_qui
 def dashboard_class(app, auth):
     """ann passed the basics quiz and finished its lessons; bob failed it once (one attempt left); cat did nothing;
     dee read a lesson long ago and nothing since."""
-    ids = add_users(app, {"teacher": "instructor", "ann": "student", "bob": "student", "cat": "student",
-                          "dee": "student"})  # fmt: skip
+    ids = add_users(
+        app, {"teacher": "instructor", "ann": "student", "bob": "student", "cat": "student", "dee": "student"}
+    )
     classroom_id = make_class(app, "Year 10", ids["teacher"], [ids[n] for n in ("ann", "bob", "cat", "dee")])
     complete_lessons(app, ids["ann"], "what-a-card-is", "registries")
     take_quiz(app, ids["ann"], ALL_RIGHT)
@@ -53,7 +54,7 @@ def test_dashboard_shows_modules_lists_heat_map_and_distributions(app, client, a
     assert 'class="num heat--none">—<span class="visually-hidden"> not taken' in html
     # Distribution: an SVG chart named by its title, and the numbers as a table
     assert parse(html).all("svg.score-chart[role=img][aria-labelledby^=scores-basics-quiz-title]")
-    assert "<th scope=\"col\">Best score</th>" in html
+    assert '<th scope="col">Best score</th>' in html
     assert "style=" not in html and "<script" not in html
 
 
@@ -72,8 +73,9 @@ def test_dashboard_is_for_the_class_owner_only(app, client, auth, sample_course)
     assert client.get(f"/teach/classes/{classroom_id}/dashboard").status_code == 404
 
 
-def test_dashboard_runs_the_same_number_of_queries_for_3_and_12_students(app, client, auth, sample_course,
-                                                                        count_queries):  # fmt: skip
+def test_dashboard_runs_the_same_number_of_queries_for_3_and_12_students(
+    app, client, auth, sample_course, count_queries
+):
     ids = add_users(app, {"teacher": "instructor"})
     classroom_id = make_class(app, "Year 10", ids["teacher"])
     grow_class(app, classroom_id, 0, 3)
@@ -109,8 +111,12 @@ def test_quizzes_follow_course_order_everywhere(app, client, auth, sample_course
         found = {title: html.find(title) for title in titles if title in html}
         return sorted(found, key=found.get)
 
-    for url in (f"/teach/classes/{classroom_id}/gradebook", f"/teach/classes/{classroom_id}/dashboard",
-                f"/teach/classes/{classroom_id}", "/transfer/courses/sample-course"):  # fmt: skip
+    for url in (
+        f"/teach/classes/{classroom_id}/gradebook",
+        f"/teach/classes/{classroom_id}/dashboard",
+        f"/teach/classes/{classroom_id}",
+        "/transfer/courses/sample-course",
+    ):
         html = client.get(url).get_data(as_text=True)
         if "dashboard" in url:
             html = parse(html).one(".heat-map").html

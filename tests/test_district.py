@@ -228,23 +228,55 @@ def district(tmp_path):
 
         logs = {name: tmp_path / f"{name}.log" for name in ("app_a", "app_b", "nginx")}
         for name in ("app_a", "app_b"):
-            processes.append(start(
-                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{ports[name]}",
-                 "--workers", "2", "--access-logfile", str(tmp_path / f"{name}.access.log"),
-                 # The address and scheme the app saw, then what gunicorn saw (kept by ProxyFix).
-                 "--access-logformat", "%(h)s %({wsgi.url_scheme}e)s %({werkzeug.proxy_fix.orig}e)s %(m)s %(U)s",
-                 "app:app"],
-                logs[name], env=env,
-            ))  # fmt: skip
+            processes.append(
+                start(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "-c",
+                        str(GUNICORN_CONF),
+                        "--bind",
+                        f"127.0.0.1:{ports[name]}",
+                        "--workers",
+                        "2",
+                        "--access-logfile",
+                        str(tmp_path / f"{name}.access.log"),
+                        # The address and scheme the app saw, then what gunicorn saw (kept by ProxyFix).
+                        "--access-logformat",
+                        "%(h)s %({wsgi.url_scheme}e)s %({werkzeug.proxy_fix.orig}e)s %(m)s %(U)s",
+                        "app:app",
+                    ],
+                    logs[name],
+                    env=env,
+                )
+            )
 
         nginx_dir = tmp_path / "nginx"
         nginx_dir.mkdir()
         cert, key = nginx_dir / "cert.pem", nginx_dir / "key.pem"
         made = run(
-            [OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1"],
-        )  # fmt: skip
+            [
+                OPENSSL,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+        )
         assert made.returncode == 0, made.stderr
         site = nginx_dir / "lanyard.conf"
         site.write_text(render_site(ports, {"cert": cert, "key": key}))

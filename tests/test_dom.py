@@ -57,7 +57,8 @@ def test_one_says_how_many_elements_matched():
 def test_an_element_gives_its_markup_as_the_page_has_it():
     page = parse(PAGE)
     assert page.one("form").html.startswith('<form><input name="csrf_token"') and page.one("form").html.endswith(
-        "disabled></form>")
+        "disabled></form>"
+    )
     assert page.one("h1").html == '<h1 class="title big">Hello,\n   world</h1>'
     assert page.first("li").html == "<li>one"
     assert page.one("br").html == "<br>"

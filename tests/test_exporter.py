@@ -94,9 +94,12 @@ def test_awkward_text_survives_the_round_trip(app, course_dir, tmp_path):
     edit(course_dir / LESSON, "## A card and a register", "## A card and a register\r\n\r\n---\r\n\r\nTrailing   ")
     edit(course_dir / LESSON, "minutes: 3", "minutes: 3\nkey_terms: [registry, chip]")
     edit(course_dir / LESSON, "key_terms: [registry]\n", "")
-    edit(course_dir / QUIZ, "prompt: What was the **old** card made of?",
-         'prompt: "What was the **old** card made of?\\n\\n---\\n\\n- yes\\n- no  "\n    tags: [material, "on"]'
-         '\n    objective: Say what an ID card proves')  # fmt: skip
+    edit(
+        course_dir / QUIZ,
+        "prompt: What was the **old** card made of?",
+        'prompt: "What was the **old** card made of?\\n\\n---\\n\\n- yes\\n- no  "\n    tags: [material, "on"]'
+        "\n    objective: Say what an ID card proves",
+    )
     edit(course_dir / QUIZ, "{text: Metal, feedback: No card was metal.}", '{text: "no", feedback: "null"}')
     edit(course_dir / QUIZ, "answer: 85.6", "answer: 8.56e+1")
     edit(
@@ -105,8 +108,11 @@ def test_awkward_text_survives_the_round_trip(app, course_dir, tmp_path):
         "explanation: |\n      Both were printed:\n\n      | field | printed |\n      |---|---|\n      | blood | yes |",
     )
     edit(course_dir / QUIZ, "points: 2", "points: 2.5")
-    edit(course_dir / "lessons/glossary.yaml", "definition: A small computer in the card.",
-         "definition: \"A small computer\\n\\nin the card — ünïcödé, 'quotes'.\"")  # fmt: skip
+    edit(
+        course_dir / "lessons/glossary.yaml",
+        "definition: A small computer in the card.",
+        "definition: \"A small computer\\n\\nin the card — ünïcödé, 'quotes'.\"",
+    )
     with app.app_context():
         import_course(course_dir)
         first = exported("sample-course")
@@ -283,8 +289,9 @@ def test_zip_entries_outside_the_course_folder_are_refused(app, sample_files, tm
 
 def test_zip_symlinks_are_refused(app, sample_files):
     archive = zip_of(renamed(sample_files), links={"lessons/figures/secret.svg": "/etc/passwd"})
-    assert refused(app, archive) == ["lessons/figures/secret.svg:1: is a symbolic link: only files and folders are "
-                                     "accepted"]  # fmt: skip
+    assert refused(app, archive) == [
+        "lessons/figures/secret.svg:1: is a symbolic link: only files and folders are accepted"
+    ]
 
 
 def test_zip_bombs_are_refused_before_extraction(app, sample_files):

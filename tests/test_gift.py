@@ -68,7 +68,11 @@ def test_multiple_answers_with_unequal_weights_keep_them_grade_them_and_export_t
     gift = "::Risks::Which are risks? {\n\t~%50%skimming\n\t~%30%eavesdropping\n\t~%20%tracking\n\t~%-100%wear\n}"
     question = parse_one(gift)
     assert [(choice["correct"], choice["credit"]) for choice in question["choices"]] == [
-        (True, 50), (True, 30), (True, 20), (False, -100)]  # fmt: skip
+        (True, 50),
+        (True, 30),
+        (True, 20),
+        (False, -100),
+    ]
     [checked] = load_questions(located_questions(read_gift(gift), False)[0], "<gift>")
     multiple = question_type("multiple")
     public, private = multiple.present(checked.spec, shuffle=True, rng=random.Random(4))
@@ -85,17 +89,22 @@ def test_multiple_answers_with_unequal_weights_keep_them_grade_them_and_export_t
     assert parse_gift(exported) == [question]
 
 
-@pytest.mark.parametrize(("credits", "message"), [
-    ([60, 30, 20, -100], "the credits of the correct choices add up to 110%, not 100%"),
-    ([50, 30, 20, 10], "choice 4: a correct choice has a credit above 0, a wrong one 0 or below"),
-    ([50, 30, 20, None], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
-    ([50, 30, 20, -200], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("credits", "message"),
+    [
+        ([60, 30, 20, -100], "the credits of the correct choices add up to 110%, not 100%"),
+        ([50, 30, 20, 10], "choice 4: a correct choice has a credit above 0, a wrong one 0 or below"),
+        ([50, 30, 20, None], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
+        ([50, 30, 20, -200], "choice 4: credit must be a percentage from -100 to 100, on every choice once one has it"),
+    ],
+)
 def test_choice_credits_are_checked(credits, message):
     from course.question_types import question_type
 
-    choices = [{"text": text, "correct": index < 3, **({"credit": credit} if credit is not None else {})}
-               for index, (text, credit) in enumerate(zip("abcd", credits, strict=True))]  # fmt: skip
+    choices = [
+        {"text": text, "correct": index < 3, **({"credit": credit} if credit is not None else {})}
+        for index, (text, credit) in enumerate(zip("abcd", credits, strict=True))
+    ]
     assert ("choices", message) in question_type("multiple").validate({"choices": choices})
 
 
@@ -125,8 +134,13 @@ def test_true_false_keeps_each_feedback_with_its_answer_and_general_feedback_as_
         "####This is, of course, a Hitchhiker's Guide to the Galaxy reference.}"
     )
     assert question == {
-        "id": "q1", "title": "Q1", "type": "true_false", "prompt": "42 is the Absolute Answer to everything.",
-        "answer": False, "true_feedback": "42 is the Ultimate Answer.", "false_feedback": "You gave the right answer.",
+        "id": "q1",
+        "title": "Q1",
+        "type": "true_false",
+        "prompt": "42 is the Absolute Answer to everything.",
+        "answer": False,
+        "true_feedback": "42 is the Ultimate Answer.",
+        "false_feedback": "You gave the right answer.",
         "explanation": "This is, of course, a Hitchhiker's Guide to the Galaxy reference.",
     }
 
@@ -168,8 +182,10 @@ def test_short_answer_keeps_full_credit_answers_and_their_feedback():
 
 def test_short_answer_feedback_stays_with_each_answer():
     question = parse_one("Who's buried in Grant's tomb?{\n=no one#excellent answer!\n=nobody#excellent answer!}")
-    assert question["accept"] == [{"text": "no one", "credit": 100, "feedback": "excellent answer!"},
-                                  {"text": "nobody", "credit": 100, "feedback": "excellent answer!"}]
+    assert question["accept"] == [
+        {"text": "no one", "credit": 100, "feedback": "excellent answer!"},
+        {"text": "nobody", "credit": 100, "feedback": "excellent answer!"},
+    ]
     assert "explanation" not in question
 
 
@@ -209,10 +225,21 @@ def test_numeric_keeps_every_answer_with_its_credit_and_feedback():
         "}"
     )
     assert question == {
-        "id": "numerical-example", "title": "Numerical example", "type": "numeric",
-        "prompt": "When was Ulysses S. Grant born?", "answer": 1822, "tolerance": 0, "feedback": "Correct! 100% credit",
-        "other_answers": [{"answer": 1822, "tolerance": 2, "credit": 50,
-                           "feedback": "He was born in 1822.\n                  You get 50% credit for being close."}],
+        "id": "numerical-example",
+        "title": "Numerical example",
+        "type": "numeric",
+        "prompt": "When was Ulysses S. Grant born?",
+        "answer": 1822,
+        "tolerance": 0,
+        "feedback": "Correct! 100% credit",
+        "other_answers": [
+            {
+                "answer": 1822,
+                "tolerance": 2,
+                "credit": 50,
+                "feedback": "He was born in 1822.\n                  You get 50% credit for being close.",
+            }
+        ],
         "wrong_feedback": "Look it up: he was born in 1822.",
     }
 
@@ -245,7 +272,12 @@ def test_titles_become_unique_slugs_and_untitled_questions_are_numbered_by_posit
         "::???::Punctuation only {F}"
     )
     assert [question["id"] for question in questions] == [
-        "jesus-hometown", "q2", "jesus-hometown-2", "uber-ausweis", "q5"]
+        "jesus-hometown",
+        "q2",
+        "jesus-hometown-2",
+        "uber-ausweis",
+        "q5",
+    ]
 
 
 def test_missing_word_becomes_a_prompt_with_a_blank():
@@ -323,7 +355,8 @@ def test_html_is_sanitised_by_the_allow_list_and_kept_as_markdown():
         '<script>alert(1)</script><p onclick="x()">Who is buried?</p>{=no one#<b>Yes</b>}'
     )
     assert question["prompt"] == (
-        "Listen to [the *recording*](https://example.org/grant.mp3)\\.\n\nalert\\(1\\)\n\nWho is buried?")
+        "Listen to [the *recording*](https://example.org/grant.mp3)\\.\n\nalert\\(1\\)\n\nWho is buried?"
+    )
     assert question["accept"] == [{"text": "no one", "credit": 100, "feedback": "**Yes**"}]
 
 
@@ -339,13 +372,15 @@ def test_comments_are_ignored_even_inside_a_question_and_categories_become_tags(
         "}\n\n"
         "// trailing comment"
     )
-    assert questions == [{
-        "id": "q1",
-        "type": "single",
-        "prompt": "Which standard covers contactless cards?",
-        "choices": [{"text": "ISO/IEC 14443", "correct": True}, {"text": "ISO/IEC 7816", "correct": False}],
-        "tags": ["Card technology"],
-    }]
+    assert questions == [
+        {
+            "id": "q1",
+            "type": "single",
+            "prompt": "Which standard covers contactless cards?",
+            "choices": [{"text": "ISO/IEC 14443", "correct": True}, {"text": "ISO/IEC 7816", "correct": False}],
+            "tags": ["Card technology"],
+        }
+    ]
 
 
 def test_windows_line_endings_and_byte_order_mark():
@@ -368,7 +403,8 @@ def test_moodle_examples_file():
         ("q10", "single"),
     ]
     assert questions[2]["prompt"] == (
-        "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November.")
+        "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November."
+    )
 
 
 # --- problems ---------------------------------------------------------------------------------------------------
@@ -379,29 +415,41 @@ def test_moodle_examples_file():
     [
         pytest.param("", 1, "no questions found", id="empty file"),
         pytest.param("// only a comment\n\n$CATEGORY: tomb\n", 1, "no questions found", id="only comments"),
-        pytest.param("First {T}\n\n::Intro::These questions are about cards.", 3, "unsupported description",
-                     id="description"),
+        pytest.param(
+            "First {T}\n\n::Intro::These questions are about cards.", 3, "unsupported description", id="description"
+        ),
         pytest.param("Grant is buried in\n{\n=no one\n~Grant\n", 2, "'{' is never closed", id="unterminated brace"),
         pytest.param("Grant is buried in\n=no one\n~Grant}", 3, "'}' without an opening '{'", id="stray brace"),
         pytest.param("Solve {x} {\n~1\n=2}", 1, "a second answer block", id="two blocks"),
         pytest.param("Which?\n{~a {b} =c}", 2, "'{' inside an answer block", id="nested brace"),
         pytest.param("::Unclosed title Q {T}", 1, "the question title is not closed", id="unclosed title"),
         pytest.param("::Title::\n{T}", 1, "the question has no text before its answers", id="no prompt"),
-        pytest.param("Difficult question.{\n~wrong answer\n~%50%half credit answer\n=full credit answer}", 3,
-                     "weight 50% in a single-choice question", id="partial credit single"),
-        pytest.param("Grant?{\n=Grant\n~%-50%Jefferson}", 3, "weight -50% in a single-choice question",
-                     id="negative weight single"),
+        pytest.param(
+            "Difficult question.{\n~wrong answer\n~%50%half credit answer\n=full credit answer}",
+            3,
+            "weight 50% in a single-choice question",
+            id="partial credit single",
+        ),
+        pytest.param(
+            "Grant?{\n=Grant\n~%-50%Jefferson}",
+            3,
+            "weight -50% in a single-choice question",
+            id="negative weight single",
+        ),
         pytest.param("Which?{=a =b ~c}", 1, "exactly one =right answer, not 2", id="two right single"),
         pytest.param("Which?{~%50%a ~%25%b ~c}", 1, "add up to 75%, not 100%", id="weights short of 100"),
         pytest.param("Which?{~a ~b}", 1, "no answer is right", id="no right answer"),
         pytest.param("Which?{~%100%a ~%-150%b}", 1, "weight -150% is outside", id="weight out of range"),
         pytest.param("Fine {T}\n\nWhich?{~%100%only}", 3, "at least two answers", id="one choice"),
         pytest.param("Which?{~a ~ =b}", 1, "an answer has no text", id="empty choice"),
-        pytest.param("Who's buried in Grant's tomb?{\n=%50%Grant}", 1, "no short answer gets full credit",
-                     id="short answer without full credit"),
+        pytest.param(
+            "Who's buried in Grant's tomb?{\n=%50%Grant}",
+            1,
+            "no short answer gets full credit",
+            id="short answer without full credit",
+        ),
         pytest.param("When?{#=%50%1822:2}", 1, "needs a full-credit answer", id="numeric partial only"),
-        pytest.param("When?{#\n=1822:0\n=%50%eighteen:2}", 3, "'eighteen:2' is not a number answer",
-                     id="not a number"),
+        pytest.param("When?{#\n=1822:0\n=%50%eighteen:2}", 3, "'eighteen:2' is not a number answer", id="not a number"),
         pytest.param("When?{#1822:-1}", 1, "'1822:-1' is not a number answer", id="negative tolerance"),
         pytest.param("When?{#11..9}", 1, "'11..9' is not a number answer", id="backwards range"),
         pytest.param("When?{#}", 1, "needs a full-credit answer", id="numeric without answer"),
@@ -416,8 +464,7 @@ def test_each_problem_is_reported_at_its_line(gift, line, message):
 def test_unsupported_file_reports_every_problem_at_once_with_path_and_line():
     path = str(GIFT_DATA / "unsupported.gift")
     problems = problems_of(Path(path).read_text(), path)
-    assert [(problem.path, problem.line) for problem in problems] == [
-        (path, 11), (path, 13), (path, 15)]
+    assert [(problem.path, problem.line) for problem in problems] == [(path, 11), (path, 13), (path, 15)]
     constructs = ["description", "single-choice", "never closed"]
     for construct, problem in zip(constructs, problems, strict=True):
         assert construct in problem.message
@@ -427,10 +474,16 @@ def test_unsupported_file_reports_every_problem_at_once_with_path_and_line():
 def test_problems_in_one_question_are_all_reported_and_good_questions_do_not_hide_them():
     assert lines_and_messages("Fine {T}\n\nWhich?{\n=a\n~%50%b\n~%-50%c\n=d}") == [
         (3, "a single-choice question needs exactly one =right answer, not 2"),
-        (5, "unsupported weight 50% in a single-choice question: Lanyard's single choice is right or wrong (=right "
-            "and ~wrong answers)"),
-        (6, "unsupported weight -50% in a single-choice question: Lanyard's single choice is right or wrong (=right "
-            "and ~wrong answers)"),
+        (
+            5,
+            "unsupported weight 50% in a single-choice question: Lanyard's single choice is right or wrong (=right "
+            "and ~wrong answers)",
+        ),
+        (
+            6,
+            "unsupported weight -50% in a single-choice question: Lanyard's single choice is right or wrong (=right "
+            "and ~wrong answers)",
+        ),
     ]
 
 
@@ -456,8 +509,12 @@ CARD_QUIZ = {
             "prompt": "Which standard governs **contactless** cards?",
             "choices": [
                 {"text": "ISO/IEC 14443", "correct": True},
-                {"text": "ISO/IEC 7816", "correct": False, "feedback": "That one covers chips read through contacts.",
-                 "misconception": "contact-vs-contactless"},
+                {
+                    "text": "ISO/IEC 7816",
+                    "correct": False,
+                    "feedback": "That one covers chips read through contacts.",
+                    "misconception": "contact-vs-contactless",
+                },
                 {"text": "ICAO 9303: {MRZ} = #1 ~ approx", "correct": False},
             ],
             "explanation": "ISO/IEC 14443 defines proximity cards.\n\nSee [@rfa-2019].",
@@ -468,13 +525,16 @@ CARD_QUIZ = {
             "id": "remote-readable",
             "type": "multiple",
             "prompt": "Which data can a reader get *without* touching the card?\n\n1. Think of the chip.\n2. Then the"
-                      " printing.",
+            " printing.",
             "choices": [
                 {"text": "The chip's UID", "correct": True, "feedback": "Sent before any authentication."},
                 {"text": "The photo, after BAC", "correct": True},
                 {"text": "The blood type printed on the back", "correct": True},
-                {"text": "The holder's fingerprints", "correct": False, "feedback": "Extended Access Control guards"
-                                                                                    " them."},
+                {
+                    "text": "The holder's fingerprints",
+                    "correct": False,
+                    "feedback": "Extended Access Control guards them.",
+                },
                 {"text": "%50% of the laminate", "correct": False},
             ],
         },
@@ -525,8 +585,9 @@ def gift_fields(question: dict) -> dict:
     """What GIFT can hold of a question: the rest is lost on export, by design."""
     kept = {key: question[key] for key in ROUND_TRIP_FIELDS if key in question}
     if "choices" in kept:
-        kept["choices"] = [{key: value for key, value in choice.items() if key != "misconception"}
-                           for choice in kept["choices"]]
+        kept["choices"] = [
+            {key: value for key, value in choice.items() if key != "misconception"} for choice in kept["choices"]
+        ]
     return kept
 
 
@@ -606,21 +667,38 @@ DOCUMENTED = GIFT_DATA / "moodle-documented.gift"
 def test_matching_with_a_distractor():
     [matching] = [q for q in parse_gift(DOCUMENTED.read_text()) if q["type"] == "matching"]
     assert matching == {
-        "id": "matching", "title": "Matching", "type": "matching",
+        "id": "matching",
+        "title": "Matching",
+        "type": "matching",
         "prompt": "Match the following countries with their corresponding capitals.",
-        "pairs": [{"item": "Canada", "match": "Ottawa"}, {"item": "Italy", "match": "Rome"},
-                  {"item": "Japan", "match": "Tokyo"}, {"item": "India", "match": "New Delhi"}],
-        "distractors": ["Canberra"], "tags": ["Grant's tomb"],
+        "pairs": [
+            {"item": "Canada", "match": "Ottawa"},
+            {"item": "Italy", "match": "Rome"},
+            {"item": "Japan", "match": "Tokyo"},
+            {"item": "India", "match": "New Delhi"},
+        ],
+        "distractors": ["Canberra"],
+        "tags": ["Grant's tomb"],
     }
 
 
 def test_essays_titles_of_any_characters_and_categories():
     questions = {q["id"]: q for q in parse_gift(DOCUMENTED.read_text())}
-    assert questions["q8"] == {"id": "q8", "title": "Q8", "type": "essay", "prompt": "How are you?",
-                               "tags": ["Grant's tomb"]}  # fmt: skip
+    assert questions["q8"] == {
+        "id": "q8",
+        "title": "Q8",
+        "type": "essay",
+        "prompt": "How are you?",
+        "tags": ["Grant's tomb"],
+    }
     assert questions["essay-1-draft"] == {
-        "id": "essay-1-draft", "title": "Essay_1 (draft!)", "type": "essay",
-        "prompt": "Write a short essay on Grant's tomb.", "explanation": "Graded by hand.", "tags": ["Grant's tomb"]}
+        "id": "essay-1-draft",
+        "title": "Essay_1 (draft!)",
+        "type": "essay",
+        "prompt": "Write a short essay on Grant's tomb.",
+        "explanation": "Graded by hand.",
+        "tags": ["Grant's tomb"],
+    }
     assert questions["range"]["answer"] == 3.1415 and questions["range"]["tolerance"] == 0.0005
     assert questions["listen"]["prompt"] == "Listen to [the recording](https://example.org/grant.mp3)\\."
     assert questions["listen"]["choices"][0] == {"text": "no one", "correct": True, "feedback": "**Right\\.**"}
@@ -650,8 +728,13 @@ def test_read_gift_keeps_the_good_questions_and_lists_the_others():
 
 
 def test_export_skips_what_gift_cannot_hold_when_asked():
-    quiz = {**CARD_QUIZ, "questions": [{"id": "order", "type": "ordering", "prompt": "Sort these.",
-                                        "items": ["a", "b"]}, CARD_QUIZ["questions"][2]]}  # fmt: skip
+    quiz = {
+        **CARD_QUIZ,
+        "questions": [
+            {"id": "order", "type": "ordering", "prompt": "Sort these.", "items": ["a", "b"]},
+            CARD_QUIZ["questions"][2],
+        ],
+    }
     skipped: list[str] = []
     gift = export_gift(quiz, skipped)
     assert len(skipped) == 1 and "order" in skipped[0] and "// Not exported: question order" in gift
@@ -700,9 +783,11 @@ def test_browser_skip_box_imports_the_good_questions_and_lists_the_others(app, c
     data = (GIFT_DATA / "unsupported.gift").read_bytes()
 
     def upload(**extra):
-        return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
-                           data={"quiz": "bank", "module": "", "bank_file": (io.BytesIO(data), "unsupported.gift"),
-                                 **extra})  # fmt: skip
+        return client.post(
+            "/transfer/courses/sample-course/questions",
+            content_type="multipart/form-data",
+            data={"quiz": "bank", "module": "", "bank_file": (io.BytesIO(data), "unsupported.gift"), **extra},
+        )
 
     refused = upload()
     assert refused.status_code == 400 and "Nothing was imported" in refused.get_data(as_text=True)

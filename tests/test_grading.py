@@ -19,7 +19,7 @@ def choices(*specs):
                 "feedback": f"fb {text}",
                 "feedback_html": f"fb {text}",
                 "misconception": "" if correct else f"m-{text}",
-            }  # fmt: skip
+            }
             for text, correct in specs
         ]
     }
@@ -62,8 +62,12 @@ def test_shuffled_positions_map_to_the_right_choice():
 
 
 def test_public_part_carries_no_key():
-    for kind, spec in [("single", SINGLE), ("true_false", {"answer": True}), ("short_text", {"accept": ["x"]}),
-                       ("numeric", {"answer": 8, "tolerance": 0})]:  # fmt: skip
+    for kind, spec in [
+        ("single", SINGLE),
+        ("true_false", {"answer": True}),
+        ("short_text", {"accept": ["x"]}),
+        ("numeric", {"answer": 8, "tolerance": 0}),
+    ]:
         public, _private = present(kind, spec)
         text = repr(public)
         assert "correct" not in text and "answer" not in text and "accept" not in text and "fb " not in text
@@ -99,9 +103,17 @@ def test_true_false_grading():
 
 @pytest.mark.parametrize(
     "typed, correct",
-    [("blood type", True), ("  Blood   TYPE ", True), ("BLOOD GROUP", True), ("bloodtype", False), ("", False),
-     ("ｂｌｏｏｄ ｔｙｐｅ", True), ("blood\ttype", True), ("blood types", False)],
-)  # fmt: skip
+    [
+        ("blood type", True),
+        ("  Blood   TYPE ", True),
+        ("BLOOD GROUP", True),
+        ("bloodtype", False),
+        ("", False),
+        ("ｂｌｏｏｄ ｔｙｐｅ", True),
+        ("blood\ttype", True),
+        ("blood types", False),
+    ],
+)
 def test_short_text_ignores_case_and_spacing_only(typed, correct):
     spec = {"accept": ["Blood type", "blood group"]}
     response = QUESTION_TYPES["short_text"].parse_response([typed])
@@ -114,9 +126,21 @@ def test_normalise_text():
 
 @pytest.mark.parametrize(
     "typed, correct",
-    [("8", True), ("8.0", True), ("7.5", True), ("8,5", True), ("8.51", False), ("7.49", False), ("-8", False),
-     ("eight", False), ("", False), ("inf", False), ("nan", False), (" 8 ", True)],
-)  # fmt: skip
+    [
+        ("8", True),
+        ("8.0", True),
+        ("7.5", True),
+        ("8,5", True),
+        ("8.51", False),
+        ("7.49", False),
+        ("-8", False),
+        ("eight", False),
+        ("", False),
+        ("inf", False),
+        ("nan", False),
+        (" 8 ", True),
+    ],
+)
 def test_numeric_tolerance_is_inclusive(typed, correct):
     spec = {"answer": 8, "tolerance": 0.5}
     response = QUESTION_TYPES["numeric"].parse_response([typed])

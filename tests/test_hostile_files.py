@@ -60,11 +60,14 @@ def test_an_alias_alone_is_refused_too():
     assert [p.line for p in problems] == [2] and "aliases" in problems[0].message
 
 
-@pytest.mark.parametrize("text", [
-    "ok: 1\nx: " + "[" * 100_000 + "1" + "]" * 100_000,
-    "ok: 1\nx: " + "{a: " * 100_000 + "1" + "}" * 100_000,
-    "ok: 1\nx:\n" + "- " * 100_000 + "1",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok: 1\nx: " + "[" * 100_000 + "1" + "]" * 100_000,
+        "ok: 1\nx: " + "{a: " * 100_000 + "1" + "}" * 100_000,
+        "ok: 1\nx:\n" + "- " * 100_000 + "1",
+    ],
+)
 def test_deep_nesting_is_refused_at_its_line(text):
     _, problems = load_yaml(text, "deep.yaml")
     assert len(problems) == 1 and problems[0].line in (2, 3)
@@ -77,17 +80,20 @@ def test_nesting_within_the_limit_is_read():
     assert problems == [] and data["x"]
 
 
-@pytest.mark.parametrize("value, message", [
-    (".nan", ".nan is not a finite number: NaN and infinities are not accepted"),
-    (".inf", ".inf is not a finite number"),
-    ("-.Inf", "-.Inf is not a finite number"),
-    ("1.0e+999", "1.0e+999 is not a finite number"),
-    ("9" * 5000, "a number longer than 30 characters"),
-    ("10000000000000001", "is out of range: numbers are at most 1e+15 in size"),
-    ("-1.5e+16", "is out of range"),
-    ("0x" + "f" * 40, "a number longer than 30 characters"),
-    ("2019-13-45", "2019-13-45 is not a date: month must be in 1..12"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (".nan", ".nan is not a finite number: NaN and infinities are not accepted"),
+        (".inf", ".inf is not a finite number"),
+        ("-.Inf", "-.Inf is not a finite number"),
+        ("1.0e+999", "1.0e+999 is not a finite number"),
+        ("9" * 5000, "a number longer than 30 characters"),
+        ("10000000000000001", "is out of range: numbers are at most 1e+15 in size"),
+        ("-1.5e+16", "is out of range"),
+        ("0x" + "f" * 40, "a number longer than 30 characters"),
+        ("2019-13-45", "2019-13-45 is not a date: month must be in 1..12"),
+    ],
+)
 def test_numbers_that_are_huge_nan_or_infinite_are_refused_at_their_line(value, message):
     _, problems = load_yaml(f"title: x\nanswer: {value}\n", "q.yaml", first_line=5)
     assert len(problems) == 1 and problems[0].line == 6 and message in problems[0].message
@@ -105,8 +111,10 @@ def test_quiz_tolerance_inf_is_refused_and_nothing_is_imported(app, runner, cour
     """`tolerance: .inf` once graded -123456 as a right answer."""
     edit(course_dir / QUIZ, "tolerance: 0.5", "tolerance: .inf")
     problems = [str(p) for p in check_course(course_dir)]
-    assert any(p.endswith(f"{QUIZ}:43: YAML syntax error: .inf is not a finite number: NaN and infinities are not "
-                          "accepted") for p in problems), problems  # fmt: skip
+    assert any(
+        p.endswith(f"{QUIZ}:43: YAML syntax error: .inf is not a finite number: NaN and infinities are not accepted")
+        for p in problems
+    ), problems
     result = runner.invoke(args=["course", "import", str(course_dir)])
     assert result.exit_code != 0 and f"{QUIZ}:43:" in result.output and "not a finite number" in result.output
     with app.app_context():
@@ -132,8 +140,12 @@ def test_an_alias_bomb_in_a_quiz_file_is_refused_on_the_command_line(app, runner
 def test_an_alias_in_a_lesson_front_matter_is_refused_at_its_file_line(course_dir):
     edit(course_dir / LESSON, "title: What a card is", "title: &t What a card is\nsummary: *t")
     problems = [str(p) for p in check_course(course_dir)]
-    assert any(p.endswith(f"{LESSON}:3: YAML syntax error: anchors (&name) and aliases (*name) are not accepted: "
-                          "write each value out") for p in problems), problems  # fmt: skip
+    assert any(
+        p.endswith(
+            f"{LESSON}:3: YAML syntax error: anchors (&name) and aliases (*name) are not accepted: write each value out"
+        )
+        for p in problems
+    ), problems
 
 
 def test_a_lesson_too_large_is_refused_without_being_read_whole(app, runner, course_dir, monkeypatch):
@@ -151,11 +163,17 @@ def test_a_lesson_too_large_is_refused_without_being_read_whole(app, runner, cou
 
     monkeypatch.setattr(Path, "open", spying_open)
     real_read_text = Path.read_text
-    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: pytest.fail(f"{self} read whole")
-                        if self.name == lesson.name else real_read_text(self, *a, **k))  # fmt: skip
+    monkeypatch.setattr(
+        Path,
+        "read_text",
+        lambda self, *a, **k: (
+            pytest.fail(f"{self} read whole") if self.name == lesson.name else real_read_text(self, *a, **k)
+        ),
+    )
     problems = [str(p) for p in check_course(course_dir)]
-    assert any(p.endswith(f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file")
-               for p in problems), problems  # fmt: skip
+    assert any(
+        p.endswith(f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file") for p in problems
+    ), problems
     assert reads and all(0 < size <= MAX_TEXT_FILE_BYTES + 1 for size in reads)
     monkeypatch.undo()
     result = runner.invoke(args=["course", "import", str(course_dir)])
@@ -165,20 +183,26 @@ def test_a_lesson_too_large_is_refused_without_being_read_whole(app, runner, cou
 
 
 def test_a_quiz_with_too_many_questions_is_refused_before_they_are_checked(course_dir, monkeypatch):
-    questions = "".join(f"  - {{id: q{n}, type: true_false, prompt: P, answer: true}}\n"
-                        for n in range(MAX_QUESTIONS + 1))  # fmt: skip
+    questions = "".join(
+        f"  - {{id: q{n}, type: true_false, prompt: P, answer: true}}\n" for n in range(MAX_QUESTIONS + 1)
+    )
     (course_dir / "quizzes/many.yaml").write_text(f"slug: many\ntitle: Many\nmodule: basics\nquestions:\n{questions}")
     problems = [str(p) for p in check_course(course_dir)]
     line = 5 + MAX_QUESTIONS
-    assert any(p.endswith(f"many.yaml:{line}: a quiz holds at most {MAX_QUESTIONS} questions, not "
-                          f"{MAX_QUESTIONS + 1}: split it") for p in problems), problems  # fmt: skip
+    assert any(
+        p.endswith(
+            f"many.yaml:{line}: a quiz holds at most {MAX_QUESTIONS} questions, not {MAX_QUESTIONS + 1}: split it"
+        )
+        for p in problems
+    ), problems
 
 
 def test_the_browser_editor_refuses_oversized_and_hostile_text():
     big = "---\nslug: a\n---\n" + "x" * (MAX_TEXT_FILE_BYTES + 1)
     lesson, problems = load_lesson_text(big, "lessons/01-basics/01-a.md", {}, set(), set())
     assert lesson is None and [str(p) for p in problems] == [
-        "lessons/01-basics/01-a.md:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file"]
+        "lessons/01-basics/01-a.md:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file"
+    ]
     quiz, problems = load_quiz_text("slug: q\ntolerance: &x .inf\n", "quizzes/q.yaml", {}, {})
     assert quiz is None and [p.line for p in problems] == [2] and "anchors" in problems[0].message
 
@@ -214,8 +238,9 @@ def upload_as_owner(client, auth, archive: bytes):
         course_id = db.session.scalar(select(Course.id))
         db.session.add(CourseOwner(course_id=course_id, user_id=user_id))
         db.session.commit()
-    return client.post("/transfer/import", data={"archive": (io.BytesIO(archive), "course.zip")},
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        "/transfer/import", data={"archive": (io.BytesIO(archive), "course.zip")}, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture
@@ -225,21 +250,32 @@ def hostile_zips(app, sample_course) -> dict[str, tuple[bytes, str]]:
     lesson = zipfile.ZipFile(io.BytesIO(archive)).read(LESSON)
     quiz = zipfile.ZipFile(io.BytesIO(archive)).read(QUIZ).decode()
     return {
-        "oversized lesson": (with_file(archive, LESSON, lesson + b"a" * (4 * MAX_TEXT_FILE_BYTES)),
-                             f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file"),
-        "alias bomb": (with_file(archive, QUIZ, (ALIAS_BOMB + quiz).encode()),
-                       f"{QUIZ}:1: YAML syntax error: anchors (&amp;name) and aliases (*name) are not accepted"),
-        "deep nesting": (with_file(archive, QUIZ, quiz + "\nx: " + "[" * 100_000),
-                         f"nested more than {MAX_YAML_DEPTH} levels deep"),
-        "infinite tolerance": (with_file(archive, QUIZ, quiz.replace("tolerance: 0.5", "tolerance: .inf")),
-                               "is not a finite number: NaN and infinities are not accepted"),
-        "huge number": (with_file(archive, QUIZ, quiz.replace("answer: 85.6", "answer: " + "9" * 5000)),
-                        "a number longer than 30 characters"),
-    }  # fmt: skip
+        "oversized lesson": (
+            with_file(archive, LESSON, lesson + b"a" * (4 * MAX_TEXT_FILE_BYTES)),
+            f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file",
+        ),
+        "alias bomb": (
+            with_file(archive, QUIZ, (ALIAS_BOMB + quiz).encode()),
+            f"{QUIZ}:1: YAML syntax error: anchors (&amp;name) and aliases (*name) are not accepted",
+        ),
+        "deep nesting": (
+            with_file(archive, QUIZ, quiz + "\nx: " + "[" * 100_000),
+            f"nested more than {MAX_YAML_DEPTH} levels deep",
+        ),
+        "infinite tolerance": (
+            with_file(archive, QUIZ, quiz.replace("tolerance: 0.5", "tolerance: .inf")),
+            "is not a finite number: NaN and infinities are not accepted",
+        ),
+        "huge number": (
+            with_file(archive, QUIZ, quiz.replace("answer: 85.6", "answer: " + "9" * 5000)),
+            "a number longer than 30 characters",
+        ),
+    }
 
 
-@pytest.mark.parametrize("kind", ["oversized lesson", "alias bomb", "deep nesting", "infinite tolerance",
-                                  "huge number"])  # fmt: skip
+@pytest.mark.parametrize(
+    "kind", ["oversized lesson", "alias bomb", "deep nesting", "infinite tolerance", "huge number"]
+)
 def test_hostile_zips_are_refused_in_the_browser_and_nothing_changes(app, client, auth, hostile_zips, kind):
     archive, message = hostile_zips[kind]
     with app.app_context():
@@ -247,7 +283,7 @@ def test_hostile_zips_are_refused_in_the_browser_and_nothing_changes(app, client
     response = upload_as_owner(client, auth, archive)
     page = response.get_data(as_text=True)
     assert response.status_code in (200, 400) and "Nothing was imported" in page
-    assert message in page, page[page.index("Nothing was imported"):][:800]
+    assert message in page, page[page.index("Nothing was imported") :][:800]
     with app.app_context():
         assert state() == before and before[0] == ["Sample course"]
 
@@ -270,13 +306,16 @@ def test_an_oversized_lesson_in_a_zip_is_refused_by_its_size_before_it_is_unpack
     archive, _ = hostile_zips["oversized lesson"]
     opened: list[str] = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open",
-                        lambda self, name, *a, **k: opened.append(getattr(name, "filename", name))
-                        or real_open(self, name, *a, **k))  # fmt: skip
+    monkeypatch.setattr(
+        zipfile.ZipFile,
+        "open",
+        lambda self, name, *a, **k: opened.append(getattr(name, "filename", name)) or real_open(self, name, *a, **k),
+    )
     with app.app_context(), pytest.raises(ContentError) as refused:
         import_course_zip(io.BytesIO(archive), "course.zip")
     assert [str(p) for p in refused.value.problems] == [
-        f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file"]
+        f"{LESSON}:1: is larger than 256 KiB, the limit for a lesson, quiz or YAML file"
+    ]
     assert opened == []  # no member was even opened
 
 
@@ -301,7 +340,12 @@ def test_huge_gift_exponents_are_refused_before_any_arithmetic(monkeypatch):
 
 def test_ordinary_gift_numbers_still_import():
     assert parse_gift("Q {#1e-5:1e3}")[0] | {"id": "q1"} == {
-        "id": "q1", "type": "numeric", "prompt": "Q", "answer": 1e-5, "tolerance": 1000}  # fmt: skip
+        "id": "q1",
+        "type": "numeric",
+        "prompt": "Q",
+        "answer": 1e-5,
+        "tolerance": 1000,
+    }
 
 
 def test_huge_gift_exponents_on_the_command_line(app, runner, sample_course, tmp_path):
@@ -322,9 +366,11 @@ def test_huge_gift_exponents_in_the_browser(app, client, auth, sample_course):
         db.session.add(CourseOwner(course_id=db.session.scalar(select(Course.id)), user_id=user_id))
         db.session.commit()
         before = state()
-    response = client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
-                           data={"quiz": "bank", "module": "",
-                                 "bank_file": (io.BytesIO(HUGE_GIFT.encode()), "bank.gift")})  # fmt: skip
+    response = client.post(
+        "/transfer/courses/sample-course/questions",
+        content_type="multipart/form-data",
+        data={"quiz": "bank", "module": "", "bank_file": (io.BytesIO(HUGE_GIFT.encode()), "bank.gift")},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code in (200, 400)
     assert "bank.gift:1: &#39;1e999999999&#39; is out of range" in page and "bank.gift:3:" in page
@@ -332,8 +378,7 @@ def test_huge_gift_exponents_in_the_browser(app, client, auth, sample_course):
         assert state() == before
 
 
-def test_a_gift_file_too_large_is_refused_unread_on_the_command_line(app, runner, sample_course, tmp_path,
-                                                                    monkeypatch):  # fmt: skip
+def test_a_gift_file_too_large_is_refused_unread_on_the_command_line(app, runner, sample_course, tmp_path, monkeypatch):
     path = tmp_path / "bank.gift"
     with path.open("wb") as file:
         file.truncate(MAX_GIFT_BYTES + 1)  # sparse: nothing to read even if it were read
@@ -351,7 +396,8 @@ def test_a_gift_file_with_too_many_questions_is_refused_before_they_are_read(mon
         parse_gift(text, "bank.gift")
     assert [str(p) for p in refused.value.problems] == [
         f"bank.gift:{2 * MAX_QUESTIONS + 1}: holds {MAX_QUESTIONS + 1} questions; a file may hold at most "
-        f"{MAX_QUESTIONS}: split it"]
+        f"{MAX_QUESTIONS}: split it"
+    ]
 
 
 # --- Markdown that would make sanitising slow ---------------------------------------------------------------------

@@ -97,8 +97,9 @@ def test_nul_in_a_gift_prompt_is_stripped(app, client, auth, sample_course):
     auth.as_role("admin", "boss")
     gift = b"::nul-question::What\x00 does a chip\x07 add?{=A memory ~Nothing}\n"
     upload = {"quiz": "nul-quiz", "module": "", "bank_file": (io.BytesIO(gift), "nul.gift")}
-    response = client.post(f"/transfer/courses/{sample_course}/questions", data=upload,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/transfer/courses/{sample_course}/questions", data=upload, content_type="multipart/form-data"
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         prompts = db.session.scalars(select(Question.prompt_html)).all()

@@ -463,8 +463,16 @@ def test_an_update_returns_to_the_changed_control_and_says_what_changed(client, 
     assert 'action="/lab#lab-changed"' in first and 'id="lab-changed"' not in first
     levels = input_value(first, "levels_before")
     before = form_for()
-    response = client.post("/lab", data={**form_for(chip_access="pace"), "task": TASK, "preset": "nk-2019",
-                                         "values_before": json.dumps(before), "levels_before": levels})  # fmt: skip
+    response = client.post(
+        "/lab",
+        data={
+            **form_for(chip_access="pace"),
+            "task": TASK,
+            "preset": "nk-2019",
+            "values_before": json.dumps(before),
+            "levels_before": levels,
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     anchor = parse(page).one("span#lab-changed")

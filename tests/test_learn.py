@@ -115,8 +115,19 @@ def test_reading_a_lesson_again_within_minutes_writes_nothing(app, client, stude
 def pass_quiz(app, user_id, slug):
     with app.app_context():
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
-        db.session.add(Attempt(user_id=user_id, quiz_id=quiz.id, number=1, snapshot=[], max_score=1, score=1,
-                               percent=100, passed=True, submitted_at=db.func.now()))  # fmt: skip
+        db.session.add(
+            Attempt(
+                user_id=user_id,
+                quiz_id=quiz.id,
+                number=1,
+                snapshot=[],
+                max_score=1,
+                score=1,
+                percent=100,
+                passed=True,
+                submitted_at=db.func.now(),
+            )
+        )
         db.session.commit()
 
 
@@ -178,8 +189,15 @@ def test_pages_are_accessible_basics(client, student):
 
 def test_anonymous_visitors_are_sent_to_login(client, auth, sample_course):
     auth.create("teacher", "instructor")
-    for url in ("/", COURSE, f"{COURSE}/lessons/what-a-card-is", f"{COURSE}/glossary", "/progress",
-                f"{COURSE}/quizzes/basics-quiz", f"{COURSE}/figures/card.svg"):  # fmt: skip
+    for url in (
+        "/",
+        COURSE,
+        f"{COURSE}/lessons/what-a-card-is",
+        f"{COURSE}/glossary",
+        "/progress",
+        f"{COURSE}/quizzes/basics-quiz",
+        f"{COURSE}/figures/card.svg",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location, url
 

@@ -1,6 +1,5 @@
 """The Alembic history builds exactly the schema the models describe, so a classroom box upgrades safely."""
 
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

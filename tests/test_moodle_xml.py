@@ -26,10 +26,17 @@ def documented() -> dict[str, dict]:
 
 def test_every_type_of_the_documented_file_is_read():
     questions = documented()
-    assert list(questions) == ["grants-tomb", "q-2-primes", "sun-rises", "pet", "pi", "capitals", "reflection",
-                               "steps"]  # fmt: skip
+    assert list(questions) == ["grants-tomb", "q-2-primes", "sun-rises", "pet", "pi", "capitals", "reflection", "steps"]
     assert {question["type"] for question in questions.values()} == {
-        "single", "multiple", "true_false", "short_text", "numeric", "matching", "essay", "ordering"}  # fmt: skip
+        "single",
+        "multiple",
+        "true_false",
+        "short_text",
+        "numeric",
+        "matching",
+        "essay",
+        "ordering",
+    }
 
 
 def test_multichoice_single_keeps_feedback_per_answer_points_tags_and_sanitises_html():
@@ -85,8 +92,9 @@ def test_unsupported_questions_are_reported_at_their_lines():
     assert [question["id"] for question in read.questions] == ["good-one"]
     messages = [str(problem) for problem in read.problems]
     assert messages[0].startswith("unsupported.xml:9: question 2 (Drag words): unsupported question type 'ddwtos'")
-    assert messages[1] == ("unsupported.xml:19: question 3 (With image): embedded file 'card.png': the file's content "
-                           "is not a PNG image")
+    assert messages[1] == (
+        "unsupported.xml:19: question 3 (With image): embedded file 'card.png': the file's content is not a PNG image"
+    )
     assert messages[2].startswith("unsupported.xml:25: question 4 (Intro)")
 
 
@@ -163,7 +171,7 @@ def test_too_large_file_is_refused_before_it_is_read(app, runner, sample_course,
 # --- a file as Moodle 4 writes it: every element, images, categories ---------------------------------------------
 
 WRITTEN = MOODLE_DATA / "moodle-written.xml"
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR4nGP4zwAEEAIIACDuBfv1K+nKAAAAAElFTkSuQmCC")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR4nGP4zwAEEAIIACDuBfv1K+nKAAAAAElFTkSuQmCC"
 
 
 def written() -> dict[str, dict]:
@@ -174,8 +182,15 @@ def written() -> dict[str, dict]:
 def test_a_file_as_moodle_writes_it_is_read_with_nothing_lost():
     read = read_moodle_xml(WRITTEN.read_bytes(), "written.xml")
     questions = {question["id"]: question for question in read.questions}
-    assert list(questions) == ["chip-contents", "chip-risks-weighted", "chip-needs-contact", "blood-field",
-                               "validity-years", "standards", "design-trade-off"]  # fmt: skip
+    assert list(questions) == [
+        "chip-contents",
+        "chip-risks-weighted",
+        "chip-needs-contact",
+        "blood-field",
+        "validity-years",
+        "standards",
+        "design-trade-off",
+    ]
     contents = questions["chip-contents"]
     assert contents["title"] == "Chip contents" and contents["points"] == 3
     assert [choice["correct"] for choice in contents["choices"]] == [True, True, True, False]
@@ -194,7 +209,9 @@ def test_a_file_as_moodle_writes_it_is_read_with_nothing_lost():
     assert questions["design-trade-off"]["guidance"].startswith("One risk and one benefit")
     assert read.categories == ["Chips quiz"] * 3 + ["Default for Sample course/Basics quiz"] * 4
     assert {name: media_type for name, (media_type, _) in read.figures.items()} == {
-        "chip-card.png": "image/png", "layers.svg": "image/svg+xml"}  # fmt: skip
+        "chip-card.png": "image/png",
+        "layers.svg": "image/svg+xml",
+    }
     assert [str(problem) for problem in read.problems] == [
         "written.xml:334: question 8 (Select the standard): unsupported question type 'gapselect': Lanyard has no "
         "such question",
@@ -230,15 +247,18 @@ def one_question(files: str, text: str = '<img src="@@PLUGINFILE@@/card.png" alt
 SVG_SCRIPT = "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciPjxzY3JpcHQ+YWxlcnQoMSk8L3NjcmlwdD48L3N2Zz4="
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    ('<file name="card.png" encoding="base64">not base64!</file>', "its content is not valid base64"),
-    ('<file name="card.gif" encoding="base64">R0lGODlhAQABAA==</file>', "figures must be SVG, PNG, JPEG or WebP"),
-    ('<file name="card.png" encoding="base64">R0lGODlhAQABAA==</file>', "the file's content is not a PNG image"),
-    (f'<file name="card.svg" encoding="base64">{SVG_SCRIPT}</file>', "SVG contains a <script> element"),
-    ('<file name="card.png" encoding="base64">' + "A" * (3 * 1024 * 1024) + "</file>", "larger than 2048 KiB"),
-    (f'<file name="other.png" encoding="base64">{PNG}</file>', "@@PLUGINFILE@@/card.png, which is not embedded"),
-    ("".join(f'<file name="card{n}.png" encoding="base64">{PNG}</file>' for n in range(51)), "at most 50 images"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ('<file name="card.png" encoding="base64">not base64!</file>', "its content is not valid base64"),
+        ('<file name="card.gif" encoding="base64">R0lGODlhAQABAA==</file>', "figures must be SVG, PNG, JPEG or WebP"),
+        ('<file name="card.png" encoding="base64">R0lGODlhAQABAA==</file>', "the file's content is not a PNG image"),
+        (f'<file name="card.svg" encoding="base64">{SVG_SCRIPT}</file>', "SVG contains a <script> element"),
+        ('<file name="card.png" encoding="base64">' + "A" * (3 * 1024 * 1024) + "</file>", "larger than 2048 KiB"),
+        (f'<file name="other.png" encoding="base64">{PNG}</file>', "@@PLUGINFILE@@/card.png, which is not embedded"),
+        ("".join(f'<file name="card{n}.png" encoding="base64">{PNG}</file>' for n in range(51)), "at most 50 images"),
+    ],
+)
 def test_refused_embedded_images_are_reported_at_their_line(files, message):
     read = read_moodle_xml(one_question(files), "images.xml")
     [problem] = read.problems
@@ -272,7 +292,8 @@ def test_cli_images_become_course_figures_and_the_round_trip_keeps_them(app, run
     assert runner.invoke(args=["moodle-xml", "export", "bank-2", str(second)]).exit_code == 0
     assert second.read_text() == first.read_text()
     assert read_moodle_xml(first.read_bytes()).questions == [
-        question for question in read_moodle_xml(WRITTEN.read_bytes()).questions]
+        question for question in read_moodle_xml(WRITTEN.read_bytes()).questions
+    ]
     with app.app_context():
         assert {f.name: (f.media_type, f.data) for f in db.session.scalars(db.select(Figure))} == figures
 
@@ -335,8 +356,10 @@ def test_cli_gift_by_category(app, runner, sample_course, tmp_path):
     from course.models import Quiz
 
     gift = tmp_path / "bank.gift"
-    gift.write_text("$CATEGORY: $course$/top/Final check\n\n::One::1 + 1 = 2 {T}\n\n"
-                    "$CATEGORY: $course$/top/Sample/chips-quiz\n\n::Two::Chips are small {T}\n")  # fmt: skip
+    gift.write_text(
+        "$CATEGORY: $course$/top/Final check\n\n::One::1 + 1 = 2 {T}\n\n"
+        "$CATEGORY: $course$/top/Sample/chips-quiz\n\n::Two::Chips are small {T}\n"
+    )
     result = runner.invoke(args=["gift", "import", str(gift), "--by-category"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -364,8 +387,13 @@ class _Hotspot(QuestionType):
         return "ddimageortext"
 
 
-HOTSPOT_QUIZ = {"slug": "spots", "title": "Spots", "questions": [
-    {"id": "where", "type": "test_hotspot", "prompt": "Where is the chip?", "spots": ["top left", "centre"]}]}
+HOTSPOT_QUIZ = {
+    "slug": "spots",
+    "title": "Spots",
+    "questions": [
+        {"id": "where", "type": "test_hotspot", "prompt": "Where is the chip?", "spots": ["top left", "centre"]}
+    ],
+}
 
 
 def test_a_type_registered_in_a_test_is_exported_and_imported_through_its_own_mapping(monkeypatch):
@@ -388,12 +416,18 @@ def test_without_its_plugin_a_type_is_an_error_both_ways(monkeypatch):
     read = read_moodle_xml(text.encode(), "spots.xml")
     assert read.questions == []
     assert [problem.message for problem in read.problems] == [
-        "question 1 (where): unsupported question type 'ddimageortext': Lanyard has no such question"]
+        "question 1 (where): unsupported question type 'ddimageortext': Lanyard has no such question"
+    ]
 
 
 def test_a_type_without_a_moodle_xml_form_is_not_exported():
-    quiz = {"slug": "blanks", "title": "Blanks", "questions": [
-        {"id": "gap", "type": "fill_blanks", "prompt": "A card is [[1]] mm wide.", "blanks": [{"answer": 85.6}]}]}
+    quiz = {
+        "slug": "blanks",
+        "title": "Blanks",
+        "questions": [
+            {"id": "gap", "type": "fill_blanks", "prompt": "A card is [[1]] mm wide.", "blanks": [{"answer": 85.6}]}
+        ],
+    }
     with pytest.raises(ValueError, match="a fill_blanks question has no Moodle XML form Lanyard writes"):
         export_moodle_xml(quiz)
 

@@ -72,8 +72,13 @@ def flask_command(*args, env: dict, timeout: int = 120) -> subprocess.CompletedP
     """Run `flask --app app …` as an administrator would, in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def free_port() -> int:
@@ -184,8 +189,11 @@ def test_init_backs_up_a_database_that_holds_data_and_keeps_the_last_five(tmp_pa
 
 
 def test_two_inits_at_once_both_end_cleanly_with_each_course_once(tmp_path, fresh_database):
-    env = {"DATABASE_URL": fresh_database, "LANYARD_INSTANCE_PATH": str(tmp_path / "instance"),
-           "LANYARD_SECRET_KEY": "concurrent"}  # fmt: skip
+    env = {
+        "DATABASE_URL": fresh_database,
+        "LANYARD_INSTANCE_PATH": str(tmp_path / "instance"),
+        "LANYARD_SECRET_KEY": "concurrent",
+    }
     command = [sys.executable, "-m", "flask", "--app", "app", "init"]
     processes = [
         subprocess.Popen(
@@ -195,7 +203,7 @@ def test_two_inits_at_once_both_end_cleanly_with_each_course_once(tmp_path, fres
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     outputs = [process.communicate(timeout=180)[0] for process in processes]
@@ -267,8 +275,11 @@ def test_doctor_checks_redis_when_it_is_configured(tmp_path):
 
 
 def test_a_missing_postgresql_database_is_one_line_with_the_fix(tmp_path):
-    env = {"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/lanyard_no_such_db",
-           "LANYARD_INSTANCE_PATH": str(tmp_path), "LANYARD_SECRET_KEY": "x"}  # fmt: skip
+    env = {
+        "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/lanyard_no_such_db",
+        "LANYARD_INSTANCE_PATH": str(tmp_path),
+        "LANYARD_SECRET_KEY": "x",
+    }
     for args in (["users", "list"], ["init"]):
         result = flask_command(*args, env=env)
         assert result.returncode == 1
@@ -281,16 +292,23 @@ def test_a_missing_postgresql_database_is_one_line_with_the_fix(tmp_path):
 
 
 def test_serve_runs_waitress_on_the_given_address_and_prints_where_students_go(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite'}", "LANYARD_INSTANCE_PATH": str(tmp_path),
-           "LANYARD_SECRET_KEY": "serve"}  # fmt: skip
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite'}",
+        "LANYARD_INSTANCE_PATH": str(tmp_path),
+        "LANYARD_SECRET_KEY": "serve",
+    }
     refused = flask_command("serve", env=env)
     assert refused.returncode == 1 and "run `flask --app app init` first" in refused.stderr
     assert flask_command("init", env=env).returncode == 0
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:
@@ -332,8 +350,10 @@ def test_rate_limit_hits_are_logged_as_warnings(app, client, auth, caplog):
     for _ in range(60):
         if client.post("/login", data={"username": "ana", "password": "wrong"}).status_code == 429:
             break
-    assert any(record.levelno == logging.WARNING and "rate limit reached on POST /login" in record.getMessage()
-               for record in caplog.records)  # fmt: skip
+    assert any(
+        record.levelno == logging.WARNING and "rate limit reached on POST /login" in record.getMessage()
+        for record in caplog.records
+    )
 
 
 def test_lan_addresses_are_never_loopback():

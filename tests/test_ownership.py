@@ -27,8 +27,10 @@ REGISTRIES = "lessons/01-basics/02-registries.md"
 @pytest.fixture
 def owned(app, auth, sample_course):
     """The sample course owned by instructor 'owner'; 'other' is an instructor too, 'admin' an administrator."""
-    ids = {name: auth.create(name, role) for name, role in
-           (("owner", "instructor"), ("other", "instructor"), ("admin", "admin"), ("sam", "student"))}  # fmt: skip
+    ids = {
+        name: auth.create(name, role)
+        for name, role in (("owner", "instructor"), ("other", "instructor"), ("admin", "admin"), ("sam", "student"))
+    }
     with app.app_context():
         course_id = db.session.scalar(select(Course.id).where(Course.slug == sample_course))
         db.session.add(CourseOwner(course_id=course_id, user_id=ids["owner"]))
@@ -38,9 +40,14 @@ def owned(app, auth, sample_course):
 
 def owner_names(app, slug: str = SLUG) -> set[str]:
     with app.app_context():
-        return set(db.session.scalars(
-            select(User.username).join(CourseOwner, CourseOwner.user_id == User.id)
-            .join(Course, Course.id == CourseOwner.course_id).where(Course.slug == slug)))  # fmt: skip
+        return set(
+            db.session.scalars(
+                select(User.username)
+                .join(CourseOwner, CourseOwner.user_id == User.id)
+                .join(Course, Course.id == CourseOwner.course_id)
+                .where(Course.slug == slug)
+            )
+        )
 
 
 def events(app, action: str) -> list[AuditEvent]:
@@ -50,8 +57,16 @@ def events(app, action: str) -> list[AuditEvent]:
 
 def course_routes(app):
     """Every author and transfer route of one course, with real values, and its methods."""
-    values = {"slug": SLUG, "module_id": 1, "lesson_slug": "what-a-card-is", "quiz_slug": "basics-quiz", "key": "body",
-              "revision_id": 1, "name": "card.svg", "user_id": 1}  # fmt: skip
+    values = {
+        "slug": SLUG,
+        "module_id": 1,
+        "lesson_slug": "what-a-card-is",
+        "quiz_slug": "basics-quiz",
+        "key": "body",
+        "revision_id": 1,
+        "name": "card.svg",
+        "user_id": 1,
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith(("author.", "transfer.")) and "slug" in rule.arguments:
             url = app.url_map.bind("localhost").build(rule.endpoint, {a: values[a] for a in rule.arguments})
@@ -68,8 +83,11 @@ def zip_of(app, slug: str = SLUG, without: tuple[str, ...] = (), title: str | No
 
 
 def upload(client, archive: bytes, **fields):
-    return client.post("/transfer/import", content_type="multipart/form-data",
-                       data={"archive": (io.BytesIO(archive), "course.zip"), **fields})  # fmt: skip
+    return client.post(
+        "/transfer/import",
+        content_type="multipart/form-data",
+        data={"archive": (io.BytesIO(archive), "course.zip"), **fields},
+    )
 
 
 def progress_on_registries(app, student_id: int) -> None:
@@ -119,8 +137,9 @@ def test_the_author_and_transfer_lists_say_which_courses_are_others(app, client,
 
 def test_a_course_created_in_the_browser_belongs_to_its_creator(app, client, auth, owned):
     auth.login("other")
-    response = client.post("/author/new-course", data={"slug": "mine", "title": "Mine", "summary": "",
-                                                       "language": "en"})  # fmt: skip
+    response = client.post(
+        "/author/new-course", data={"slug": "mine", "title": "Mine", "summary": "", "language": "en"}
+    )
     assert response.status_code == 302
     assert owner_names(app, "mine") == {"other"}
     assert client.get("/author/courses/mine").status_code == 200
@@ -161,21 +180,33 @@ def test_an_owner_adds_and_removes_a_co_author(app, client, auth, owned):
 
 def test_the_last_owner_stays_and_students_or_strangers_cannot_be_added(app, client, auth, owned):
     auth.login("owner")
-    page = client.post(f"/author/courses/{SLUG}/owners/{owned['owner']}/remove",
-                       follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    page = client.post(f"/author/courses/{SLUG}/owners/{owned['owner']}/remove", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "keeps at least one owner" in page
-    for username, message in (("sam", "no instructor or administrator"), ("nobody", "no instructor or administrator"),
-                              ("", "Give the username"), ("x" * 41, "40 characters")):  # fmt: skip
-        page = client.post(f"/author/courses/{SLUG}/owners", data={"username": username},
-                           follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    for username, message in (
+        ("sam", "no instructor or administrator"),
+        ("nobody", "no instructor or administrator"),
+        ("", "Give the username"),
+        ("x" * 41, "40 characters"),
+    ):
+        page = client.post(
+            f"/author/courses/{SLUG}/owners", data={"username": username}, follow_redirects=True
+        ).get_data(as_text=True)
         assert message in page, username
     assert client.post(f"/author/courses/{SLUG}/owners/{owned['sam']}/remove").status_code == 404
     assert owner_names(app) == {"owner"}
 
 
 def test_co_author_forms_need_the_csrf_token(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}",
-                      "RATELIMIT_STORAGE_URI": "memory://"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     with app.app_context():
         db.create_all()
         admin = User(username="admin", role="admin")
@@ -293,7 +324,8 @@ def test_cli_import_owner_is_named_or_the_first_admin(app, runner, auth, tmp_pat
     shutil.copytree(DATA / "sample", first)
     shutil.copytree(DATA / "sample", second)
     (second / "lessons/course.yaml").write_text(
-        (second / "lessons/course.yaml").read_text().replace(f"slug: {SLUG}", "slug: second-course"))
+        (second / "lessons/course.yaml").read_text().replace(f"slug: {SLUG}", "slug: second-course")
+    )
     assert runner.invoke(args=["course", "import", str(first)]).exit_code == 0
     assert owner_names(app) == {"head"}
     result = runner.invoke(args=["course", "import", str(second), "--owner", "teacher"])
@@ -320,15 +352,21 @@ def test_the_migration_gives_existing_courses_to_the_first_admin(empty_app):
         upgrade(revision="0007_user_sessions")
         with db.engine.begin() as connection:
             for number, (name, role) in enumerate((("teach", "instructor"), ("head", "admin"), ("deputy", "admin"))):
-                connection.execute(text(
-                    "INSERT INTO users (id, username, password_hash, role, created_at, must_change_password) "
-                    "VALUES (:id, :name, 'x', :role, CURRENT_TIMESTAMP, :no)"),
-                    {"id": number + 1, "name": name, "role": role, "no": False})  # fmt: skip
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, username, password_hash, role, created_at, must_change_password) "
+                        "VALUES (:id, :name, 'x', :role, CURRENT_TIMESTAMP, :no)"
+                    ),
+                    {"id": number + 1, "name": name, "role": role, "no": False},
+                )
             for number, slug in enumerate(("one", "two")):
-                connection.execute(text(
-                    "INSERT INTO courses (id, slug, title, summary, language, published, position, glossary, "
-                    "updated_at) VALUES (:id, :slug, :slug, '', 'en', :yes, 0, '[]', CURRENT_TIMESTAMP)"),
-                    {"id": number + 1, "slug": slug, "yes": True})  # fmt: skip
+                connection.execute(
+                    text(
+                        "INSERT INTO courses (id, slug, title, summary, language, published, position, glossary, "
+                        "updated_at) VALUES (:id, :slug, :slug, '', 'en', :yes, 0, '[]', CURRENT_TIMESTAMP)"
+                    ),
+                    {"id": number + 1, "slug": slug, "yes": True},
+                )
         upgrade(revision="heads")
         with db.engine.connect() as connection:
             rows = connection.execute(text("SELECT course_id, user_id FROM course_owners ORDER BY course_id")).all()
@@ -339,9 +377,13 @@ def test_the_migration_leaves_courses_without_owner_when_there_is_no_admin(empty
     with empty_app.app_context():
         upgrade(revision="0007_user_sessions")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO courses (id, slug, title, summary, language, published, position, glossary, updated_at) "
-                "VALUES (1, 'one', 'One', '', 'en', :yes, 0, '[]', CURRENT_TIMESTAMP)"), {"yes": True})  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO courses (id, slug, title, summary, language, published, position, glossary, "
+                    "updated_at) VALUES (1, 'one', 'One', '', 'en', :yes, 0, '[]', CURRENT_TIMESTAMP)"
+                ),
+                {"yes": True},
+            )
         upgrade(revision="heads")
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT COUNT(*) FROM course_owners")).scalar() == 0

@@ -78,7 +78,7 @@ def test_login_limits_are_shared_between_processes_through_redis(monkeypatch, tm
                 "LOGIN_LIMITS": "3 per minute",
                 "WTF_CSRF_ENABLED": False,
             }
-        )  # fmt: skip
+        )
         for _ in range(2)
     ]
     assert workers[0].config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"

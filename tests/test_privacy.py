@@ -59,8 +59,15 @@ def give_records(app, user_id: int) -> None:
         lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "what-a-card-is"))
         db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson.id, completed_at=utcnow()))
         db.session.add(LabDesign(user_id=user_id, title="Ada's card", design={"chip": "none"}))
-        db.session.add(LabSubmission(user_id=user_id, task_slug="no-remote-read", design={"chip": "none"},
-                                     checks=[{"id": "x", "passed": True}], passed=True))  # fmt: skip
+        db.session.add(
+            LabSubmission(
+                user_id=user_id,
+                task_slug="no-remote-read",
+                design={"chip": "none"},
+                checks=[{"id": "x", "passed": True}],
+                passed=True,
+            )
+        )
         db.session.commit()
     take_quiz(app, user_id)
 
@@ -68,8 +75,13 @@ def give_records(app, user_id: int) -> None:
 def world(app, auth, sample_course) -> dict:
     """A teacher with a class of the sample course, a student in it with records, another student, another
     teacher, and an admin."""
-    ids = {"teacher": auth.create("teacher", "instructor"), "stranger": auth.create("stranger", "instructor"),
-           "admin": auth.create("admin", "admin"), "ada": auth.create("ada"), "bob": auth.create("bob")}  # fmt: skip
+    ids = {
+        "teacher": auth.create("teacher", "instructor"),
+        "stranger": auth.create("stranger", "instructor"),
+        "admin": auth.create("admin", "admin"),
+        "ada": auth.create("ada"),
+        "bob": auth.create("bob"),
+    }
     ids["class"] = make_class(app, "Year 10", ids["teacher"], sample_course)
     enrol(app, ids["ada"], ids["class"])
     enrol(app, ids["bob"], ids["class"])
@@ -101,8 +113,12 @@ def test_every_column_of_every_table_declares_why_who_and_how_long(app):
 
 def test_a_column_without_a_declaration_fails_the_check(app):
     metadata = MetaData()
-    Table("notes", metadata, Column("id", Integer, primary_key=True, info=not_personal("row")),
-          Column("about_a_student", Text))  # fmt: skip
+    Table(
+        "notes",
+        metadata,
+        Column("id", Integer, primary_key=True, info=not_personal("row")),
+        Column("about_a_student", Text),
+    )
     with app.app_context():
         assert undeclared_columns(metadata) == ["notes.about_a_student"]
 
@@ -220,21 +236,23 @@ def test_the_export_holds_every_field_of_every_row_about_the_student(app, client
     assert "Year 10" in readable and "Your answer: my own words" in readable and "Ada&#39;s card" in readable
 
 
-def test_instructors_export_their_students_and_admins_anyone_and_the_student_sees_it(app, client, auth,
-                                                                                       sample_course):  # fmt: skip
+def test_instructors_export_their_students_and_admins_anyone_and_the_student_sees_it(app, client, auth, sample_course):
     ids = world(app, auth, sample_course)
     auth.login("stranger")
     assert client.get(f"/teach/classes/{ids['class']}/students/{ids['ada']}/export").status_code == 404
     assert client.get(f"/teach/admin/users/{ids['ada']}/export").status_code == 403
     auth.logout()
     auth.login("teacher")
-    document = json.loads(export_of(client.get(f"/teach/classes/{ids['class']}/students/{ids['ada']}/export"))
-                          .read("data.json"))  # fmt: skip
+    document = json.loads(
+        export_of(client.get(f"/teach/classes/{ids['class']}/students/{ids['ada']}/export")).read("data.json")
+    )
     assert document["account"] == "ada"
     auth.logout()
     auth.login("admin")
-    assert json.loads(export_of(client.get(f"/teach/admin/users/{ids['bob']}/export")).read("data.json"))[
-        "account"] == "bob"  # fmt: skip
+    assert (
+        json.loads(export_of(client.get(f"/teach/admin/users/{ids['bob']}/export")).read("data.json"))["account"]
+        == "bob"
+    )
     auth.logout()
     auth.login("ada")
     html = client.get("/account/data").get_data(as_text=True)
@@ -270,14 +288,15 @@ def _assert_nothing_left_of(user_id: int, secrets: list[str]) -> None:
                 parent = key.column
                 if parent.table.name == "users":
                     assert not db.session.scalar(select(column).where(column == user_id).limit(1)), (
-                        f"{table.name}.{column.name} still points at the account")
+                        f"{table.name}.{column.name} still points at the account"
+                    )
                 orphans = db.session.execute(
-                    select(column).where(column.is_not(None), column.not_in(select(parent)))).all()  # fmt: skip
+                    select(column).where(column.is_not(None), column.not_in(select(parent)))
+                ).all()
                 assert not orphans, f"{table.name}.{column.name} points at missing {parent.table.name} rows"
 
 
-def test_a_deleted_student_leaves_only_anonymous_statistics_one_placeholder_per_class(app, client, auth,
-                                                                                       sample_course):  # fmt: skip
+def test_a_deleted_student_leaves_only_anonymous_statistics_one_placeholder_per_class(app, client, auth, sample_course):
     ids = world(app, auth, sample_course)
     with app.app_context():  # a second class on a second course, so the student's records span two classes
         other = Course(slug="other", title="Other course")
@@ -291,8 +310,17 @@ def test_a_deleted_student_leaves_only_anonymous_statistics_one_placeholder_per_
         db.session.add(second)
         db.session.flush()
         db.session.add(Enrollment(user_id=ids["ada"], classroom_id=second.id))
-        db.session.add(RecordView(student_id=ids["ada"], viewer_id=ids["teacher"], viewer_name="teacher",
-                                  viewer_role="instructor", page="p", path="/p", viewed_at=utcnow()))  # fmt: skip
+        db.session.add(
+            RecordView(
+                student_id=ids["ada"],
+                viewer_id=ids["teacher"],
+                viewer_name="teacher",
+                viewer_role="instructor",
+                page="p",
+                path="/p",
+                viewed_at=utcnow(),
+            )
+        )
         db.session.commit()
         second_id = second.id
         attempts_before = db.session.scalar(select(db.func.count(Attempt.id)))
@@ -308,8 +336,9 @@ def test_a_deleted_student_leaves_only_anonymous_statistics_one_placeholder_per_
         stand_ins = db.session.scalars(select(User).where(User.placeholder.is_(True))).all()
         assert len(stand_ins) == 2 and len({s.username for s in stand_ins}) == 2
         assert all(s.display_name is None and s.email is None and s.username.startswith("former-") for s in stand_ins)
-        classes = {db.session.scalar(select(Enrollment.classroom_id).where(Enrollment.user_id == s.id))
-                   for s in stand_ins}  # fmt: skip
+        classes = {
+            db.session.scalar(select(Enrollment.classroom_id).where(Enrollment.user_id == s.id)) for s in stand_ins
+        }
         assert classes == {ids["class"], second_id}
         assert db.session.scalar(select(db.func.count(Attempt.id))) == attempts_before  # statistics kept
         assert not db.session.scalars(select(LabDesign)).all()
@@ -346,8 +375,14 @@ def test_a_class_can_require_the_instructors_approval_before_deletion(app, clien
 def test_an_admin_deletes_any_account_by_the_same_rules(app, client, auth, sample_course):
     ids = world(app, auth, sample_course)
     with app.app_context():
-        db.session.add(AuditEvent(action="class.roster_imported", actor_name="teacher", target="class Year 10 (#1)",
-                                  detail="3 student accounts created: adam, ada, bob"))  # fmt: skip
+        db.session.add(
+            AuditEvent(
+                action="class.roster_imported",
+                actor_name="teacher",
+                target="class Year 10 (#1)",
+                detail="3 student accounts created: adam, ada, bob",
+            )
+        )
         db.session.commit()
     auth.login("admin")
     assert client.post(f"/teach/admin/users/{ids['ada']}/delete").status_code == 302
@@ -401,8 +436,9 @@ def test_retention_anonymises_a_class_after_its_end_and_grace_period_once(app, r
         assert db.session.scalar(select(db.func.count(Attempt.id))) == attempts
 
 
-def test_unused_accounts_are_flagged_warned_at_sign_in_and_deleted_after_the_warning(app, client, runner, auth,
-                                                                                      sample_course):  # fmt: skip
+def test_unused_accounts_are_flagged_warned_at_sign_in_and_deleted_after_the_warning(
+    app, client, runner, auth, sample_course
+):
     ids = world(app, auth, sample_course)
     long_ago = utcnow() - timedelta(days=400)
     with app.app_context():
@@ -460,9 +496,12 @@ def test_class_wide_pages_and_refused_pages_log_nothing(app, client, auth, sampl
     ids = world(app, auth, sample_course)
     app.config["MIN_STUDENTS_FOR_STATS"] = 1
     auth.login("teacher")
-    for url in (f"/teach/classes/{ids['class']}", f"/teach/classes/{ids['class']}/gradebook",
-                f"/teach/classes/{ids['class']}/gradebook.csv",
-                f"/teach/classes/{ids['class']}/quizzes/basics-quiz/analysis"):  # fmt: skip
+    for url in (
+        f"/teach/classes/{ids['class']}",
+        f"/teach/classes/{ids['class']}/gradebook",
+        f"/teach/classes/{ids['class']}/gradebook.csv",
+        f"/teach/classes/{ids['class']}/quizzes/basics-quiz/analysis",
+    ):
         assert client.get(url).status_code == 200, url
     auth.logout()
     auth.login("stranger")
@@ -492,7 +531,8 @@ def test_the_privacy_notice_is_generated_from_the_declarations_and_up_to_date(ap
                 assert f"| `{column.name}` | {column.purpose} |" in generated
     assert target.read_text() == generated
     assert (ROOT / "docs" / "privacy-notice.md").read_text() == generated, (
-        "docs/privacy-notice.md is out of date: run flask --app app privacy notice")
+        "docs/privacy-notice.md is out of date: run flask --app app privacy notice"
+    )
 
 
 def test_a_class_form_sets_the_end_date_and_the_approval_rule(app, client, auth, sample_course):
@@ -500,8 +540,10 @@ def test_a_class_form_sets_the_end_date_and_the_approval_rule(app, client, auth,
     classroom_id = make_class(app, "Year 11", teacher, sample_course)
     with app.app_context():
         course_id = db.session.scalar(select(Course.id).where(Course.slug == sample_course))
-    response = client.post(f"/teach/classes/{classroom_id}/edit", data={
-        "name": "Year 11", "course_id": course_id, "ends_on": "2027-07-15", "deletion_needs_approval": "y"})
+    response = client.post(
+        f"/teach/classes/{classroom_id}/edit",
+        data={"name": "Year 11", "course_id": course_id, "ends_on": "2027-07-15", "deletion_needs_approval": "y"},
+    )
     assert response.status_code == 302
     with app.app_context():
         classroom = db.session.get(Classroom, classroom_id)
@@ -514,7 +556,6 @@ def test_signing_in_records_only_the_time_of_the_last_sign_in(app, client, auth)
         sam = db.session.scalar(select(User).where(User.username == "sam"))
         assert sam.last_seen_at is not None
         assert db.session.scalar(select(db.func.count(UserSession.id))) == 1
-
 
 
 def test_the_retention_timer_runs_the_real_command_as_an_unprivileged_user(app):

@@ -95,8 +95,12 @@ def test_behind_a_trusted_proxy_the_sign_in_limit_counts_each_client_address(mak
     assert failed_sign_in(client, "203.0.113.7").status_code == 429
     # Another pupil behind the same proxy is counted on their own address.
     assert failed_sign_in(client, "203.0.113.8").status_code == 200
-    assert client.post("/login", data={"username": "ada", "password": PASSWORD},
-                       headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            "/login", data={"username": "ada", "password": PASSWORD}, headers={"X-Forwarded-For": "203.0.113.9"}
+        ).status_code
+        == 302
+    )
 
 
 def test_without_the_setting_a_forged_forwarded_for_does_not_escape_the_limit(make_app):

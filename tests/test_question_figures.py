@@ -100,13 +100,21 @@ def test_a_figure_only_a_question_shows_cannot_be_deleted_and_others_can(app, cl
     with app.app_context():
         course_id = db.session.scalar(select(Course.id).where(Course.slug == "sample-course"))
         svg = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
-        db.session.add_all([Figure(course_id=course_id, name=name, media_type="image/svg+xml", data=svg)
-                            for name in ("chip.svg", "c.svg")])
+        db.session.add_all(
+            [
+                Figure(course_id=course_id, name=name, media_type="image/svg+xml", data=svg)
+                for name in ("chip.svg", "c.svg")
+            ]
+        )
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "figures-quiz"))
         question = quiz.questions[0]
-        question.spec = {**question.spec, "choices": [{**question.spec["choices"][0],
-                                                       "feedback": "Look: ![chip](figures/chip.svg)"},
-                                                      *question.spec["choices"][1:]]}
+        question.spec = {
+            **question.spec,
+            "choices": [
+                {**question.spec["choices"][0], "feedback": "Look: ![chip](figures/chip.svg)"},
+                *question.spec["choices"][1:],
+            ],
+        }
         db.session.commit()
     response = client.post("/author/courses/sample-course/figures/chip.svg/delete", data={"confirm": "y"})
     assert response.status_code == 409

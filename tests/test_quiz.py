@@ -37,9 +37,23 @@ def answer_for(html: str, key: str, text: str) -> str:
 
 def test_answers_never_reach_the_page_before_submission(client, student):
     html = client.get(start(client)).get_data(as_text=True)
-    for secret in ("correct", "Yes.", "That is a modern material", "Not on this card", "blood group", "85.6",
-                   "0.5", "The old card was paper under a film", "Both were printed", "misconception",
-                   "material-age", "So reported", "data-correct", "asiapress", "iso-7810"):  # fmt: skip
+    for secret in (
+        "correct",
+        "Yes.",
+        "That is a modern material",
+        "Not on this card",
+        "blood group",
+        "85.6",
+        "0.5",
+        "The old card was paper under a film",
+        "Both were printed",
+        "misconception",
+        "material-age",
+        "So reported",
+        "data-correct",
+        "asiapress",
+        "iso-7810",
+    ):
         assert secret not in html, secret
     assert "Laminated paper" in html and "What was the <strong>old</strong> card made of?" in html
 
@@ -67,8 +81,17 @@ def test_saved_answers_survive_a_reload(client, student):
     url = start(client)
     html = client.get(url).get_data(as_text=True)
     choice = answer_for(html, "body", "Metal")
-    response = client.post(url, data={"action": "save", "q-body": choice, "q-blood": "blood grp", "q-width": "85",
-                                      "q-eight-years": "false", "q-fields": ["0", "2"]})  # fmt: skip
+    response = client.post(
+        url,
+        data={
+            "action": "save",
+            "q-body": choice,
+            "q-blood": "blood grp",
+            "q-width": "85",
+            "q-eight-years": "false",
+            "q-fields": ["0", "2"],
+        },
+    )
     assert response.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert f'id="q-body-{choice}" value="{choice}" checked' in html
@@ -112,22 +135,27 @@ def test_multiple_select_results_mark_each_choice_with_its_own_feedback(client, 
     # Two points over two right answers: a share is 1 point.
     assert any(row.startswith("Blood type") and "Picked, a right answer: +1" in row for row in rows), rows
     assert any(row.startswith("Marital status") and "Not picked, a right answer: 0" in row for row in rows), rows
-    assert any(row.startswith("Religion") and "Picked, not a right answer: −1" in row and "Not on this card." in row
-               for row in rows), rows  # fmt: skip
+    assert any(
+        row.startswith("Religion") and "Picked, not a right answer: −1" in row and "Not on this card." in row
+        for row in rows
+    ), rows
     assert page.count("Not on this card.") == 1  # beside its choice, not again in a list below
 
 
 def test_submission_scores_and_shows_feedback(client, student):
     url = start(client)
     html = client.get(url).get_data(as_text=True)
-    response = client.post(url, data={
-        "action": "submit",
-        "q-body": answer_for(html, "body", "Polycarbonate"),
-        "q-fields": [answer_for(html, "fields", "Blood type")],
-        "q-eight-years": "true",
-        "q-blood": "blood type",
-        "q-width": "99",
-    })  # fmt: skip
+    response = client.post(
+        url,
+        data={
+            "action": "submit",
+            "q-body": answer_for(html, "body", "Polycarbonate"),
+            "q-fields": [answer_for(html, "fields", "Blood type")],
+            "q-eight-years": "true",
+            "q-blood": "blood type",
+            "q-width": "99",
+        },
+    )
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
     # 0 (single) + 1 of 2 (multiple, half right) + 1 + 1 + 0 = 3 of 6 points = 50% < 60% pass mark
@@ -174,8 +202,11 @@ def test_a_stale_form_changes_nothing_and_says_the_saved_answers_are_kept(app, c
     url = start(client)
     client.post(url, data={"action": "save", "q-blood": "kept"})
     app.config["WTF_CSRF_ENABLED"] = True  # what CSRFProtect does with a page left open past a new sign-in
-    for target, words in ((url, "your saved answers are kept"), (f"{url}/submit", "your saved answers are kept"),
-                          (f"{QUIZ}/start", "Reload the page and try again")):  # fmt: skip
+    for target, words in (
+        (url, "your saved answers are kept"),
+        (f"{url}/submit", "your saved answers are kept"),
+        (f"{QUIZ}/start", "Reload the page and try again"),
+    ):
         response = client.post(target, data={"action": "submit", "q-blood": "changed"})
         assert response.status_code == 400 and words in response.get_data(as_text=True), target
     with app.app_context():
@@ -185,16 +216,27 @@ def test_a_stale_form_changes_nothing_and_says_the_saved_answers_are_kept(app, c
 
 def test_tampered_answers_do_not_break_anything(client, student):
     url = start(client)
-    response = client.post(url, data={"action": "submit", "confirmed": "yes", "q-width": "1e999",
-                                      "q-blood": "x" * 5000, "q-unknown": "x"})  # fmt: skip
+    response = client.post(
+        url, data={"action": "submit", "confirmed": "yes", "q-width": "1e999", "q-blood": "x" * 5000, "q-unknown": "x"}
+    )
     assert response.status_code == 302
     assert "Score: <strong>0%</strong>" in client.get(url).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("field, values", [
-    ("q-body", ["99"]), ("q-body", ["²"]), ("q-body", ["9" * 5000]), ("q-body", ["-1"]), ("q-body", ["0", "1"]),
-    ("q-fields", ["0", "abc"]), ("q-fields", ["٣"]), ("q-fields", ["7"]), ("q-eight-years", ["maybe"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "field, values",
+    [
+        ("q-body", ["99"]),
+        ("q-body", ["²"]),
+        ("q-body", ["9" * 5000]),
+        ("q-body", ["-1"]),
+        ("q-body", ["0", "1"]),
+        ("q-fields", ["0", "abc"]),
+        ("q-fields", ["٣"]),
+        ("q-fields", ["7"]),
+        ("q-eight-years", ["maybe"]),
+    ],
+)
 @pytest.mark.parametrize("action", ["save", "submit"])
 def test_answers_that_are_not_a_choice_are_refused_with_400(app, client, student, field, values, action):
     url = start(client)
@@ -213,8 +255,9 @@ def test_submitting_with_unanswered_questions_asks_first_and_keeps_the_answers(a
     url = start(client)
     html = client.get(url).get_data(as_text=True)
     assert "After submitting you will have 1 attempt left." in html  # beside the submit button (2 allowed)
-    response = client.post(url, data={"action": "submit", "q-body": answer_for(html, "body", "Metal"),
-                                      "q-blood": "blood group"})  # fmt: skip
+    response = client.post(
+        url, data={"action": "submit", "q-body": answer_for(html, "body", "Metal"), "q-blood": "blood group"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Submit with 3 unanswered questions?" in page and "You have not answered 3 of 5 questions" in page
@@ -299,8 +342,11 @@ def test_a_submitted_attempt_keeps_what_was_asked_after_the_quiz_changes(app, cl
     url = start(client)
     submit_all_right(client, url)
     quiz_file = course_dir / "quizzes/basics-quiz.yaml"
-    quiz_file.write_text(quiz_file.read_text().replace("What was the **old** card made of?", "Rewritten prompt?")
-                         .replace("answer: 85.6", "answer: 54"))  # fmt: skip
+    quiz_file.write_text(
+        quiz_file.read_text()
+        .replace("What was the **old** card made of?", "Rewritten prompt?")
+        .replace("answer: 85.6", "answer: 54")
+    )
     with app.app_context():
         import_course(course_dir)
     page = client.get(url).get_data(as_text=True)

@@ -22,8 +22,13 @@ from tests.test_classroom import add_users, make_class, sign_in_as
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example")'  # a display name a spreadsheet would run
 
-ALL_RIGHT = {"body": "Laminated paper", "fields": ["Blood type", "Marital status"], "eight-years": True,
-             "blood": "Blood Type", "width": "85,6"}  # fmt: skip
+ALL_RIGHT = {
+    "body": "Laminated paper",
+    "fields": ["Blood type", "Marital status"],
+    "eight-years": True,
+    "blood": "Blood Type",
+    "width": "85,6",
+}
 
 
 def take_quiz(app, user_id: int, answers: dict, quiz_slug: str = "basics-quiz") -> int:
@@ -52,8 +57,9 @@ def complete_lessons(app, user_id: int, *slugs: str, at: datetime | None = None)
         for slug in slugs:
             lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.slug == slug))
             moment = at or datetime(2026, 1, 5, 9, 0)
-            db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson_id, last_viewed_at=moment,
-                                          completed_at=moment))  # fmt: skip
+            db.session.add(
+                LessonProgress(user_id=user_id, lesson_id=lesson_id, last_viewed_at=moment, completed_at=moment)
+            )
         db.session.commit()
 
 
@@ -128,25 +134,43 @@ def test_gradebook_csv_is_an_attachment_safe_to_open_in_a_spreadsheet(client, gr
     classroom_id, _ = gradebook_class
     response = client.get(f"/teach/classes/{classroom_id}/gradebook.csv?sort=progress&dir=desc")
     assert response.mimetype == "text/csv"
-    assert re.fullmatch(r'attachment; filename="gradebook-year-10-\d{4}-\d{2}-\d{2}\.csv"',
-                        response.headers["Content-Disposition"])  # fmt: skip
+    assert re.fullmatch(
+        r'attachment; filename="gradebook-year-10-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"]
+    )
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:8] == ["Username", "Name", "Lessons completed", "Lessons in course", "Course progress %",
-                           "Basics quiz: best %", "Basics quiz: last %", "Basics quiz: attempts"]  # fmt: skip
+    assert rows[0][:8] == [
+        "Username",
+        "Name",
+        "Lessons completed",
+        "Lessons in course",
+        "Course progress %",
+        "Basics quiz: best %",
+        "Basics quiz: last %",
+        "Basics quiz: attempts",
+    ]
     assert rows[0][-1] == "Last activity (UTC)" and len(rows[0]) == 5 + 3 * 3 + 1
     assert [row[0] for row in rows[1:]] == ["ann", "bob", "cat"]
     assert rows[1][1:8] == ["Ann Zed", "2", "3", "50", "100", "100", "2"]
     assert rows[2][1:8] == ["", "1", "3", "33", "100", "50", "2"]
-    assert rows[3][1] == "'=HYPERLINK(\"http://evil.example\")"
+    assert rows[3][1] == '\'=HYPERLINK("http://evil.example")'
 
 
 @pytest.mark.parametrize(
     "value, safe",
-    [("=1+2", "'=1+2"), ("+31 6", "'+31 6"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-     ("Ann", "Ann"), ("", ""), (-2, -2), (12.5, 12.5)],
-)  # fmt: skip
+    [
+        ("=1+2", "'=1+2"),
+        ("+31 6", "'+31 6"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Ann", "Ann"),
+        ("", ""),
+        (-2, -2),
+        (12.5, 12.5),
+    ],
+)
 def test_spreadsheet_formulas_are_neutralised_but_numbers_kept(value, safe):
     assert spreadsheet_safe(value) == safe
 
@@ -167,13 +191,24 @@ def test_student_page_lists_attempts_with_answers_and_links(app, client, gradebo
 
 CARDS, CHIPS = "Know cards", "Know chips"
 QUESTIONS = [
-    {"key": "q1", "type": "single", "objective": CARDS, "choices": [
-        {"text": "A", "correct": True}, {"text": "B", "misconception": "mix-up"}, {"text": "C"}]},
+    {
+        "key": "q1",
+        "type": "single",
+        "objective": CARDS,
+        "choices": [{"text": "A", "correct": True}, {"text": "B", "misconception": "mix-up"}, {"text": "C"}],
+    },
     {"key": "q2", "type": "true_false", "objective": CARDS, "answer": True},
-    {"key": "q3", "type": "single", "objective": CHIPS, "choices": [
-        {"text": "X", "correct": True}, {"text": "Y", "misconception": "mix-up"},
-        {"text": "Z", "misconception": "other-tag"}]},
-]  # fmt: skip
+    {
+        "key": "q3",
+        "type": "single",
+        "objective": CHIPS,
+        "choices": [
+            {"text": "X", "correct": True},
+            {"text": "Y", "misconception": "mix-up"},
+            {"text": "Z", "misconception": "other-tag"},
+        ],
+    },
+]
 # Five students; q1/q3 by choice text, q2 True/False/None (blank). Totals: 3, 2, 2, 0, 0 of 3 points.
 ANSWERS = [("A", True, "X"), ("A", True, "Y"), ("B", True, "X"), ("B", False, "Y"), ("C", None, "Z")]
 
@@ -182,8 +217,15 @@ def snapshot_question(question: dict, rng: random.Random) -> dict:
     """A question as an attempt stores it: shuffled choices, the key and texts in display order."""
     spec = {**question, "choices": [{**c, "html": c["text"]} for c in question.get("choices", [])]}
     public, private = QUESTION_TYPES[question["type"]].present(spec, True, rng)
-    return {"key": question["key"], "type": question["type"], "points": 1.0, "prompt_html": f"<p>{question['key']}</p>",
-            "objective": question["objective"], "public": public, "private": private}  # fmt: skip
+    return {
+        "key": question["key"],
+        "type": question["type"],
+        "points": 1.0,
+        "prompt_html": f"<p>{question['key']}</p>",
+        "objective": question["objective"],
+        "public": public,
+        "private": private,
+    }
 
 
 def analysed(answers, seed: int = 7) -> list[AnalysedAttempt]:
@@ -200,8 +242,9 @@ def analysed(answers, seed: int = 7) -> list[AnalysedAttempt]:
 
 
 def question_infos() -> list[QuestionInfo]:
-    return [QuestionInfo(q["key"], q["type"], f"<p>{q['key']}</p>", q["objective"], q.get("choices", []))
-            for q in QUESTIONS]  # fmt: skip
+    return [
+        QuestionInfo(q["key"], q["type"], f"<p>{q['key']}</p>", q["objective"], q.get("choices", [])) for q in QUESTIONS
+    ]
 
 
 def test_item_analysis_numbers_match_a_hand_computation():
@@ -218,7 +261,10 @@ def test_item_analysis_numbers_match_a_hand_computation():
     assert q2.discrimination == pytest.approx(0.87287, abs=1e-5)
     assert q3.discrimination == pytest.approx(0.45644, abs=1e-5)
     assert [(a.text, a.correct, a.count, a.percent, a.misconception) for a in q1.answers] == [
-        ("A", True, 2, 40.0, ""), ("B", False, 2, 40.0, "mix-up"), ("C", False, 1, 20.0, "")]  # fmt: skip
+        ("A", True, 2, 40.0, ""),
+        ("B", False, 2, 40.0, "mix-up"),
+        ("C", False, 1, 20.0, ""),
+    ]
     assert [(a.text, a.correct, a.count) for a in q2.answers] == [("True", True, 3), ("False", False, 1)]
     assert q2.blank == 1
     assert [(a.text, a.count) for a in q3.answers] == [("X", 2), ("Y", 2), ("Z", 1)]
@@ -241,11 +287,19 @@ def test_discrimination_is_undefined_without_spread():
 
 
 def test_typed_answers_are_grouped_and_lone_answers_stay_anonymous():
-    question = {"key": "t", "type": "short_text", "points": 1.0, "prompt_html": "", "objective": "",
-                "public": {}, "private": {"accept": ["blood type"]}}  # fmt: skip
+    question = {
+        "key": "t",
+        "type": "short_text",
+        "points": 1.0,
+        "prompt_html": "",
+        "objective": "",
+        "public": {},
+        "private": {"accept": ["blood type"]},
+    }
     typed = ["Blood type", "blood  TYPE", "religion", "Religion", "my name is Ann"]
-    attempts = [AnalysedAttempt([question], {"t": text}, grade_attempt([question], {"t": text}).results)
-                for text in typed]  # fmt: skip
+    attempts = [
+        AnalysedAttempt([question], {"t": text}, grade_attempt([question], {"t": text}).results) for text in typed
+    ]
     stats = analyse_quiz([QuestionInfo("t", "short_text", "")], attempts)
     item = stats.items[0]
     assert [(a.text, a.correct, a.count) for a in item.answers] == [("blood type", True, 2), ("religion", False, 2)]
@@ -253,8 +307,16 @@ def test_typed_answers_are_grouped_and_lone_answers_stay_anonymous():
 
 
 def test_multiple_select_counts_every_picked_choice():
-    question = {"key": "m", "type": "multiple", "objective": "", "choices": [
-        {"text": "P", "correct": True}, {"text": "Q", "correct": True}, {"text": "R", "misconception": "r-tag"}]}
+    question = {
+        "key": "m",
+        "type": "multiple",
+        "objective": "",
+        "choices": [
+            {"text": "P", "correct": True},
+            {"text": "Q", "correct": True},
+            {"text": "R", "misconception": "r-tag"},
+        ],
+    }
     rng = random.Random(1)
     attempts = []
     for picked in (["P", "Q"], ["P", "R"], ["Q"]):
@@ -328,8 +390,9 @@ def grow_class(app, classroom_id: int, start: int, count: int) -> None:
         take_quiz(app, user_id, {"range": "25"}, quiz_slug="chips-quiz")
 
 
-def test_report_pages_run_the_same_number_of_queries_for_3_and_12_students(app, client, auth, sample_course,
-                                                                          count_queries):  # fmt: skip
+def test_report_pages_run_the_same_number_of_queries_for_3_and_12_students(
+    app, client, auth, sample_course, count_queries
+):
     app.config["MIN_STUDENTS_FOR_STATS"] = 1
     ids = add_users(app, {"teacher": "instructor"})
     classroom_id = make_class(app, "Year 10", ids["teacher"])
@@ -338,8 +401,16 @@ def test_report_pages_run_the_same_number_of_queries_for_3_and_12_students(app, 
     with app.app_context():
         student_id = db.session.scalar(select(User.id).where(User.username == "p0"))
     base = f"/teach/classes/{classroom_id}"
-    urls = [base, f"{base}/gradebook", f"{base}/gradebook?sort=best:basics-quiz", f"{base}/gradebook.csv",
-            f"{base}/students/{student_id}", f"{base}/quizzes/basics-quiz/analysis", "/teach/", "/teach/admin/users"]
+    urls = [
+        base,
+        f"{base}/gradebook",
+        f"{base}/gradebook?sort=best:basics-quiz",
+        f"{base}/gradebook.csv",
+        f"{base}/students/{student_id}",
+        f"{base}/quizzes/basics-quiz/analysis",
+        "/teach/",
+        "/teach/admin/users",
+    ]
 
     def counts() -> dict[str, int]:
         measured = {}

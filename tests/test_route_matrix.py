@@ -32,12 +32,29 @@ def world(app, auth, sample_course):
         db.session.add(Enrollment(user_id=student, classroom_id=mine.id))
         db.session.add(CourseOwner(course_id=course_id, user_id=owner))
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
-        attempt = Attempt(user_id=student, quiz_id=quiz.id, number=1, snapshot=[], max_score=1, results=[], score=0,
-                          percent=0, passed=False, submitted_at=db.func.now())  # fmt: skip
+        attempt = Attempt(
+            user_id=student,
+            quiz_id=quiz.id,
+            number=1,
+            snapshot=[],
+            max_score=1,
+            results=[],
+            score=0,
+            percent=0,
+            passed=False,
+            submitted_at=db.func.now(),
+        )
         db.session.add(attempt)
         db.session.commit()
-        return {"classroom_id": mine.id, "user_id": student, "attempt_id": attempt.id, "slug": sample_course,
-                "quiz_slug": "basics-quiz", "lesson_slug": "what-a-card-is", "name": "card.svg"}  # fmt: skip
+        return {
+            "classroom_id": mine.id,
+            "user_id": student,
+            "attempt_id": attempt.id,
+            "slug": sample_course,
+            "quiz_slug": "basics-quiz",
+            "lesson_slug": "what-a-card-is",
+            "name": "card.svg",
+        }
 
 
 def routes(app):

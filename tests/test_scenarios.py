@@ -112,8 +112,11 @@ def test_the_example_scenario_has_no_problems_and_renders_its_passages():
     scenario, found = load_scenario_text(SCENARIO, "s.yaml", SOURCES)
     assert found == []
     rural = scenario.compiled["nodes"]["rural"]
-    assert [segment.get("when") for segment in rural["text"]] == [None, [["deadline", "=", "short"]],
-                                                                   [["deadline", "=", "short"]]]  # fmt: skip
+    assert [segment.get("when") for segment in rural["text"]] == [
+        None,
+        [["deadline", "=", "short"]],
+        [["deadline", "=", "short"]],
+    ]
     assert "twice a week" in rural["text"][1]["html"] and rural["text"][2]["negate"] is True
     ending = scenario.compiled["nodes"]["cut-off"]
     assert 'href="#source-asiapress"' in ending["debrief"][0]["html"]
@@ -138,8 +141,10 @@ def test_an_unreachable_node_is_reported_at_its_line():
     debrief: Nobody [@asiapress].
 """
     )
-    assert problems(text) == [f"s.yaml:{line_of(text, 'id: lost')}: node 'lost' cannot be reached: no path from the "
-                              f"start leads here in any state"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, 'id: lost')}: node 'lost' cannot be reached: no path from the "
+        f"start leads here in any state"
+    ]
 
 
 def test_a_dead_end_that_only_some_states_reach_is_reported_with_that_state():
@@ -150,8 +155,10 @@ def test_a_dead_end_that_only_some_states_reach_is_reported_with_that_state():
         "      - text: Send the teams again\n        to: everyone-in\n        when: rural = funded\n"
         "      - text: Wait\n        to: everyone-in\n        when: deadline = long\n",
     )
-    assert problems(dead) == [f"s.yaml:{line_of(dead, 'id: queue')}: node 'queue' is a dead end when deadline = short, "
-                              f"rural = unfunded: none of its choices is offered"]  # fmt: skip
+    assert problems(dead) == [
+        f"s.yaml:{line_of(dead, 'id: queue')}: node 'queue' is a dead end when deadline = short, "
+        f"rural = unfunded: none of its choices is offered"
+    ]
 
 
 def test_a_dead_end_an_ending_without_debrief_and_a_loop_are_reported_at_their_lines():
@@ -162,8 +169,10 @@ def test_a_dead_end_an_ending_without_debrief_and_a_loop_are_reported_at_their_l
         "",
     )
     line = line_of(text, "ending: Everyone in")
-    assert problems(text) == [f"s.yaml:{line}: ending 'everyone-in' has no debrief: say what this path resembled in "
-                              f"the real cases, citing the lesson's sources"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line}: ending 'everyone-in' has no debrief: say what this path resembled in "
+        f"the real cases, citing the lesson's sources"
+    ]
     text = (
         SCENARIO.replace(
             """    choices:
@@ -178,8 +187,9 @@ def test_a_dead_end_an_ending_without_debrief_and_a_loop_are_reported_at_their_l
     text: You wait.
 """
     )
-    assert problems(text) == [f"s.yaml:{line_of(text, 'id: waiting')}: node 'waiting' is a dead end: it has no choices "
-                              f"and is not an ending"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, 'id: waiting')}: node 'waiting' is a dead end: it has no choices and is not an ending"
+    ]
     loop = (
         text
         + """    choices:
@@ -213,26 +223,35 @@ def test_a_loop_with_a_way_out_is_fine():
 
 def test_state_nothing_sets_unknown_citations_and_targets_are_reported():
     text = SCENARIO.replace("when: rural = funded", "when: budget = big")
-    assert problems(text) == [f"s.yaml:{line_of(text, 'budget = big')}: state 'budget' is read here but nothing sets "
-                              f"it (no choice's 'set' and no starting 'state')"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, 'budget = big')}: state 'budget' is read here but nothing sets "
+        f"it (no choice's 'set' and no starting 'state')"
+    ]
     text = SCENARIO.replace("::: if deadline = short", "::: if deadline = shrt")
-    assert problems(text) == [f"s.yaml:{line_of(text, 'shrt')}: state 'deadline' is compared with 'shrt', which "
-                              f"nothing sets it to (it can be: long, short)"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, 'shrt')}: state 'deadline' is compared with 'shrt', which "
+        f"nothing sets it to (it can be: long, short)"
+    ]
     text = SCENARIO.replace("real cases [@asiapress]", "real cases [@nowhere]")
-    assert problems(text) == [f"s.yaml:{line_of(text, '[@nowhere]')}: the debrief of 'cut-off': [@nowhere] is not a "
-                              f"source in this lesson's front matter"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, '[@nowhere]')}: the debrief of 'cut-off': [@nowhere] is not a "
+        f"source in this lesson's front matter"
+    ]
     text = SCENARIO.replace("to: cut-off", "to: cutoff")
     found = problems(text)
     assert f"s.yaml:{line_of(text, 'to: cutoff')}: a choice leads to node 'cutoff', which does not exist" in found
     text = SCENARIO.replace("Some people never came.", "Some people never came [@asiapress].")
-    assert problems(text) == [f"s.yaml:{line_of(text, 'never came')}: node 'queue': citations belong in an ending's "
-                              f"debrief, where the real cases are explained"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, 'never came')}: node 'queue': citations belong in an ending's "
+        f"debrief, where the real cases are explained"
+    ]
 
 
 def test_passage_and_syntax_mistakes_are_reported_at_their_lines():
     text = SCENARIO.replace("      A year leaves time for the harvest.\n      :::\n", "      A year leaves time.\n")
-    assert problems(text) == [f"s.yaml:{line_of(text, '::: if deadline')}: node 'rural': this passage is not closed "
-                              f"by a ':::' line"]  # fmt: skip
+    assert problems(text) == [
+        f"s.yaml:{line_of(text, '::: if deadline')}: node 'rural': this passage is not closed by a ':::' line"
+    ]
     text = SCENARIO.replace("when: deadline = short", "when: deadline == short")
     assert problems(text)[0].startswith(f"s.yaml:{line_of(text, 'deadline == short')}: node 'queue': cannot read")
     text = SCENARIO.replace("    title: Who did not come\n", "    title: Who did not come\n    colour: red\n")
@@ -315,13 +334,17 @@ def test_the_lesson_page_links_to_the_scenario_instead_of_mark_complete(client, 
     assert "Play the scenario" in page and "Mark complete" not in page
 
 
-@pytest.mark.parametrize("choices, ending", [
-    (["Three weeks", "Keep the offices in town", "Cancel the old cards of everyone missing"], "Cut off"),
-    (["A year", "Fund mobile teams", "Send the teams again"], "Everyone in"),
-    (["Three weeks", "Fund mobile teams", "Extend the deadline"], "Everyone in"),
-])  # fmt: skip
-def test_playing_to_each_ending_without_javascript_completes_the_lesson(app, client, auth, scenario_course, choices,
-                                                                       ending):  # fmt: skip
+@pytest.mark.parametrize(
+    "choices, ending",
+    [
+        (["Three weeks", "Keep the offices in town", "Cancel the old cards of everyone missing"], "Cut off"),
+        (["A year", "Fund mobile teams", "Send the teams again"], "Everyone in"),
+        (["Three weeks", "Fund mobile teams", "Extend the deadline"], "Everyone in"),
+    ],
+)
+def test_playing_to_each_ending_without_javascript_completes_the_lesson(
+    app, client, auth, scenario_course, choices, ending
+):
     auth.as_role("student")
     page = client.get(scenario_course).get_data(as_text=True)
     assert "The new cards arrive" in page and "No choices yet" in page
@@ -404,27 +427,64 @@ def test_the_census_desk_can_be_played_to_each_of_its_endings(app, client, auth)
     url = "/courses/chip-paper-state/scenarios/the-census-desk"
     common = ["Start with the fields"]
     paths = {
-        "Halted by the court": ["Print the ethnic group on the card, as before", "Start in the capital; the valleys",
-                                "Three months from the first hand-out", "Launch on schedule; the assessment",
-                                "Move on to the autumn", "Tell the farmers to collect", "Cancel the old cards",
-                                "Agree; clean lists", "Block every affected certificate", "Give officers direct",
-                                "Defend the rollout in court"],
-        "The list": ["Record the ethnic group in the registry", "Start in the capital; the valleys", "A full year",
-                     "Do the assessment first", "Move on to the autumn", "Send the team back", "Keep the old cards",
-                     "Agree to link, but keep serving", "Block them, and let people renew from home",
-                     "Give officers direct", "Send the court your assessment", "Refuse in writing and resign"],
-        "The missing": ["Collect no ethnic group", "Start in the capital; the valleys", "Three months",
-                        "Do the assessment first", "Move on to the autumn", "Tell the farmers to collect",
-                        "Cancel the old cards", "Agree; clean lists", "Block every affected certificate",
-                        "Allow searches only with a court order", "Send the court your assessment",
-                        "Answer that the registry cannot produce", "Read what the report says"],
-        "A card people can live with": ["Collect no ethnic group", "Send mobile teams", "A full year",
-                                        "Do the assessment first", "Move on to the autumn", "Send the team back",
-                                        "Keep the old cards", "Agree to link, but keep serving",
-                                        "Block them, and let people renew from home",
-                                        "Allow searches only with a court order", "Send the court your assessment",
-                                        "Answer that the registry cannot produce", "Read what the report says"],
-    }  # fmt: skip
+        "Halted by the court": [
+            "Print the ethnic group on the card, as before",
+            "Start in the capital; the valleys",
+            "Three months from the first hand-out",
+            "Launch on schedule; the assessment",
+            "Move on to the autumn",
+            "Tell the farmers to collect",
+            "Cancel the old cards",
+            "Agree; clean lists",
+            "Block every affected certificate",
+            "Give officers direct",
+            "Defend the rollout in court",
+        ],
+        "The list": [
+            "Record the ethnic group in the registry",
+            "Start in the capital; the valleys",
+            "A full year",
+            "Do the assessment first",
+            "Move on to the autumn",
+            "Send the team back",
+            "Keep the old cards",
+            "Agree to link, but keep serving",
+            "Block them, and let people renew from home",
+            "Give officers direct",
+            "Send the court your assessment",
+            "Refuse in writing and resign",
+        ],
+        "The missing": [
+            "Collect no ethnic group",
+            "Start in the capital; the valleys",
+            "Three months",
+            "Do the assessment first",
+            "Move on to the autumn",
+            "Tell the farmers to collect",
+            "Cancel the old cards",
+            "Agree; clean lists",
+            "Block every affected certificate",
+            "Allow searches only with a court order",
+            "Send the court your assessment",
+            "Answer that the registry cannot produce",
+            "Read what the report says",
+        ],
+        "A card people can live with": [
+            "Collect no ethnic group",
+            "Send mobile teams",
+            "A full year",
+            "Do the assessment first",
+            "Move on to the autumn",
+            "Send the team back",
+            "Keep the old cards",
+            "Agree to link, but keep serving",
+            "Block them, and let people renew from home",
+            "Allow searches only with a court order",
+            "Send the court your assessment",
+            "Answer that the registry cannot produce",
+            "Read what the report says",
+        ],
+    }
     course_slug = url.split("/")[2]
     for number, (ending, steps) in enumerate(paths.items()):
         if number:
@@ -560,8 +620,13 @@ def test_the_editor_saves_a_node_only_when_the_scenario_passes_the_checks(app, c
     url = "/author/courses/sample-course/scenario/the-queue"
     page = client.get(url + "?node=queue").get_data(as_text=True)
     assert "Who did not come" in page and "Cancel the old cards" in page
-    form = {"title": "Who did not come", "text": "Some people never came.", "ending": "", "debrief": "",
-            "choices": "- {text: Extend the deadline, to: nowhere}\n"}  # fmt: skip
+    form = {
+        "title": "Who did not come",
+        "text": "Some people never came.",
+        "ending": "",
+        "debrief": "",
+        "choices": "- {text: Extend the deadline, to: nowhere}\n",
+    }
     page = client.post(url + "?node=queue", data=form).get_data(as_text=True)
     assert "Not saved" in page and "a choice leads to node &#39;nowhere&#39;, which does not exist" in page
     form["choices"] = "- {text: Cut them off, to: cut-off, when: deadline = short}\n- {text: Wait, to: everyone-in}\n"
@@ -572,9 +637,17 @@ def test_the_editor_saves_a_node_only_when_the_scenario_passes_the_checks(app, c
     with app.app_context():
         scenario = db.session.scalar(select(Scenario))
         assert [c["to"] for c in scenario.compiled["nodes"]["queue"]["choices"]] == ["cut-off", "everyone-in"]
-    new = {"node_id": "appeal", "title": "An appeal", "text": "People appeal.", "ending": "Appeal",
-           "debrief": "Appeals happened [@asiapress].", "choices": "", "from_node": "queue",
-           "from_text": "Hear the appeals", "save": "Save"}  # fmt: skip
+    new = {
+        "node_id": "appeal",
+        "title": "An appeal",
+        "text": "People appeal.",
+        "ending": "Appeal",
+        "debrief": "Appeals happened [@asiapress].",
+        "choices": "",
+        "from_node": "queue",
+        "from_text": "Hear the appeals",
+        "save": "Save",
+    }
     assert client.post(url + "?node=new", data=new).status_code == 302
     with app.app_context():
         scenario = db.session.scalar(select(Scenario))

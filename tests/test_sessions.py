@@ -110,17 +110,39 @@ def gradebook_world(app, auth, sample_course):
         db.session.flush()
         db.session.add(Enrollment(user_id=student, classroom_id=classroom.id))
         quiz = db.session.scalar(select(Quiz).where(Quiz.slug == "basics-quiz"))
-        attempt = Attempt(user_id=student, quiz_id=quiz.id, number=1, snapshot=[], max_score=1, results=[], score=0,
-                          percent=0, passed=False, submitted_at=db.func.now())  # fmt: skip
+        attempt = Attempt(
+            user_id=student,
+            quiz_id=quiz.id,
+            number=1,
+            snapshot=[],
+            max_score=1,
+            results=[],
+            score=0,
+            percent=0,
+            passed=False,
+            submitted_at=db.func.now(),
+        )
         db.session.add(attempt)
         db.session.commit()
-        return {"classroom_id": classroom.id, "user_id": student, "attempt_id": attempt.id, "slug": sample_course,
-                "quiz_slug": "basics-quiz", "lesson_slug": "what-a-card-is", "name": "card.svg"}  # fmt: skip
+        return {
+            "classroom_id": classroom.id,
+            "user_id": student,
+            "attempt_id": attempt.id,
+            "slug": sample_course,
+            "quiz_slug": "basics-quiz",
+            "lesson_slug": "what-a-card-is",
+            "name": "card.svg",
+        }
 
 
 # Course material, the same for everyone who may see it: these choose their own caching.
-COURSE_FILES = {"static", "learn.figure", "transfer.export_zip", "transfer.export_gift_file",
-                "transfer.export_moodle_xml_file"}
+COURSE_FILES = {
+    "static",
+    "learn.figure",
+    "transfer.export_zip",
+    "transfer.export_gift_file",
+    "transfer.export_moodle_xml_file",
+}
 
 
 def test_every_signed_in_page_is_kept_out_of_caches(app, client, auth, gradebook_world):
@@ -137,9 +159,18 @@ def test_every_signed_in_page_is_kept_out_of_caches(app, client, auth, gradebook
         if response.status_code == 200:
             assert response.headers["Cache-Control"] == "no-store", url
             checked.add(rule.endpoint)
-    assert {"learn.my_progress", "quiz.attempt", "classroom.gradebook", "classroom.gradebook_export",
-            "classroom.student", "classroom.item_analysis", "classroom.import_roster", "classroom.classroom",
-            "auth.account", "classroom.change_password"} <= checked  # fmt: skip
+    assert {
+        "learn.my_progress",
+        "quiz.attempt",
+        "classroom.gradebook",
+        "classroom.gradebook_export",
+        "classroom.student",
+        "classroom.item_analysis",
+        "classroom.import_roster",
+        "classroom.classroom",
+        "auth.account",
+        "classroom.change_password",
+    } <= checked
 
 
 def test_a_course_figure_keeps_its_own_caching_and_public_pages_are_unchanged(app, client, auth, gradebook_world):

@@ -288,8 +288,9 @@ def test_nav_links_import_export_for_instructors_only(client, auth, sample_cours
 
 
 def upload_zip(client, data: bytes, name: str = "course.zip"):
-    return client.post("/transfer/import", data={"archive": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")  # fmt: skip
+    return client.post(
+        "/transfer/import", data={"archive": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_export_download_is_the_course_zip(app, client, auth, sample_course):
@@ -423,9 +424,11 @@ def test_pages_run_a_fixed_number_of_queries(app, client, auth, sample_course, c
 
 def upload_bank(client, path: Path, quiz: str = "", module: str = "", **fields):
     """Post a question-bank file through the course page's import form (GIFT unless bank_format says otherwise)."""
-    return client.post("/transfer/courses/sample-course/questions", content_type="multipart/form-data",
-                       data={"quiz": quiz, "module": module, **fields,
-                             "bank_file": (io.BytesIO(path.read_bytes()), path.name)})  # fmt: skip
+    return client.post(
+        "/transfer/courses/sample-course/questions",
+        content_type="multipart/form-data",
+        data={"quiz": quiz, "module": module, **fields, "bank_file": (io.BytesIO(path.read_bytes()), path.name)},
+    )
 
 
 upload_gift = upload_bank
@@ -444,8 +447,9 @@ def test_gift_upload_creates_a_draft_quiz(app, client, auth, sample_course):
         assert len(quiz.questions) == 10
 
 
-def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_nothing(app, client, auth,
-                                                                                      sample_course):  # fmt: skip
+def test_gift_upload_with_unsupported_constructs_lists_their_lines_and_changes_nothing(
+    app, client, auth, sample_course
+):
     as_owner(auth)
     with app.app_context():
         before = database_state()
@@ -511,8 +515,7 @@ def test_moodle_xml_upload_without_the_box_changes_nothing_and_lists_the_lines(a
         assert database_state() == before and db.session.scalar(select(func.count(Figure.id))) == 1
 
 
-def test_moodle_xml_upload_with_the_box_imports_the_good_questions_and_their_figures(app, client, auth,
-                                                                                    sample_course):  # fmt: skip
+def test_moodle_xml_upload_with_the_box_imports_the_good_questions_and_their_figures(app, client, auth, sample_course):
     as_owner(auth)
     response = upload_bank(client, MOODLE_WRITTEN, "bank", bank_format="moodle-xml", skip_unsupported="y")
     assert response.status_code == 200
@@ -552,8 +555,7 @@ def test_upload_by_category_and_a_category_that_names_no_quiz(app, client, auth,
     as_owner(auth)
     with app.app_context():
         before = database_state()
-    response = upload_bank(client, MOODLE_DATA / "moodle-documented.xml", bank_format="moodle-xml",
-                           target="category")  # fmt: skip
+    response = upload_bank(client, MOODLE_DATA / "moodle-documented.xml", bank_format="moodle-xml", target="category")
     assert response.status_code == 400
     assert "these name none: &#39;Card technology&#39;" in response.get_data(as_text=True)
     with app.app_context():

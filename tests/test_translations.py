@@ -146,10 +146,22 @@ def test_no_template_shows_text_that_skips_the_catalogue():
 # Calls whose text a person reads: the argument at the given position must come from gettext, never a literal.
 # -1 is the last positional argument: content problems end with their message whatever comes before it
 # (`problem(path, line, message)` in the loader, `problem(line, message)` in the scenario checker).
-USER_FACING_CALLS = {"flash": 0, "ValidationError": 0, "abort": 1,
-                     "problem": -1, "report": -1, "warn": -1, "ContentProblem": -1, "_Problem": 0,
-                     "echo": 0, "ClickException": 0, "UsageError": 0, "BadParameter": 0, "SystemExit": 0,
-                     "BackupError": 0}  # fmt: skip
+USER_FACING_CALLS = {
+    "flash": 0,
+    "ValidationError": 0,
+    "abort": 1,
+    "problem": -1,
+    "report": -1,
+    "warn": -1,
+    "ContentProblem": -1,
+    "_Problem": 0,
+    "echo": 0,
+    "ClickException": 0,
+    "UsageError": 0,
+    "BadParameter": 0,
+    "SystemExit": 0,
+    "BackupError": 0,
+}
 USER_FACING_KEYWORDS = {"label", "description", "message"}
 
 
@@ -184,8 +196,10 @@ def test_untranslated_python_text_is_found():
     assert untranslated_python_text("x = StringField('Title', validators=[Length(message=f'{n}')])") == [1, 1]
     assert untranslated_python_text("abort(404, 'No such class.')\nabort(404, _('No such class.'))") == [1]
     assert untranslated_python_text("x = StringField(_l('Title'))\nflash(message)") == []
-    assert untranslated_python_text("self.problem(path, 3, f'no {key}')\nself.problem(4, _('Bad.'))\n"
-                                    "click.echo('Done.')\nraise SystemExit(_('Failed.'))") == [1, 3]
+    assert untranslated_python_text(
+        "self.problem(path, 3, f'no {key}')\nself.problem(4, _('Bad.'))\n"
+        "click.echo('Done.')\nraise SystemExit(_('Failed.'))"
+    ) == [1, 3]
 
 
 def test_no_code_shows_text_that_skips_the_catalogue():

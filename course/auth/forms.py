@@ -39,14 +39,21 @@ def _password_validator(form, field):
 class NewAccountForm(BaseForm):
     """Fields every new account has."""
 
-    username = StringField(_l("Username"), validators=[InputRequired(), valid_username],
-                           description=_l("Letters of any alphabet, digits, dots, hyphens or underscores. Not your "
-                                          "email."))  # fmt: skip
+    username = StringField(
+        _l("Username"),
+        validators=[InputRequired(), valid_username],
+        description=_l("Letters of any alphabet, digits, dots, hyphens or underscores. Not your email."),
+    )
     display_name = StringField(_l("Name shown to your teacher (optional)"), validators=[Optional(), Length(max=80)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), _password_validator],
-                             description=_l("At least %(num)d characters.", num=MIN_PASSWORD))
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), _password_validator],
+        description=_l("At least %(num)d characters.", num=MIN_PASSWORD),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
 
 
 class SetupForm(NewAccountForm):
@@ -58,8 +65,11 @@ class RegisterForm(NewAccountForm):
         _l("Email (optional, only for password help)"),
         validators=[Optional(), Length(max=254), Regexp(EMAIL, message=_l("This is not an email address."))],
     )
-    join_code = StringField(_l("Class join code"), validators=[Optional(), Length(max=32)],
-                            description=_l("Your teacher gives you this code."))
+    join_code = StringField(
+        _l("Class join code"),
+        validators=[Optional(), Length(max=32)],
+        description=_l("Your teacher gives you this code."),
+    )
 
 
 class LoginForm(BaseForm):

@@ -88,7 +88,12 @@ def trust_this_device(username: str) -> None:
     @after_this_request
     def set_device_cookie(response):
         response.set_cookie(
-            DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, path="/login", httponly=True, samesite="Lax",
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_DAYS * 86400,
+            path="/login",
+            httponly=True,
+            samesite="Lax",
             secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-        )  # fmt: skip
+        )
         return response

@@ -26,18 +26,25 @@ NOTICE_CATEGORY = "record-view"
 
 
 class DeleteAccountForm(BaseForm):
-    password = PasswordField(_l("Your password"),
-                             validators=[DataRequired(message=_l("Type your password to confirm."))])
-    confirm = BooleanField(_l("I understand that this cannot be undone"),
-                           validators=[DataRequired(message=_l("Tick this box to confirm."))])  # fmt: skip
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(message=_l("Type your password to confirm."))]
+    )
+    confirm = BooleanField(
+        _l("I understand that this cannot be undone"),
+        validators=[DataRequired(message=_l("Tick this box to confirm."))],
+    )
 
 
 def approval_classes(user: User) -> list[Classroom]:
     """The student's classes whose instructor must approve an account deletion first."""
-    return list(db.session.scalars(
-        select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Enrollment.user_id == user.id, Classroom.deletion_needs_approval.is_(True)).order_by(Classroom.name)
-    ))  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(Classroom)
+            .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+            .where(Enrollment.user_id == user.id, Classroom.deletion_needs_approval.is_(True))
+            .order_by(Classroom.name)
+        )
+    )
 
 
 @bp.route("/account/data")
@@ -84,8 +91,14 @@ def delete_account():
             if pending is None:
                 db.session.add(DeletionRequest(user_id=user.id, requested_at=utcnow()))
                 db.session.commit()
-            flash(_("Your request is with the instructor of %(classes)s. Your account is deleted as soon as they "
-                    "approve it.", classes=", ".join(c.name for c in approval)), "info")  # fmt: skip
+            flash(
+                _(
+                    "Your request is with the instructor of %(classes)s. Your account is deleted as soon as they "
+                    "approve it.",
+                    classes=", ".join(c.name for c in approval),
+                ),
+                "info",
+            )
             return redirect(url_for("auth.my_data"))
         else:
             erase_account(user, how="deleted by its owner")
@@ -105,8 +118,13 @@ def tell_staff_the_student_will_see():
     if found is not None:
         student, page = found
         g.record_view = (student, page)
-        flash(_("%(name)s will see this visit on their data page: who opened it, which page and when.",
-                name=student.name), NOTICE_CATEGORY)  # fmt: skip
+        flash(
+            _(
+                "%(name)s will see this visit on their data page: who opened it, which page and when.",
+                name=student.name,
+            ),
+            NOTICE_CATEGORY,
+        )
 
 
 @bp.after_app_request

@@ -1,6 +1,5 @@
 """Account views."""
 
-
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -103,8 +102,15 @@ def _login_address_limits() -> str:
 
 def _failed_sign_in_limit(limit, key_func, scope: str, exempt_when):
     """One of the sign-in limits: it counts failed sign-ins only and records a lockout once in the audit trail."""
-    return limiter.limit(limit, methods=["POST"], key_func=key_func, scope=scope, on_breach=audit.locked_out(scope),
-                         exempt_when=exempt_when, deduct_when=limits.sign_in_failed)  # fmt: skip
+    return limiter.limit(
+        limit,
+        methods=["POST"],
+        key_func=key_func,
+        scope=scope,
+        on_breach=audit.locked_out(scope),
+        exempt_when=exempt_when,
+        deduct_when=limits.sign_in_failed,
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -36,8 +36,13 @@ def start_session(user: User, remember: bool = False) -> None:
     lifetime = remember_lifetime() if remember else BROWSER_SESSION
     now = utcnow()
     if user.inactive_warned_at is not None:
-        flash(_("Your account had not been used for a long time and was due to be deleted. Signing in keeps it; "
-                "nothing has been deleted."), "info")  # fmt: skip
+        flash(
+            _(
+                "Your account had not been used for a long time and was due to be deleted. Signing in keeps it; "
+                "nothing has been deleted."
+            ),
+            "info",
+        )
     user.last_seen_at, user.inactive_warned_at = now, None
     db.session.execute(
         delete(UserSession).where(
@@ -47,9 +52,10 @@ def start_session(user: User, remember: bool = False) -> None:
     )
     token = secrets.token_urlsafe(32)
     db.session.add(
-        UserSession(user_id=user.id, token_digest=_digest(token), password_stamp=user.session_stamp,
-                    expires_at=now + lifetime)
-    )  # fmt: skip
+        UserSession(
+            user_id=user.id, token_digest=_digest(token), password_stamp=user.session_stamp, expires_at=now + lifetime
+        )
+    )
     db.session.commit()
     user.session_token = token
     login_user(user, remember=remember, duration=lifetime)

@@ -42,9 +42,17 @@ COMMON_LETTERS = frozenset("\u30fc\u02bb\u02bc")
 # Default_Ignorable_Code_Point characters (Unicode's DerivedCoreProperties.txt) that are not format controls:
 # they draw nothing (the Hangul fillers, variation selectors, the combining grapheme joiner).
 INVISIBLE_RANGES = (
-    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164), (0xFE00, 0xFE0F),
-    (0xFFA0, 0xFFA0), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
-)  # fmt: skip
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
 
 
 class UsernameError(ValueError):
@@ -66,9 +74,15 @@ def normalise_username(raw: str | None) -> str:
     for char in name:
         _check_character(char)
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        raise UsernameError(_("Use %(least)d to %(most)d characters: letters of any alphabet, digits, dots, hyphens "
-                              "or underscores (this one has %(count)d).", least=MIN_LENGTH, most=MAX_LENGTH,
-                              count=len(name)))  # fmt: skip
+        raise UsernameError(
+            _(
+                "Use %(least)d to %(most)d characters: letters of any alphabet, digits, dots, hyphens "
+                "or underscores (this one has %(count)d).",
+                least=MIN_LENGTH,
+                most=MAX_LENGTH,
+                count=len(name),
+            )
+        )
     if not _is_letter(name[0]) and not _is_digit(name[0]):
         raise UsernameError(_("Start the username with a letter or a digit."))
     _check_marks(name)
@@ -93,16 +107,25 @@ def _check_character(char: str) -> None:
     category = unicodedata.category(char)
     if category in ("Cc", "Cf", "Zl", "Zp") or any(a <= ord(char) <= b for a, b in INVISIBLE_RANGES):
         name = unicodedata.name(char, f"U+{ord(char):04X}")
-        raise UsernameError(_("The username holds an invisible or control character (%(name)s). Type the username "
-                              "again by hand.", name=name))  # fmt: skip
+        raise UsernameError(
+            _(
+                "The username holds an invisible or control character (%(name)s). Type the username again by hand.",
+                name=name,
+            )
+        )
     if category == "Zs":
         raise UsernameError(_("A username cannot hold spaces. Use a dot, hyphen or underscore instead."))
     allowed = char in PUNCTUATION or _is_digit(char) or _is_mark(char) or _is_letter(char)
     if allowed and _is_letter(char) and categories.alias(char) == "COMMON":
         allowed = char in COMMON_LETTERS
     if not allowed:
-        raise UsernameError(_("“%(character)s” cannot be in a username. Use letters of any alphabet, digits, dots, "
-                              "hyphens or underscores.", character=char))  # fmt: skip
+        raise UsernameError(
+            _(
+                "“%(character)s” cannot be in a username. Use letters of any alphabet, digits, dots, "
+                "hyphens or underscores.",
+                character=char,
+            )
+        )
 
 
 def _check_marks(name: str) -> None:
@@ -138,12 +161,17 @@ def _check_scripts(name: str) -> None:
         raise UsernameError(_("A username needs at least one letter of an alphabet or one digit."))
     if len(scripts) <= 1 or any(scripts <= system for system in WRITING_SYSTEMS):
         return
-    raise UsernameError(_("Use the letters of one alphabet: this username mixes %(scripts)s letters, the way names "
-                          "that imitate someone else's are made.", scripts=_script_names(scripts)))  # fmt: skip
+    raise UsernameError(
+        _(
+            "Use the letters of one alphabet: this username mixes %(scripts)s letters, the way names "
+            "that imitate someone else's are made.",
+            scripts=_script_names(scripts),
+        )
+    )
 
 
 def _script_names(scripts: Iterable[str]) -> str:
-    """"Cyrillic and Latin", or "로마자 및 키릴 문자": the scripts' names in the interface's language (CLDR's, by way
+    """ "Cyrillic and Latin", or "로마자 및 키릴 문자": the scripts' names in the interface's language (CLDR's, by way
     of their English names; a script CLDR does not name keeps its Unicode name)."""
     locale = get_locale() or Locale("en")
     codes = {name.upper(): code for code, name in Locale("en").scripts.items()}

@@ -80,8 +80,9 @@ def course_context(course: Course) -> CourseContext:
         context.lesson_slugs[row.slug] = row.id
         module_slug = slugs[row.module_id]
         context.module_sources[module_slug].update(s["id"] for s in row.sources)
-        context.module_objectives[module_slug].extend(o for o in row.objectives
-                                                      if o not in context.module_objectives[module_slug])  # fmt: skip
+        context.module_objectives[module_slug].extend(
+            o for o in row.objectives if o not in context.module_objectives[module_slug]
+        )
     return context
 
 
@@ -117,8 +118,9 @@ def add_error(field_or_list, message: str) -> None:
         field_or_list.errors = [*field_or_list.errors, message]
 
 
-def place_problems(problems: list[ContentProblem], paths: dict[int, tuple], place: Callable[[tuple, str], bool],
-                   form) -> None:
+def place_problems(
+    problems: list[ContentProblem], paths: dict[int, tuple], place: Callable[[tuple, str], bool], form
+) -> None:
     """Each problem at the field its line belongs to; the rest, which no field of this form holds, at the top."""
     for problem in problems:
         if not place(paths.get(problem.line, ()), QUESTION_PREFIX.sub("", problem.message)):
@@ -194,8 +196,10 @@ def check_lesson_form(form, context: CourseContext, lesson_id: int | None) -> tu
         if name in ("slug", "title", "minutes"):
             add_error(getattr(form, name), message)
         elif name in ("objectives", "key_terms"):
-            add_error(getattr(form, name), _("Line %(line)s: %(message)s", line=path[1] + 1, message=message)
-                      if len(path) > 1 else message)
+            add_error(
+                getattr(form, name),
+                _("Line %(line)s: %(message)s", line=path[1] + 1, message=message) if len(path) > 1 else message,
+            )
         elif name == "sources" and len(path) > 2 and path[2] in SOURCE_FIELDS:
             add_error(form.sources.entries[rows[path[1]]].form[path[2]], message)
         else:
@@ -203,7 +207,8 @@ def check_lesson_form(form, context: CourseContext, lesson_id: int | None) -> tu
         return True
 
     for problem in (p for p in problems if p.line >= body_first_line):
-        add_error(form.body, _("Line %(line)s: %(message)s", line=problem.line - body_first_line + 1,
-                               message=problem.message))
+        add_error(
+            form.body, _("Line %(line)s: %(message)s", line=problem.line - body_first_line + 1, message=problem.message)
+        )
     place_problems([p for p in problems if p.line < body_first_line], paths, place, form)
     return data, data is not None and not problems

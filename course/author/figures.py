@@ -40,14 +40,22 @@ def figures(slug: str):
             form.replace.errors.append(_("A figure named %(name)s exists. Tick this box to replace it.", name=name))
         else:
             service.save_figure(course, existing, name, media_type, data)
-            flash(_("Figure %(name)s saved. Show it in a lesson with ![what it shows](figures/%(name)s).", name=name),
-                  "success")
+            flash(
+                _("Figure %(name)s saved. Show it in a lesson with ![what it shows](figures/%(name)s).", name=name),
+                "success",
+            )
             return redirect(url_for("author.figures", slug=course.slug))
     listed = db.session.execute(
         select(Figure.name, Figure.media_type).where(Figure.course_id == course.id).order_by(Figure.name)
     ).all()
-    return render_template("author/figures.html", course=course, form=form, figures=listed, limit=limit,
-                           accept=",".join(sorted(set(FIGURE_TYPES.values()))))  # fmt: skip
+    return render_template(
+        "author/figures.html",
+        course=course,
+        form=form,
+        figures=listed,
+        limit=limit,
+        accept=",".join(sorted(set(FIGURE_TYPES.values()))),
+    )
 
 
 @bp.route("/courses/<slug>/figures/<name>")
@@ -67,19 +75,28 @@ def delete_figure(slug: str, name: str):
     if figure is None:
         return redirect(url_for("author.figures", slug=course.slug))
     showing, asking = service.lessons_showing(course.id, name), service.questions_showing(course.id, name)
-    blockers = [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))
-                ] if showing else []  # fmt: skip
+    blockers = (
+        [_("These lessons show it: %(lessons)s. Remove it from them first.", lessons="; ".join(showing))]
+        if showing
+        else []
+    )
     if asking:
-        blockers.append(_("These quiz questions show it: %(questions)s. Remove it from them first.",
-                          questions="; ".join(asking)))  # fmt: skip
+        blockers.append(
+            _("These quiz questions show it: %(questions)s. Remove it from them first.", questions="; ".join(asking))
+        )
 
     def delete() -> str:
         service.delete_figure(figure)
         flash(_("Figure %(name)s deleted.", name=name), "info")
         return url_for("author.figures", slug=course.slug)
 
-    return confirm_delete(_("Delete the figure %(name)s?", name=name), [_("The image file itself.")],
-                          url_for("author.figures", slug=course.slug), delete, blockers)  # fmt: skip
+    return confirm_delete(
+        _("Delete the figure %(name)s?", name=name),
+        [_("The image file itself.")],
+        url_for("author.figures", slug=course.slug),
+        delete,
+        blockers,
+    )
 
 
 @bp.route("/courses/<slug>/glossary")
@@ -87,4 +104,3 @@ def delete_figure(slug: str, name: str):
 def glossary(slug: str):
     """The course glossary, drafts included, where a previewed lesson's glossary links lead."""
     return render_template("learn/glossary.html", course=owned_course_or_404(slug))
-

@@ -72,9 +72,12 @@ TOO_LONG = _l("Shorten this to at most %(max)d characters.")
 def _slug_field(label: str, description: str = SLUG_HELP, source: str = "title") -> StringField:
     """A slug as the loader requires it (course.content.loader.SLUG), with the database's size. author.js fills it
     from the `source` field as the author types, until the author edits it."""
-    return StringField(label, validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG),
-                                          Regexp(SLUG, message=SLUG_MESSAGE)],
-                       description=description, render_kw={"data-slug-from": source})  # fmt: skip
+    return StringField(
+        label,
+        validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG), Regexp(SLUG, message=SLUG_MESSAGE)],
+        description=description,
+        render_kw={"data-slug-from": source},
+    )
 
 
 def _title_field(missing: str) -> StringField:
@@ -84,16 +87,22 @@ def _title_field(missing: str) -> StringField:
 
 class CourseForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    slug = _slug_field(_l("Address (slug)"),
-                       _l("Part of every address in the course; Lower-case words joined by hyphens, e.g. "
-                          "card-technology."))
+    slug = _slug_field(
+        _l("Address (slug)"),
+        _l("Part of every address in the course; Lower-case words joined by hyphens, e.g. card-technology."),
+    )
     title = _title_field(_l("Give the course a title."))
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
-    language = StringField(_l("Language"), default="en", validators=[InputRequired(_l("Give the language of the "
-                           "course, such as en.")), Length(max=20, message=TOO_LONG),
-                           Regexp(LANGUAGE, message=_l("Use a language tag such as en, fr or pt-BR."))],
-                           description=_l("The language tag of the course's text, such as en, fr or "
-                                          "pt-BR."))  # fmt: skip
+    language = StringField(
+        _l("Language"),
+        default="en",
+        validators=[
+            InputRequired(_l("Give the language of the course, such as en.")),
+            Length(max=20, message=TOO_LONG),
+            Regexp(LANGUAGE, message=_l("Use a language tag such as en, fr or pt-BR.")),
+        ],
+        description=_l("The language tag of the course's text, such as en, fr or pt-BR."),
+    )
 
 
 class ModuleForm(AuthorForm):
@@ -117,38 +126,60 @@ class SourceRowForm(RowForm):
 class LessonForm(AuthorForm):
     slug_fields = {"slug": "title"}
     module = SelectField(_l("Module"), coerce=int)
-    slug = StringField(_l("Address (slug)"),
-                       validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
-                       description=_l("Students' progress and other lessons' links use it. Lower-case words joined "
-                                      "by hyphens, e.g. card-technology."),
-                       render_kw={"data-slug-from": "title"})  # fmt: skip
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+        description=_l(
+            "Students' progress and other lessons' links use it. Lower-case words joined "
+            "by hyphens, e.g. card-technology."
+        ),
+        render_kw={"data-slug-from": "title"},
+    )
     title = _title_field(_l("Give the lesson a title."))
-    minutes = IntegerField(_l("Minutes to read"), default=5,
-                           validators=[InputRequired(message=_l("Give a whole number."))])
-    objectives = TextAreaField(_l("Objectives"), validators=[Length(max=5000)],
-                               description=_l("One per line: what a student can do after the lesson."))  # fmt: skip
-    key_terms = TextAreaField(_l("Key terms"), validators=[Length(max=2000)],
-                              description=_l("Glossary anchors, one per line."))  # fmt: skip
+    minutes = IntegerField(
+        _l("Minutes to read"), default=5, validators=[InputRequired(message=_l("Give a whole number."))]
+    )
+    objectives = TextAreaField(
+        _l("Objectives"),
+        validators=[Length(max=5000)],
+        description=_l("One per line: what a student can do after the lesson."),
+    )
+    key_terms = TextAreaField(
+        _l("Key terms"), validators=[Length(max=2000)], description=_l("Glossary anchors, one per line.")
+    )
     sources = FieldList(FormField(SourceRowForm), min_entries=1, max_entries=100)
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=200_000)],
-                         description=_l("Cite a source with [@id]; show a figure with ![alt text](figures/name.png "
-                                        '"caption"); link a glossary entry with [term](glossary#anchor) and another '
-                                        "lesson with [text](lesson:slug)."))  # fmt: skip
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        validators=[Length(max=200_000)],
+        description=_l(
+            "Cite a source with [@id]; show a figure with ![alt text](figures/name.png "
+            '"caption"); link a glossary entry with [term](glossary#anchor) and another '
+            "lesson with [text](lesson:slug)."
+        ),
+    )
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
 
 
 class QuizForm(AuthorForm):
     slug_fields = {"slug": "title"}
-    slug = StringField(_l("Address (slug)"),
-                       validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
-                       description=SLUG_HELP, render_kw={"data-slug-from": "title"})  # fmt: skip
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[InputRequired(SLUG_REQUIRED), Length(max=80, message=TOO_LONG)],
+        description=SLUG_HELP,
+        render_kw={"data-slug-from": "title"},
+    )
     title = _title_field(_l("Give the quiz a title."))
     placement = SelectField(_l("Place in the course"), description=_l("A module's quiz, or the final assessment."))
-    pass_mark = IntegerField(_l("Pass mark (%)"), default=70,
-                             validators=[InputRequired(message=_l("Give a whole number."))])
-    max_attempts = IntegerField(_l("Attempts allowed"), default=0, description=_l("0 means unlimited."),
-                                validators=[InputRequired(message=_l("Give a whole number."))])  # fmt: skip
+    pass_mark = IntegerField(
+        _l("Pass mark (%)"), default=70, validators=[InputRequired(message=_l("Give a whole number."))]
+    )
+    max_attempts = IntegerField(
+        _l("Attempts allowed"),
+        default=0,
+        description=_l("0 means unlimited."),
+        validators=[InputRequired(message=_l("Give a whole number."))],
+    )
     shuffle = BooleanField(_l("Shuffle the choices of each question for every attempt"), default=True)
 
 
@@ -157,16 +188,28 @@ class QuestionForm(AuthorForm):
 
     slug_fields = {"key": "prompt"}
     slug_max = 40
-    key = StringField(_l("Id"), validators=[InputRequired(_l("Give the question an id, or a question to make one "
-                                                             "from.")), Length(max=80, message=TOO_LONG)],
-                      description=_l("Unique in the quiz and stable: reports group answers by it. Made from the "
-                                     "question if you leave it empty."),
-                      render_kw={"data-slug-from": "prompt", "data-slug-max": "40"})  # fmt: skip
+    key = StringField(
+        _l("Id"),
+        validators=[
+            InputRequired(_l("Give the question an id, or a question to make one from.")),
+            Length(max=80, message=TOO_LONG),
+        ],
+        description=_l(
+            "Unique in the quiz and stable: reports group answers by it. Made from the question if you leave it empty."
+        ),
+        render_kw={"data-slug-from": "prompt", "data-slug-max": "40"},
+    )
     prompt = TextAreaField(_l("Question (Markdown)"), validators=[Length(max=20_000)])
-    explanation = TextAreaField(_l("Explanation (Markdown)"), validators=[Length(max=20_000)],
-                                description=_l("Shown to the student after the attempt is submitted."))  # fmt: skip
-    source = StringField(_l("Source"), validators=[Length(max=500)],
-                         description=_l("A source id of the module's lessons, or a web address."))  # fmt: skip
+    explanation = TextAreaField(
+        _l("Explanation (Markdown)"),
+        validators=[Length(max=20_000)],
+        description=_l("Shown to the student after the attempt is submitted."),
+    )
+    source = StringField(
+        _l("Source"),
+        validators=[Length(max=500)],
+        description=_l("A source id of the module's lessons, or a web address."),
+    )
     objective = SelectField(_l("Learning objective"), validate_choice=False)
     points = StringField(_l("Points"), default="1", validators=[Length(max=20)])
     tags = StringField(_l("Tags"), validators=[Length(max=500)], description=_l("Separated by commas."))
@@ -180,22 +223,30 @@ def question_form(qtype: QuestionType) -> type[QuestionForm]:
 
 
 class FigureForm(AuthorForm):
-    image = FileField(_l("Image"), validators=[FileRequired(_l("Choose an image file."))],
-                      description=_l("PNG, JPEG, WebP or SVG (SVG without scripts or external "
-                                     "references)."))  # fmt: skip
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)],
-                       description=_l("Used in lessons as figures/<name>; by default the file's name."))  # fmt: skip
+    image = FileField(
+        _l("Image"),
+        validators=[FileRequired(_l("Choose an image file."))],
+        description=_l("PNG, JPEG, WebP or SVG (SVG without scripts or external references)."),
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Used in lessons as figures/<name>; by default the file's name."),
+    )
     replace = BooleanField(_l("Replace the figure of the same name"))
 
 
 class ConfirmDeleteForm(AuthorForm):
-    confirm = BooleanField(_l("I understand that this cannot be undone"), validators=[DataRequired(
-        _l("Tick the box to confirm."))])  # fmt: skip
+    confirm = BooleanField(
+        _l("I understand that this cannot be undone"), validators=[DataRequired(_l("Tick the box to confirm."))]
+    )
 
 
 class CoAuthorForm(AuthorForm):
-    username = StringField(_l("Username of an instructor"), validators=[InputRequired(_l("Give the username of an "
-                           "instructor or administrator.")), Length(max=40)])  # fmt: skip
+    username = StringField(
+        _l("Username of an instructor"),
+        validators=[InputRequired(_l("Give the username of an instructor or administrator.")), Length(max=40)],
+    )
 
 
 def apply_row_action(form: FlaskForm, action: str | None) -> bool:

@@ -29,8 +29,11 @@ def record_revision(item: Lesson | Quiz, content: dict[str, Any], summary: str) 
 def record_baseline(item: Lesson | Quiz, content: dict[str, Any]) -> None:
     """Before the first browser edit of an imported item, keep what it was, so even that first change can be undone."""
     if db.session.scalar(select(func.count(Revision.id)).where(_owner_column(item) == item.id)) == 0:
-        db.session.add(_new_revision(item, author_id=None, content=content, summary=_(
-            "As it was before the first edit in the browser")))
+        db.session.add(
+            _new_revision(
+                item, author_id=None, content=content, summary=_("As it was before the first edit in the browser")
+            )
+        )
 
 
 def revisions_of(item: Lesson | Quiz) -> list[Revision]:

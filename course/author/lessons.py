@@ -42,22 +42,36 @@ def _editor(course, lesson: Lesson | None):
         renamed_from = lesson.slug if lesson and data and data.slug != lesson.slug else None
         linked = service.linking_lessons(course.id, renamed_from, lesson.id) if renamed_from else []
         if linked:
-            form.slug.errors.append(_("Other lessons link to this lesson by its address: %(lessons)s. Change their "
-                                      "links first.", lessons="; ".join(linked)))  # fmt: skip
+            form.slug.errors.append(
+                _(
+                    "Other lessons link to this lesson by its address: %(lessons)s. Change their links first.",
+                    lessons="; ".join(linked),
+                )
+            )
             ok = False
         if form.preview.data:
             preview = data
         elif ok:
             return _save(course, lesson, data, form.module.data)
-    return render_template("author/lesson_form.html", course=course, lesson=lesson, form=form, preview=preview,
-                           figures=sorted(context.figures))  # fmt: skip
+    return render_template(
+        "author/lesson_form.html",
+        course=course,
+        lesson=lesson,
+        form=form,
+        preview=preview,
+        figures=sorted(context.figures),
+    )
 
 
 def _save(course, lesson: Lesson | None, data, module_id: int):
     """Save through the service, say so, and stay in the editor."""
     lesson = service.save_lesson(course, lesson, data, module_id)
-    flash(_("Lesson “%(title)s” saved.", title=lesson.title) if lesson.published
-          else _("Lesson “%(title)s” saved as a draft.", title=lesson.title), "success")
+    flash(
+        _("Lesson “%(title)s” saved.", title=lesson.title)
+        if lesson.published
+        else _("Lesson “%(title)s” saved as a draft.", title=lesson.title),
+        "success",
+    )
     return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
 
 
@@ -119,18 +133,27 @@ def delete_lesson(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     progress = service.lesson_progress_count(lesson)
     linked = service.linking_lessons(course.id, lesson.slug, lesson.id)
-    blockers = [_("These lessons link to it: %(lessons)s. Remove those links first.", lessons="; ".join(linked))
-                ] if linked else []  # fmt: skip
-    consequences = [_("Its text, sources and revision history, and %(progress)d progress records of students.",
-                      progress=progress)]
+    blockers = (
+        [_("These lessons link to it: %(lessons)s. Remove those links first.", lessons="; ".join(linked))]
+        if linked
+        else []
+    )
+    consequences = [
+        _("Its text, sources and revision history, and %(progress)d progress records of students.", progress=progress)
+    ]
 
     def delete() -> str:
         service.delete_lesson(lesson)
         flash(_("Lesson “%(title)s” deleted.", title=lesson.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(_("Delete the lesson “%(title)s”?", title=lesson.title), consequences,
-                          url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug), delete, blockers)
+    return confirm_delete(
+        _("Delete the lesson “%(title)s”?", title=lesson.title),
+        consequences,
+        url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug),
+        delete,
+        blockers,
+    )
 
 
 @bp.route("/courses/<slug>/lessons/<lesson_slug>/history")

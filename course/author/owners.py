@@ -29,8 +29,9 @@ def add_owner(slug: str):
     username = fold_username(form.username.data)
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_instructor:
-        flash(_("There is no instructor or administrator with the username “%(username)s”.", username=username),
-              "error")
+        flash(
+            _("There is no instructor or administrator with the username “%(username)s”.", username=username), "error"
+        )
     elif ownership.is_owner(user, course.id):
         flash(_("%(username)s already owns this course.", username=user.username), "info")
     else:
@@ -51,8 +52,12 @@ def remove_owner(slug: str, user_id: int):
         flash(_("A course keeps at least one owner: add another owner first."), "error")
         return redirect(url_for("author.course", slug=course.slug, _anchor="owners"))
     user = ownership.remove_owner(course, user_id)
-    flash(_("%(username)s no longer owns this course.", username=user.username) if user
-          else _("The account no longer owns this course."), "info")
+    flash(
+        _("%(username)s no longer owns this course.", username=user.username)
+        if user
+        else _("The account no longer owns this course."),
+        "info",
+    )
     if user_id == current_user.id and current_user.role != "admin":
         return redirect(url_for("author.index"))
     return redirect(url_for("author.course", slug=course.slug, _anchor="owners"))

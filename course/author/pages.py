@@ -17,14 +17,22 @@ from course.models import Course, Lesson, Quiz
 
 # What publishing or unpublishing says, per kind of item: whole sentences, as languages word them differently.
 PUBLISHED_NOTICES = {
-    "course": (_l("The course “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The course “%(title)s” is a draft again: students no longer see it.")),
-    "module": (_l("The module “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The module “%(title)s” is a draft again: students no longer see it.")),
-    "lesson": (_l("The lesson “%(title)s” is published: students can see it (once what contains it is published "
-                  "too)."), _l("The lesson “%(title)s” is a draft again: students no longer see it.")),
-    "quiz": (_l("The quiz “%(title)s” is published: students can see it (once what contains it is published "
-                "too)."), _l("The quiz “%(title)s” is a draft again: students no longer see it.")),
+    "course": (
+        _l("The course “%(title)s” is published: students can see it (once what contains it is published too)."),
+        _l("The course “%(title)s” is a draft again: students no longer see it."),
+    ),
+    "module": (
+        _l("The module “%(title)s” is published: students can see it (once what contains it is published too)."),
+        _l("The module “%(title)s” is a draft again: students no longer see it."),
+    ),
+    "lesson": (
+        _l("The lesson “%(title)s” is published: students can see it (once what contains it is published too)."),
+        _l("The lesson “%(title)s” is a draft again: students no longer see it."),
+    ),
+    "quiz": (
+        _l("The quiz “%(title)s” is published: students can see it (once what contains it is published too)."),
+        _l("The quiz “%(title)s” is a draft again: students no longer see it."),
+    ),
 }
 
 
@@ -37,16 +45,23 @@ def publish(item, kind: str) -> None:
         flash(draft % {"title": item.title}, "info")
 
 
-def confirm_delete(title: str, consequences: list[str], cancel_url: str, delete: Callable[[], str],
-                   blockers: list[str] | None = None):  # fmt: skip
+def confirm_delete(
+    title: str, consequences: list[str], cancel_url: str, delete: Callable[[], str], blockers: list[str] | None = None
+):
     """The confirmation page every deletion goes through: it says what will be lost, and deletes only once the box
     is ticked. `blockers` are reasons it cannot be deleted yet; `delete` does the work and returns where to go."""
     form = ConfirmDeleteForm()
     if not blockers and form.validate_on_submit():
         return redirect(delete())
     status = 409 if blockers and request.method == "POST" else 200
-    page = render_template("author/confirm_delete.html", form=form, title=title, consequences=consequences,
-                           cancel_url=cancel_url, blockers=blockers or [])  # fmt: skip
+    page = render_template(
+        "author/confirm_delete.html",
+        form=form,
+        title=title,
+        consequences=consequences,
+        cancel_url=cancel_url,
+        blockers=blockers or [],
+    )
     return page, status
 
 
@@ -61,7 +76,7 @@ def explain_unchanged(problems: list) -> None:
 
 
 def _kind_and_address(course: Course, item: Lesson | Quiz) -> tuple[str, dict[str, str]]:
-    """"lesson" or "quiz", and the arguments of the item's addresses (author.edit_lesson, author.quiz_history…)."""
+    """ "lesson" or "quiz", and the arguments of the item's addresses (author.edit_lesson, author.quiz_history…)."""
     kind = "lesson" if isinstance(item, Lesson) else "quiz"
     return kind, {"slug": course.slug, f"{kind}_slug": item.slug}
 
@@ -80,10 +95,18 @@ def history_page(course: Course, item: Lesson | Quiz):
             text = as_text(revision.content)
             before = as_text(revisions[number - 1].content).splitlines() if number else []
             diff = "\n".join(difflib.unified_diff(before, text.splitlines(), "before", "after", lineterm=""))
-    return render_template("author/history.html", item=item, revisions=revisions, shown=shown, text=text, diff=diff,
-                           course=course, kind=kind, back_url=url_for(f"author.edit_{kind}", **address),
-                           restore_url=lambda revision: url_for(f"author.restore_{kind}", revision_id=revision.id,
-                                                                **address))  # fmt: skip
+    return render_template(
+        "author/history.html",
+        item=item,
+        revisions=revisions,
+        shown=shown,
+        text=text,
+        diff=diff,
+        course=course,
+        kind=kind,
+        back_url=url_for(f"author.edit_{kind}", **address),
+        restore_url=lambda revision: url_for(f"author.restore_{kind}", revision_id=revision.id, **address),
+    )
 
 
 def restore_page(course: Course, item: Lesson | Quiz, revision_id: int, no_such_revision: str):
@@ -95,11 +118,11 @@ def restore_page(course: Course, item: Lesson | Quiz, revision_id: int, no_such_
         abort(404, description=no_such_revision)
     number, messages = service.restore(course, item, revision)
     if number is None:
-        flash(_("This revision cannot be restored as it is, because the course changed since it was saved:"),
-              "error")
+        flash(_("This revision cannot be restored as it is, because the course changed since it was saved:"), "error")
         for message in messages:
             flash(message[:1].upper() + message[1:], "error")
         return redirect(url_for(f"author.{kind}_history", **address))
-    flash(_("Revision %(number)s restored; it is now the current version (and a new revision).", number=number),
-          "success")
+    flash(
+        _("Revision %(number)s restored; it is now the current version (and a new revision).", number=number), "success"
+    )
     return redirect(url_for(f"author.edit_{kind}", **address))

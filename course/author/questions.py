@@ -39,8 +39,9 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
         taken = {q.key for q in quiz.questions if q is not question}
         if "key" in form.filled_slugs and form.key.data in taken:
-            form.key.data = next(f"{form.key.data}-{n}" for n in range(2, len(taken) + 3)
-                                 if f"{form.key.data}-{n}" not in taken)  # fmt: skip
+            form.key.data = next(
+                f"{form.key.data}-{n}" for n in range(2, len(taken) + 3) if f"{form.key.data}-{n}" not in taken
+            )
         entry = question_entry_from_form(form, qtype)
         if entry["id"] in taken:
             form.key.errors.append(_("Another question of this quiz has this id."))
@@ -54,15 +55,28 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
             data, problems, paths = service.checked_quiz(quiz, document, context)
             place_quiz_problems(problems, paths, form, index, qtype, choice_errors)
             if not problems:
-                summary = (_("Added question '%(id)s'", id=entry["id"]) if question is None
-                           else _("Edited question '%(id)s'", id=entry["id"]))
+                summary = (
+                    _("Added question '%(id)s'", id=entry["id"])
+                    if question is None
+                    else _("Edited question '%(id)s'", id=entry["id"])
+                )
                 service.save_quiz(quiz, data, context, summary)
                 flash(_("Question '%(id)s' saved.", id=entry["id"]), "success")
-                return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug,
-                                        _anchor=f"question-{entry['id']}"))  # fmt: skip
-    return render_template("author/question_form.html", course=course, quiz=quiz, question=question, form=form,
-                           qtype=qtype, list_errors=choice_errors,
-                           sources=context.sources_for(module_slug))  # fmt: skip
+                return redirect(
+                    url_for(
+                        "author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug, _anchor=f"question-{entry['id']}"
+                    )
+                )
+    return render_template(
+        "author/question_form.html",
+        course=course,
+        quiz=quiz,
+        question=question,
+        form=form,
+        qtype=qtype,
+        list_errors=choice_errors,
+        sources=context.sources_for(module_slug),
+    )
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/", methods=["GET", "POST"])
@@ -91,8 +105,9 @@ def move_question(slug: str, quiz_slug: str, key: str):
     quiz = quiz_or_404(course, quiz_slug)
     index, _question = question_or_404(quiz, key)
     direction = request.form.get("direction", "")
-    summary = (_("Moved question '%(id)s' up", id=key) if direction == "up"
-               else _("Moved question '%(id)s' down", id=key))  # fmt: skip
+    summary = (
+        _("Moved question '%(id)s' up", id=key) if direction == "up" else _("Moved question '%(id)s' down", id=key)
+    )
     saved, problems = service.move_question(course, quiz, index, direction, summary)
     if not saved:
         explain_unchanged(problems)
@@ -110,8 +125,10 @@ def delete_question(slug: str, quiz_slug: str, key: str):
     if quiz.published and len(quiz.questions) == 1:
         blockers.append(_("It is the only question of a published quiz. Unpublish the quiz first, or add another."))
     consequences = [
-        _("The question leaves the quiz for new attempts. Attempts already started or submitted keep it as they "
-          "saw it, with their answers and scores."),
+        _(
+            "The question leaves the quiz for new attempts. Attempts already started or submitted keep it as they "
+            "saw it, with their answers and scores."
+        ),
         _("The quiz's history keeps it: restoring an earlier revision brings it back."),
     ]
 
@@ -123,8 +140,10 @@ def delete_question(slug: str, quiz_slug: str, key: str):
             explain_unchanged(problems)
         return url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug)
 
-    return confirm_delete(_("Delete question %(number)s ('%(id)s') of “%(quiz)s”?", number=index + 1, id=key,
-                            quiz=quiz.title), consequences,
-                          url_for("author.edit_question", slug=course.slug, quiz_slug=quiz.slug, key=key), delete,
-                          blockers)  # fmt: skip
-
+    return confirm_delete(
+        _("Delete question %(number)s ('%(id)s') of “%(quiz)s”?", number=index + 1, id=key, quiz=quiz.title),
+        consequences,
+        url_for("author.edit_question", slug=course.slug, quiz_slug=quiz.slug, key=key),
+        delete,
+        blockers,
+    )

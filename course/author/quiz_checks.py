@@ -39,14 +39,34 @@ def is_empty_quiz_problem(problem: ContentProblem, paths: dict[int, tuple]) -> b
     return paths.get(problem.line) == ("questions",)
 
 
-SETTING_FIELDS = {"slug": "slug", "title": "title", "module": "placement", "final": "placement",
-                  "pass_mark": "pass_mark", "max_attempts": "max_attempts", "shuffle": "shuffle"}  # fmt: skip
-QUESTION_FIELDS = {"id": "key", "prompt": "prompt", "explanation": "explanation", "source": "source",
-                   "objective": "objective", "points": "points", "tags": "tags"}  # fmt: skip
+SETTING_FIELDS = {
+    "slug": "slug",
+    "title": "title",
+    "module": "placement",
+    "final": "placement",
+    "pass_mark": "pass_mark",
+    "max_attempts": "max_attempts",
+    "shuffle": "shuffle",
+}
+QUESTION_FIELDS = {
+    "id": "key",
+    "prompt": "prompt",
+    "explanation": "explanation",
+    "source": "source",
+    "objective": "objective",
+    "points": "points",
+    "tags": "tags",
+}
 
 
-def place_quiz_problems(problems, paths, form, question_index: int | None = None,
-                        qtype: QuestionType | None = None, list_errors: list | None = None) -> None:
+def place_quiz_problems(
+    problems,
+    paths,
+    form,
+    question_index: int | None = None,
+    qtype: QuestionType | None = None,
+    list_errors: list | None = None,
+) -> None:
     """Put quiz problems at the settings form's fields, or at the question form's fields for the question being
     edited; problems elsewhere in the quiz are listed at the top of the form with the question they concern."""
 
@@ -76,8 +96,12 @@ def settings_document(form, context: CourseContext, questions: list[dict]) -> di
         document["final"] = True
     else:
         document["module"] = (form.placement.data or "").removeprefix("module:")
-    document.update(pass_mark=form.pass_mark.data, max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
-                    questions=questions)  # fmt: skip
+    document.update(
+        pass_mark=form.pass_mark.data,
+        max_attempts=form.max_attempts.data,
+        shuffle=form.shuffle.data,
+        questions=questions,
+    )
     return document
 
 

@@ -24,8 +24,10 @@ from course.question_types import QUESTION_TYPES
 
 def _placement_choices(context: CourseContext) -> list[SelectChoice]:
     """Module quizzes are keyed on the module's slug (prefixed, as a module may be called 'final')."""
-    modules = [SelectChoice(f"module:{slug}", _("Quiz of the module “%(title)s”", title=title))
-               for _id, slug, title in context.modules]
+    modules = [
+        SelectChoice(f"module:{slug}", _("Quiz of the module “%(title)s”", title=title))
+        for _id, slug, title in context.modules
+    ]
     return [*modules, SelectChoice("final", _("Final assessment of the course"))]
 
 
@@ -87,8 +89,9 @@ def edit_quiz(slug: str, quiz_slug: str):
             flash(_("Quiz settings saved."), "success")
             return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
     questions = [shown_question(question, course.slug) for question in quiz.questions]
-    return render_template("author/quiz.html", course=course, quiz=quiz, questions=questions, form=form,
-                           question_types=QUESTION_TYPES)  # fmt: skip
+    return render_template(
+        "author/quiz.html", course=course, quiz=quiz, questions=questions, form=form, question_types=QUESTION_TYPES
+    )
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/preview")
@@ -98,8 +101,9 @@ def preview_quiz(slug: str, quiz_slug: str):
     course = owned_course_or_404(slug)
     quiz = quiz_or_404(course, quiz_slug)
     questions = [shown_question(question, course.slug) for question in quiz.questions]
-    return render_template("author/quiz_preview.html", course=course, quiz=quiz, questions=questions,
-                           question_types=QUESTION_TYPES)  # fmt: skip
+    return render_template(
+        "author/quiz_preview.html", course=course, quiz=quiz, questions=questions, question_types=QUESTION_TYPES
+    )
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/publish", methods=["POST"])
@@ -123,11 +127,16 @@ def delete_quiz(slug: str, quiz_slug: str):
     quiz = quiz_or_404(course, quiz_slug)
     attempts = service.quiz_attempt_count(quiz)
     consequences = [
-        ngettext("Its %(num)d question and revision history.", "Its %(num)d questions and revision history.",
-                 len(quiz.questions)),
-        ngettext("%(num)d attempt of a student, with its answers and score. To keep it, unpublish the quiz instead.",
-                 "%(num)d attempts of students, with their answers and scores. To keep them, unpublish the quiz "
-                 "instead.", attempts),
+        ngettext(
+            "Its %(num)d question and revision history.",
+            "Its %(num)d questions and revision history.",
+            len(quiz.questions),
+        ),
+        ngettext(
+            "%(num)d attempt of a student, with its answers and score. To keep it, unpublish the quiz instead.",
+            "%(num)d attempts of students, with their answers and scores. To keep them, unpublish the quiz instead.",
+            attempts,
+        ),
     ]
 
     def delete() -> str:
@@ -135,8 +144,12 @@ def delete_quiz(slug: str, quiz_slug: str):
         flash(_("Quiz “%(title)s” deleted.", title=quiz.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(_("Delete the quiz “%(title)s”?", title=quiz.title), consequences,
-                          url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug), delete)  # fmt: skip
+    return confirm_delete(
+        _("Delete the quiz “%(title)s”?", title=quiz.title),
+        consequences,
+        url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug),
+        delete,
+    )
 
 
 @bp.route("/courses/<slug>/quizzes/<quiz_slug>/history")

@@ -29,8 +29,9 @@ def index():
     to start a new one."""
     courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
     owned = owned_course_ids()
-    return render_template("author/index.html", courses=courses,
-                           may_change={c.id for c in courses if owned is None or c.id in owned})  # fmt: skip
+    return render_template(
+        "author/index.html", courses=courses, may_change={c.id for c in courses if owned is None or c.id in owned}
+    )
 
 
 @bp.route("/courses/<slug>/move", methods=["POST"])
@@ -79,10 +80,17 @@ def course(slug: str):
         quizzes_by_module.setdefault(quiz.module_id if quiz.module_id in module_ids else None, []).append(quiz)
     stale_after = current_app.config.get("SOURCE_STALE_AFTER_DAYS", 365)
     review = review_course(course.slug, stale_after)
-    return render_template("author/course.html", course=course, quizzes_by_module=quizzes_by_module,
-                           review=review, stale_after=stale_after,
-                           figure_count=figure_count, form=FlaskForm(), owners=owners,
-                           owner_form=CoAuthorForm())  # fmt: skip
+    return render_template(
+        "author/course.html",
+        course=course,
+        quizzes_by_module=quizzes_by_module,
+        review=review,
+        stale_after=stale_after,
+        figure_count=figure_count,
+        form=FlaskForm(),
+        owners=owners,
+        owner_form=CoAuthorForm(),
+    )
 
 
 @bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
@@ -119,23 +127,39 @@ def delete_course(slug: str):
     contents = service.course_contents(course)
     modules, lessons, quizzes, attempts, progress, classes = contents
     consequences = [
-        _("%(modules)d modules, %(lessons)d lessons and %(quizzes)d quizzes, with their revision history and "
-          "figures.", modules=modules, lessons=lessons, quizzes=quizzes),
-        _("%(attempts)d quiz attempts and %(progress)d lesson progress records of students.", attempts=attempts,
-          progress=progress),
+        _(
+            "%(modules)d modules, %(lessons)d lessons and %(quizzes)d quizzes, with their revision history and "
+            "figures.",
+            modules=modules,
+            lessons=lessons,
+            quizzes=quizzes,
+        ),
+        _(
+            "%(attempts)d quiz attempts and %(progress)d lesson progress records of students.",
+            attempts=attempts,
+            progress=progress,
+        ),
     ]
     if classes:
-        consequences.append(ngettext("%(num)d class uses this course; it will have no course until you choose one.",
-                                     "%(num)d classes use this course; they will have no course until you choose "
-                                     "one.", classes))
+        consequences.append(
+            ngettext(
+                "%(num)d class uses this course; it will have no course until you choose one.",
+                "%(num)d classes use this course; they will have no course until you choose one.",
+                classes,
+            )
+        )
 
     def delete() -> str:
         service.delete_course(course, contents)
         flash(_("Course “%(title)s” deleted.", title=course.title), "info")
         return url_for("author.index")
 
-    return confirm_delete(_("Delete the course “%(title)s”?", title=course.title), consequences,
-                          url_for("author.course", slug=course.slug), delete)  # fmt: skip
+    return confirm_delete(
+        _("Delete the course “%(title)s”?", title=course.title),
+        consequences,
+        url_for("author.course", slug=course.slug),
+        delete,
+    )
 
 
 # --- modules -------------------------------------------------------------------------------------------------
@@ -205,10 +229,16 @@ def delete_module(slug: str, module_id: int):
     module = module_or_404(course, module_id)
     lessons, quizzes, attempts, progress = service.module_contents(module)
     consequences = [
-        _("%(lessons)d lessons and %(quizzes)d quizzes of this module, with their revision history.",
-          lessons=lessons, quizzes=quizzes),
-        _("%(attempts)d quiz attempts and %(progress)d lesson progress records of students.", attempts=attempts,
-          progress=progress),
+        _(
+            "%(lessons)d lessons and %(quizzes)d quizzes of this module, with their revision history.",
+            lessons=lessons,
+            quizzes=quizzes,
+        ),
+        _(
+            "%(attempts)d quiz attempts and %(progress)d lesson progress records of students.",
+            attempts=attempts,
+            progress=progress,
+        ),
     ]
 
     def delete() -> str:
@@ -216,5 +246,9 @@ def delete_module(slug: str, module_id: int):
         flash(_("Module “%(title)s” deleted.", title=module.title), "info")
         return url_for("author.course", slug=course.slug)
 
-    return confirm_delete(_("Delete the module “%(title)s”?", title=module.title), consequences,
-                          url_for("author.course", slug=course.slug), delete)  # fmt: skip
+    return confirm_delete(
+        _("Delete the module “%(title)s”?", title=module.title),
+        consequences,
+        url_for("author.course", slug=course.slug),
+        delete,
+    )

@@ -72,8 +72,13 @@ def questions_showing(course_id: int, name: str) -> list[str]:
         .order_by(Quiz.title, Question.position)
     )
     shown = re.compile(rf"\bfigures/{re.escape(name)}(?![\w.-])")
-    return [f"{row.title}: {row.key}" for row in rows if shown.search(
-        "\n".join((row.prompt_markdown, row.explanation_markdown, json.dumps(row.spec, ensure_ascii=False))))]
+    return [
+        f"{row.title}: {row.key}"
+        for row in rows
+        if shown.search(
+            "\n".join((row.prompt_markdown, row.explanation_markdown, json.dumps(row.spec, ensure_ascii=False)))
+        )
+    ]
 
 
 # --- create and save -----------------------------------------------------------------------------------------
@@ -256,24 +261,30 @@ def course_contents(course: Course) -> tuple[int, int, int, int, int, int]:
     in one query."""
     lesson_ids = select(Lesson.id).where(Lesson.course_id == course.id)
     quiz_ids = select(Quiz.id).where(Quiz.course_id == course.id)
-    return tuple(db.session.execute(
-        select(
-            select(func.count(Module.id)).where(Module.course_id == course.id).scalar_subquery(),
-            select(func.count()).select_from(lesson_ids.subquery()).scalar_subquery(),
-            select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
-            select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
-            select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id.in_(lesson_ids)).scalar_subquery(),
-            select(func.count(Classroom.id)).where(Classroom.course_id == course.id).scalar_subquery(),
-        )
-    ).one())  # fmt: skip
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.count(Module.id)).where(Module.course_id == course.id).scalar_subquery(),
+                select(func.count()).select_from(lesson_ids.subquery()).scalar_subquery(),
+                select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
+                select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
+                select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id.in_(lesson_ids)).scalar_subquery(),
+                select(func.count(Classroom.id)).where(Classroom.course_id == course.id).scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def delete_course(course: Course, contents: tuple[int, ...]) -> None:
     """The database's cascades remove the rows below the course, without loading its figures into memory; the
     audit log keeps what went (`contents` as course_contents counted it)."""
     modules, lessons, quizzes, attempts, progress, _classes = contents
-    record("course.deleted", course, detail=f"{modules} modules, {lessons} lessons, {quizzes} quizzes, "
-           f"{attempts} attempts, {progress} progress records")  # fmt: skip
+    record(
+        "course.deleted",
+        course,
+        detail=f"{modules} modules, {lessons} lessons, {quizzes} quizzes, "
+        f"{attempts} attempts, {progress} progress records",
+    )
     db.session.execute(delete_rows(Course).where(Course.id == course.id))
     db.session.commit()
 
@@ -281,17 +292,19 @@ def delete_course(course: Course, contents: tuple[int, ...]) -> None:
 def module_contents(module: Module) -> tuple[int, int, int, int]:
     """(lessons, quizzes, attempts, lesson progress records) that deleting the module takes, in one query."""
     quiz_ids = select(Quiz.id).where(Quiz.module_id == module.id)
-    return tuple(db.session.execute(
-        select(
-            select(func.count(Lesson.id)).where(Lesson.module_id == module.id).scalar_subquery(),
-            select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
-            select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
-            select(func.count(LessonProgress.id))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(Lesson.module_id == module.id)
-            .scalar_subquery(),
-        )
-    ).one())  # fmt: skip
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.count(Lesson.id)).where(Lesson.module_id == module.id).scalar_subquery(),
+                select(func.count()).select_from(quiz_ids.subquery()).scalar_subquery(),
+                select(func.count(Attempt.id)).where(Attempt.quiz_id.in_(quiz_ids)).scalar_subquery(),
+                select(func.count(LessonProgress.id))
+                .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+                .where(Lesson.module_id == module.id)
+                .scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def delete_module(module: Module) -> None:

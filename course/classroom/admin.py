@@ -50,13 +50,15 @@ def users():
     ids = [user.id for user in page.items]
     memberships = dict(
         db.session.execute(
-            select(Enrollment.user_id, func.count(Enrollment.id)).where(Enrollment.user_id.in_(ids))
+            select(Enrollment.user_id, func.count(Enrollment.id))
+            .where(Enrollment.user_id.in_(ids))
             .group_by(Enrollment.user_id)
         ).all()
     )
     owned = dict(
         db.session.execute(
-            select(Classroom.owner_id, func.count(Classroom.id)).where(Classroom.owner_id.in_(ids))
+            select(Classroom.owner_id, func.count(Classroom.id))
+            .where(Classroom.owner_id.in_(ids))
             .group_by(Classroom.owner_id)
         ).all()
     )
@@ -88,16 +90,20 @@ def create_user():
         if db.session.scalar(select(User.id).where(User.username == form.username.data)):
             form.username.errors.append(_("This username is taken. Try another."))
         elif lookalike := existing_lookalike(form.username.data):
-            form.username.errors.append(_("This username looks too much like the account “%(name)s”. Try another.",
-                                          name=lookalike))  # fmt: skip
+            form.username.errors.append(
+                _("This username looks too much like the account “%(name)s”. Try another.", name=lookalike)
+            )
         else:
             user = User(username=form.username.data, display_name=form.display_name.data or None, role=form.role.data)
             issued = issue_one_time_password(user)
             db.session.add(user)
             record("account.created", user, detail=f"as {user.role}")
             db.session.commit()
-            return one_time_passwords_page([issued], None, _("Account %(username)s created (%(role)s)",
-                                                              username=user.username, role=user.role_name))
+            return one_time_passwords_page(
+                [issued],
+                None,
+                _("Account %(username)s created (%(role)s)", username=user.username, role=user.role_name),
+            )
     return render_template("classroom/admin_user_form.html", form=form)
 
 
@@ -138,8 +144,10 @@ def admin_reset_password(user_id: int):
         return one_time_passwords_page([issued], None, _("New one-time password for %(name)s", name=user.username))
     return confirm_page(
         title=_("Reset the password of %(name)s?", name=user.username),
-        message=_("Their current password stops working. You will see a one-time password to hand over; they "
-                  "choose a new password at the next sign-in."),
+        message=_(
+            "Their current password stops working. You will see a one-time password to hand over; they "
+            "choose a new password at the next sign-in."
+        ),
         action=_("Reset the password"),
         cancel=url_for("classroom.users"),
     )
@@ -157,25 +165,34 @@ def delete_user(user_id: int):
             db.session.commit()
         except IntegrityError:  # a record that names the account without saying what happens when it goes
             db.session.rollback()
-            flash(_("The account %(username)s is still referred to elsewhere and was not deleted.", username=username),
-                  "error")
+            flash(
+                _("The account %(username)s is still referred to elsewhere and was not deleted.", username=username),
+                "error",
+            )
         else:
             flash(_("The account %(username)s and its learning records are deleted.", username=username), "info")
         return redirect(url_for("classroom.users"))
     attempts = db.session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id))
     classes = db.session.scalar(select(func.count(Classroom.id)).where(Classroom.owner_id == user.id))
-    consequences = [ngettext(
-        "Their %(num)d quiz attempt and lesson progress stay in their classes' gradebooks and statistics under an "
-        "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
-        "Their %(num)d quiz attempts and lesson progress stay in their classes' gradebooks and statistics under an "
-        "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
-        attempts)]
+    consequences = [
+        ngettext(
+            "Their %(num)d quiz attempt and lesson progress stay in their classes' gradebooks and statistics under an "
+            "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
+            "Their %(num)d quiz attempts and lesson progress stay in their classes' gradebooks and statistics under an "
+            "anonymous placeholder, one per class, that no longer names them; everything else about them is deleted.",
+            attempts,
+        )
+    ]
     if classes:
-        consequences.append(ngettext(
-            "The %(num)d class they teach stays, without an instructor: only administrators see it until one gives "
-            "it a new instructor (Edit class).",
-            "The %(num)d classes they teach stay, without an instructor: only administrators see them until one "
-            "gives them a new instructor (Edit class).", classes))
+        consequences.append(
+            ngettext(
+                "The %(num)d class they teach stays, without an instructor: only administrators see it until one gives "
+                "it a new instructor (Edit class).",
+                "The %(num)d classes they teach stay, without an instructor: only administrators see them until one "
+                "gives them a new instructor (Edit class).",
+                classes,
+            )
+        )
     return confirm_page(
         title=_("Delete the account %(username)s (%(role)s)?", username=user.username, role=user.role_name),
         message=" ".join([_("This cannot be undone."), *consequences]),

@@ -45,11 +45,13 @@ def audit_log():
     """The newest events first, fifty to a page, in three queries whatever the size of the log."""
     _purge_old_addresses()
     kind = _kind()
-    page = db.paginate(_events(kind), page=request.args.get("page", 1, type=int), per_page=EVENTS_PER_PAGE,
-                       error_out=False)  # fmt: skip
+    page = db.paginate(
+        _events(kind), page=request.args.get("page", 1, type=int), per_page=EVENTS_PER_PAGE, error_out=False
+    )
     groups, group_labels, actions = labels_for_reading()
-    return render_template("classroom/audit_log.html", page=page, kind=kind, actions=actions, groups=groups,
-                           group_labels=group_labels)  # fmt: skip
+    return render_template(
+        "classroom/audit_log.html", page=page, kind=kind, actions=actions, groups=groups, group_labels=group_labels
+    )
 
 
 @bp.route("/teach/admin/audit.csv")
@@ -70,11 +72,25 @@ def audit_log_csv():
         for event in db.session.scalars(query):
             out.seek(0)
             out.truncate()
-            writer.writerow([spreadsheet_safe(cell) for cell in (
-                event.created_at.strftime("%Y-%m-%d %H:%M:%S"), action_label(event.action),
-                event.action, event.actor_name, event.target, event.detail, event.address or "")])  # fmt: skip
+            writer.writerow(
+                [
+                    spreadsheet_safe(cell)
+                    for cell in (
+                        event.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                        action_label(event.action),
+                        event.action,
+                        event.actor_name,
+                        event.target,
+                        event.detail,
+                        event.address or "",
+                    )
+                ]
+            )
             yield out.getvalue()
 
     day = datetime.now(UTC).strftime("%Y-%m-%d")
-    return Response(stream_with_context(rows()), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="audit-{day}.csv"', "Cache-Control": "no-store"})  # fmt: skip
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="audit-{day}.csv"', "Cache-Control": "no-store"},
+    )

@@ -141,9 +141,15 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
                 if not max_attempts:
                     reasons.append(_("failed %(quiz)s (attempts left)", quiz=quiz.title))
                 else:
-                    reasons.append(ngettext("failed %(quiz)s (%(num)d of %(most)d left)",
-                                            "failed %(quiz)s (%(num)d of %(most)d left)",
-                                            max_attempts - cell.attempts, quiz=quiz.title, most=max_attempts))
+                    reasons.append(
+                        ngettext(
+                            "failed %(quiz)s (%(num)d of %(most)d left)",
+                            "failed %(quiz)s (%(num)d of %(most)d left)",
+                            max_attempts - cell.attempts,
+                            quiz=quiz.title,
+                            most=max_attempts,
+                        )
+                    )
         if row.last_activity is not None and row.last_activity < idle_since:
             reasons.append(_("no activity since %(date)s", date=format_date(row.last_activity)))
         if reasons:
@@ -181,6 +187,8 @@ def dashboard(classroom_id: int):
     if classroom.course is None:
         return _choose_course_first(classroom)
     return render_template(
-        "classroom/dashboard.html", classroom=classroom, board=build_dashboard(classroom, _idle_days()),
+        "classroom/dashboard.html",
+        classroom=classroom,
+        board=build_dashboard(classroom, _idle_days()),
         heat_band=heat_band,
-    )  # fmt: skip
+    )

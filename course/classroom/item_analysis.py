@@ -155,9 +155,10 @@ def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedA
     return stats
 
 
-def analyse_answers(questions: Sequence[QuestionInfo],
-                    question_sets: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, list]]]]
-                    ) -> QuizStatistics:  # fmt: skip
+def analyse_answers(
+    questions: Sequence[QuestionInfo],
+    question_sets: Iterable[tuple[Sequence[Mapping[str, Any]], Sequence[Mapping[str, list]]]],
+) -> QuizStatistics:
     """The statistics from the attempts' stored summaries: for each set of questions as asked, the answers of the
     attempts that asked it (grading.summarise_attempt). Each item's numbers are gathered a column at a time over
     the attempts of a set. A question no longer in the quiz takes its type and objective from the set, and no
@@ -194,8 +195,10 @@ def analyse_answers(questions: Sequence[QuestionInfo],
             for tag in shown_tags:
                 misconception_students[tag] += 1
         # One column per question: its earned points, fractions and counted answers over the set's attempts.
-        columns = [list(zip(*(answers[name] for answers in attempts), strict=True))
-                   for name in ("earned", "fraction", "counted")]  # fmt: skip
+        columns = [
+            list(zip(*(answers[name] for answers in attempts), strict=True))
+            for name in ("earned", "fraction", "counted")
+        ]
         any_pending = any(pending)
         for position, question in enumerate(asked):
             if any_pending:  # leave out the attempts whose answer to this question awaits a mark

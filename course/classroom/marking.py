@@ -25,8 +25,9 @@ from course.quiz.attempts import mark_answer, marks_by_attempt
 
 
 class MarkForm(BaseForm):
-    points = StringField(_l("Points"),
-                         validators=[InputRequired(_l("Give the points this answer earns.")), Length(max=20)])
+    points = StringField(
+        _l("Points"), validators=[InputRequired(_l("Give the points this answer earns.")), Length(max=20)]
+    )
     feedback = TextAreaField(_l("Feedback for the student (Markdown)"), validators=[Length(max=20_000)])
 
 
@@ -81,16 +82,25 @@ def marking_queue(classroom_id: int, quiz_slug: str):
             abort(404, description=_("There is no answer at this place in the queue."))
         return _mark(classroom, quiz, queue, number, names)
     first_unmarked = next((number for number, answer in enumerate(queue, start=1) if answer.mark is None), None)
-    return render_template("classroom/marking_queue.html", classroom=classroom, quiz=quiz, queue=queue,
-                           first_unmarked=first_unmarked, names=names)  # fmt: skip
+    return render_template(
+        "classroom/marking_queue.html",
+        classroom=classroom,
+        quiz=quiz,
+        queue=queue,
+        first_unmarked=first_unmarked,
+        names=names,
+    )
 
 
 def _mark(classroom, quiz: Quiz, queue: list[QueuedAnswer], number: int, names: bool):
     """Answer `number` of the queue: the question, the guidance, the answer, and the form for points and feedback;
     saving goes on to the next answer awaiting a mark (after this one, then from the start), else to the queue."""
     answer = queue[number - 1]
-    form = MarkForm(data={"points": f"{answer.mark['points']:g}", "feedback": answer.mark["feedback_markdown"]}
-                    if answer.mark else None)  # fmt: skip
+    form = MarkForm(
+        data={"points": f"{answer.mark['points']:g}", "feedback": answer.mark["feedback_markdown"]}
+        if answer.mark
+        else None
+    )
     if form.validate_on_submit():
         points = parse_number(form.points.data)
         if points is None or not 0 <= points <= answer.question["points"]:
@@ -101,7 +111,22 @@ def _mark(classroom, quiz: Quiz, queue: list[QueuedAnswer], number: int, names: 
             flash(_("Answer %(number)s marked.", number=number), "success")
             waiting = [n for n, queued in enumerate(queue, start=1) if queued.mark is None and n != number]
             after = next((n for n in waiting if n > number), waiting[0] if waiting else None)
-            return redirect(url_for("classroom.marking_queue", classroom_id=classroom.id, quiz_slug=quiz.slug,
-                                    answer=after, names="1" if names else None))  # fmt: skip
-    return render_template("classroom/mark.html", classroom=classroom, quiz=quiz, answer=answer, number=number,
-                           total=len(queue), form=form, names=names)  # fmt: skip
+            return redirect(
+                url_for(
+                    "classroom.marking_queue",
+                    classroom_id=classroom.id,
+                    quiz_slug=quiz.slug,
+                    answer=after,
+                    names="1" if names else None,
+                )
+            )
+    return render_template(
+        "classroom/mark.html",
+        classroom=classroom,
+        quiz=quiz,
+        answer=answer,
+        number=number,
+        total=len(queue),
+        form=form,
+        names=names,
+    )

@@ -20,6 +20,11 @@ def one_time_passwords_page(issued: list[IssuedPassword], classroom: Classroom |
 def confirm_page(title: str, message: str, action: str, cancel: str, next_url: str | None = None):
     """A confirmation page whose button posts back to the same address; no JavaScript needed."""
     return render_template(
-        "classroom/confirm.html", title=title, message=message, action=action, cancel=cancel, form=FlaskForm(),
+        "classroom/confirm.html",
+        title=title,
+        message=message,
+        action=action,
+        cancel=cancel,
+        form=FlaskForm(),
         next_url=next_url,
     )

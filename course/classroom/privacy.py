@@ -24,8 +24,11 @@ def export_student(classroom_id: int, user_id: int):
     """Everything Lanyard holds about a student of the class, as the student would download it."""
     classroom = own_classroom_or_404(classroom_id)
     student = enrolled_user_or_404(classroom, user_id)
-    log_view(student, _("an export of all their data, from the class %(name)s", name=classroom.name), url_for(
-        "classroom.export_student", classroom_id=classroom.id, user_id=student.id))  # fmt: skip
+    log_view(
+        student,
+        _("an export of all their data, from the class %(name)s", name=classroom.name),
+        url_for("classroom.export_student", classroom_id=classroom.id, user_id=student.id),
+    )
     return export_response(student)
 
 
@@ -35,8 +38,11 @@ def export_user(user_id: int):
     """Everything Lanyard holds about any account, for an administrator answering a request."""
     user = db.get_or_404(User, user_id, description=_("There is no account at this address."))
     if user.id != current_user.id:
-        log_view(user, _("an export of all their data, by an administrator"),
-                 url_for("classroom.export_user", user_id=user.id))  # fmt: skip
+        log_view(
+            user,
+            _("an export of all their data, by an administrator"),
+            url_for("classroom.export_user", user_id=user.id),
+        )
     return export_response(user)
 
 

@@ -104,9 +104,14 @@ def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
         }
         row.last_activity = row.progress.last_viewed_at
     for attempt in db.session.execute(
-        select(Attempt.user_id, Attempt.quiz_id, Attempt.number,
-               func.coalesce(AttemptSummary.percent, Attempt.percent).label("percent"), Attempt.started_at,
-               Attempt.submitted_at)  # fmt: skip
+        select(
+            Attempt.user_id,
+            Attempt.quiz_id,
+            Attempt.number,
+            func.coalesce(AttemptSummary.percent, Attempt.percent).label("percent"),
+            Attempt.started_at,
+            Attempt.submitted_at,
+        )
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)  # percent from the small row
         .where(Attempt.user_id.in_(ids), Quiz.course_id == course.id)
@@ -132,8 +137,11 @@ def gradebook_csv(gradebook: Gradebook, rows: list[GradebookRow]) -> str:
     """The gradebook as CSV, one line per student in the order shown on screen; percentages as plain numbers."""
     header = [_("Username"), _("Name"), _("Lessons completed"), _("Lessons in course"), _("Course progress %")]
     for quiz in gradebook.quizzes:
-        header += [_("%(quiz)s: best %%", quiz=quiz.title), _("%(quiz)s: last %%", quiz=quiz.title),
-                   _("%(quiz)s: attempts", quiz=quiz.title)]
+        header += [
+            _("%(quiz)s: best %%", quiz=quiz.title),
+            _("%(quiz)s: last %%", quiz=quiz.title),
+            _("%(quiz)s: attempts", quiz=quiz.title),
+        ]
     header.append(_("Last activity (UTC)"))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -209,9 +217,12 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
         ]
         sets: dict[str, tuple[list[dict], list[dict]]] = {
             digest: (asked, [])
-            for digest, asked in db.session.execute(select(QuestionSet.digest, QuestionSet.questions)
-                                                    .where(QuestionSet.digest.in_({row.question_set for row in rows})))
-        }  # fmt: skip
+            for digest, asked in db.session.execute(
+                select(QuestionSet.digest, QuestionSet.questions).where(
+                    QuestionSet.digest.in_({row.question_set for row in rows})
+                )
+            )
+        }
         for row in rows:
             sets[row.question_set][1].append(row.answers)
         statistics = analyse_answers(questions, sets.values())
@@ -228,8 +239,12 @@ def _removed_prompts(statistics: QuizStatistics, sets: dict[str, tuple[list[dict
     attempt_of_set: dict[str, int] = {}
     for row in rows:
         attempt_of_set.setdefault(row.question_set, row.attempt_id)
-    asked_in = {question["key"]: attempt_of_set[digest] for digest, (asked, _) in sets.items() for question in asked
-                if question["key"] in removed}  # fmt: skip
+    asked_in = {
+        question["key"]: attempt_of_set[digest]
+        for digest, (asked, _) in sets.items()
+        for question in asked
+        if question["key"] in removed
+    }
     for snapshot in db.session.scalars(select(Attempt.snapshot).where(Attempt.id.in_(set(asked_in.values())))):
         for question in snapshot:
             if question["key"] in removed:
@@ -248,4 +263,3 @@ def _cyclic_collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-

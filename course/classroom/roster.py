@@ -41,8 +41,9 @@ class RosterProblem:
 
     def __str__(self) -> str:
         if self.row and self.column:
-            return _("Row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column,
-                     message=self.message)  # fmt: skip
+            return _(
+                "Row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column, message=self.message
+            )
         if self.row:
             return _("Row %(row)s: %(message)s", row=self.row, message=self.message)
         if self.column:
@@ -130,16 +131,29 @@ def read_roster(data: bytes) -> list[RosterEntry]:
     if entries:
         taken = set(db.session.scalars(select(User.username).where(User.username.in_([e.username for e in entries]))))
         problems += [
-            RosterProblem(_("“%(username)s” is already an account on this site. Remove the row, or ask that "
-                            "student to join with the class code.", username=e.username),
-                          e.row, _("username"))  # fmt: skip
+            RosterProblem(
+                _(
+                    "“%(username)s” is already an account on this site. Remove the row, or ask that "
+                    "student to join with the class code.",
+                    username=e.username,
+                ),
+                e.row,
+                _("username"),
+            )
             for e in entries
             if e.username in taken
         ]
         on_site = Lookalikes(db.session.scalars(select(User.username)))
         problems += [
-            RosterProblem(_("“%(username)s” looks too much like the account “%(other)s” on this site. Choose another "
-                            "username.", username=e.username, other=other), e.row, "username")  # fmt: skip
+            RosterProblem(
+                _(
+                    "“%(username)s” looks too much like the account “%(other)s” on this site. Choose another username.",
+                    username=e.username,
+                    other=other,
+                ),
+                e.row,
+                "username",
+            )
             for e in entries
             if e.username not in taken and (other := on_site.of(e.username))
         ]
@@ -148,8 +162,9 @@ def read_roster(data: bytes) -> list[RosterEntry]:
     return entries
 
 
-def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], in_file: Lookalikes,
-              problems: list[RosterProblem]):  # fmt: skip
+def _read_row(
+    row: int, cells: list[str], first_row_of: dict[str, int], in_file: Lookalikes, problems: list[RosterProblem]
+):
     """One roster line as an entry, or None after adding its problems."""
     found: list[RosterProblem] = []
     extra = [n for n, cell in enumerate(cells[2:], start=3) if cell.strip()]
@@ -159,11 +174,20 @@ def _read_row(row: int, cells: list[str], first_row_of: dict[str, int], in_file:
     username = _checked_username(row, cells[0], found)
     display_name = cells[1].strip() if len(cells) > 1 else ""
     if username in first_row_of:
-        found.append(RosterProblem(_("“%(username)s” is already in row %(row)s.", username=username,
-                                      row=first_row_of[username]), row, _("username")))
+        found.append(
+            RosterProblem(
+                _("“%(username)s” is already in row %(row)s.", username=username, row=first_row_of[username]),
+                row,
+                _("username"),
+            )
+        )
     elif username and (lookalike := in_file.of(username)):
-        message = _("“%(username)s” looks too much like “%(other)s” in row %(row)d.", username=username,
-                    other=lookalike, row=first_row_of[lookalike])  # fmt: skip
+        message = _(
+            "“%(username)s” looks too much like “%(other)s” in row %(row)d.",
+            username=username,
+            other=lookalike,
+            row=first_row_of[lookalike],
+        )
         found.append(RosterProblem(message, row, _("username")))
     elif username:
         first_row_of[username] = row
@@ -199,6 +223,14 @@ def create_student_accounts(entries: list[RosterEntry], classroom: Classroom) ->
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise RosterError([RosterProblem(_("Another account with one of these usernames was created meanwhile. "
-                                           "Nothing was imported; upload the file again."))]) from None  # fmt: skip
+        raise RosterError(
+            [
+                RosterProblem(
+                    _(
+                        "Another account with one of these usernames was created meanwhile. "
+                        "Nothing was imported; upload the file again."
+                    )
+                )
+            ]
+        ) from None
     return issued

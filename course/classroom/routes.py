@@ -80,12 +80,19 @@ def create_classroom():
     """A new class for one course, owned by the instructor who creates it, with its own join code."""
     form = _classroom_form()
     if form.course_id.choices and form.validate_on_submit():  # the page explains when there is no course yet
-        classroom = Classroom(name=form.name.data, course_id=form.course_id.data, owner_id=_owner_from(form),
-                              ends_on=form.ends_on.data, deletion_needs_approval=form.deletion_needs_approval.data)
+        classroom = Classroom(
+            name=form.name.data,
+            course_id=form.course_id.data,
+            owner_id=_owner_from(form),
+            ends_on=form.ends_on.data,
+            deletion_needs_approval=form.deletion_needs_approval.data,
+        )
         db.session.add(classroom)
         db.session.commit()
-        flash(_("Class %(name)s created. Its join code is %(code)s.", name=classroom.name, code=classroom.join_code),
-              "success")
+        flash(
+            _("Class %(name)s created. Its join code is %(code)s.", name=classroom.name, code=classroom.join_code),
+            "success",
+        )
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
     return render_template("classroom/classroom_form.html", form=form, classroom=None)
 
@@ -120,8 +127,10 @@ def delete_classroom(classroom_id: int):
         return redirect(url_for("classroom.index"))
     return confirm_page(
         title=_("Delete the class %(name)s?", name=classroom.name),
-        message=_("Its join code stops working and its students leave the class. Their accounts, progress and "
-                  "quiz attempts are kept."),
+        message=_(
+            "Its join code stops working and its students leave the class. Their accounts, progress and "
+            "quiz attempts are kept."
+        ),
         action=_("Delete the class"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )
@@ -167,9 +176,12 @@ def regenerate_join_code(classroom_id: int):
     if request.method == "GET":
         return confirm_page(
             title=_("Replace the join code of %(name)s?", name=classroom.name),
-            message=_("The code %(code)s stops working at once: handouts, slides and messages that show it will no "
-                      "longer let anyone join. Students already in the class stay in it. Share the new code with "
-                      "anyone who still has to join.", code=classroom.join_code),
+            message=_(
+                "The code %(code)s stops working at once: handouts, slides and messages that show it will no "
+                "longer let anyone join. Students already in the class stay in it. Share the new code with "
+                "anyone who still has to join.",
+                code=classroom.join_code,
+            ),
             action=_("Replace the join code"),
             cancel=safe_next(request.args.get("next")) or url_for("classroom.classroom", classroom_id=classroom.id),
             next_url=safe_next(request.args.get("next")),
@@ -189,8 +201,12 @@ def toggle_open(classroom_id: int):
     classroom.is_open = not classroom.is_open
     record("class.join_code", classroom, detail="code opened" if classroom.is_open else "code closed")
     db.session.commit()
-    flash(_("%(name)s is now open to new students.", name=classroom.name) if classroom.is_open
-          else _("%(name)s is now closed to new students.", name=classroom.name), "info")
+    flash(
+        _("%(name)s is now open to new students.", name=classroom.name)
+        if classroom.is_open
+        else _("%(name)s is now closed to new students.", name=classroom.name),
+        "info",
+    )
     return _back_to_class_list()
 
 
@@ -200,8 +216,10 @@ def toggle_open_registration():
     """Let anyone create a student account without a join code, or stop that."""
     SiteSetting.set_flag(OPEN_REGISTRATION, not SiteSetting.get_flag(OPEN_REGISTRATION))
     db.session.commit()
-    flash(_("Open registration is on.") if SiteSetting.get_flag(OPEN_REGISTRATION) else _("Open registration is off."),
-          "info")
+    flash(
+        _("Open registration is on.") if SiteSetting.get_flag(OPEN_REGISTRATION) else _("Open registration is off."),
+        "info",
+    )
     return redirect(url_for("classroom.index"))
 
 
@@ -223,11 +241,22 @@ def import_roster(classroom_id: int):
             except RosterError as error:
                 problems = error.problems
             else:
-                record("class.roster_imported", classroom, detail=f"{len(issued)} student accounts created: "
-                       + ", ".join(entry.username for entry in issued), commit=True)  # fmt: skip
-                return one_time_passwords_page(issued, classroom, ngettext(
-                    "%(num)d account created in %(name)s", "%(num)d accounts created in %(name)s", len(issued),
-                    name=classroom.name))
+                record(
+                    "class.roster_imported",
+                    classroom,
+                    detail=f"{len(issued)} student accounts created: " + ", ".join(entry.username for entry in issued),
+                    commit=True,
+                )
+                return one_time_passwords_page(
+                    issued,
+                    classroom,
+                    ngettext(
+                        "%(num)d account created in %(name)s",
+                        "%(num)d accounts created in %(name)s",
+                        len(issued),
+                        name=classroom.name,
+                    ),
+                )
     return render_template("classroom/roster_import.html", form=form, classroom=classroom, problems=problems)
 
 
@@ -249,12 +278,14 @@ def reset_password(classroom_id: int, user_id: int):
         issued = issue_one_time_password(student)
         record("account.password_reset", student, detail=f"one-time password issued in class {classroom.name}")
         db.session.commit()
-        return one_time_passwords_page([issued], classroom,
-                                       _("New one-time password for %(name)s", name=student.name))
+        return one_time_passwords_page([issued], classroom, _("New one-time password for %(name)s", name=student.name))
     return confirm_page(
         title=_("Reset the password of %(name)s?", name=student.name),
-        message=_("Their current password stops working. You will see a one-time password to give to %(name)s, "
-                  "who then chooses a new password at the next sign-in.", name=student.name),
+        message=_(
+            "Their current password stops working. You will see a one-time password to give to %(name)s, "
+            "who then chooses a new password at the next sign-in.",
+            name=student.name,
+        ),
         action=_("Reset the password"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )
@@ -275,8 +306,10 @@ def remove_student(classroom_id: int, user_id: int):
         return redirect(url_for("classroom.classroom", classroom_id=classroom.id))
     return confirm_page(
         title=_("Remove %(student)s from %(name)s?", student=student.name, name=classroom.name),
-        message=_("They leave the class and its gradebook. Their account, progress and quiz attempts are kept; "
-                  "they can join again with the class code."),
+        message=_(
+            "They leave the class and its gradebook. Their account, progress and quiz attempts are kept; "
+            "they can join again with the class code."
+        ),
         action=_("Remove from the class"),
         cancel=url_for("classroom.classroom", classroom_id=classroom.id),
     )

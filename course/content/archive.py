@@ -46,9 +46,15 @@ def course_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def import_course_zip(source: str | os.PathLike | IO[bytes], name: str, *, max_files: int = MAX_ZIP_FILES,
-                      max_bytes: int = MAX_ZIP_BYTES, guard: ImportGuard | None = None,
-                      owner_id: int | None = None) -> ImportSummary:  # fmt: skip
+def import_course_zip(
+    source: str | os.PathLike | IO[bytes],
+    name: str,
+    *,
+    max_files: int = MAX_ZIP_FILES,
+    max_bytes: int = MAX_ZIP_BYTES,
+    guard: ImportGuard | None = None,
+    owner_id: int | None = None,
+) -> ImportSummary:
     """Import a course from a zip (a path or an open binary file); `name` is how problems refer to the zip.
     All or nothing: raises ContentError listing every problem and writes nothing if there is one. `guard` and
     `owner_id` are import_course's."""
@@ -74,8 +80,9 @@ def _extract(source, name: str, target: Path, max_files: int, max_bytes: int) ->
     with archive:
         entries = [entry for entry in archive.infolist() if not _is_litter(entry.filename)]
         problems = [ContentProblem(name, 1, problem) for problem in _archive_problems(entries, max_files, max_bytes)]
-        problems += [ContentProblem(entry.filename, 1, problem) for entry in entries
-                     if (problem := _entry_problem(entry))]  # fmt: skip
+        problems += [
+            ContentProblem(entry.filename, 1, problem) for entry in entries if (problem := _entry_problem(entry))
+        ]
         if problems:
             raise ContentError(problems)
         target.mkdir()

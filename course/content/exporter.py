@@ -61,8 +61,10 @@ def _plain_number(number: float) -> int | float:
 def course_for_export(slug: str, with_figures: bool = True) -> Course | None:
     """The course with everything an export writes, loaded in a fixed number of queries whatever its size; without
     its figures' bytes when only the text files are wanted (`course_files(course, with_figures=False)`)."""
-    options = [selectinload(Course.modules).selectinload(Module.lessons),
-               selectinload(Course.quizzes).selectinload(Quiz.questions)]  # fmt: skip
+    options = [
+        selectinload(Course.modules).selectinload(Module.lessons),
+        selectinload(Course.quizzes).selectinload(Quiz.questions),
+    ]
     if with_figures:
         options.append(selectinload(Course.figures))
     return db.session.scalar(select(Course).where(Course.slug == slug).options(*options))
@@ -85,8 +87,13 @@ def course_files(course: Course, with_figures: bool = True) -> dict[str, bytes]:
         if module.teacher_guide:
             files[f"{folder}guide.yaml"] = _yaml(guide_document(module.teacher_guide)).encode()
         modules.append({"slug": module.slug, "title": module.title, "summary": module.summary})
-    course_document = {"slug": course.slug, "title": course.title, "summary": course.summary,
-                       "language": course.language, "modules": modules}  # fmt: skip
+    course_document = {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "language": course.language,
+        "modules": modules,
+    }
     files["lessons/course.yaml"] = _yaml(course_document).encode()
     if course.glossary:
         terms = [{"term": t["term"], "anchor": t["anchor"], "definition": t["definition"]} for t in course.glossary]
@@ -142,8 +149,12 @@ def quiz_document(quiz: Quiz, module_slugs: dict[int, str]) -> dict[str, Any]:
         document["final"] = True
     else:
         document["module"] = module_slugs[quiz.module_id]
-    document.update(pass_mark=quiz.pass_mark, max_attempts=quiz.max_attempts, shuffle=quiz.shuffle,
-                    questions=[question_document(question) for question in quiz.questions])  # fmt: skip
+    document.update(
+        pass_mark=quiz.pass_mark,
+        max_attempts=quiz.max_attempts,
+        shuffle=quiz.shuffle,
+        questions=[question_document(question) for question in quiz.questions],
+    )
     return document
 
 
@@ -151,8 +162,11 @@ def question_document(question: Question) -> dict[str, Any]:
     """A question as an author writes it (DESIGN.md's field order), from its Markdown and spec, not its HTML."""
     document: dict[str, Any] = {"id": question.key, "type": question.type, "prompt": question.prompt_markdown}
     document.update(question_type(question.type).document(question.spec))
-    for key, value in (("explanation", question.explanation_markdown), ("source", question.source),
-                       ("objective", question.objective)):  # fmt: skip
+    for key, value in (
+        ("explanation", question.explanation_markdown),
+        ("source", question.source),
+        ("objective", question.objective),
+    ):
         if value:
             document[key] = value
     if question.points != 1:

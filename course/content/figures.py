@@ -49,8 +49,9 @@ def store_figures(course: Course, figures: Mapping[str, tuple[str, bytes]], text
     wanted = {name: figures[name] for name in shown if name in figures}
     if not wanted:
         return 0
-    existing = set(db.session.scalars(select(Figure.name).where(Figure.course_id == course.id,
-                                                                Figure.name.in_(wanted))))  # fmt: skip
+    existing = set(
+        db.session.scalars(select(Figure.name).where(Figure.course_id == course.id, Figure.name.in_(wanted)))
+    )
     for name, (media_type, data) in wanted.items():
         if name not in existing:
             db.session.add(Figure(course_id=course.id, name=name, media_type=media_type, data=data))
@@ -62,10 +63,14 @@ def settle_names(course: Course, figures: dict[str, tuple[str, bytes]]) -> dict[
     {old name: new name}, for the questions' references to follow."""
     if not figures:
         return {}
-    stored = dict(db.session.execute(select(Figure.name, Figure.data).where(Figure.course_id == course.id,
-                                                                            Figure.name.in_(figures))).all())
-    moves = {name: renamed(name, data) for name, (_, data) in figures.items() if name in stored
-             and stored[name] != data}  # fmt: skip
+    stored = dict(
+        db.session.execute(
+            select(Figure.name, Figure.data).where(Figure.course_id == course.id, Figure.name.in_(figures))
+        ).all()
+    )
+    moves = {
+        name: renamed(name, data) for name, (_, data) in figures.items() if name in stored and stored[name] != data
+    }
     for old, new in moves.items():
         figures[new] = figures.pop(old)
     return moves

@@ -125,8 +125,11 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
     no"). Problems of the file as a whole (empty, too many questions) come as problems with no questions."""
     sources = list(_question_sources(text, path))
     if len(sources) > MAX_QUESTIONS:  # each question is checked and rendered: refuse before that work
-        message = _("holds %(count)d questions; a file may hold at most %(max)d: split it", count=len(sources),
-                    max=MAX_QUESTIONS)  # fmt: skip
+        message = _(
+            "holds %(count)d questions; a file may hold at most %(max)d: split it",
+            count=len(sources),
+            max=MAX_QUESTIONS,
+        )
         return GiftRead(problems=[ContentProblem(path, sources[MAX_QUESTIONS].line_numbers[0], message)])
     if not sources:
         message = _("no questions found: the file is empty or holds only comments")
@@ -138,14 +141,16 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
         question = _read_question(source)
         read.problems.extend(source.problems)
         titles.append(question[0] if question else "")
-        kept.append((source.line_numbers[0], question[1], source.category) if question and not source.problems
-                    else None)  # fmt: skip
+        kept.append(
+            (source.line_numbers[0], question[1], source.category) if question and not source.problems else None
+        )
     for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
         if entry is None:
             continue
         line, question, category = entry
-        read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
-                               **question})  # fmt: skip
+        read.questions.append(
+            {"id": question_id, **({"title": title} if title and title != question_id else {}), **question}
+        )
         read.lines.append(line)
         read.categories.append(category)
     return read
@@ -194,7 +199,7 @@ def _text_format(masked: str) -> tuple[str, str]:
     """(format, text after the marker) of a text that may start with [markdown], [html], [plain] or [moodle]."""
     text = masked.strip()
     marker = _FORMAT_MARKER.match(text)
-    return (marker[1], text[marker.end():]) if marker else ("", text)
+    return (marker[1], text[marker.end() :]) if marker else ("", text)
 
 
 def _clean(masked: str, default_format: str = "") -> str:
@@ -230,17 +235,17 @@ def _read_question(source: _Source) -> tuple[str, dict] | None:
     if block is None:
         return (title, {}) if title else None
     open_at, close_at = block
-    before, after = text[body_start:open_at], text[close_at + 1:]
+    before, after = text[body_start:open_at], text[close_at + 1 :]
     source.text_format = _text_format(before)[0]
     prompt = _clean(before + _BLANK + after if after.strip() else before)
     if not prompt:
         source.report(0, _("the question has no text before its answers"))
 
-    body = text[open_at + 1:close_at]
+    body = text[open_at + 1 : close_at]
     general_feedback = ""
     general_at = body.find("####")
     if general_at != -1:
-        general_feedback = _clean(body[general_at + 4:], source.text_format)
+        general_feedback = _clean(body[general_at + 4 :], source.text_format)
         body = body[:general_at]
     read_answers = _answer_reader(source, body.strip())
     if read_answers is None:
@@ -313,13 +318,14 @@ def _split_answers(source: _Source, body: str, offset: int, markers: str, shown:
         weight_match = GIFT_WEIGHT.match(content)
         weight = Decimal(weight_match[1]) if weight_match else None
         if weight_match:
-            content = content[weight_match.end():]
+            content = content[weight_match.end() :]
         if weight is not None and abs(weight) > 100:
             source.report(answer_offset, _("weight %(weight)s%% is outside -100%% … 100%%", weight=weight))
         text, _sep, feedback = content.partition("#")
         answer_text = _clean(text, source.text_format) if shown else _unformatted(text)
-        answer = _Answer(match[1], weight, answer_text, _clean(feedback, source.text_format), answer_offset,
-                         text.strip())  # fmt: skip
+        answer = _Answer(
+            match[1], weight, answer_text, _clean(feedback, source.text_format), answer_offset, text.strip()
+        )
         answers.append(answer)
     return answers
 
@@ -346,20 +352,27 @@ def _read_choices(source: _Source, body: str, offset: int) -> dict:
     if single:
         for answer, weight in zip(answers, weights, strict=True):
             if weight not in (0, 100):
-                source.report(answer.offset, _("unsupported weight %(weight)s%% in a single-choice question: Lanyard's "
-                                               "single choice is right or wrong (=right and ~wrong answers)",
-                                               weight=weight))  # fmt: skip
+                source.report(
+                    answer.offset,
+                    _(
+                        "unsupported weight %(weight)s%% in a single-choice question: Lanyard's "
+                        "single choice is right or wrong (=right and ~wrong answers)",
+                        weight=weight,
+                    ),
+                )
         right_count = weights.count(100)
         if right_count != 1:
-            source.report(offset, _("a single-choice question needs exactly one =right answer, not %(count)d",
-                                    count=right_count))
+            source.report(
+                offset, _("a single-choice question needs exactly one =right answer, not %(count)d", count=right_count)
+            )
     else:
         right_weight = sum(weight for weight in weights if weight > 0)
         if not right_weight:
             source.report(offset, _("no answer is right: mark one =right, or give the right ones weights like ~%50%"))
         elif abs(right_weight - 100) > _WEIGHT_SLACK:
-            source.report(offset, _("the weights of the right answers add up to %(total)s%%, not 100%%",
-                                    total=right_weight))
+            source.report(
+                offset, _("the weights of the right answers add up to %(total)s%%, not 100%%", total=right_weight)
+            )
     choices = [
         {"text": answer.text, "correct": weight > 0, **({"feedback": answer.feedback} if answer.feedback else {})}
         for answer, weight in zip(answers, weights, strict=True)
@@ -400,8 +413,10 @@ def _read_true_false(source: _Source, body: str, offset: int) -> dict:
     wrong_feedback, _sep, right_feedback = (_clean(part, source.text_format) for part in feedback.partition("#"))
     answer = _TRUE_FALSE[answer_text.strip()]
     fields: dict = {"type": "true_false", "answer": answer}
-    for key, value in ((f"{str(answer).lower()}_feedback", right_feedback),
-                       (f"{str(not answer).lower()}_feedback", wrong_feedback)):  # fmt: skip
+    for key, value in (
+        (f"{str(answer).lower()}_feedback", right_feedback),
+        (f"{str(not answer).lower()}_feedback", wrong_feedback),
+    ):
         if value:
             fields[key] = value
     return fields
@@ -415,13 +430,19 @@ def _read_short_answer(source: _Source, body: str, offset: int) -> dict:
     for answer in answers:
         credit = answer.weight_or(100)
         if credit < 0:
-            source.report(answer.offset, _("weight %(weight)s%% in a short answer: credit goes from 0%% to 100%%",
-                                           weight=credit))
+            source.report(
+                answer.offset, _("weight %(weight)s%% in a short answer: credit goes from 0%% to 100%%", weight=credit)
+            )
         if credit == 100 and not answer.feedback:
             accept.append(answer.text)
         else:
-            accept.append({"text": answer.text, "credit": _plain_number(credit),
-                           **({"feedback": answer.feedback} if answer.feedback else {})})  # fmt: skip
+            accept.append(
+                {
+                    "text": answer.text,
+                    "credit": _plain_number(credit),
+                    **({"feedback": answer.feedback} if answer.feedback else {}),
+                }
+            )
     if not any(answer.weight_or(100) == 100 for answer in answers):
         source.report(offset, _("no short answer gets full credit"))
     return {"type": "short_text", "accept": accept}
@@ -439,17 +460,27 @@ def _read_numeric(source: _Source, body: str, offset: int) -> dict:
             wrong_feedback = answer.feedback
             continue
         if _out_of_range(answer.text):
-            message = _("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
-                        "long", number=repr(answer.text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
-                        length=MAX_NUMBER_CHARACTERS)  # fmt: skip
+            message = _(
+                "%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters long",
+                number=repr(answer.text[:MAX_NUMBER_CHARACTERS]),
+                max=format(MAX_NUMBER, ".0e"),
+                length=MAX_NUMBER_CHARACTERS,
+            )
             source.report(answer.offset, message)
         elif _number_and_tolerance(answer.text) is None:
-            source.report(answer.offset, _("%(answer)s is not a number answer: write 10, 10:0.5 (answer:margin) or "
-                                           "9..11 (range)", answer=repr(answer.text)))  # fmt: skip
+            source.report(
+                answer.offset,
+                _(
+                    "%(answer)s is not a number answer: write 10, 10:0.5 (answer:margin) or 9..11 (range)",
+                    answer=repr(answer.text),
+                ),
+            )
         credit = answer.weight_or(0 if answer.marker == "~" else 100)
         if credit < 0:
-            source.report(answer.offset, _("weight %(weight)s%% in a numeric question: credit goes from 0%% to 100%%",
-                                           weight=credit))  # fmt: skip
+            source.report(
+                answer.offset,
+                _("weight %(weight)s%% in a numeric question: credit goes from 0%% to 100%%", weight=credit),
+            )
         numbers.append((answer, credit))
     full_credit = [answer for answer, credit in numbers if credit == 100]
     if not full_credit:
@@ -466,8 +497,14 @@ def _read_numeric(source: _Source, body: str, offset: int) -> dict:
         if other is main:
             continue
         value, margin = _number_and_tolerance(other.text)
-        others.append({"answer": _plain_number(value), "tolerance": _plain_number(margin),
-                       "credit": _plain_number(credit), **({"feedback": other.feedback} if other.feedback else {})})
+        others.append(
+            {
+                "answer": _plain_number(value),
+                "tolerance": _plain_number(margin),
+                "credit": _plain_number(credit),
+                **({"feedback": other.feedback} if other.feedback else {}),
+            }
+        )
     if others:
         fields["other_answers"] = others
     if wrong_feedback:
@@ -530,7 +567,7 @@ def _question_ids(titles: list[str]) -> list[str]:
         for suffix in itertools.count(2):
             if question_id not in taken:
                 break
-            question_id = f"{base[:MAX_ID - len(str(suffix)) - 1].rstrip('-')}-{suffix}"
+            question_id = f"{base[: MAX_ID - len(str(suffix)) - 1].rstrip('-')}-{suffix}"
         question_ids.append(question_id)
         taken.add(question_id)
     return question_ids
@@ -572,8 +609,10 @@ def _export_titles(questions: list[dict]) -> list[str]:
     """Each question's kept title where reading it back derives the same id, else its id (the title is lost)."""
     titles = [question.get("title") or question["id"] for question in questions]
     derived = _question_ids(titles)
-    return [title if derived_id == question["id"] else question["id"]
-            for title, derived_id, question in zip(titles, derived, questions, strict=True)]  # fmt: skip
+    return [
+        title if derived_id == question["id"] else question["id"]
+        for title, derived_id, question in zip(titles, derived, questions, strict=True)
+    ]
 
 
 def _question_gift(question: dict, title: str) -> str:

@@ -78,15 +78,29 @@ def read_gift_file(data: bytes, path: str) -> GiftRead:
     return read_gift(text, path)
 
 
-def import_gift(data: bytes, path: str, course: Course, quiz_slug: str | None, module_slug: str | None = None,
-                skip_unsupported: bool = False, by_category: bool = False) -> BankImport:  # fmt: skip
+def import_gift(
+    data: bytes,
+    path: str,
+    course: Course,
+    quiz_slug: str | None,
+    module_slug: str | None = None,
+    skip_unsupported: bool = False,
+    by_category: bool = False,
+) -> BankImport:
     """Add a GIFT file's questions to the course's quiz QUIZ_SLUG (see `import_bank`)."""
     return import_bank(read_gift_file, data, path, course, quiz_slug, module_slug, skip_unsupported, by_category)
 
 
-def import_bank(read_file: Callable[[bytes, str], GiftRead], data: bytes, path: str, course: Course,
-                quiz_slug: str | None, module_slug: str | None = None, skip_unsupported: bool = False,
-                by_category: bool = False) -> BankImport:  # fmt: skip
+def import_bank(
+    read_file: Callable[[bytes, str], GiftRead],
+    data: bytes,
+    path: str,
+    course: Course,
+    quiz_slug: str | None,
+    module_slug: str | None = None,
+    skip_unsupported: bool = False,
+    by_category: bool = False,
+) -> BankImport:
     """Add a question bank's questions (read by READ_FILE: GIFT or Moodle XML) to the course's quiz QUIZ_SLUG,
     creating it as a draft (in MODULE_SLUG, or course-level without one) when it does not exist; or, `by_category`,
     each question to the existing quiz its category names (`category_quizzes`). Raises ValueError for a wrong quiz
@@ -105,17 +119,27 @@ def import_bank(read_file: Callable[[bytes, str], GiftRead], data: bytes, path: 
     groups: dict[str, tuple[Quiz | None, Module | None, list[LineDict]]] = {}
     for (slug, quiz, module), entry in zip(targets, entries, strict=True):
         groups.setdefault(slug, (quiz, module, []))[2].append(entry)
-    checked = [(slug, quiz, module, _checked(group, skipped, path, skip_unsupported))
-               for slug, (quiz, module, group) in groups.items()]  # fmt: skip
+    checked = [
+        (slug, quiz, module, _checked(group, skipped, path, skip_unsupported))
+        for slug, (quiz, module, group) in groups.items()
+    ]
     if not any(questions for *_, questions in checked):
         raise ContentError(skipped)
     skipped.sort(key=lambda problem: problem.line)
     try:
-        summaries = [_write(quiz, module, questions, course, slug) for slug, quiz, module, questions in checked
-                     if questions]  # fmt: skip
-        figures = store_figures(course, read.figures, (
-            text for *_, questions in checked for question in questions
-            for text in (question.prompt_markdown, question.explanation_markdown, json.dumps(question.spec))))
+        summaries = [
+            _write(quiz, module, questions, course, slug) for slug, quiz, module, questions in checked if questions
+        ]
+        figures = store_figures(
+            course,
+            read.figures,
+            (
+                text
+                for *_, questions in checked
+                for question in questions
+                for text in (question.prompt_markdown, question.explanation_markdown, json.dumps(question.spec))
+            ),
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -123,8 +147,9 @@ def import_bank(read_file: Callable[[bytes, str], GiftRead], data: bytes, path: 
     return BankImport(summaries, skipped, figures)
 
 
-def _checked(entries: list[LineDict], skipped: list[ContentProblem], path: str,
-             skip_unsupported: bool) -> list[QuestionData]:  # fmt: skip
+def _checked(
+    entries: list[LineDict], skipped: list[ContentProblem], path: str, skip_unsupported: bool
+) -> list[QuestionData]:
     """The entries checked and rendered as a quiz file's questions are; with `skip_unsupported` one at a time, so a
     question the checks refuse (added to `skipped`) leaves the others in."""
     if not skip_unsupported:
@@ -138,13 +163,20 @@ def _checked(entries: list[LineDict], skipped: list[ContentProblem], path: str,
     return questions
 
 
-def _write(quiz: Quiz | None, module: Module | None, questions: list[QuestionData], course: Course,
-           quiz_slug: str) -> GiftImportSummary:  # fmt: skip
+def _write(
+    quiz: Quiz | None, module: Module | None, questions: list[QuestionData], course: Course, quiz_slug: str
+) -> GiftImportSummary:
     """Put checked questions into QUIZ (created as a draft when None): the same id replaced, the others appended."""
     created = quiz is None
     if quiz is None:
-        quiz = Quiz(slug=quiz_slug, title=quiz_slug.replace("-", " ").capitalize(), course=course,
-                    module=module, is_final=module is None, published=False)  # fmt: skip
+        quiz = Quiz(
+            slug=quiz_slug,
+            title=quiz_slug.replace("-", " ").capitalize(),
+            course=course,
+            module=module,
+            is_final=module is None,
+            published=False,
+        )
         db.session.add(quiz)
     existing = {question.key: question for question in quiz.questions}
     next_position = max((question.position for question in quiz.questions), default=-1) + 1
@@ -172,11 +204,18 @@ def category_quizzes(course: Course, read: GiftRead) -> list[Quiz]:
             unknown.setdefault(category or _("(the top category: none)"), line)
         targets.append(quiz)
     if unknown:
-        listed = "; ".join(_("'%(category)s' (first question at line %(line)d)", category=category, line=line)
-                           for category, line in unknown.items())  # fmt: skip
-        raise ValueError(_("by category, each question's category must name a quiz of this course, by its slug or "
-                           "title; these name none: %(categories)s. The quizzes are: %(quizzes)s", categories=listed,
-                           quizzes=", ".join(quiz.slug for quiz in quizzes) or _("none yet")))  # fmt: skip
+        listed = "; ".join(
+            _("'%(category)s' (first question at line %(line)d)", category=category, line=line)
+            for category, line in unknown.items()
+        )
+        raise ValueError(
+            _(
+                "by category, each question's category must name a quiz of this course, by its slug or "
+                "title; these name none: %(categories)s. The quizzes are: %(quizzes)s",
+                categories=listed,
+                quizzes=", ".join(quiz.slug for quiz in quizzes) or _("none yet"),
+            )
+        )
     return targets
 
 
@@ -184,28 +223,41 @@ def import_target(course: Course, quiz_slug: str, module_slug: str | None) -> tu
     """The quiz QUIZ_SLUG of the course (None when it is new) and the module MODULE_SLUG; ValueError when the slug is
     not one, the module does not exist, or the quiz is in another module."""
     if not SLUG.match(quiz_slug) or len(quiz_slug) > MAX_SLUG:
-        raise ValueError(_("quiz slug '%(slug)s': use lower-case letters and digits in words joined by hyphens, e.g. "
-                           "card-technology, at most %(max)d characters", slug=quiz_slug, max=MAX_SLUG))
+        raise ValueError(
+            _(
+                "quiz slug '%(slug)s': use lower-case letters and digits in words joined by hyphens, e.g. "
+                "card-technology, at most %(max)d characters",
+                slug=quiz_slug,
+                max=MAX_SLUG,
+            )
+        )
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id, Quiz.slug == quiz_slug))
     module = None
     if module_slug:
         module = db.session.scalar(select(Module).where(Module.course_id == course.id, Module.slug == module_slug))
         if module is None:
-            raise ValueError(_("course '%(course)s' has no module '%(module)s'",
-                               course=course.slug, module=module_slug))
+            raise ValueError(
+                _("course '%(course)s' has no module '%(module)s'", course=course.slug, module=module_slug)
+            )
         if quiz is not None and quiz.module_id != module.id:
             if quiz.module:
-                message = _("quiz '%(quiz)s' already exists in module '%(module)s': leave out the module to add to it",
-                            quiz=quiz_slug, module=quiz.module.slug)  # fmt: skip
+                message = _(
+                    "quiz '%(quiz)s' already exists in module '%(module)s': leave out the module to add to it",
+                    quiz=quiz_slug,
+                    module=quiz.module.slug,
+                )
             else:
-                message = _("quiz '%(quiz)s' already exists as a course-level quiz: leave out the module to add to it",
-                            quiz=quiz_slug)  # fmt: skip
+                message = _(
+                    "quiz '%(quiz)s' already exists as a course-level quiz: leave out the module to add to it",
+                    quiz=quiz_slug,
+                )
             raise ValueError(message)
     return quiz, module
 
 
-def located_questions(read: GiftRead, skip_unsupported: bool,
-                      moves: dict[str, str] | None = None) -> tuple[list[LineDict], list[ContentProblem]]:  # fmt: skip
+def located_questions(
+    read: GiftRead, skip_unsupported: bool, moves: dict[str, str] | None = None
+) -> tuple[list[LineDict], list[ContentProblem]]:
     """A reader's questions (GIFT or Moodle XML) as dicts that know the line they start on, their figure references
     following `moves` (old name: new name), and the problems of the questions left out; raised instead without
     `skip_unsupported`, or when no question at all is good."""

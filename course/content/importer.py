@@ -31,8 +31,9 @@ class ImportSummary:
     figures: int
 
 
-def import_course(path: str | os.PathLike, *, guard: ImportGuard | None = None,
-                  owner_id: int | None = None) -> ImportSummary:  # fmt: skip
+def import_course(
+    path: str | os.PathLike, *, guard: ImportGuard | None = None, owner_id: int | None = None
+) -> ImportSummary:
     """Load, check and import a course folder; raises ContentError (and writes nothing) if it has problems, and
     whatever `guard` raises. A course the import creates is owned by the account `owner_id`."""
     data = load_course(path)
@@ -118,8 +119,18 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
 
 def update_lesson(lesson: Lesson, lesson_data: LessonData) -> None:
     """Copy a checked lesson's content onto its row (the browser's lesson editor saves through here too)."""
-    for name in ("slug", "title", "minutes", "objectives", "key_terms", "lab_tasks", "body_markdown", "body_html",
-                 "sources_html", "word_count"):  # fmt: skip
+    for name in (
+        "slug",
+        "title",
+        "minutes",
+        "objectives",
+        "key_terms",
+        "lab_tasks",
+        "body_markdown",
+        "body_html",
+        "sources_html",
+        "word_count",
+    ):
         setattr(lesson, name, getattr(lesson_data, name))
     lesson.sources = [dict(s) for s in lesson_data.sources]
 
@@ -153,6 +164,15 @@ def update_quiz(quiz: Quiz, quiz_data: QuizData, module_id: int | None) -> None:
 
 def fill_question(question: Question, data: QuestionData) -> None:
     """Copy a checked question onto its row, new or kept (kept rows keep their id, so attempts stay attached)."""
-    for name in ("type", "prompt_markdown", "prompt_html", "explanation_markdown", "explanation_html",
-                 "source", "objective", "points", "spec"):  # fmt: skip
+    for name in (
+        "type",
+        "prompt_markdown",
+        "prompt_html",
+        "explanation_markdown",
+        "explanation_html",
+        "source",
+        "objective",
+        "points",
+        "spec",
+    ):
         setattr(question, name, getattr(data, name))

@@ -33,17 +33,32 @@ class ImportLosses:
         """What will be lost, in words, one line per kind of thing (only the kinds that lose something)."""
         said = []
         if self.lessons or self.progress:
-            said.append(_("%(lessons)s deleted, with %(records)s of students",
-                          lessons=ngettext("%(num)d lesson", "%(num)d lessons", self.lessons),
-                          records=ngettext("%(num)d lesson progress record", "%(num)d lesson progress records",
-                                           self.progress)))  # fmt: skip
+            said.append(
+                _(
+                    "%(lessons)s deleted, with %(records)s of students",
+                    lessons=ngettext("%(num)d lesson", "%(num)d lessons", self.lessons),
+                    records=ngettext(
+                        "%(num)d lesson progress record", "%(num)d lesson progress records", self.progress
+                    ),
+                )
+            )
         if self.quizzes or self.attempts:
-            said.append(_("%(quizzes)s withdrawn from students, with %(attempts)s on them (the attempts are kept, "
-                          "hidden with the quiz)", quizzes=ngettext("%(num)d quiz", "%(num)d quizzes", self.quizzes),
-                          attempts=ngettext("%(num)d attempt", "%(num)d attempts", self.attempts)))  # fmt: skip
+            said.append(
+                _(
+                    "%(quizzes)s withdrawn from students, with %(attempts)s on them (the attempts are kept, "
+                    "hidden with the quiz)",
+                    quizzes=ngettext("%(num)d quiz", "%(num)d quizzes", self.quizzes),
+                    attempts=ngettext("%(num)d attempt", "%(num)d attempts", self.attempts),
+                )
+            )
         if self.questions:
-            said.append(ngettext("%(num)d question deleted from quizzes that stay",
-                                 "%(num)d questions deleted from quizzes that stay", self.questions))
+            said.append(
+                ngettext(
+                    "%(num)d question deleted from quizzes that stay",
+                    "%(num)d questions deleted from quizzes that stay",
+                    self.questions,
+                )
+            )
         if self.modules:
             said.append(ngettext("%(num)d module deleted", "%(num)d modules deleted", self.modules))
         if self.figures:
@@ -59,8 +74,13 @@ class LossesNeedConfirmation(Exception):  # noqa: N818  (a refusal, not a failur
     """Raised before anything is written, when an import would lose what `losses` says and nobody confirmed it."""
 
     def __init__(self, course: Course, losses: ImportLosses):
-        super().__init__(_("importing would change course '%(slug)s': %(losses)s", slug=course.slug,
-                           losses="; ".join(losses.lines())))  # fmt: skip
+        super().__init__(
+            _(
+                "importing would change course '%(slug)s': %(losses)s",
+                slug=course.slug,
+                losses="; ".join(losses.lines()),
+            )
+        )
         self.course, self.losses = course, losses
 
 
@@ -71,8 +91,9 @@ def import_losses(data: CourseData, course: Course | None) -> ImportLosses:
     lesson_slugs = [lesson.slug for module in data.modules for lesson in module.lessons]
     quiz_slugs = [quiz.slug for quiz in data.quizzes]
     lost_lessons = select(Lesson.id).where(Lesson.course_id == course.id, Lesson.slug.not_in(lesson_slugs))
-    withdrawn = select(Quiz.id).where(Quiz.course_id == course.id, Quiz.slug.not_in(quiz_slugs),
-                                      Quiz.published.is_(True))  # fmt: skip
+    withdrawn = select(Quiz.id).where(
+        Quiz.course_id == course.id, Quiz.slug.not_in(quiz_slugs), Quiz.published.is_(True)
+    )
     lessons, progress, quizzes, attempts, modules = db.session.execute(
         select(
             select(func.count()).select_from(lost_lessons.subquery()).scalar_subquery(),

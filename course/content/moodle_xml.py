@@ -108,8 +108,11 @@ def _parse(data: bytes, path: str) -> tuple[Element, dict[Element, int]]:
         root = parser.close()
     except DefusedXmlException as error:
         line = parser.parser.CurrentLineNumber or 1
-        message = _("refused: the file declares XML entities or external references (%(kind)s), which a Moodle "
-                    "export never holds and which could exhaust the server", kind=type(error).__name__)  # fmt: skip
+        message = _(
+            "refused: the file declares XML entities or external references (%(kind)s), which a Moodle "
+            "export never holds and which could exhaust the server",
+            kind=type(error).__name__,
+        )
         raise ContentError([ContentProblem(path, line, message)]) from None
     except ParseError as error:
         message = _("is not well-formed XML: %(error)s", error=error)
@@ -138,16 +141,22 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
 def _fraction(answer: Element) -> Decimal:
     value = _decimal(answer.get("fraction", "0"))
     if value is None or abs(value) > 100:
-        raise _Problem(_("fraction %(fraction)s is not a number from -100 to 100",
-                         fraction=repr(answer.get("fraction"))))
+        raise _Problem(
+            _("fraction %(fraction)s is not a number from -100 to 100", fraction=repr(answer.get("fraction")))
+        )
     return value
 
 
 def _number(text: str) -> int | float:
     if _out_of_range(text):
-        raise _Problem(_("%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters "
-                         "long", number=repr(text[:MAX_NUMBER_CHARACTERS]), max=format(MAX_NUMBER, ".0e"),
-                         length=MAX_NUMBER_CHARACTERS))  # fmt: skip
+        raise _Problem(
+            _(
+                "%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters long",
+                number=repr(text[:MAX_NUMBER_CHARACTERS]),
+                max=format(MAX_NUMBER, ".0e"),
+                length=MAX_NUMBER_CHARACTERS,
+            )
+        )
     number = _decimal(text or "0")
     if number is None:
         raise _Problem(_("%(text)s is not a number", text=repr(text)))
@@ -190,8 +199,11 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
         return GiftRead(problems=[ContentProblem(path, 1, message)])
     elements = [element for element in root.findall("question") if element.get("type") != "category"]
     if len(elements) > MAX_QUESTIONS:
-        message = _("holds %(count)d questions; a file may hold at most %(max)d: split it", count=len(elements),
-                    max=MAX_QUESTIONS)  # fmt: skip
+        message = _(
+            "holds %(count)d questions; a file may hold at most %(max)d: split it",
+            count=len(elements),
+            max=MAX_QUESTIONS,
+        )
         return GiftRead(problems=[ContentProblem(path, lines[elements[MAX_QUESTIONS]], message)])
     if not elements:
         return GiftRead(problems=[ContentProblem(path, 1, _("no questions found in the file"))])
@@ -216,18 +228,21 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
             kept.append((title, lines[element], None, category))
         else:
             read.figures.update(figures)
-    for question_id, (title, line, question, category) in zip(_question_ids([entry[0] for entry in kept]), kept,
-                                                              strict=True):  # fmt: skip
+    for question_id, (title, line, question, category) in zip(
+        _question_ids([entry[0] for entry in kept]), kept, strict=True
+    ):
         if question is not None:
-            read.questions.append({"id": question_id, **({"title": title} if title and title != question_id else {}),
-                                   **question})  # fmt: skip
+            read.questions.append(
+                {"id": question_id, **({"title": title} if title and title != question_id else {}), **question}
+            )
             read.lines.append(line)
             read.categories.append(category)
     return read
 
 
-def _embedded_figures(question: Element, lines: dict[Element, int],
-                      taken: dict[str, tuple[str, bytes]]) -> dict[str, tuple[str, bytes]]:  # fmt: skip
+def _embedded_figures(
+    question: Element, lines: dict[Element, int], taken: dict[str, tuple[str, bytes]]
+) -> dict[str, tuple[str, bytes]]:
     """Take the question's embedded files (`<file name="card.png" encoding="base64">` beside a `<text>`) out of it,
     each checked as a course figure would be (allowed type, bytes that are what the name says, SVG without scripts
     or external references, bounded size and count), and point its texts' `@@PLUGINFILE@@/card.png` at the figure
@@ -240,23 +255,43 @@ def _embedded_figures(question: Element, lines: dict[Element, int],
             name = embedded.get("name", "")
             media_type = FIGURE_TYPES.get(PurePath(name).suffix.lower())
             if media_type is None:
-                raise _Problem(_("embedded file %(name)s: figures must be SVG, PNG, JPEG or WebP", name=repr(name)),
-                               line)  # fmt: skip
+                raise _Problem(
+                    _("embedded file %(name)s: figures must be SVG, PNG, JPEG or WebP", name=repr(name)), line
+                )
             if embedded.get("encoding", "base64") != "base64":
-                raise _Problem(_("embedded file %(name)s: encoding %(encoding)s; Moodle embeds files as base64",
-                                 name=repr(name), encoding=repr(embedded.get("encoding"))), line)  # fmt: skip
+                raise _Problem(
+                    _(
+                        "embedded file %(name)s: encoding %(encoding)s; Moodle embeds files as base64",
+                        name=repr(name),
+                        encoding=repr(embedded.get("encoding")),
+                    ),
+                    line,
+                )
             if len(taken) + len(figures) >= MAX_EMBEDDED_FIGURES:
-                raise _Problem(_("embedded file %(name)s: a file may embed at most %(max)d images", name=repr(name),
-                                 max=MAX_EMBEDDED_FIGURES), line)  # fmt: skip
+                raise _Problem(
+                    _(
+                        "embedded file %(name)s: a file may embed at most %(max)d images",
+                        name=repr(name),
+                        max=MAX_EMBEDDED_FIGURES,
+                    ),
+                    line,
+                )
             encoded = "".join((embedded.text or "").split())
             if len(encoded) * 3 // 4 > MAX_FIGURE_BYTES:  # before decoding it
-                raise _Problem(_("embedded file %(name)s: the image is larger than %(size)d KiB", name=repr(name),
-                                 size=MAX_FIGURE_BYTES // 1024), line)  # fmt: skip
+                raise _Problem(
+                    _(
+                        "embedded file %(name)s: the image is larger than %(size)d KiB",
+                        name=repr(name),
+                        size=MAX_FIGURE_BYTES // 1024,
+                    ),
+                    line,
+                )
             try:
                 data = base64.b64decode(encoded, validate=True)
             except (binascii.Error, ValueError):
-                raise _Problem(_("embedded file %(name)s: its content is not valid base64", name=repr(name)),
-                               line) from None  # fmt: skip
+                raise _Problem(
+                    _("embedded file %(name)s: its content is not valid base64", name=repr(name)), line
+                ) from None
             problem = figure_problem(data, media_type)
             if problem:
                 raise _Problem(_("embedded file %(name)s: %(problem)s", name=repr(name), problem=problem), line)
@@ -269,16 +304,18 @@ def _embedded_figures(question: Element, lines: dict[Element, int],
     for text in question.iter("text"):
         if text.text and _PLUGINFILE in text.text:
             line = lines.get(text)
-            text.text = _PLUGINFILE_REFERENCE.sub(lambda found, line=line: _figure_reference(found, names, line),
-                                                  text.text)  # fmt: skip
+            text.text = _PLUGINFILE_REFERENCE.sub(
+                lambda found, line=line: _figure_reference(found, names, line), text.text
+            )
     return figures
 
 
 def _figure_reference(found: re.Match, names: dict[str, str], line: int | None) -> str:
     name = unquote(found[1])
     if name not in names:
-        raise _Problem(_("the text shows @@PLUGINFILE@@/%(name)s, which is not embedded in the file", name=found[1]),
-                       line)  # fmt: skip
+        raise _Problem(
+            _("the text shows @@PLUGINFILE@@/%(name)s, which is not embedded in the file", name=found[1]), line
+        )
     return f"figures/{names[name]}"
 
 
@@ -303,8 +340,11 @@ def _question(element: Element, kind: str, category: str) -> dict:
     if points is not None and points != 1:
         question["points"] = _plain_number(points)
     tags = [category] if category else []
-    tags += [tag for tag in (" ".join((t.text or "").split()) for t in element.findall("tags/tag/text"))
-             if tag and tag not in tags]  # fmt: skip
+    tags += [
+        tag
+        for tag in (" ".join((t.text or "").split()) for t in element.findall("tags/tag/text"))
+        if tag and tag not in tags
+    ]
     if tags:
         question["tags"] = tags
     return question
@@ -317,12 +357,18 @@ def read_moodle_xml_file(data: bytes, path: str) -> GiftRead:
     return read_moodle_xml(data, path)
 
 
-def import_moodle_xml(data: bytes, path: str, course: Course, quiz_slug: str | None, module_slug: str | None = None,
-                      skip_unsupported: bool = False, by_category: bool = False) -> BankImport:  # fmt: skip
+def import_moodle_xml(
+    data: bytes,
+    path: str,
+    course: Course,
+    quiz_slug: str | None,
+    module_slug: str | None = None,
+    skip_unsupported: bool = False,
+    by_category: bool = False,
+) -> BankImport:
     """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT
     file's (see gift_quiz.import_bank), its embedded images becoming course figures."""
-    return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported,
-                       by_category)  # fmt: skip
+    return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported, by_category)
 
 
 # --- export -----------------------------------------------------------------------------------------------------
@@ -342,16 +388,19 @@ class MoodleXmlWriter:
             child.text = text
         return child
 
-    def add_text(self, tag: str, text: str, text_format: str | None = "markdown",
-                 parent: Element | None = None) -> Element:  # fmt: skip
+    def add_text(
+        self, tag: str, text: str, text_format: str | None = "markdown", parent: Element | None = None
+    ) -> Element:
         """An element holding a <text>, as Moodle writes every text."""
-        element = SubElement(self.element if parent is None else parent, tag,
-                             {"format": text_format} if text_format else {})  # fmt: skip
+        element = SubElement(
+            self.element if parent is None else parent, tag, {"format": text_format} if text_format else {}
+        )
         SubElement(element, "text").text = str(text)
         return element
 
-    def add_answer(self, fraction: float, text: str, feedback: str | None = None,
-                   text_format: str | None = "markdown") -> Element:  # fmt: skip
+    def add_answer(
+        self, fraction: float, text: str, feedback: str | None = None, text_format: str | None = "markdown"
+    ) -> Element:
         """An <answer> with its fraction (percent) and feedback."""
         answer = self.add_text("answer", text, text_format)
         answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
@@ -374,8 +423,9 @@ def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) 
             embedded.text = base64.b64encode(figures[name][1]).decode("ascii")
 
 
-def export_moodle_xml(quiz: dict, skipped: list[str] | None = None,
-                      figures: Mapping[str, tuple[str, bytes]] | None = None) -> str:  # fmt: skip
+def export_moodle_xml(
+    quiz: dict, skipped: list[str] | None = None, figures: Mapping[str, tuple[str, bytes]] | None = None
+) -> str:
     """A quiz document as Moodle XML, with the FIGURES (name: (media type, bytes)) its questions show embedded. A
     question it cannot hold raises ValueError, or, given a `skipped` list, is left out and named there."""
     root = Element("quiz")
@@ -419,6 +469,14 @@ def quiz_moodle_xml(quiz: Quiz, skipped: list[str] | None = None) -> str:
     figures its questions show embedded."""
     document = quiz_document(quiz, module_slugs={})
     shown = set(FIGURE_REFERENCE.findall(json.dumps(document["questions"])))
-    figures = {figure.name: (figure.media_type, figure.data) for figure in db.session.scalars(
-        select(Figure).where(Figure.course_id == quiz.course_id, Figure.name.in_(shown)))} if shown else {}
+    figures = (
+        {
+            figure.name: (figure.media_type, figure.data)
+            for figure in db.session.scalars(
+                select(Figure).where(Figure.course_id == quiz.course_id, Figure.name.in_(shown))
+            )
+        }
+        if shown
+        else {}
+    )
     return export_moodle_xml(document, skipped, figures)

@@ -54,8 +54,12 @@ def _lesson(path: str, module: str, text: str) -> _Lesson | None:
     return _Lesson(path, module, front, [(number, line) for number, line in enumerate(lines[end + 1 :], end + 2)])
 
 
-def review_texts(lessons: list[tuple[str, str, str]], quizzes: list[tuple[str, str]],
-                 stale_after: int | None = None, today: date | None = None) -> list[ContentProblem]:  # fmt: skip
+def review_texts(
+    lessons: list[tuple[str, str, str]],
+    quizzes: list[tuple[str, str]],
+    stale_after: int | None = None,
+    today: date | None = None,
+) -> list[ContentProblem]:
     """Warnings for a course given as `lessons` (path, module slug, text) and `quizzes` (path, text).
 
     With `stale_after` (days), every source whose `accessed` date is older, or missing, and every `[as of …]`
@@ -93,8 +97,10 @@ def review_texts(lessons: list[tuple[str, str, str]], quizzes: list[tuple[str, s
         for index, objective in enumerate(objectives):
             text = str(objective).strip()
             if text not in assessed.get(lesson.module, set()) and text not in course_level:
-                message = _("objective '%(objective)s' is not assessed by any question of its module's quiz or the "
-                            "final", objective=text)  # fmt: skip
+                message = _(
+                    "objective '%(objective)s' is not assessed by any question of its module's quiz or the final",
+                    objective=text,
+                )
                 review.warn(lesson.path, objectives.line_of(index), message)
     return sorted(review.warnings)
 
@@ -111,24 +117,32 @@ def _review_dates(review: _Review, lesson: _Lesson) -> None:
             message = _("source '%(id)s' has no accessed: date; re-check it", id=name)
             review.warn(lesson.path, sources.line_of(index), message)
         elif accessed is not None and accessed < limit:
-            message = ngettext("source '%(id)s' was last checked on %(date)s, more than %(num)d day ago; re-check it "
-                               "and update accessed:",
-                               "source '%(id)s' was last checked on %(date)s, more than %(num)d days ago; re-check it "
-                               "and update accessed:", review.stale_after, id=name,
-                               date=accessed.isoformat())  # fmt: skip
+            message = ngettext(
+                "source '%(id)s' was last checked on %(date)s, more than %(num)d day ago; re-check it "
+                "and update accessed:",
+                "source '%(id)s' was last checked on %(date)s, more than %(num)d days ago; re-check it "
+                "and update accessed:",
+                review.stale_after,
+                id=name,
+                date=accessed.isoformat(),
+            )
             review.warn(lesson.path, source.line_of("accessed"), message)
     for number, line in lesson.body_lines:
         for written in AS_OF.findall(line):
             checked = calendar_date(written)
             if checked is not None and checked < limit:
-                message = ngettext("[as of %(date)s] is more than %(num)d day old; re-check the claim and its source",
-                                   "[as of %(date)s] is more than %(num)d days old; re-check the claim and its source",
-                                   review.stale_after, date=written)  # fmt: skip
+                message = ngettext(
+                    "[as of %(date)s] is more than %(num)d day old; re-check the claim and its source",
+                    "[as of %(date)s] is more than %(num)d days old; re-check the claim and its source",
+                    review.stale_after,
+                    date=written,
+                )
                 review.warn(lesson.path, number, message)
 
 
-def review_folder(path: str | os.PathLike, stale_after: int | None = None,
-                  today: date | None = None) -> list[ContentProblem]:  # fmt: skip
+def review_folder(
+    path: str | os.PathLike, stale_after: int | None = None, today: date | None = None
+) -> list[ContentProblem]:
     """The warnings for a course folder on disk, named by the paths `course check` prints."""
     lessons_dir, quizzes_dir = course_folders(path)
     lessons = []
@@ -146,8 +160,9 @@ def review_folder(path: str | os.PathLike, stale_after: int | None = None,
 _EXPORTED_LESSON = re.compile(r"^lessons/\d{2}-([a-z0-9-]+)/\d{2}-[a-z0-9-]+\.md$")
 
 
-def review_files(files: dict[str, bytes], stale_after: int | None = None,
-                 today: date | None = None) -> list[ContentProblem]:  # fmt: skip
+def review_files(
+    files: dict[str, bytes], stale_after: int | None = None, today: date | None = None
+) -> list[ContentProblem]:
     """The warnings for a course in the database, from the files its export writes (course_files), so the
     authoring page names the path:line an exported folder would show."""
     lessons, quizzes = [], []

@@ -65,8 +65,11 @@ def parse_condition(text: Any) -> tuple[Condition, str | None]:
     for part in re.split(r"\s+and\s+", text.strip()):
         match = TERM.match(part)
         if not match:
-            return [], _("cannot read the condition %(condition)s: write name = value or name != value, joined by "
-                         "'and' (names in lower case, values single words)", condition=repr(text.strip()))  # fmt: skip
+            return [], _(
+                "cannot read the condition %(condition)s: write name = value or name != value, joined by "
+                "'and' (names in lower case, values single words)",
+                condition=repr(text.strip()),
+            )
         terms.append([match.group(1), match.group(2), match.group(3)])
     return terms, None
 
@@ -156,8 +159,9 @@ class _ScenarioChecker:
             stripped = raw.strip()
             if PASSAGE_IF.match(stripped):
                 if open_at is not None:
-                    self.problem(line, _("%(what)s: a passage cannot start inside another (close it with ':::')",
-                                         what=what))
+                    self.problem(
+                        line, _("%(what)s: a passage cannot start inside another (close it with ':::')", what=what)
+                    )
                 parsed, error = parse_condition(PASSAGE_IF.match(stripped).group(1))
                 if error:
                     self.problem(line, _("%(what)s: %(problem)s", what=what, problem=error))
@@ -182,11 +186,17 @@ class _ScenarioChecker:
                 for match in CITATION.finditer(raw):
                     source_id = match.group(1)
                     if not cites:
-                        self.problem(line, _("%(what)s: citations belong in an ending's debrief, where the real "
-                                             "cases are explained", what=what))  # fmt: skip
+                        self.problem(
+                            line,
+                            _(
+                                "%(what)s: citations belong in an ending's debrief, where the real cases are explained",
+                                what=what,
+                            ),
+                        )
                     elif source_id not in self.source_ids:
-                        message = _("%(what)s: [@%(id)s] is not a source in this lesson's front matter",
-                                    what=what, id=source_id)
+                        message = _(
+                            "%(what)s: [@%(id)s] is not a source in this lesson's front matter", what=what, id=source_id
+                        )
                         self.problem(line, message)
         if open_at is not None:
             self.problem(open_at, _("%(what)s: this passage is not closed by a ':::' line", what=what))
@@ -220,8 +230,13 @@ class _ScenarioChecker:
         for name, value in (state or {}).items() if isinstance(state, LineDict) else ():
             checked = state_value(value)
             if not isinstance(name, str) or not STATE_NAME.match(name) or checked is None:
-                self.problem(state.line_of(name), _("state %(name)s: names are lower-case words (a-z, 0-9, _) and "
-                                                    "values single words", name=repr(name)))  # fmt: skip
+                self.problem(
+                    state.line_of(name),
+                    _(
+                        "state %(name)s: names are lower-case words (a-z, 0-9, _) and values single words",
+                        name=repr(name),
+                    ),
+                )
                 continue
             initial[name] = checked
         entries = data.get("nodes")
@@ -259,8 +274,10 @@ class _ScenarioChecker:
                 self.problem(entry.line_of("title"), _("%(what)s needs a short 'title' (the path shows it)", what=what))
                 title = node_id
             elif len(title.strip()) > 200:
-                self.problem(entry.line_of("title"), _("%(what)s: the title is longer than %(max)d characters",
-                                                       what=what, max=200))
+                self.problem(
+                    entry.line_of("title"),
+                    _("%(what)s: the title is longer than %(max)d characters", what=what, max=200),
+                )
             text = entry.get("text")
             if not isinstance(text, str) or not text.strip():
                 self.problem(entry.line_of("text"), _("%(what)s needs a 'text' (Markdown)", what=what))
@@ -276,24 +293,33 @@ class _ScenarioChecker:
                     self.problem(entry.line_of("ending"), message)
                     ending = "Ending"
                 if raw_choices:
-                    self.problem(entry.line_of("choices"), _("%(what)s is an ending: an ending has no choices",
-                                                             what=what))
+                    self.problem(
+                        entry.line_of("choices"), _("%(what)s is an ending: an ending has no choices", what=what)
+                    )
                 debrief = entry.get("debrief")
                 if not isinstance(debrief, str) or not debrief.strip():
-                    message = _("ending '%(id)s' has no debrief: say what this path resembled in the real cases, "
-                                "citing the lesson's sources", id=node_id)  # fmt: skip
+                    message = _(
+                        "ending '%(id)s' has no debrief: say what this path resembled in the real cases, "
+                        "citing the lesson's sources",
+                        id=node_id,
+                    )
                     self.problem(entry.line_of("ending"), message)
                     debrief = ""
-                debrief_segments, cited = self.passages(debrief.strip("\n"), self.text_line(entry, "debrief"),
-                                                        _("the debrief of '%(id)s'",
-                                                          id=node_id), cites=True)  # fmt: skip
+                debrief_segments, cited = self.passages(
+                    debrief.strip("\n"),
+                    self.text_line(entry, "debrief"),
+                    _("the debrief of '%(id)s'", id=node_id),
+                    cites=True,
+                )
                 if debrief.strip() and not cited:
-                    message = _("the debrief of '%(id)s' cites no source: cite the real cases with [@source-id]",
-                                id=node_id)
+                    message = _(
+                        "the debrief of '%(id)s' cites no source: cite the real cases with [@source-id]", id=node_id
+                    )
                     self.problem(self.text_line(entry, "debrief"), message)
                 cited_sources = [s for s in self.sources if str(s.get("id")) in cited]
-                _numbered, sources_html = render_sources([{k: v for k, v in s.items() if k != "number"}
-                                                          for s in cited_sources], cited)  # fmt: skip
+                _numbered, sources_html = render_sources(
+                    [{k: v for k, v in s.items() if k != "number"} for s in cited_sources], cited
+                )
                 node.update(ending=ending.strip(), debrief=debrief_segments, sources_html=sources_html)
                 document.update(ending=ending.strip(), debrief=debrief.strip("\n"))
             else:
@@ -307,8 +333,9 @@ class _ScenarioChecker:
                 else:
                     document["choices"] = []
                     for choice_index, choice in enumerate(raw_choices):
-                        compiled = self.choice(choice, raw_choices.line_of(choice_index), what, sets,
-                                               choice_targets, conditions_used)  # fmt: skip
+                        compiled = self.choice(
+                            choice, raw_choices.line_of(choice_index), what, sets, choice_targets, conditions_used
+                        )
                         if compiled is not None:
                             node["choices"].append(compiled[0])
                             document["choices"].append(compiled[1])
@@ -326,12 +353,26 @@ class _ScenarioChecker:
         for condition, line in conditions_used:
             for name, _op, value in condition:
                 if name not in sets:
-                    self.problem(line, _("state '%(name)s' is read here but nothing sets it (no choice's 'set' and "
-                                         "no starting 'state')", name=name))  # fmt: skip
+                    self.problem(
+                        line,
+                        _(
+                            "state '%(name)s' is read here but nothing sets it (no choice's 'set' and "
+                            "no starting 'state')",
+                            name=name,
+                        ),
+                    )
                 elif value not in sets[name]:
                     known = ", ".join(sorted(sets[name]))
-                    self.problem(line, _("state '%(name)s' is compared with '%(value)s', which nothing sets it to "
-                                         "(it can be: %(known)s)", name=name, value=value, known=known))  # fmt: skip
+                    self.problem(
+                        line,
+                        _(
+                            "state '%(name)s' is compared with '%(value)s', which nothing sets it to "
+                            "(it can be: %(known)s)",
+                            name=name,
+                            value=value,
+                            known=known,
+                        ),
+                    )
         if self.problems:
             return None
         compiled = {"start": start, "state": initial, "nodes": nodes}
@@ -364,15 +405,19 @@ class _ScenarioChecker:
         to_set = choice.get("set")
         if to_set is not None:
             if not isinstance(to_set, LineDict) or not to_set:
-                self.problem(choice.line_of("set"), _("%(what)s: 'set' is a mapping such as {deadline: short}",
-                                                      what=what))
+                self.problem(
+                    choice.line_of("set"), _("%(what)s: 'set' is a mapping such as {deadline: short}", what=what)
+                )
             else:
                 values = {}
                 for name, value in to_set.items():
                     checked = state_value(value)
                     if not isinstance(name, str) or not STATE_NAME.match(name) or checked is None:
-                        message = _("%(what)s: set %(name)s: names are lower-case words (a-z, 0-9, _) and values "
-                                    "single words", what=what, name=repr(name))  # fmt: skip
+                        message = _(
+                            "%(what)s: set %(name)s: names are lower-case words (a-z, 0-9, _) and values single words",
+                            what=what,
+                            name=repr(name),
+                        )
                         self.problem(to_set.line_of(name), message)
                         continue
                     values[name] = checked
@@ -405,23 +450,37 @@ class _ScenarioChecker:
                     seen.add(following)
                     queue.append(following)
                     if len(seen) > MAX_CONFIGURATIONS:
-                        self.problem(1, _("more than %(max)d combinations of node and state: simplify the state so "
-                                          "the scenario can be checked", max=MAX_CONFIGURATIONS))  # fmt: skip
+                        self.problem(
+                            1,
+                            _(
+                                "more than %(max)d combinations of node and state: simplify the state so "
+                                "the scenario can be checked",
+                                max=MAX_CONFIGURATIONS,
+                            ),
+                        )
                         return
             edges[config] = targets
         reached = {node_id for node_id, _ in seen}
         for node_id in nodes:
             if node_id not in reached:
-                self.problem(lines[node_id], _("node '%(id)s' cannot be reached: no path from the start leads "
-                                               "here in any state", id=node_id))  # fmt: skip
+                self.problem(
+                    lines[node_id],
+                    _("node '%(id)s' cannot be reached: no path from the start leads here in any state", id=node_id),
+                )
         dead = [c for c in seen if not edges[c] and "ending" not in nodes[c[0]]]
         reported = set()
         for node_id, frozen in sorted(dead):
             if node_id not in reported and nodes[node_id]["choices"]:
                 reported.add(node_id)
                 shown = ", ".join(f"{k} = {v}" for k, v in frozen) or _("the starting state")
-                self.problem(lines[node_id], _("node '%(id)s' is a dead end when %(state)s: none of its choices "
-                                               "is offered", id=node_id, state=shown))  # fmt: skip
+                self.problem(
+                    lines[node_id],
+                    _(
+                        "node '%(id)s' is a dead end when %(state)s: none of its choices is offered",
+                        id=node_id,
+                        state=shown,
+                    ),
+                )
         reverse: dict[tuple, list[tuple]] = {}
         for config, targets in edges.items():
             for target in targets:
@@ -440,8 +499,13 @@ class _ScenarioChecker:
         explained = backwards(dead)
         trapped = sorted({c[0] for c in seen if c not in can_end and c not in explained})
         for node_id in trapped:
-            self.problem(lines[node_id], _("node '%(id)s' is in a loop that cannot be left: no choice from "
-                                           "here ever reaches an ending", id=node_id))  # fmt: skip
+            self.problem(
+                lines[node_id],
+                _(
+                    "node '%(id)s' is in a loop that cannot be left: no choice from here ever reaches an ending",
+                    id=node_id,
+                ),
+            )
 
 
 def load_scenario_text(text: str, path: str, sources: list[dict[str, Any]]) -> tuple[ScenarioData | None, list]:

@@ -100,8 +100,11 @@ def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float
         message = _("%(number)s is not a finite number: NaN and infinities are not accepted", number=node.value)
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     if abs(number) > MAX_NUMBER:
-        message = _("%(number)s is out of range: numbers are at most %(max)s in size",
-                    number=node.value, max=format(MAX_NUMBER, ".0e"))
+        message = _(
+            "%(number)s is out of range: numbers are at most %(max)s in size",
+            number=node.value,
+            max=format(MAX_NUMBER, ".0e"),
+        )
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     return number
 

@@ -422,8 +422,9 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
                 x=left, y=y, width=length, height=bar_h, fill=colour, class_=f"lab-chart__bar lab-chart__bar--{s}"
             )
             parts.append(f"<rect {bar}><title>{_t(tip)}</title></rect>")
-            parts.append(_text(left + length + 5, y + bar_h - 2, result.level.label, size=13, fill=MUTED,
-                               cls="lab-chart__level"))  # fmt: skip
+            parts.append(
+                _text(left + length + 5, y + bar_h - 2, result.level.label, size=13, fill=MUTED, cls="lab-chart__level")
+            )
             y += bar_h + row_gap
         y += 6
     y += 4

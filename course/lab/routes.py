@@ -154,9 +154,20 @@ def _parse(form) -> tuple[labmodel.Design | None, dict[str, str]]:
 
 
 def _render_lab(
-    *, values, design, errors, preset, task, compare, status=200, record=None, submission=None, title_form=None,
-    changed=None, levels_before=None,
-):  # fmt: skip
+    *,
+    values,
+    design,
+    errors,
+    preset,
+    task,
+    compare,
+    status=200,
+    record=None,
+    submission=None,
+    title_form=None,
+    changed=None,
+    levels_before=None,
+):
     """The lab page: the form with the student's choices and errors at the fields, then the results."""
     context = _results_context(design, errors, preset, task, compare, levels_before)
     completed_at = None

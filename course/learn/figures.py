@@ -39,7 +39,12 @@ def shown_question(question: Question, course_slug: str) -> dict[str, Any]:
     HTML of its spec) at their address."""
     resolved = figure_addresses(course_slug)
     return {
-        "key": question.key, "type": question.type, "points": question.points, "source": question.source,
-        "objective": question.objective, "prompt_html": resolved(question.prompt_html),
-        "explanation_html": resolved(question.explanation_html), "spec": resolved(question.spec),
-    }  # fmt: skip
+        "key": question.key,
+        "type": question.type,
+        "points": question.points,
+        "source": question.source,
+        "objective": question.objective,
+        "prompt_html": resolved(question.prompt_html),
+        "explanation_html": resolved(question.explanation_html),
+        "spec": resolved(question.spec),
+    }

@@ -21,7 +21,9 @@ class Revision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     lesson_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lessons.id", ondelete="CASCADE"), index=True, info=CONTENT,
+        ForeignKey("lessons.id", ondelete="CASCADE"),
+        index=True,
+        info=CONTENT,
     )
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True, info=CONTENT)
     author_id: Mapped[int | None] = mapped_column(
@@ -29,7 +31,8 @@ class Revision(db.Model):
         info=personal(N_("who saved this version of a lesson or quiz"), STAFF, REVISION_KEPT),
     )
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when its author saved it"), STAFF, REVISION_KEPT),
+        default=utcnow,
+        info=personal(N_("when its author saved it"), STAFF, REVISION_KEPT),
     )
     summary: Mapped[str] = mapped_column(String(200), default="", info=CONTENT)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, info=CONTENT)

@@ -23,7 +23,9 @@ class Course(db.Model):
     language: Mapped[str] = mapped_column(String(20), default="en", info=CONTENT)
     published: Mapped[bool] = mapped_column(default=True, info=CONTENT)
     position: Mapped[int] = mapped_column(
-        default=0, server_default="0", info=CONTENT,
+        default=0,
+        server_default="0",
+        info=CONTENT,
     )  # catalog order; ties go by title
     glossary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, info=CONTENT)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info=CONTENT)

@@ -30,14 +30,19 @@ class CourseOwner(db.Model):
     __tablename__ = "course_owners"
 
     course_id: Mapped[int] = mapped_column(
-        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, info=not_personal("the course"),
+        ForeignKey("courses.id", ondelete="CASCADE"),
+        primary_key=True,
+        info=not_personal("the course"),
     )
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
         info=personal(N_("who may edit the course"), STAFF, WITH_ACCOUNT),
     )
     added_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when they became an owner"), STAFF, WITH_ACCOUNT),
+        default=utcnow,
+        info=personal(N_("when they became an owner"), STAFF, WITH_ACCOUNT),
     )
 
     course: Mapped[Course] = relationship()
@@ -52,10 +57,13 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, index=True, info=personal(N_("when it happened"), ADMINS, AUDIT_KEPT),
+        default=utcnow,
+        index=True,
+        info=personal(N_("when it happened"), ADMINS, AUDIT_KEPT),
     )
     action: Mapped[str] = mapped_column(
-        String(40), index=True,
+        String(40),
+        index=True,
         info=personal(N_("what happened: a failed sign-in, an account created, a role changed…"), ADMINS, AUDIT_KEPT),
     )
     actor_id: Mapped[int | None] = mapped_column(
@@ -63,17 +71,25 @@ class AuditEvent(db.Model):
         info=personal(N_("who did it (their account)"), ADMINS, AUDIT_KEPT),
     )
     actor_name: Mapped[str] = mapped_column(
-        String(40), default="", info=personal(N_("who did it, by name"), ADMINS, AUDIT_KEPT),
+        String(40),
+        default="",
+        info=personal(N_("who did it, by name"), ADMINS, AUDIT_KEPT),
     )
     target: Mapped[str] = mapped_column(
-        String(200), default="",
+        String(200),
+        default="",
         info=personal(N_("what it was done to, such as an account's username"), ADMINS, AUDIT_KEPT),
     )
     detail: Mapped[str] = mapped_column(
-        String(500), default="", info=personal(N_("details, such as the old and new role"), ADMINS, AUDIT_KEPT),
+        String(500),
+        default="",
+        info=personal(N_("details, such as the old and new role"), ADMINS, AUDIT_KEPT),
     )
     address: Mapped[str | None] = mapped_column(
         String(45),
-        info=personal(N_("the network address of a sign-in attempt, to recognise attacks; no other event has one"),
-                      ADMINS, ADDRESS_KEPT),
+        info=personal(
+            N_("the network address of a sign-in attempt, to recognise attacks; no other event has one"),
+            ADMINS,
+            ADDRESS_KEPT,
+        ),
     )

@@ -24,33 +24,44 @@ class LabDesign(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     token: Mapped[str] = mapped_column(
-        String(32), unique=True, default=new_design_token,
+        String(32),
+        unique=True,
+        default=new_design_token,
         info=personal(N_("the design's private address"), DESIGN_READERS, WITH_ACCOUNT),
     )
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        index=True,
         info=personal(N_("whose design it is"), DESIGN_READERS, WITH_ACCOUNT),
     )
     title: Mapped[str] = mapped_column(
-        String(120), info=personal(N_("the title you gave it"), DESIGN_READERS, WITH_ACCOUNT),
+        String(120),
+        info=personal(N_("the title you gave it"), DESIGN_READERS, WITH_ACCOUNT),
     )
     design: Mapped[dict[str, Any]] = mapped_column(
-        JSON, info=personal(N_("the choices you made in the lab"), DESIGN_READERS, WITH_ACCOUNT),
+        JSON,
+        info=personal(N_("the choices you made in the lab"), DESIGN_READERS, WITH_ACCOUNT),
     )
     preset: Mapped[str | None] = mapped_column(
-        String(80), info=personal(N_("the preset you started from"), DESIGN_READERS, WITH_ACCOUNT),
+        String(80),
+        info=personal(N_("the preset you started from"), DESIGN_READERS, WITH_ACCOUNT),
     )
     task_slug: Mapped[str | None] = mapped_column(
-        String(80), info=personal(N_("the task you were working on"), DESIGN_READERS, WITH_ACCOUNT),
+        String(80),
+        info=personal(N_("the task you were working on"), DESIGN_READERS, WITH_ACCOUNT),
     )
     shared: Mapped[bool] = mapped_column(
-        default=False, info=personal(N_("whether you shared it"), DESIGN_READERS, WITH_ACCOUNT),
+        default=False,
+        info=personal(N_("whether you shared it"), DESIGN_READERS, WITH_ACCOUNT),
     )
     created_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when you saved it first"), DESIGN_READERS, WITH_ACCOUNT),
+        default=utcnow,
+        info=personal(N_("when you saved it first"), DESIGN_READERS, WITH_ACCOUNT),
     )
     updated_at: Mapped[datetime] = mapped_column(
-        default=utcnow, onupdate=utcnow, info=personal(N_("when you saved it last"), DESIGN_READERS, WITH_ACCOUNT),
+        default=utcnow,
+        onupdate=utcnow,
+        info=personal(N_("when you saved it last"), DESIGN_READERS, WITH_ACCOUNT),
     )
 
     user: Mapped[User] = relationship()
@@ -69,19 +80,24 @@ class LabSubmission(db.Model):
         info=personal(N_("whose submission it is"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     task_slug: Mapped[str] = mapped_column(
-        String(80), index=True, info=personal(N_("the task submitted"), YOU_TEACHERS, WITH_ACCOUNT),
+        String(80),
+        index=True,
+        info=personal(N_("the task submitted"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     design: Mapped[dict[str, Any]] = mapped_column(
-        JSON, info=personal(N_("the design as submitted"), YOU_TEACHERS, WITH_ACCOUNT),
+        JSON,
+        info=personal(N_("the design as submitted"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     checks: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, info=personal(N_("the result of each of the task's checks"), YOU_TEACHERS, WITH_ACCOUNT),
+        JSON,
+        info=personal(N_("the result of each of the task's checks"), YOU_TEACHERS, WITH_ACCOUNT),
     )
     passed: Mapped[bool] = mapped_column(
         default=False, info=personal(N_("whether it passed"), YOU_TEACHERS, WITH_ACCOUNT)
     )
     submitted_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when you submitted it"), YOU_TEACHERS, WITH_ACCOUNT),
+        default=utcnow,
+        info=personal(N_("when you submitted it"), YOU_TEACHERS, WITH_ACCOUNT),
     )
 
     user: Mapped[User] = relationship()

@@ -23,8 +23,10 @@ STAFF = N_("instructors and administrators")
 
 # How long, in the same words everywhere.
 WITH_ACCOUNT = N_("as long as your account exists; deleted with it")
-LEARNING = N_("until your class's end date plus the grace period, then anonymised; on account deletion, deleted or "
-            "kept only under an anonymous placeholder for the class's statistics")  # fmt: skip
+LEARNING = N_(
+    "until your class's end date plus the grace period, then anonymised; on account deletion, deleted or "
+    "kept only under an anonymous placeholder for the class's statistics"
+)
 AUDIT_KEPT = N_("while the site keeps its security log; a deleted student's name is removed from it")
 ADDRESS_KEPT = N_("AUDIT_ADDRESS_DAYS days (7 unless the school changed it), then erased")
 REVISION_KEPT = N_("as long as the lesson or quiz; the author is forgotten when their account is deleted")
@@ -55,22 +57,26 @@ class RecordView(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     student_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        index=True,
         info=personal(N_("whose records were looked at"), YOU_ADMINS, WITH_ACCOUNT),
-    )  # fmt: skip
+    )
     viewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
         info=personal(N_("who looked (their account)"), YOU_ADMINS, WITH_ACCOUNT),
     )
     viewer_name: Mapped[str] = mapped_column(
-        String(120), default="",
-        info=personal(N_("who looked, by name, so you still know after their account is gone"), YOU_ADMINS,
-                      WITH_ACCOUNT),
-    )  # fmt: skip
+        String(120),
+        default="",
+        info=personal(
+            N_("who looked, by name, so you still know after their account is gone"), YOU_ADMINS, WITH_ACCOUNT
+        ),
+    )
     viewer_role: Mapped[str] = mapped_column(
-        String(20), default="", info=personal(N_("whether they looked as an instructor or an administrator"),
-                                              YOU_ADMINS, WITH_ACCOUNT)
-    )  # fmt: skip
+        String(20),
+        default="",
+        info=personal(N_("whether they looked as an instructor or an administrator"), YOU_ADMINS, WITH_ACCOUNT),
+    )
     page: Mapped[str] = mapped_column(
         String(200), default="", info=personal(N_("which page they opened"), YOU_ADMINS, WITH_ACCOUNT)
     )
@@ -90,9 +96,10 @@ class DeletionRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), unique=True,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        unique=True,
         info=personal(N_("whose account is to be deleted"), YOU_TEACHERS, N_("until the deletion is approved")),
-    )  # fmt: skip
+    )
     requested_at: Mapped[datetime] = mapped_column(
         info=personal(N_("when you asked"), YOU_TEACHERS, N_("until the deletion is approved"))
     )

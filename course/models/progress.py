@@ -20,13 +20,16 @@ class LessonProgress(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), info=personal(N_("whose progress it is"), YOU_TEACHERS, LEARNING),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        info=personal(N_("whose progress it is"), YOU_TEACHERS, LEARNING),
     )
     lesson_id: Mapped[int] = mapped_column(
-        ForeignKey("lessons.id", ondelete="CASCADE"), info=personal(N_("which lesson"), YOU_TEACHERS, LEARNING),
+        ForeignKey("lessons.id", ondelete="CASCADE"),
+        info=personal(N_("which lesson"), YOU_TEACHERS, LEARNING),
     )
     last_viewed_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when you last opened the lesson"), YOU_TEACHERS, LEARNING),
+        default=utcnow,
+        info=personal(N_("when you last opened the lesson"), YOU_TEACHERS, LEARNING),
     )
     completed_at: Mapped[datetime | None] = mapped_column(
         info=personal(N_("when you marked it complete"), YOU_TEACHERS, LEARNING),
@@ -46,28 +49,35 @@ class Attempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), info=personal(N_("whose attempt it is"), YOU_TEACHERS, LEARNING),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        info=personal(N_("whose attempt it is"), YOU_TEACHERS, LEARNING),
     )
     quiz_id: Mapped[int] = mapped_column(
-        ForeignKey("quizzes.id", ondelete="CASCADE"), info=personal(N_("which quiz"), YOU_TEACHERS, LEARNING),
+        ForeignKey("quizzes.id", ondelete="CASCADE"),
+        info=personal(N_("which quiz"), YOU_TEACHERS, LEARNING),
     )
     number: Mapped[int] = mapped_column(
         info=personal(N_("which attempt at the quiz (1, 2, …)"), YOU_TEACHERS, LEARNING)
     )
     started_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when you started"), YOU_TEACHERS, LEARNING),
+        default=utcnow,
+        info=personal(N_("when you started"), YOU_TEACHERS, LEARNING),
     )
     submitted_at: Mapped[datetime | None] = mapped_column(
         info=personal(N_("when you submitted"), YOU_TEACHERS, LEARNING)
     )
     snapshot: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, info=personal(N_("the questions exactly as you saw them"), YOU_TEACHERS, LEARNING),
+        JSON,
+        info=personal(N_("the questions exactly as you saw them"), YOU_TEACHERS, LEARNING),
     )
     responses: Mapped[dict[str, Any]] = mapped_column(
-        JSON, default=dict, info=personal(N_("your answers"), YOU_TEACHERS, LEARNING),
+        JSON,
+        default=dict,
+        info=personal(N_("your answers"), YOU_TEACHERS, LEARNING),
     )
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(
-        JSON, info=personal(N_("how each answer was graded"), YOU_TEACHERS, LEARNING),
+        JSON,
+        info=personal(N_("how each answer was graded"), YOU_TEACHERS, LEARNING),
     )
     score: Mapped[float | None] = mapped_column(info=personal(N_("your points"), YOU_TEACHERS, LEARNING))
     max_score: Mapped[float] = mapped_column(info=personal(N_("the points available"), YOU_TEACHERS, LEARNING))
@@ -99,18 +109,26 @@ class AttemptSummary(db.Model):
     __tablename__ = "attempt_summaries"
 
     attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True,
+        ForeignKey("attempts.id", ondelete="CASCADE"),
+        primary_key=True,
         info=personal(N_("the attempt summarised"), YOU_TEACHERS, LEARNING),
-    )  # fmt: skip
+    )
     question_set: Mapped[str] = mapped_column(String(64), info=not_personal("the questions the attempt asked"))
     score: Mapped[float] = mapped_column(info=personal(N_("your points"), YOU_TEACHERS, LEARNING))
     max_score: Mapped[float] = mapped_column(info=personal(N_("the points available"), YOU_TEACHERS, LEARNING))
     percent: Mapped[float | None] = mapped_column(info=personal(N_("your score in percent"), YOU_TEACHERS, LEARNING))
     passed: Mapped[bool | None] = mapped_column(info=personal(N_("whether you passed"), YOU_TEACHERS, LEARNING))
     answers: Mapped[dict[str, list]] = mapped_column(
-        JSON, info=personal(N_("per question: the points you earned, whether you answered, and your answer as the "
-                               "class's statistics count it"), YOU_TEACHERS, LEARNING),
-    )  # fmt: skip
+        JSON,
+        info=personal(
+            N_(
+                "per question: the points you earned, whether you answered, and your answer as the "
+                "class's statistics count it"
+            ),
+            YOU_TEACHERS,
+            LEARNING,
+        ),
+    )
 
 
 class AnswerMark(db.Model):
@@ -130,15 +148,20 @@ class AnswerMark(db.Model):
     )
     points: Mapped[float] = mapped_column(info=personal(N_("the points given"), YOU_TEACHERS, LEARNING))
     feedback_markdown: Mapped[str] = mapped_column(
-        Text, default="", info=personal(N_("the instructor's feedback"), YOU_TEACHERS, LEARNING),
+        Text,
+        default="",
+        info=personal(N_("the instructor's feedback"), YOU_TEACHERS, LEARNING),
     )
     feedback_html: Mapped[str] = mapped_column(
-        Text, default="", info=personal(N_("the same feedback, ready to show"), YOU_TEACHERS, LEARNING),
+        Text,
+        default="",
+        info=personal(N_("the same feedback, ready to show"), YOU_TEACHERS, LEARNING),
     )
     marked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"),
         info=personal(N_("which instructor marked it"), YOU_TEACHERS, LEARNING),
     )
     marked_at: Mapped[datetime] = mapped_column(
-        default=utcnow, info=personal(N_("when it was marked"), YOU_TEACHERS, LEARNING),
+        default=utcnow,
+        info=personal(N_("when it was marked"), YOU_TEACHERS, LEARNING),
     )

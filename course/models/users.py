@@ -51,39 +51,73 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True, info=personal(
-        N_("identifies your account inside the database"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
-    username: Mapped[str] = mapped_column(String(40), unique=True, info=personal(
-        N_("signing in; shown to the instructors of your classes"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
-    display_name: Mapped[str | None] = mapped_column(String(80), info=personal(
-        N_("optional: the name your instructors see instead of your username"), YOU_TEACHERS,
-        WITH_ACCOUNT))  # fmt: skip
-    email: Mapped[str | None] = mapped_column(String(254), info=personal(
-        N_("optional: used only to help with a forgotten password, never for anything else"), YOU_ADMINS,
-        WITH_ACCOUNT))  # fmt: skip
-    password_hash: Mapped[str] = mapped_column(String(255), info=personal(
-        N_("checking your password: a salted one-way hash, never the password itself"), NOBODY, WITH_ACCOUNT,
-        shown=False))  # fmt: skip
-    role: Mapped[str] = mapped_column(String(20), default="student", info=personal(
-        N_("what you may do: student, instructor or administrator"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        N_("when the account was created"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+    id: Mapped[int] = mapped_column(
+        primary_key=True, info=personal(N_("identifies your account inside the database"), YOU_TEACHERS, WITH_ACCOUNT)
+    )
+    username: Mapped[str] = mapped_column(
+        String(40),
+        unique=True,
+        info=personal(N_("signing in; shown to the instructors of your classes"), YOU_TEACHERS, WITH_ACCOUNT),
+    )
+    display_name: Mapped[str | None] = mapped_column(
+        String(80),
+        info=personal(
+            N_("optional: the name your instructors see instead of your username"), YOU_TEACHERS, WITH_ACCOUNT
+        ),
+    )
+    email: Mapped[str | None] = mapped_column(
+        String(254),
+        info=personal(
+            N_("optional: used only to help with a forgotten password, never for anything else"),
+            YOU_ADMINS,
+            WITH_ACCOUNT,
+        ),
+    )
+    password_hash: Mapped[str] = mapped_column(
+        String(255),
+        info=personal(
+            N_("checking your password: a salted one-way hash, never the password itself"),
+            NOBODY,
+            WITH_ACCOUNT,
+            shown=False,
+        ),
+    )
+    role: Mapped[str] = mapped_column(
+        String(20),
+        default="student",
+        info=personal(N_("what you may do: student, instructor or administrator"), YOU_TEACHERS, WITH_ACCOUNT),
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal(N_("when the account was created"), YOU_ADMINS, WITH_ACCOUNT)
+    )
     # Set when an instructor or admin issued a one-time password: the next sign-in must choose a new one.
-    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false(), info=personal(
-        N_("whether you must choose a new password after a one-time one"), YOU_TEACHERS, WITH_ACCOUNT))  # fmt: skip
+    must_change_password: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        info=personal(N_("whether you must choose a new password after a one-time one"), YOU_TEACHERS, WITH_ACCOUNT),
+    )
     # Retention (course.privacy.retention): the last sign-in, and when the account was flagged as unused.
-    last_seen_at: Mapped[datetime | None] = mapped_column(info=personal(
-        N_("when you last signed in, so unused accounts can be deleted"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
-    inactive_warned_at: Mapped[datetime | None] = mapped_column(info=personal(
-        N_("when the account was flagged as unused and due for deletion; cleared when you sign in"), YOU_ADMINS,
-        WITH_ACCOUNT))  # fmt: skip
+    last_seen_at: Mapped[datetime | None] = mapped_column(
+        info=personal(N_("when you last signed in, so unused accounts can be deleted"), YOU_ADMINS, WITH_ACCOUNT)
+    )
+    inactive_warned_at: Mapped[datetime | None] = mapped_column(
+        info=personal(
+            N_("when the account was flagged as unused and due for deletion; cleared when you sign in"),
+            YOU_ADMINS,
+            WITH_ACCOUNT,
+        )
+    )
     # An anonymous stand-in for a deleted or expired student, holding a class's statistics; nobody signs in as it.
-    placeholder: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
-        "marks the anonymous stand-ins that keep a class's statistics after a student leaves"))  # fmt: skip
+    placeholder: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        info=not_personal("marks the anonymous stand-ins that keep a class's statistics after a student leaves"),
+    )
 
     # None: the browser's Accept-Language decides, else the site's default (course.i18n).
-    language: Mapped[str | None] = mapped_column(String(20), info=personal(
-        N_("the language of the pages you see, if you chose one"), YOU_ADMINS, WITH_ACCOUNT))  # fmt: skip
+    language: Mapped[str | None] = mapped_column(
+        String(20), info=personal(N_("the language of the pages you see, if you chose one"), YOU_ADMINS, WITH_ACCOUNT)
+    )
 
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -153,18 +187,31 @@ class UserSession(db.Model):
     __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True, info=personal(
-        N_("whose browser is signed in"), YOU_ADMINS, SESSION))  # fmt: skip
-    token_digest: Mapped[str] = mapped_column(String(64), unique=True, info=personal(
-        N_("recognising your browser's sign-in cookie: a digest, so a copy of the database signs no one in"), NOBODY,
-        SESSION, shown=False))  # fmt: skip
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"),
+        index=True,
+        info=personal(N_("whose browser is signed in"), YOU_ADMINS, SESSION),
+    )
+    token_digest: Mapped[str] = mapped_column(
+        String(64),
+        unique=True,
+        info=personal(
+            N_("recognising your browser's sign-in cookie: a digest, so a copy of the database signs no one in"),
+            NOBODY,
+            SESSION,
+            shown=False,
+        ),
+    )
     # The account's session stamp when the session began: a password change ends it even if the row remains.
-    password_stamp: Mapped[str] = mapped_column(String(16), info=personal(
-        N_("ending the session when your password changes"), NOBODY, SESSION, shown=False))  # fmt: skip
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        N_("when you signed in on that browser"), YOU_ADMINS, SESSION))  # fmt: skip
-    expires_at: Mapped[datetime] = mapped_column(info=personal(
-        N_("when that sign-in ends by itself"), YOU_ADMINS, SESSION))  # fmt: skip
+    password_stamp: Mapped[str] = mapped_column(
+        String(16), info=personal(N_("ending the session when your password changes"), NOBODY, SESSION, shown=False)
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal(N_("when you signed in on that browser"), YOU_ADMINS, SESSION)
+    )
+    expires_at: Mapped[datetime] = mapped_column(
+        info=personal(N_("when that sign-in ends by itself"), YOU_ADMINS, SESSION)
+    )
 
     user: Mapped[User] = relationship()
 
@@ -176,19 +223,29 @@ class Classroom(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
     name: Mapped[str] = mapped_column(String(120), info=not_personal("the class's name, chosen by its instructor"))
-    join_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_join_code, info=not_personal(
-        "the code students join the class with"))  # fmt: skip
+    join_code: Mapped[str] = mapped_column(
+        String(16), unique=True, default=new_join_code, info=not_personal("the code students join the class with")
+    )
     is_open: Mapped[bool] = mapped_column(default=True, info=not_personal("whether the class takes new students"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), info=personal(
-        N_("the class's instructor"), N_("the instructor's students, and administrators"), WITH_ACCOUNT))  # fmt: skip
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True,
-                                                  info=not_personal("the course the class follows"))  # fmt: skip
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"),
+        info=personal(N_("the class's instructor"), N_("the instructor's students, and administrators"), WITH_ACCOUNT),
+    )
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL"), index=True, info=not_personal("the course the class follows")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=not_personal("when the class was made"))
     # Retention: after this date plus RETENTION_GRACE_DAYS, its students' records are anonymised.
-    ends_on: Mapped[date | None] = mapped_column(info=not_personal(
-        "the class's last day (term end); its students' records are anonymised after it plus the grace period"))
-    deletion_needs_approval: Mapped[bool] = mapped_column(default=False, server_default=false(), info=not_personal(
-        "whether a student's account deletion waits for the instructor's approval"))  # fmt: skip
+    ends_on: Mapped[date | None] = mapped_column(
+        info=not_personal(
+            "the class's last day (term end); its students' records are anonymised after it plus the grace period"
+        )
+    )
+    deletion_needs_approval: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        info=not_personal("whether a student's account deletion waits for the instructor's approval"),
+    )
 
     owner: Mapped[User | None] = relationship()
     course: Mapped["Course | None"] = relationship("Course")  # noqa: F821  (content models import this module)
@@ -208,12 +265,17 @@ class Enrollment(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "classroom_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, info=ROW_ID)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), info=personal(
-        N_("who is in the class"), YOU_TEACHERS, LEARNING))  # fmt: skip
-    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"), index=True,
-                                              info=personal(N_("which class you are in"), YOU_TEACHERS, LEARNING))
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow, info=personal(
-        N_("when you joined the class"), YOU_TEACHERS, LEARNING))  # fmt: skip
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), info=personal(N_("who is in the class"), YOU_TEACHERS, LEARNING)
+    )
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classrooms.id", ondelete="CASCADE"),
+        index=True,
+        info=personal(N_("which class you are in"), YOU_TEACHERS, LEARNING),
+    )
+    joined_at: Mapped[datetime] = mapped_column(
+        default=utcnow, info=personal(N_("when you joined the class"), YOU_TEACHERS, LEARNING)
+    )
 
     user: Mapped[User] = relationship(back_populates="enrollments")
     classroom: Mapped[Classroom] = relationship(back_populates="enrollments")

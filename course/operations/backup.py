@@ -84,8 +84,9 @@ def write_backup(target: Path) -> BackupSummary:
             _pg_dump(dump)
             member = POSTGRES_MEMBER
         else:
-            raise BackupError(_("backups of %(kind)s databases are not supported; use the database's own tools",
-                                kind=kind))
+            raise BackupError(
+                _("backups of %(kind)s databases are not supported; use the database's own tools", kind=kind)
+            )
         partial = Path(scratch) / "backup.zip"
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.write(dump, member)
@@ -134,16 +135,24 @@ def restore_backup(source: Path, force: bool) -> BackupSummary:
     kind = database_kind()
     if manifest["database"] != kind:
         raise BackupError(
-            _("%(source)s holds a %(backup_kind)s database and this instance uses %(kind)s; restore it into an "
-              "instance of the same kind", source=source, backup_kind=manifest["database"], kind=kind)
+            _(
+                "%(source)s holds a %(backup_kind)s database and this instance uses %(kind)s; restore it into an "
+                "instance of the same kind",
+                source=source,
+                backup_kind=manifest["database"],
+                kind=kind,
+            )
         )
     counts = row_counts()
     if any(counts.values()) and not force:
         raise BackupError(
-            ngettext("this instance already holds data (%(num)d account); add --force to replace it (a backup of it "
-                     "is written first)",
-                     "this instance already holds data (%(num)d accounts); add --force to replace it (a backup of it "
-                     "is written first)", counts.get("users", 0))
+            ngettext(
+                "this instance already holds data (%(num)d account); add --force to replace it (a backup of it "
+                "is written first)",
+                "this instance already holds data (%(num)d accounts); add --force to replace it (a backup of it "
+                "is written first)",
+                counts.get("users", 0),
+            )
         )
     if any(counts.values()):
         write_backup(_named_backup_path("before-restore"))
@@ -178,9 +187,13 @@ def _read_manifest(source: Path) -> dict:
     free = shutil.disk_usage(current_app.instance_path).free
     if unpacked * 2 > free:
         raise BackupError(
-            _("restoring %(source)s needs about %(needed)s MiB free beside the instance and only %(free)s MiB are; "
-              "free some space first", source=source, needed=format(unpacked * 2 / 1024**2, ".0f"),
-              free=format(free / 1024**2, ".0f"))  # fmt: skip
+            _(
+                "restoring %(source)s needs about %(needed)s MiB free beside the instance and only %(free)s MiB are; "
+                "free some space first",
+                source=source,
+                needed=format(unpacked * 2 / 1024**2, ".0f"),
+                free=format(free / 1024**2, ".0f"),
+            )
         )
     if manifest.get("format") != FORMAT_VERSION or manifest.get("database") not in {"sqlite", "postgresql"}:
         raise BackupError(_("%(source)s is not a Lanyard backup this version can read", source=source))
@@ -219,8 +232,12 @@ def _postgres_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
         raise BackupError(
-            _("%(tool)s is not installed; install PostgreSQL's client tools (Debian: apt install postgresql-client) "
-              "or run %(tool)s yourself against %(url)s", tool=name, url=_url().render_as_string(hide_password=True))
+            _(
+                "%(tool)s is not installed; install PostgreSQL's client tools (Debian: apt install postgresql-client) "
+                "or run %(tool)s yourself against %(url)s",
+                tool=name,
+                url=_url().render_as_string(hide_password=True),
+            )
         )
     return tool
 

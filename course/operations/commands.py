@@ -28,14 +28,25 @@ def backup_command(target: Path | None, keep: int | None) -> None:
         summary = write_backup(target or default_backup_path())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(_("Backed up the %(database)s database (%(tables)s) to %(path)s", database=summary.database,
-                 tables=_describe(summary.tables), path=summary.path))  # fmt: skip
+    click.echo(
+        _(
+            "Backed up the %(database)s database (%(tables)s) to %(path)s",
+            database=summary.database,
+            tables=_describe(summary.tables),
+            path=summary.path,
+        )
+    )
     if keep:
         deleted = prune_backups(summary.path.parent, "lanyard-[0-9]*-[0-9][0-9][0-9][0-9][0-9][0-9].zip", keep)
         if deleted:
-            click.echo(ngettext("Deleted %(num)d older backup; the newest %(keep)d are kept.",
-                                "Deleted %(num)d older backups; the newest %(keep)d are kept.", len(deleted),
-                                keep=keep))  # fmt: skip
+            click.echo(
+                ngettext(
+                    "Deleted %(num)d older backup; the newest %(keep)d are kept.",
+                    "Deleted %(num)d older backups; the newest %(keep)d are kept.",
+                    len(deleted),
+                    keep=keep,
+                )
+            )
 
 
 @click.command("restore")
@@ -49,8 +60,9 @@ def restore_command(source: Path, force: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(_("Restored %(source)s (%(tables)s).", source=source, tables=_describe(summary.tables)))
-    click.echo(_("Run `flask --app app init` if this version of Lanyard is newer than the backup, then start the "
-                 "server."))  # fmt: skip
+    click.echo(
+        _("Run `flask --app app init` if this version of Lanyard is newer than the backup, then start the server.")
+    )
 
 
 def _describe(tables: dict[str, int]) -> str:

@@ -34,7 +34,9 @@ def head_revisions() -> set[str]:
         for path in (Path(current_app.extensions["migrate"].directory) / "versions").glob("*.py"):
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
                 if isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] in (
-                        ["revision"], ["down_revision"]):  # fmt: skip
+                    ["revision"],
+                    ["down_revision"],
+                ):
                     value = ast.literal_eval(node.value)
                     if node.targets[0].id == "revision":
                         revisions.add(value)

@@ -50,7 +50,6 @@ def _banner(host: str, port: int) -> list[str]:
     register = f"http://{shown[0]}:{port}/register"
     lines.append(_("New students create an account at %(url)s with the class join code.", url=register))
     if not addresses:
-        lines.append(_("No network address was found: only this computer can open the site until it joins a "
-                       "network."))  # fmt: skip
+        lines.append(_("No network address was found: only this computer can open the site until it joins a network."))
     lines.append(_("Press Ctrl+C to stop."))
     return lines

@@ -62,10 +62,15 @@ def may_see(student_id: int) -> bool:
     """The same rule as the views: an administrator, or the instructor of a class the student is in."""
     if current_user.role == "admin":
         return True
-    return db.session.scalar(
-        select(Enrollment.id).join(Classroom, Classroom.id == Enrollment.classroom_id)
-        .where(Enrollment.user_id == student_id, Classroom.owner_id == current_user.id).limit(1)
-    ) is not None  # fmt: skip
+    return (
+        db.session.scalar(
+            select(Enrollment.id)
+            .join(Classroom, Classroom.id == Enrollment.classroom_id)
+            .where(Enrollment.user_id == student_id, Classroom.owner_id == current_user.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def record_page_view() -> tuple[User, str] | None:
@@ -87,17 +92,34 @@ def log_view(student: User, page: str, path: str, viewer: User | None = None) ->
     viewer = viewer or current_user._get_current_object()
     now = utcnow()
     recent = db.session.scalar(
-        select(RecordView.id).where(RecordView.student_id == student.id, RecordView.viewer_id == viewer.id,
-                                    RecordView.path == path[:300], RecordView.viewed_at > now - SAME_VISIT).limit(1)
-    )  # fmt: skip
+        select(RecordView.id)
+        .where(
+            RecordView.student_id == student.id,
+            RecordView.viewer_id == viewer.id,
+            RecordView.path == path[:300],
+            RecordView.viewed_at > now - SAME_VISIT,
+        )
+        .limit(1)
+    )
     if recent is None:
-        db.session.add(RecordView(student_id=student.id, viewer_id=viewer.id, viewer_name=viewer.name[:120],
-                                  viewer_role=viewer.role, page=page[:200], path=path[:300], viewed_at=now))
+        db.session.add(
+            RecordView(
+                student_id=student.id,
+                viewer_id=viewer.id,
+                viewer_name=viewer.name[:120],
+                viewer_role=viewer.role,
+                page=page[:200],
+                path=path[:300],
+                viewed_at=now,
+            )
+        )
         db.session.commit()
 
 
 def views_of(student: User) -> list[RecordView]:
     """Every logged look at the student's records, newest first."""
-    return list(db.session.scalars(
-        select(RecordView).where(RecordView.student_id == student.id).order_by(RecordView.viewed_at.desc())
-    ))  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(RecordView).where(RecordView.student_id == student.id).order_by(RecordView.viewed_at.desc())
+        )
+    )

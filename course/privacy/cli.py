@@ -25,15 +25,17 @@ def retention_run(dry_run: bool) -> None:
         click.echo(_("would %(action)s", action=line) if dry_run else line)
     total = len(report.lines())
     if dry_run:
-        click.echo(ngettext("Dry run: %(num)d action would be taken.", "Dry run: %(num)d actions would be taken.",
-                            total))  # fmt: skip
+        click.echo(
+            ngettext("Dry run: %(num)d action would be taken.", "Dry run: %(num)d actions would be taken.", total)
+        )
     else:
         click.echo(ngettext("%(num)d action.", "%(num)d actions.", total))
 
 
 @privacy_cli.command("notice")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Where to write it (default: docs/privacy-notice.md).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Where to write it (default: docs/privacy-notice.md)."
+)
 def notice_command(output: str | None) -> None:
     """Write the school's privacy notice template, listing exactly what the software stores."""
     path = Path(output) if output else Path(current_app.config["BUNDLED_COURSE_PATH"]) / "docs" / "privacy-notice.md"

@@ -67,8 +67,12 @@ def tables(metadata: MetaData | None = None) -> list[Table]:
 
 def undeclared_columns(metadata: MetaData | None = None) -> list[str]:
     """`table.column` for each column without a privacy declaration: the completeness test's list."""
-    return [f"{table.name}.{column.name}" for table in tables(metadata) for column in table.columns
-            if not isinstance(column.info.get("privacy"), dict)]  # fmt: skip
+    return [
+        f"{table.name}.{column.name}"
+        for table in tables(metadata)
+        for column in table.columns
+        if not isinstance(column.info.get("privacy"), dict)
+    ]
 
 
 def _as_written(text: str) -> str:

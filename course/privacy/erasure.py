@@ -38,16 +38,23 @@ def _hand_over(user: User, classroom: Classroom, keep_records: bool) -> User:
     db.session.add(Enrollment(user_id=stand_in.id, classroom_id=classroom.id, joined_at=classroom.created_at))
     if keep_records and classroom.course_id is not None:
         db.session.execute(
-            update(Attempt).where(Attempt.user_id == user.id,
-                                  Attempt.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == classroom.course_id)))
-            .values(user_id=stand_in.id).execution_options(synchronize_session=False)
-        )  # fmt: skip
+            update(Attempt)
+            .where(
+                Attempt.user_id == user.id,
+                Attempt.quiz_id.in_(select(Quiz.id).where(Quiz.course_id == classroom.course_id)),
+            )
+            .values(user_id=stand_in.id)
+            .execution_options(synchronize_session=False)
+        )
         db.session.execute(
-            update(LessonProgress).where(
+            update(LessonProgress)
+            .where(
                 LessonProgress.user_id == user.id,
-                LessonProgress.lesson_id.in_(select(Lesson.id).where(Lesson.course_id == classroom.course_id)))
-            .values(user_id=stand_in.id).execution_options(synchronize_session=False)
-        )  # fmt: skip
+                LessonProgress.lesson_id.in_(select(Lesson.id).where(Lesson.course_id == classroom.course_id)),
+            )
+            .values(user_id=stand_in.id)
+            .execution_options(synchronize_session=False)
+        )
     return stand_in
 
 
@@ -56,8 +63,7 @@ def anonymise_in_class(user: User, classroom: Classroom, *, other_live_courses: 
     still follows in another, running class stay theirs (that class needs them); the placeholder then holds none."""
     keep = classroom.course_id is not None and classroom.course_id not in other_live_courses
     _hand_over(user, classroom, keep)
-    db.session.execute(delete(Enrollment).where(Enrollment.user_id == user.id,
-                                                Enrollment.classroom_id == classroom.id))  # fmt: skip
+    db.session.execute(delete(Enrollment).where(Enrollment.user_id == user.id, Enrollment.classroom_id == classroom.id))
 
 
 def erase_account(user: User, *, how: str) -> None:
@@ -66,9 +72,11 @@ def erase_account(user: User, *, how: str) -> None:
     commits. `how` says who asked, for the security log, which names no student."""
     handed: set[int] = set()
     classrooms = db.session.scalars(
-        select(Classroom).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-        .where(Enrollment.user_id == user.id).order_by(Enrollment.id)
-    ).all()  # fmt: skip
+        select(Classroom)
+        .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+        .where(Enrollment.user_id == user.id)
+        .order_by(Enrollment.id)
+    ).all()
     for classroom in classrooms:
         if classroom.course_id is None or classroom.course_id in handed:
             continue
@@ -84,8 +92,12 @@ def erase_account(user: User, *, how: str) -> None:
         actor = user.username if staff else DELETED
     else:
         actor = current_user._get_current_object() if signed_in else audit.COMMAND_LINE
-    audit.record("account.deleted", user if staff else None, actor=actor,
-                 detail=f"was {user.role}" if staff else f"a student, {how}")  # fmt: skip
+    audit.record(
+        "account.deleted",
+        user if staff else None,
+        actor=actor,
+        detail=f"was {user.role}" if staff else f"a student, {how}",
+    )
     user_id = user.id
     db.session.delete(user)
     db.session.flush()
@@ -95,8 +107,9 @@ def erase_account(user: User, *, how: str) -> None:
 
 def _forget_in_roster_imports(username: str) -> None:
     """A roster import's log entry lists the usernames it created ("3 student accounts created: a, b, c")."""
-    imports = select(AuditEvent).where(AuditEvent.action == "class.roster_imported",
-                                       AuditEvent.detail.contains(username, autoescape=True))  # fmt: skip
+    imports = select(AuditEvent).where(
+        AuditEvent.action == "class.roster_imported", AuditEvent.detail.contains(username, autoescape=True)
+    )
     for event in db.session.scalars(imports):
         head, separator, names = event.detail.partition(": ")
         event.detail = head + separator + ", ".join(DELETED if name == username else name for name in names.split(", "))
@@ -114,5 +127,3 @@ def _remove_leftovers(user_id: int) -> None:
                     db.session.execute(delete(table).where(column == user_id))
                 else:
                     db.session.execute(update(table).where(column == user_id).values({column.name: None}))
-
-

@@ -24,8 +24,11 @@ from course.privacy.declarations import TableDeclaration, personal_tables
 
 def _conditions(table: Table, user: User) -> list:
     """How a row of this table is about the account."""
-    conditions = [column == user.id for column in table.columns
-                  if any(key.column.table.name == "users" and key.column.name == "id" for key in column.foreign_keys)]
+    conditions = [
+        column == user.id
+        for column in table.columns
+        if any(key.column.table.name == "users" and key.column.name == "id" for key in column.foreign_keys)
+    ]
     if table.name == "users":
         conditions.append(table.c.id == user.id)
     if table.name in ("answer_marks", "attempt_summaries"):
@@ -78,24 +81,31 @@ def readable_summary(user: User) -> dict[str, Any]:
         select(Classroom.name, User.display_name, User.username, Enrollment.joined_at)
         .join(Enrollment, Enrollment.classroom_id == Classroom.id)
         .outerjoin(User, User.id == Classroom.owner_id)
-        .where(Enrollment.user_id == user.id).order_by(Enrollment.joined_at)
-    ).all()  # fmt: skip
+        .where(Enrollment.user_id == user.id)
+        .order_by(Enrollment.joined_at)
+    ).all()
     lessons = db.session.execute(
         select(Lesson.title, LessonProgress.last_viewed_at, LessonProgress.completed_at)
         .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
-        .where(LessonProgress.user_id == user.id).order_by(LessonProgress.last_viewed_at)
-    ).all()  # fmt: skip
+        .where(LessonProgress.user_id == user.id)
+        .order_by(LessonProgress.last_viewed_at)
+    ).all()
     attempts = db.session.execute(
-        select(Quiz.title, Attempt).join(Attempt, Attempt.quiz_id == Quiz.id)
-        .where(Attempt.user_id == user.id).order_by(Attempt.started_at, Attempt.id)
-    ).all()  # fmt: skip
+        select(Quiz.title, Attempt)
+        .join(Attempt, Attempt.quiz_id == Quiz.id)
+        .where(Attempt.user_id == user.id)
+        .order_by(Attempt.started_at, Attempt.id)
+    ).all()
     return {
-        "classes": [{"class": name, "instructor": shown or owner or "", "joined_at": joined}
-                    for name, shown, owner, joined in classes],
-        "lessons": [{"lesson": title, "last_viewed_at": viewed, "completed_at": done}
-                    for title, viewed, done in lessons],
+        "classes": [
+            {"class": name, "instructor": shown or owner or "", "joined_at": joined}
+            for name, shown, owner, joined in classes
+        ],
+        "lessons": [
+            {"lesson": title, "last_viewed_at": viewed, "completed_at": done} for title, viewed, done in lessons
+        ],
         "attempts": [_readable_attempt(title, attempt) for title, attempt in attempts],
-    }  # fmt: skip
+    }
 
 
 def _readable_attempt(quiz_title: str, attempt: Attempt) -> dict[str, Any]:
@@ -103,16 +113,29 @@ def _readable_attempt(quiz_title: str, attempt: Attempt) -> dict[str, Any]:
     questions = []
     for number, asked in enumerate(attempt.snapshot or [], start=1):
         result = results[number - 1] if number - 1 < len(results) else {}
-        questions.append({
-            "number": number, "prompt_html": asked.get("prompt_html", ""),
-            "choices": [choice.get("html") or choice.get("text") or "" for choice in
-                        (asked.get("public") or {}).get("choices", []) if isinstance(choice, dict)],
-            "answer": attempt.responses.get(asked.get("key"), "") if attempt.responses else "",
-            "points": result.get("points"), "max_points": asked.get("points"),
-        })  # fmt: skip
-    return {"quiz": quiz_title, "number": attempt.number, "started_at": attempt.started_at,
-            "submitted_at": attempt.submitted_at, "percent": attempt.percent, "passed": attempt.passed,
-            "questions": questions}  # fmt: skip
+        questions.append(
+            {
+                "number": number,
+                "prompt_html": asked.get("prompt_html", ""),
+                "choices": [
+                    choice.get("html") or choice.get("text") or ""
+                    for choice in (asked.get("public") or {}).get("choices", [])
+                    if isinstance(choice, dict)
+                ],
+                "answer": attempt.responses.get(asked.get("key"), "") if attempt.responses else "",
+                "points": result.get("points"),
+                "max_points": asked.get("points"),
+            }
+        )
+    return {
+        "quiz": quiz_title,
+        "number": attempt.number,
+        "started_at": attempt.started_at,
+        "submitted_at": attempt.submitted_at,
+        "percent": attempt.percent,
+        "passed": attempt.passed,
+        "questions": questions,
+    }
 
 
 def export_document(user: User) -> dict[str, Any]:
@@ -121,17 +144,26 @@ def export_document(user: User) -> dict[str, Any]:
     return {
         "generated_at": utcnow().isoformat(),
         "account": user.username,
-        "tables": {found.declaration.name: [{k: plain(v) for k, v in row.items()} for row in found.rows]
-                   for found in records},
+        "tables": {
+            found.declaration.name: [{k: plain(v) for k, v in row.items()} for row in found.rows] for found in records
+        },
         "declarations": {
             found.declaration.name: {
                 "title": found.declaration.title,
-                "columns": {column.name: {"purpose": column.purpose, "readers": column.readers, "kept": column.kept,
-                                          "personal": column.personal, "included": column.shown}
-                            for column in found.declaration.columns},
-            } for found in records
+                "columns": {
+                    column.name: {
+                        "purpose": column.purpose,
+                        "readers": column.readers,
+                        "kept": column.kept,
+                        "personal": column.personal,
+                        "included": column.shown,
+                    }
+                    for column in found.declaration.columns
+                },
+            }
+            for found in records
         },
-    }  # fmt: skip
+    }
 
 
 def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
@@ -139,9 +171,14 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([spreadsheet_safe(json.dumps(plain(row[c]), ensure_ascii=False)
-                                           if isinstance(row[c], dict | list) else plain(row[c]))
-                         for c in columns])  # fmt: skip
+        writer.writerow(
+            [
+                spreadsheet_safe(
+                    json.dumps(plain(row[c]), ensure_ascii=False) if isinstance(row[c], dict | list) else plain(row[c])
+                )
+                for c in columns
+            ]
+        )
     return "\ufeff" + out.getvalue()
 
 
@@ -154,8 +191,14 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def export_response(user: User) -> Response:
     """The zip as a download, named by the account's number rather than its name."""
-    return Response(export_zip(user), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="lanyard-data-{user.id}.zip"', "Cache-Control": "no-store"})
+    return Response(
+        export_zip(user),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="lanyard-data-{user.id}.zip"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def export_zip(user: User) -> bytes:
@@ -164,9 +207,16 @@ def export_zip(user: User) -> bytes:
     records = records_of(user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.html", render_template(
-            "auth/data_export.html", user=user, records=records, summary=readable_summary(user),
-            generated_at=document["generated_at"]))  # fmt: skip
+        archive.writestr(
+            "README.html",
+            render_template(
+                "auth/data_export.html",
+                user=user,
+                records=records,
+                summary=readable_summary(user),
+                generated_at=document["generated_at"],
+            ),
+        )
         archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
         for found in records:
             archive.writestr(f"csv/{found.declaration.name}.csv", _csv(found.rows, found.declaration.shown_columns))

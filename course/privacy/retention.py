@@ -39,8 +39,11 @@ class RetentionReport:
     deleted: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return ([f"anonymise: {line}" for line in self.anonymised] + [f"flag unused: {line}" for line in self.flagged]
-                + [f"delete unused: {line}" for line in self.deleted])  # fmt: skip
+        return (
+            [f"anonymise: {line}" for line in self.anonymised]
+            + [f"flag unused: {line}" for line in self.flagged]
+            + [f"delete unused: {line}" for line in self.deleted]
+        )
 
 
 def deletion_due(user: User):
@@ -60,32 +63,40 @@ def run(dry_run: bool = False) -> RetentionReport:
     now = utcnow()
     ended_before = (now - timedelta(days=setting("RETENTION_GRACE_DAYS"))).date()
     expired = db.session.scalars(
-        select(Classroom).where(Classroom.ends_on.is_not(None), Classroom.ends_on < ended_before)
-        .order_by(Classroom.id)
-    ).all()  # fmt: skip
+        select(Classroom).where(Classroom.ends_on.is_not(None), Classroom.ends_on < ended_before).order_by(Classroom.id)
+    ).all()
     expired_ids = {classroom.id for classroom in expired}
     for classroom in expired:
         students = db.session.scalars(
-            select(User).join(Enrollment, Enrollment.user_id == User.id)
+            select(User)
+            .join(Enrollment, Enrollment.user_id == User.id)
             .where(Enrollment.classroom_id == classroom.id, User.placeholder.is_(False), User.role == "student")
             .order_by(User.id)
-        ).all()  # fmt: skip
+        ).all()
         for student in students:
-            report.anonymised.append(f"{student.username} in class {classroom.name} (#{classroom.id}), "
-                                     f"ended {classroom.ends_on.isoformat()}")  # fmt: skip
+            report.anonymised.append(
+                f"{student.username} in class {classroom.name} (#{classroom.id}), ended {classroom.ends_on.isoformat()}"
+            )
             if dry_run:
                 continue
-            live = set(db.session.scalars(
-                select(Classroom.course_id).join(Enrollment, Enrollment.classroom_id == Classroom.id)
-                .where(Enrollment.user_id == student.id, Classroom.id.not_in(expired_ids),
-                       Classroom.course_id.is_not(None))
-            ))  # fmt: skip
+            live = set(
+                db.session.scalars(
+                    select(Classroom.course_id)
+                    .join(Enrollment, Enrollment.classroom_id == Classroom.id)
+                    .where(
+                        Enrollment.user_id == student.id,
+                        Classroom.id.not_in(expired_ids),
+                        Classroom.course_id.is_not(None),
+                    )
+                )
+            )
             anonymise_in_class(student, classroom, other_live_courses=live)
 
     inactive_days = setting("RETENTION_INACTIVE_DAYS")
     if inactive_days:
-        unused = select(User).where(User.role == "student", User.placeholder.is_(False),
-                                    _last_use() < now - timedelta(days=inactive_days))  # fmt: skip
+        unused = select(User).where(
+            User.role == "student", User.placeholder.is_(False), _last_use() < now - timedelta(days=inactive_days)
+        )
         for user in db.session.scalars(unused.where(User.inactive_warned_at.is_(None)).order_by(User.id)).all():
             report.flagged.append(f"{user.username}, last used {(user.last_seen_at or user.created_at):%Y-%m-%d}")
             if not dry_run:

@@ -24,8 +24,11 @@ class ChoiceRowForm(RowForm):
     text = StringField(_l("Text"), validators=[Length(max=1000)])
     correct = BooleanField(_l("Correct"))
     feedback = StringField(_l("Feedback when picked"), validators=[Length(max=2000)])
-    misconception = StringField(_l("Misconception it reveals"), validators=[Length(max=80)],
-                                description=_l("A short tag, e.g. contact-vs-contactless."))  # fmt: skip
+    misconception = StringField(
+        _l("Misconception it reveals"),
+        validators=[Length(max=80)],
+        description=_l("A short tag, e.g. contact-vs-contactless."),
+    )
 
 
 class ChoiceQuestion(QuestionType):
@@ -106,8 +109,12 @@ class ChoiceQuestion(QuestionType):
         return {"choices": choices}
 
     def form_data(self, document):
-        return {"choices": [{"correct": False, "feedback": "", "misconception": "", **choice}
-                            for choice in document.get("choices", [])]}  # fmt: skip
+        return {
+            "choices": [
+                {"correct": False, "feedback": "", "misconception": "", **choice}
+                for choice in document.get("choices", [])
+            ]
+        }
 
     def form_field_for(self, key):
         return None  # choice problems are listed above the rows
@@ -137,8 +144,11 @@ class ChoiceQuestion(QuestionType):
         texts = asked["private"].get("texts", [])
         correct = set(asked["private"].get("correct", []))
         positions = response if isinstance(response, list) else [response]
-        return [(texts[p], p in correct) for p in positions
-                if isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(texts)]  # fmt: skip
+        return [
+            (texts[p], p in correct)
+            for p in positions
+            if isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(texts)
+        ]
 
     def key_answers(self, asked):
         private = asked["private"]
@@ -163,8 +173,9 @@ class ChoiceQuestion(QuestionType):
         choices = []
         for answer, fraction in zip(answers, fractions, strict=True):
             feedback = question.text(answer.find("feedback"))
-            choices.append({"text": question.text(answer), "correct": fraction > 0,
-                            **({"feedback": feedback} if feedback else {})})  # fmt: skip
+            choices.append(
+                {"text": question.text(answer), "correct": fraction > 0, **({"feedback": feedback} if feedback else {})}
+            )
         return choices, fractions
 
     def write_moodle_choices(self, document: Mapping, question, fractions: list) -> str:

@@ -34,8 +34,13 @@ class Essay(QuestionType):
         return {"guidance": spec["guidance"]} if spec.get("guidance") else {}
 
     def form_fields(self):
-        return {"guidance": TextAreaField(_l("Guidance for the marker (Markdown)"), validators=[Length(max=20_000)],
-                                          description=_l("A model answer or rubric; students never see it."))}
+        return {
+            "guidance": TextAreaField(
+                _l("Guidance for the marker (Markdown)"),
+                validators=[Length(max=20_000)],
+                description=_l("A model answer or rubric; students never see it."),
+            )
+        }
 
     def entry_from_form(self, form):
         guidance = (form.guidance.data or "").replace("\r\n", "\n").strip()

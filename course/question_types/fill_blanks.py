@@ -34,8 +34,9 @@ class FillBlanks(QuestionType):
             return [("blanks", "a fill_blanks question needs a list of blanks, one per [[n]] in the prompt")]
         numbers = [int(n) for n in BLANK.findall(str(question.get("prompt") or ""))]
         if numbers != list(range(1, len(blanks) + 1)):
-            return [("prompt", f"the prompt must hold [[1]] to [[{len(blanks)}]], once each and in order, one per "
-                               "blank")]  # fmt: skip
+            return [
+                ("prompt", f"the prompt must hold [[1]] to [[{len(blanks)}]], once each and in order, one per blank")
+            ]
         problems = []
         for number, blank in enumerate(blanks, start=1):
             where = f"blank {number} "
@@ -48,21 +49,33 @@ class FillBlanks(QuestionType):
         return problems
 
     def spec(self, question):
-        blanks = [{"accept": accept_spec(b["accept"])} if "accept" in b
-                  else {"answer": b["answer"], "tolerance": b.get("tolerance", 0)} for b in question["blanks"]]
+        blanks = [
+            {"accept": accept_spec(b["accept"])}
+            if "accept" in b
+            else {"answer": b["answer"], "tolerance": b.get("tolerance", 0)}
+            for b in question["blanks"]
+        ]
         # The prompt's HTML cut at each blank: text, blank 1, text, blank 2 … (the take page puts inputs between).
         segments = BLANK.split(render_markdown(str(question["prompt"]).strip()).html)[::2]
         return {"blanks": blanks, "segments": segments}
 
     def document(self, spec):
-        return {"blanks": [{"accept": accept_document(b["accept"])} if "accept" in b else dict(b)
-                           for b in spec["blanks"]]}  # fmt: skip
+        return {
+            "blanks": [{"accept": accept_document(b["accept"])} if "accept" in b else dict(b) for b in spec["blanks"]]
+        }
 
     def form_fields(self):
-        return {"blanks": TextAreaField(_l("Blanks"), validators=[Length(max=10_000)], description=_l(
-            "Write [[1]], [[2]] … in the question where the blanks go. Here one line per blank, in order: accepted "
-            "answers separated by | (e.g. paper | laminated paper), or = and a number with an optional ± "
-            "tolerance (e.g. = 85.6 ± 0.1)."))}  # fmt: skip
+        return {
+            "blanks": TextAreaField(
+                _l("Blanks"),
+                validators=[Length(max=10_000)],
+                description=_l(
+                    "Write [[1]], [[2]] … in the question where the blanks go. Here one line per blank, in order: "
+                    "accepted answers separated by | (e.g. paper | laminated paper), or = and a number with an "
+                    "optional ± tolerance (e.g. = 85.6 ± 0.1)."
+                ),
+            )
+        }
 
     def entry_from_form(self, form):
         blanks = []
@@ -71,8 +84,12 @@ class FillBlanks(QuestionType):
             if line.startswith("="):
                 answer, _sign, tolerance = line[1:].partition("±")
                 value, margin = parse_number(answer), parse_number(tolerance) if tolerance.strip() else 0
-                blanks.append({"answer": answer.strip() if value is None else value,
-                               "tolerance": tolerance.strip() if margin is None else margin})  # fmt: skip
+                blanks.append(
+                    {
+                        "answer": answer.strip() if value is None else value,
+                        "tolerance": tolerance.strip() if margin is None else margin,
+                    }
+                )
             elif line:
                 blanks.append({"accept": [part.strip() for part in line.split("|") if part.strip()]})
         return {"blanks": blanks}
@@ -115,10 +132,14 @@ class FillBlanks(QuestionType):
 
     def correct_answer_text(self, private):
         return "; ".join(
-            f"[{n}] " + (next(a["text"] for a in accepted(b["accept"]) if a["credit"] >= 1.0) if "accept" in b
-                         else number_text(b["answer"], b["tolerance"]))
+            f"[{n}] "
+            + (
+                next(a["text"] for a in accepted(b["accept"]) if a["credit"] >= 1.0)
+                if "accept" in b
+                else number_text(b["answer"], b["tolerance"])
+            )
             for n, b in enumerate(private["blanks"], start=1)
-        )  # fmt: skip
+        )
 
     def counted_answers(self, asked, response, result):
         """Each blank's answer, "[n] answer", grouped after normalisation like short text and numbers."""

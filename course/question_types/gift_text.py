@@ -39,8 +39,9 @@ def html_to_markdown(html: str) -> str:
     from course.sanitize import clean_html  # the one allow-list; imported here so the types stay light to import
 
     writer = _MarkdownWriter()
-    writer.feed(clean_html(_BOLD_ITALIC.sub(lambda tag: f"<{tag[1]}{'strong' if tag[2].lower() == 'b' else 'em'}",
-                                            html)))  # fmt: skip
+    writer.feed(
+        clean_html(_BOLD_ITALIC.sub(lambda tag: f"<{tag[1]}{'strong' if tag[2].lower() == 'b' else 'em'}", html))
+    )
     writer.close()
     return writer.markdown()
 
@@ -48,8 +49,29 @@ def html_to_markdown(html: str) -> str:
 class _MarkdownWriter(HTMLParser):
     """Writes the allow-listed elements as Markdown: blocks, emphasis, links, images, code, lists, headings, tables."""
 
-    _BLOCKS = frozenset({"p", "div", "section", "figure", "figcaption", "blockquote", "ul", "ol", "pre", "table",
-                         "h2", "h3", "h4", "h5", "h6", "dl", "dd", "dt", "hr"})  # fmt: skip
+    _BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "section",
+            "figure",
+            "figcaption",
+            "blockquote",
+            "ul",
+            "ol",
+            "pre",
+            "table",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "dl",
+            "dd",
+            "dt",
+            "hr",
+        }
+    )
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -131,8 +153,8 @@ class _MarkdownWriter(HTMLParser):
             href = self.links.pop() if self.links else ""
             self.line.append(f"]({href})" if href else "]")
         elif tag in ("td", "th") and self.row is not None:
-            cell = "".join(self.line[self._cell_start:]).strip().replace("|", "\\|").replace("\n", " ")
-            del self.line[self._cell_start:]
+            cell = "".join(self.line[self._cell_start :]).strip().replace("|", "\\|").replace("\n", " ")
+            del self.line[self._cell_start :]
             self.row[-1] = cell
         elif tag == "tr" and self.row is not None:
             self.rows.append(self.row)

@@ -35,8 +35,11 @@ class Matching(QuestionType):
             return [("pairs", "a matching question needs a list of at least two pairs of item and match")]
         problems = []
         for number, pair in enumerate(pairs, start=1):
-            if not isinstance(pair, Mapping) or not str(pair.get("item") or "").strip() \
-                    or not str(pair.get("match") or "").strip():  # fmt: skip
+            if (
+                not isinstance(pair, Mapping)
+                or not str(pair.get("item") or "").strip()
+                or not str(pair.get("match") or "").strip()
+            ):
                 problems.append(("pairs", f"pair {number} needs an item and a match"))
         if not isinstance(distractors, list) or not all(str(d).strip() for d in distractors):
             problems.append(("distractors", "distractors must be a list of answers that match no item"))
@@ -49,8 +52,14 @@ class Matching(QuestionType):
 
     def spec(self, question):
         return {
-            "pairs": [{"item": str(p["item"]).strip(), "item_html": render_inline(str(p["item"]).strip()),
-                       "match": str(p["match"]).strip()} for p in question["pairs"]],  # fmt: skip
+            "pairs": [
+                {
+                    "item": str(p["item"]).strip(),
+                    "item_html": render_inline(str(p["item"]).strip()),
+                    "match": str(p["match"]).strip(),
+                }
+                for p in question["pairs"]
+            ],
             "distractors": [str(d).strip() for d in question.get("distractors", [])],
         }
 
@@ -59,13 +68,21 @@ class Matching(QuestionType):
         return written | ({"distractors": list(spec["distractors"])} if spec.get("distractors") else {})
 
     def form_fields(self):
-        return {"pairs": FieldList(FormField(PairRowForm), min_entries=3, max_entries=30),
-                "distractors": TextAreaField(_l("Distractors"), validators=[Length(max=5000)],
-                                             description=_l("Answers that match no item, one per line."))}  # fmt: skip
+        return {
+            "pairs": FieldList(FormField(PairRowForm), min_entries=3, max_entries=30),
+            "distractors": TextAreaField(
+                _l("Distractors"),
+                validators=[Length(max=5000)],
+                description=_l("Answers that match no item, one per line."),
+            ),
+        }
 
     def entry_from_form(self, form):
-        pairs = [{"item": typed(row.form.item.data), "match": typed(row.form.match.data)}
-                 for row in form.pairs.entries if typed(row.form.item.data) or typed(row.form.match.data)]
+        pairs = [
+            {"item": typed(row.form.item.data), "match": typed(row.form.match.data)}
+            for row in form.pairs.entries
+            if typed(row.form.item.data) or typed(row.form.match.data)
+        ]
         distractors = typed_lines(form.distractors.data)
         return {"pairs": pairs} | ({"distractors": distractors} if distractors else {})
 
@@ -82,8 +99,11 @@ class Matching(QuestionType):
         options = sorted({p["match"] for p in items} | set(spec["distractors"]))
         rng.shuffle(options)
         public = {"items": [p["item_html"] for p in items], "options": options}
-        private = {"key": [options.index(p["match"]) for p in items], "items": [p["item"] for p in items],
-                   "matches": [p["match"] for p in items]}
+        private = {
+            "key": [options.index(p["match"]) for p in items],
+            "items": [p["item"] for p in items],
+            "matches": [p["match"] for p in items],
+        }
         return public, private
 
     def parse_response(self, values):
@@ -98,13 +118,17 @@ class Matching(QuestionType):
     def counted_answers(self, asked, response, result):
         """Each pair the student made, "item → answer", so the report shows which pairs are confused."""
         options, private = asked["public"]["options"], asked["private"]
-        return [(f"{item} → {options[given]}", given == wanted)
-                for item, given, wanted in zip(private["items"], response, private["key"], strict=False)
-                if isinstance(given, int) and 0 <= given < len(options)]  # fmt: skip
+        return [
+            (f"{item} → {options[given]}", given == wanted)
+            for item, given, wanted in zip(private["items"], response, private["key"], strict=False)
+            if isinstance(given, int) and 0 <= given < len(options)
+        ]
 
     def key_answers(self, asked):
-        return {f"{item} → {match}" for item, match in zip(asked["private"]["items"], asked["private"]["matches"],
-                                                           strict=True)}  # fmt: skip
+        return {
+            f"{item} → {match}"
+            for item, match in zip(asked["private"]["items"], asked["private"]["matches"], strict=True)
+        }
 
     def listed_answers(self, spec):
         return [{"text": f"{p['item']} → {p['match']}", "correct": True} for p in spec.get("pairs", [])]
@@ -115,7 +139,8 @@ class Matching(QuestionType):
             if "->" in pair["item"]:
                 raise ValueError(f"the matching item {pair['item']!r} holds '->', which GIFT cannot escape")
         return [f"={gift_escape(pair['item'])} -> {gift_escape(pair['match'])}" for pair in document["pairs"]] + [
-            f"= -> {gift_escape(distractor)}" for distractor in document.get("distractors", [])]
+            f"= -> {gift_escape(distractor)}" for distractor in document.get("distractors", [])
+        ]
 
     moodle_xml_types = frozenset({"matching", "match"})
 

@@ -20,10 +20,16 @@ CREDIT_SLACK = 0.01  # 3 × 33.33333 is 100 for Moodle, and so for us
 
 
 class WeightedChoiceRowForm(ChoiceRowForm):
-    credit = StringField(_l("Credit when picked (%)"), validators=[Length(max=20)],
-                         description=_l("Optional, on every choice or none: e.g. 50, 30 and 20 for the right ones "
-                                        "(adding up to 100) and -100 for a wrong one. Empty: the right picks share "
-                                        "the points equally."))  # fmt: skip
+    credit = StringField(
+        _l("Credit when picked (%)"),
+        validators=[Length(max=20)],
+        description=_l(
+            "Optional, on every choice or none: e.g. 50, 30 and 20 for the right ones "
+            "(adding up to 100) and -100 for a wrong one. Empty: the right picks share "
+            "the points equally."
+        ),
+    )
+
 
 _WEIGHT_SLACK = Decimal("0.01")  # 3 × 33.33333 is 100 for Moodle, and so for us
 
@@ -59,16 +65,38 @@ class MultipleSelect(ChoiceQuestion):
         for number, choice in enumerate(choices, start=1):
             credit = choice.get("credit")
             if not is_number(credit) or not -100 <= credit <= 100:
-                problems.append(("choices", _("choice %(number)d: credit must be a percentage from -100 to 100, on "
-                                              "every choice once one has it", number=number)))  # fmt: skip
+                problems.append(
+                    (
+                        "choices",
+                        _(
+                            "choice %(number)d: credit must be a percentage from -100 to 100, on "
+                            "every choice once one has it",
+                            number=number,
+                        ),
+                    )
+                )
             elif (credit > 0) != (choice.get("correct") is True):
-                problems.append(("choices", _("choice %(number)d: a correct choice has a credit above 0, a wrong "
-                                              "one 0 or below", number=number)))  # fmt: skip
+                problems.append(
+                    (
+                        "choices",
+                        _(
+                            "choice %(number)d: a correct choice has a credit above 0, a wrong one 0 or below",
+                            number=number,
+                        ),
+                    )
+                )
             else:
                 right_total += max(credit, 0)
         if not problems and abs(right_total - 100) > CREDIT_SLACK:
-            problems.append(("choices", _("the credits of the correct choices add up to %(total)s%%, not 100%%",
-                                          total=format(right_total, "g"))))  # fmt: skip
+            problems.append(
+                (
+                    "choices",
+                    _(
+                        "the credits of the correct choices add up to %(total)s%%, not 100%%",
+                        total=format(right_total, "g"),
+                    ),
+                )
+            )
         return problems
 
     def spec(self, question):
@@ -118,8 +146,10 @@ class MultipleSelect(ChoiceQuestion):
 
     def gift_answers(self, document):
         """Every choice `~%weight%`, the weights from `credits`."""
-        return [answer_gift("~", choice["text"], choice.get("feedback"), credit)
-                for choice, credit in zip(document["choices"], self.credits(document), strict=True)]  # fmt: skip
+        return [
+            answer_gift("~", choice["text"], choice.get("feedback"), credit)
+            for choice, credit in zip(document["choices"], self.credits(document), strict=True)
+        ]
 
     def read_moodle_xml(self, question):
         """A multichoice with several answers: the right ones' fractions add up to 100%, kept as credits."""

@@ -42,8 +42,10 @@ class Numeric(QuestionType):
     item_fields = {"other_answers": OTHER_ANSWER_FIELDS}
 
     def validate(self, question):
-        problems = [(key, "a numeric question " + message if key == "answer" else message)
-                    for key, message in number_problems(question)]  # fmt: skip
+        problems = [
+            (key, "a numeric question " + message if key == "answer" else message)
+            for key, message in number_problems(question)
+        ]
         others = question.get("other_answers", [])
         if not isinstance(others, list):
             return [*problems, ("other_answers", "other_answers must be a list of {answer, tolerance, credit}")]
@@ -51,8 +53,9 @@ class Numeric(QuestionType):
             if not isinstance(other, Mapping):
                 problems.append(("other_answers", f"other answer {number} must be a mapping with answer and credit"))
                 continue
-            problems += [("other_answers", message)
-                         for _key, message in number_problems(other, f"other answer {number} ")]
+            problems += [
+                ("other_answers", message) for _key, message in number_problems(other, f"other answer {number} ")
+            ]
             credit = other.get("credit")
             if not is_number(credit) or not 0 <= credit <= 100:
                 problems.append(("other_answers", f"other answer {number}: credit must be a percentage, 0 to 100"))
@@ -69,35 +72,51 @@ class Numeric(QuestionType):
                 spec[f"{key}_html"] = render_inline(spec[key])
         if question.get("other_answers"):
             spec["other_answers"] = [
-                {"answer": other["answer"], "tolerance": other.get("tolerance", 0), "credit": other["credit"] / 100,
-                 **({"feedback": str(other["feedback"]).strip(), "feedback_html": render_inline(str(other["feedback"]))}
-                    if str(other.get("feedback") or "").strip() else {})}
+                {
+                    "answer": other["answer"],
+                    "tolerance": other.get("tolerance", 0),
+                    "credit": other["credit"] / 100,
+                    **(
+                        {
+                            "feedback": str(other["feedback"]).strip(),
+                            "feedback_html": render_inline(str(other["feedback"])),
+                        }
+                        if str(other.get("feedback") or "").strip()
+                        else {}
+                    ),
+                }
                 for other in question["other_answers"]
-            ]  # fmt: skip
+            ]
         return spec
 
     def document(self, spec):
         written = {key: spec[key] for key in ("answer", "tolerance", "feedback") if key in spec}
         if spec.get("other_answers"):
             written["other_answers"] = [
-                {"answer": other["answer"], "tolerance": other.get("tolerance", 0),
-                 "credit": plain_number(round(other["credit"] * 100, 5)),
-                 **({"feedback": other["feedback"]} if other.get("feedback") else {})}
+                {
+                    "answer": other["answer"],
+                    "tolerance": other.get("tolerance", 0),
+                    "credit": plain_number(round(other["credit"] * 100, 5)),
+                    **({"feedback": other["feedback"]} if other.get("feedback") else {}),
+                }
                 for other in spec["other_answers"]
-            ]  # fmt: skip
+            ]
         if spec.get("wrong_feedback"):
             written["wrong_feedback"] = spec["wrong_feedback"]
         return written
 
     def form_fields(self):
-        return {"answer": StringField(_l("Answer (a number)"), validators=[Length(max=50)]),
-                "tolerance": StringField(_l("Tolerance (±)"), default="0", validators=[Length(max=50)]),
-                "feedback": StringField(_l("Feedback for this answer"), validators=[Length(max=2000)]),
-                "other_answers": TextAreaField(_l("Other answers for partial credit"), validators=[Length(max=5000)],
-                                               description=_l("One per line: number | tolerance | credit% | "
-                                                              "feedback.")),
-                "wrong_feedback": StringField(_l("Feedback when no answer matches"),
-                                              validators=[Length(max=2000)])}  # fmt: skip
+        return {
+            "answer": StringField(_l("Answer (a number)"), validators=[Length(max=50)]),
+            "tolerance": StringField(_l("Tolerance (±)"), default="0", validators=[Length(max=50)]),
+            "feedback": StringField(_l("Feedback for this answer"), validators=[Length(max=2000)]),
+            "other_answers": TextAreaField(
+                _l("Other answers for partial credit"),
+                validators=[Length(max=5000)],
+                description=_l("One per line: number | tolerance | credit% | feedback."),
+            ),
+            "wrong_feedback": StringField(_l("Feedback when no answer matches"), validators=[Length(max=2000)]),
+        }
 
     def entry_from_form(self, form):
         entry = {"answer": form_number(form.answer.data), "tolerance": form_number(form.tolerance.data, "0")}
@@ -110,8 +129,11 @@ class Numeric(QuestionType):
             if not parts[0]:
                 continue
             parts += [""] * (3 - len(parts))
-            other = {"answer": form_number(parts[0]), "tolerance": form_number(parts[1], "0"),
-                     "credit": form_number(parts[2].removesuffix("%"))}  # fmt: skip
+            other = {
+                "answer": form_number(parts[0]),
+                "tolerance": form_number(parts[1], "0"),
+                "credit": form_number(parts[2].removesuffix("%")),
+            }
             if len(parts) > 3 and "|".join(parts[3:]).strip():
                 other["feedback"] = " | ".join(parts[3:]).strip()
             others.append(other)
@@ -119,12 +141,19 @@ class Numeric(QuestionType):
 
     def form_data(self, document):
         answer = document.get("answer")
-        others = "\n".join(" | ".join([str(o.get("answer")), str(o.get("tolerance", 0)), f"{o.get('credit')}%",
-                                        str(o.get("feedback") or "")]).rstrip(" |")
-                           for o in document.get("other_answers", []))  # fmt: skip
-        return {"answer": "" if answer is None else str(answer), "tolerance": str(document.get("tolerance", 0)),
-                "feedback": document.get("feedback", ""), "wrong_feedback": document.get("wrong_feedback", ""),
-                "other_answers": others}  # fmt: skip
+        others = "\n".join(
+            " | ".join(
+                [str(o.get("answer")), str(o.get("tolerance", 0)), f"{o.get('credit')}%", str(o.get("feedback") or "")]
+            ).rstrip(" |")
+            for o in document.get("other_answers", [])
+        )
+        return {
+            "answer": "" if answer is None else str(answer),
+            "tolerance": str(document.get("tolerance", 0)),
+            "feedback": document.get("feedback", ""),
+            "wrong_feedback": document.get("wrong_feedback", ""),
+            "other_answers": others,
+        }
 
     def present(self, spec, shuffle, rng):
         private = {"answer": spec["answer"], "tolerance": spec.get("tolerance", 0)}
@@ -145,8 +174,11 @@ class Numeric(QuestionType):
             return Grade(0.0, str(response), ["<p>" + _("That is not a number.") + "</p>"])
         if within_tolerance(value, private["answer"], private["tolerance"]):
             return Grade(1.0, str(response), [private["feedback_html"]] if private.get("feedback_html") else [])
-        matched = [other for other in private.get("other_answers", [])
-                   if within_tolerance(value, other["answer"], other.get("tolerance", 0))]  # fmt: skip
+        matched = [
+            other
+            for other in private.get("other_answers", [])
+            if within_tolerance(value, other["answer"], other.get("tolerance", 0))
+        ]
         if matched:
             best = max(matched, key=lambda other: other["credit"])
             return Grade(best["credit"], str(response), [best["feedback_html"]] if best.get("feedback_html") else [])
@@ -163,6 +195,7 @@ class Numeric(QuestionType):
     def gift_answers(self, document):
         """`#answer:tolerance`, the form Moodle reads for any number, margin 0 included; with other answers each is
         `=%credit%answer:tolerance#feedback`, and `~#feedback` is what Moodle shows when none matches."""
+
         def one(answer, tolerance, feedback) -> str:
             return f"{answer}:{tolerance}" + (f"#{gift_escape(feedback)}" if feedback else "")
 
@@ -191,19 +224,26 @@ class Numeric(QuestionType):
                 wrong_feedback = feedback
                 continue
             if credit < 0:
-                raise ValueError(_("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%",
-                                   fraction=credit))  # fmt: skip
-            entry = {"answer": question.number(text),
-                     "tolerance": abs(question.number((answer.findtext("tolerance") or "0").strip()))}  # fmt: skip
+                raise ValueError(
+                    _("fraction %(fraction)s%% in a numerical question: credit goes from 0%% to 100%%", fraction=credit)
+                )
+            entry = {
+                "answer": question.number(text),
+                "tolerance": abs(question.number((answer.findtext("tolerance") or "0").strip())),
+            }
             if main is None and credit == 100:
                 main = {**entry, **({"feedback": feedback} if feedback else {})}
             else:
-                others.append({**entry, "credit": question.plain_number(credit),
-                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+                others.append(
+                    {**entry, "credit": question.plain_number(credit), **({"feedback": feedback} if feedback else {})}
+                )
         if main is None:
             raise ValueError(_("a numerical question needs an answer with fraction 100"))
-        return {**main, **({"other_answers": others} if others else {}),
-                **({"wrong_feedback": wrong_feedback} if wrong_feedback else {})}  # fmt: skip
+        return {
+            **main,
+            **({"other_answers": others} if others else {}),
+            **({"wrong_feedback": wrong_feedback} if wrong_feedback else {}),
+        }
 
     def write_moodle_xml(self, document, question):
         for answer in [{**document, "credit": 100}, *document.get("other_answers", [])]:

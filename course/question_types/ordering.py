@@ -20,8 +20,11 @@ class Ordering(QuestionType):
 
     def validate(self, question):
         items = question.get("items")
-        if not isinstance(items, list) or len(items) < 2 or not all(
-                isinstance(item, str | int | float) and str(item).strip() for item in items):  # fmt: skip
+        if (
+            not isinstance(items, list)
+            or len(items) < 2
+            or not all(isinstance(item, str | int | float) and str(item).strip() for item in items)
+        ):
             return [("items", "an ordering question needs a list of at least two items, in the right order")]
         if len({str(item).strip() for item in items}) != len(items):
             return [("items", "the items of an ordering question must differ from each other")]
@@ -35,8 +38,13 @@ class Ordering(QuestionType):
         return {"items": list(spec["items"])}
 
     def form_fields(self):
-        return {"items": TextAreaField(_l("Items in the right order"), validators=[Length(max=10_000)],
-                                       description=_l("One per line, first to last; students see them shuffled."))}
+        return {
+            "items": TextAreaField(
+                _l("Items in the right order"),
+                validators=[Length(max=10_000)],
+                description=_l("One per line, first to last; students see them shuffled."),
+            )
+        }
 
     def entry_from_form(self, form):
         return {"items": typed_lines(form.items.data)}
@@ -67,17 +75,21 @@ class Ordering(QuestionType):
     def counted_answers(self, asked, response, result):
         """Each item at the position the student gave it."""
         private = asked["private"]
-        return [(f"{given + 1}. {item}", given == wanted)
-                for item, given, wanted in zip(private["items"], response, private["key"], strict=False)
-                if isinstance(given, int) and 0 <= given < len(private["key"])]  # fmt: skip
+        return [
+            (f"{given + 1}. {item}", given == wanted)
+            for item, given, wanted in zip(private["items"], response, private["key"], strict=False)
+            if isinstance(given, int) and 0 <= given < len(private["key"])
+        ]
 
     def key_answers(self, asked):
         private = asked["private"]
         return {f"{position + 1}. {item}" for position, item in zip(private["key"], private["items"], strict=True)}
 
     def listed_answers(self, spec):
-        return [{"text": f"{position}. {item}", "correct": True}
-                for position, item in enumerate(spec.get("items", []), start=1)]  # fmt: skip
+        return [
+            {"text": f"{position}. {item}", "correct": True}
+            for position, item in enumerate(spec.get("items", []), start=1)
+        ]
 
     moodle_xml_types = frozenset({"ordering"})
 

@@ -28,6 +28,8 @@ def grade_selections(response, key: list[int], item_texts: list[str], option_tex
         return Grade(0.0, _("(no answer)"))
     chosen = [response[i] if i < len(response) and isinstance(response[i], int) else None for i in range(len(key))]
     right = sum(1 for given, wanted in zip(chosen, key, strict=True) if given == wanted)
-    shown = "; ".join(f"{item} → {option_texts[given] if given is not None and 0 <= given < len(option_texts) else '—'}"
-                      for item, given in zip(item_texts, chosen, strict=True))  # fmt: skip
+    shown = "; ".join(
+        f"{item} → {option_texts[given] if given is not None and 0 <= given < len(option_texts) else '—'}"
+        for item, given in zip(item_texts, chosen, strict=True)
+    )
     return Grade(right / len(key), shown)

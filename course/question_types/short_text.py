@@ -26,13 +26,26 @@ def accept_problems(accept, where: str = "") -> list[tuple[str, str]]:
         text = answer.get("text") if isinstance(answer, Mapping) else answer
         credit = answer.get("credit", 100) if isinstance(answer, Mapping) else 100
         catch_all = credit == 0 and isinstance(text, str) and text.strip() == "*"  # Moodle's =%0%*#feedback
-        if isinstance(text, bool | dict | list) or text is None or not str(text).strip() or (
-                not str(text).strip("* ") and not catch_all):  # fmt: skip
-            problems.append(("accept", f"{where}accepted answer {number} needs a text (not only `*`, except at "
-                                       "credit 0, for feedback to any other answer)"))  # fmt: skip
+        if (
+            isinstance(text, bool | dict | list)
+            or text is None
+            or not str(text).strip()
+            or (not str(text).strip("* ") and not catch_all)
+        ):
+            problems.append(
+                (
+                    "accept",
+                    f"{where}accepted answer {number} needs a text (not only `*`, except at "
+                    "credit 0, for feedback to any other answer)",
+                )
+            )
         if not is_number(credit) or not 0 <= credit <= 100:
-            problems.append(("accept", f"{where}accepted answer {number}: credit must be a percentage from 0 "
-                                       "(feedback only) to 100"))  # fmt: skip
+            problems.append(
+                (
+                    "accept",
+                    f"{where}accepted answer {number}: credit must be a percentage from 0 (feedback only) to 100",
+                )
+            )
     if not problems and not any(_credit(answer) == 1.0 for answer in accept):
         problems.append(("accept", f"{where}one accepted answer must earn full credit (100)"))
     return problems
@@ -91,8 +104,9 @@ def accept_lines(accept) -> str:
         if isinstance(answer, str):
             rows.append(answer)
         else:
-            rows.append(" | ".join([answer["text"], f"{answer.get('credit', 100)}%", answer.get("feedback", "")])
-                        .rstrip(" |"))  # fmt: skip
+            rows.append(
+                " | ".join([answer["text"], f"{answer.get('credit', 100)}%", answer.get("feedback", "")]).rstrip(" |")
+            )
     return "\n".join(rows)
 
 
@@ -135,9 +149,16 @@ class ShortText(QuestionType):
         return {"accept": accept_document(spec["accept"])}
 
     def form_fields(self):
-        return {"accept": TextAreaField(_l("Accepted answers"), validators=[Length(max=5000)], description=_l(
-            "One per line; case, accents' encoding and spacing are ignored, and * stands for any characters. "
-            "For partial credit and feedback write: answer | 50% | feedback."))}  # fmt: skip
+        return {
+            "accept": TextAreaField(
+                _l("Accepted answers"),
+                validators=[Length(max=5000)],
+                description=_l(
+                    "One per line; case, accents' encoding and spacing are ignored, and * stands for any characters. "
+                    "For partial credit and feedback write: answer | 50% | feedback."
+                ),
+            )
+        }
 
     def entry_from_form(self, form):
         return {"accept": accept_from_lines(form.accept.data)}
@@ -185,13 +206,19 @@ class ShortText(QuestionType):
             credit, text = question.fraction(answer), question.text(answer, shown=False)
             feedback = question.text(answer.find("feedback"))
             if credit < 0:
-                raise ValueError(_("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%",
-                                   fraction=credit))  # fmt: skip
+                raise ValueError(
+                    _("fraction %(fraction)s%% in a short answer: credit goes from 0%% to 100%%", fraction=credit)
+                )
             if credit == 100 and not feedback:
                 accept.append(text)
             else:
-                accept.append({"text": text, "credit": question.plain_number(credit),
-                               **({"feedback": feedback} if feedback else {})})  # fmt: skip
+                accept.append(
+                    {
+                        "text": text,
+                        "credit": question.plain_number(credit),
+                        **({"feedback": feedback} if feedback else {}),
+                    }
+                )
         return {"accept": accept}
 
     def write_moodle_xml(self, document, question):

@@ -30,15 +30,21 @@ class SingleChoice(ChoiceQuestion):
 
     def gift_answers(self, document):
         """`=right` and `~wrong`, which Moodle imports as a one-answer multiple choice."""
-        return [answer_gift("=" if choice.get("correct") else "~", choice["text"], choice.get("feedback"))
-                for choice in document["choices"]]  # fmt: skip
+        return [
+            answer_gift("=" if choice.get("correct") else "~", choice["text"], choice.get("feedback"))
+            for choice in document["choices"]
+        ]
 
     def read_moodle_xml(self, question):
         """A one-answer multichoice: exactly one answer at 100%, the others at 0%."""
         choices, fractions = self.moodle_xml_choices(question)
         if any(fraction not in (0, 100) for fraction in fractions) or fractions.count(100) != 1:
-            raise ValueError(_("unsupported fractions in a one-answer multichoice: Lanyard's single choice has "
-                               "exactly one answer at 100% and the others at 0%"))  # fmt: skip
+            raise ValueError(
+                _(
+                    "unsupported fractions in a one-answer multichoice: Lanyard's single choice has "
+                    "exactly one answer at 100% and the others at 0%"
+                )
+            )
         return {"choices": choices}
 
     def write_moodle_xml(self, document, question):

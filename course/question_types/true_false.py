@@ -21,8 +21,9 @@ class TrueFalse(QuestionType):
     analysis = "choices"
 
     def validate(self, question):
-        problems = [(key, f"{key} must be text") for key in _FEEDBACKS
-                    if key in question and not isinstance(question[key], str)]  # fmt: skip
+        problems = [
+            (key, f"{key} must be text") for key in _FEEDBACKS if key in question and not isinstance(question[key], str)
+        ]
         if not isinstance(question.get("answer"), bool):
             problems.append(("answer", "a true_false question needs answer: true or answer: false"))
         return problems
@@ -38,10 +39,15 @@ class TrueFalse(QuestionType):
         return {"answer": spec["answer"], **{key: spec[key] for key in _FEEDBACKS if spec.get(key)}}
 
     def form_fields(self):
-        return {"truth": RadioField(_l("The statement is"), choices=[SelectChoice("true", _l("True")),
-                                    SelectChoice("false", _l("False"))], validate_choice=False),
-                "true_feedback": StringField(_l("Feedback for True"), validators=[Length(max=2000)]),
-                "false_feedback": StringField(_l("Feedback for False"), validators=[Length(max=2000)])}  # fmt: skip
+        return {
+            "truth": RadioField(
+                _l("The statement is"),
+                choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
+                validate_choice=False,
+            ),
+            "true_feedback": StringField(_l("Feedback for True"), validators=[Length(max=2000)]),
+            "false_feedback": StringField(_l("Feedback for False"), validators=[Length(max=2000)]),
+        }
 
     def entry_from_form(self, form):
         entry = {"answer": {"true": True, "false": False}.get(form.truth.data)}
@@ -49,8 +55,10 @@ class TrueFalse(QuestionType):
 
     def form_data(self, document):
         answer = document.get("answer")
-        return {"truth": ("true" if answer else "false") if isinstance(answer, bool) else None,
-                **{key: document.get(key, "") for key in _FEEDBACKS}}  # fmt: skip
+        return {
+            "truth": ("true" if answer else "false") if isinstance(answer, bool) else None,
+            **{key: document.get(key, "") for key in _FEEDBACKS},
+        }
 
     def form_field_for(self, key):
         return "truth" if key == "answer" else key if key in _FEEDBACKS else None
@@ -66,8 +74,11 @@ class TrueFalse(QuestionType):
         if not isinstance(response, bool):
             return Grade(0.0, _("(no answer)"))
         feedback = private.get("true_feedback_html" if response else "false_feedback_html")
-        return Grade(1.0 if response is private["answer"] else 0.0, _("True") if response else _("False"),
-                     [feedback] if feedback else [])  # fmt: skip
+        return Grade(
+            1.0 if response is private["answer"] else 0.0,
+            _("True") if response else _("False"),
+            [feedback] if feedback else [],
+        )
 
     def correct_answer_text(self, private):
         return _("True") if private["answer"] else _("False")
@@ -81,15 +92,19 @@ class TrueFalse(QuestionType):
         return {self.correct_answer_text(asked["private"])}
 
     def listed_answers(self, spec):
-        return [{"text": _("True"), "correct": spec.get("answer") is True},
-                {"text": _("False"), "correct": spec.get("answer") is False}]  # fmt: skip
+        return [
+            {"text": _("True"), "correct": spec.get("answer") is True},
+            {"text": _("False"), "correct": spec.get("answer") is False},
+        ]
 
     def gift_answers(self, document):
         """T or F, the short forms Moodle writes its own documentation with, then `#feedback for a wrong answer`
         `#feedback for a right one` when there is feedback."""
         answer = document["answer"]
-        wrong, right = (document.get(key, "") for key in (("false_feedback", "true_feedback") if answer
-                                                           else ("true_feedback", "false_feedback")))  # fmt: skip
+        wrong, right = (
+            document.get(key, "")
+            for key in (("false_feedback", "true_feedback") if answer else ("true_feedback", "false_feedback"))
+        )
         feedback = f"#{gift_escape(wrong)}#{gift_escape(right)}" if right else f"#{gift_escape(wrong)}" if wrong else ""
         return [("T" if answer else "F") + feedback]
 
@@ -114,6 +129,7 @@ class TrueFalse(QuestionType):
     def write_moodle_xml(self, document, question):
         for value in (True, False):
             name = str(value).lower()
-            question.add_answer(100 if document["answer"] is value else 0, name, document.get(f"{name}_feedback"),
-                                "plain_text")  # fmt: skip
+            question.add_answer(
+                100 if document["answer"] is value else 0, name, document.get(f"{name}_feedback"), "plain_text"
+            )
         return "truefalse"

@@ -80,8 +80,13 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         return existing
     used = attempts_used(quiz.id, user_id)
     if quiz.max_attempts and used >= quiz.max_attempts:
-        raise AttemptRefused(ngettext("You have used your %(num)d attempt at this quiz.",
-                                      "You have used all %(num)d attempts at this quiz.", quiz.max_attempts))
+        raise AttemptRefused(
+            ngettext(
+                "You have used your %(num)d attempt at this quiz.",
+                "You have used all %(num)d attempts at this quiz.",
+                quiz.max_attempts,
+            )
+        )
     if not quiz.questions:
         raise AttemptRefused(_("This quiz has no questions yet."))
     snapshot = _snapshot(quiz, random.Random())
@@ -121,8 +126,13 @@ def read_responses(attempt: Attempt, form: Mapping) -> dict:
             response = None
         if response is None and any(value.strip() for value in values):  # sent, yet not an answer it can hold
             number = attempt.snapshot.index(question) + 1
-            raise ResponseRefused(_("Question %(number)s: what was sent is not one of its answers. Reload the page "
-                                    "and answer again; your saved answers are kept.", number=number))
+            raise ResponseRefused(
+                _(
+                    "Question %(number)s: what was sent is not one of its answers. Reload the page "
+                    "and answer again; your saved answers are kept.",
+                    number=number,
+                )
+            )
         if response is not None:
             responses[question["key"]] = response
     return responses
@@ -135,8 +145,11 @@ def _positions_of(choices: list) -> set[str]:
 
 def unanswered(attempt: Attempt, responses: Mapping) -> list[dict]:
     """The questions without a response, each with its number as the student sees it and its key."""
-    return [{"number": number, "key": question["key"]}
-            for number, question in enumerate(attempt.snapshot, start=1) if question["key"] not in responses]
+    return [
+        {"number": number, "key": question["key"]}
+        for number, question in enumerate(attempt.snapshot, start=1)
+        if question["key"] not in responses
+    ]
 
 
 def attempts_left_after(attempt: Attempt) -> int | None:
@@ -148,9 +161,7 @@ def attempts_left_after(attempt: Attempt) -> int | None:
 def save_responses(attempt: Attempt, responses: dict) -> bool:
     """Keep answers typed so far; False when the attempt was submitted meanwhile (nothing changes then)."""
     result = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(responses=responses)
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(responses=responses)
     )
     db.session.commit()
     return result.rowcount == 1
@@ -187,7 +198,10 @@ def marks_by_attempt(attempt_ids: list[int]) -> dict[int, dict[str, dict]]:
     if attempt_ids:
         for mark in db.session.scalars(select(AnswerMark).where(AnswerMark.attempt_id.in_(attempt_ids))):
             marks.setdefault(mark.attempt_id, {})[mark.question_key] = {
-                "points": mark.points, "feedback_html": mark.feedback_html, "feedback_markdown": mark.feedback_markdown}
+                "points": mark.points,
+                "feedback_html": mark.feedback_html,
+                "feedback_markdown": mark.feedback_markdown,
+            }
     return marks
 
 
@@ -200,8 +214,9 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     """Record (or change) an instructor's mark for one pending answer and bring the attempt's score, percent and
     passed, and its summary for the reports, up to date; the snapshot, the responses and the machine-graded results
     are left as they are."""
-    mark = db.session.scalar(select(AnswerMark).where(AnswerMark.attempt_id == attempt.id,
-                                                      AnswerMark.question_key == key))  # fmt: skip
+    mark = db.session.scalar(
+        select(AnswerMark).where(AnswerMark.attempt_id == attempt.id, AnswerMark.question_key == key)
+    )
     if mark is None:
         mark = AnswerMark(attempt_id=attempt.id, question_key=key)
         db.session.add(mark)
@@ -212,8 +227,11 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     graded = marked_result(attempt)
     attempt.score, attempt.percent = graded.score, graded.percent
     attempt.passed = None if graded.percent is None else graded.percent >= attempt.quiz.pass_mark
-    store_summary(attempt.id, *attempt_summary(attempt.snapshot, attempt.responses or {}, graded,
-                                               attempt.quiz.pass_mark), new=False)  # fmt: skip
+    store_summary(
+        attempt.id,
+        *attempt_summary(attempt.snapshot, attempt.responses or {}, graded, attempt.quiz.pass_mark),
+        new=False,
+    )
     db.session.commit()
 
 
@@ -224,8 +242,15 @@ def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: 
         from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
     else:  # imported here: a SQLite server never loads the PostgreSQL dialect
         from sqlalchemy.dialects.sqlite import insert as insert_unless_stored
-    db.session.execute(insert_unless_stored(QuestionSet).values(digest=values["question_set"], questions=questions)
-                       .on_conflict_do_nothing(index_elements=["digest"]))  # fmt: skip
-    if new or not db.session.execute(update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id)
-                                     .values(**values)).rowcount:  # fmt: skip
+    db.session.execute(
+        insert_unless_stored(QuestionSet)
+        .values(digest=values["question_set"], questions=questions)
+        .on_conflict_do_nothing(index_elements=["digest"])
+    )
+    if (
+        new
+        or not db.session.execute(
+            update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id).values(**values)
+        ).rowcount
+    ):
         db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))

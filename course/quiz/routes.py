@@ -42,9 +42,7 @@ def overview(slug: str, quiz_slug: str):
     """The quiz's rules, the student's attempt history and a button to start or resume."""
     quiz = published_quiz_or_404(slug, quiz_slug)
     attempts = db.session.scalars(
-        select(Attempt)
-        .where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
-        .order_by(Attempt.number)
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id).order_by(Attempt.number)
     ).all()
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     remaining = None if not quiz.max_attempts else max(0, quiz.max_attempts - len(attempts))
@@ -64,9 +62,7 @@ def overview(slug: str, quiz_slug: str):
 def start(slug: str, quiz_slug: str):
     """Start a new attempt, or resume the open one."""
     quiz = db.session.scalar(
-        select(Quiz)
-        .where(Quiz.id == published_quiz_or_404(slug, quiz_slug).id)
-        .options(selectinload(Quiz.questions))
+        select(Quiz).where(Quiz.id == published_quiz_or_404(slug, quiz_slug).id).options(selectinload(Quiz.questions))
     )
     try:
         attempt = start_attempt(quiz, current_user.id)
@@ -116,14 +112,24 @@ def attempt(attempt_id: int):
         if attempt.user_id != current_user.id:
             abort(404, description=_("There is no attempt at this address."))
         public_questions = [
-            {"key": q["key"], "type": q["type"], "points": q["points"], "prompt_html": q["prompt_html"],
-             "public": q["public"]}  # fmt: skip
+            {
+                "key": q["key"],
+                "type": q["type"],
+                "points": q["points"],
+                "prompt_html": q["prompt_html"],
+                "public": q["public"],
+            }
             for q in attempt.snapshot
         ]
         return render_template(
-            "quiz/take.html", attempt=attempt, quiz=quiz, course=quiz.course, questions=public_questions, form=form,
+            "quiz/take.html",
+            attempt=attempt,
+            quiz=quiz,
+            course=quiz.course,
+            questions=public_questions,
+            form=form,
             attempts_left=attempts_left_after(attempt),
-        )  # fmt: skip
+        )
     graded = marked_result(attempt)
     return render_template(
         "quiz/result.html",
@@ -139,8 +145,15 @@ def attempt(attempt_id: int):
 def _confirm_submit_page(attempt: Attempt, missing: list[dict]):
     """Before a submission with unanswered questions: which ones, and the attempts left (the answers are saved)."""
     quiz = attempt.quiz
-    return render_template("quiz/confirm_submit.html", attempt=attempt, quiz=quiz, course=quiz.course,
-                           missing=missing, attempts_left=attempts_left_after(attempt), form=FlaskForm())  # fmt: skip
+    return render_template(
+        "quiz/confirm_submit.html",
+        attempt=attempt,
+        quiz=quiz,
+        course=quiz.course,
+        missing=missing,
+        attempts_left=attempts_left_after(attempt),
+        form=FlaskForm(),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -151,7 +164,8 @@ def submit(attempt_id: int):
     attempt = _attempt_or_404(attempt_id)
     if attempt.user_id != current_user.id:
         abort(403, description=_("Only the student who started an attempt can submit it."))
-    if attempt.submitted_at is not None or not submit_attempt(attempt, dict(attempt.responses or {}),
-                                                              attempt.quiz.pass_mark):  # fmt: skip
+    if attempt.submitted_at is not None or not submit_attempt(
+        attempt, dict(attempt.responses or {}), attempt.quiz.pass_mark
+    ):
         flash(_("This attempt was already submitted; its result is below."), "info")
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id))

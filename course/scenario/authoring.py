@@ -43,14 +43,20 @@ class NodeForm(BaseForm):
     from_node = StringField(_l("Reached from node (new nodes)"), validators=[Optional(), Length(max=80)])
     from_text = StringField(_l("…by a choice reading (new nodes)"), validators=[Optional(), Length(max=500)])
     save = SubmitField(_l("Save"))
-    preview = SubmitField(_l("Preview"))  # fmt: skip
+    preview = SubmitField(_l("Preview"))
 
 
 def _node_form_data(node: dict) -> dict:
     choices = node.get("choices")
     dumped = yaml.safe_dump(choices, sort_keys=False, allow_unicode=True, width=120) if choices else ""
-    return {"node_id": node["id"], "title": node.get("title", ""), "text": node.get("text", ""), "choices": dumped,
-            "ending": node.get("ending", ""), "debrief": node.get("debrief", "")}  # fmt: skip
+    return {
+        "node_id": node["id"],
+        "title": node.get("title", ""),
+        "text": node.get("text", ""),
+        "choices": dumped,
+        "ending": node.get("ending", ""),
+        "debrief": node.get("debrief", ""),
+    }
 
 
 def _node_from_form(form: NodeForm, node_id: str, errors: list[str]) -> dict:
@@ -98,9 +104,19 @@ def edit_scenario(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     scenario = lesson.scenario
     if scenario is None:  # a page that says so, like the editor of any lesson
-        return render_template("scenario/edit.html", course=course, lesson=lesson, nodes=[], current=None,
-                               is_new=False, form=None, problems=[], errors=[], preview=None,
-                               not_scenario=True)  # fmt: skip
+        return render_template(
+            "scenario/edit.html",
+            course=course,
+            lesson=lesson,
+            nodes=[],
+            current=None,
+            is_new=False,
+            form=None,
+            problems=[],
+            errors=[],
+            preview=None,
+            not_scenario=True,
+        )
     document = scenario.document
     nodes = document.get("nodes", [])
     node_id = request.args.get("node", "")
@@ -129,5 +145,15 @@ def edit_scenario(slug: str, lesson_slug: str):
             service.save_scenario(scenario, data)
             flash(_("Node “%(title)s” saved.", title=edited["title"]), "success")
             return redirect(url_for("author.edit_scenario", slug=slug, lesson_slug=lesson_slug, node=new_id))
-    return render_template("scenario/edit.html", course=course, lesson=lesson, nodes=nodes, current=current,
-                           is_new=is_new, form=form, problems=problems, errors=errors, preview=preview)  # fmt: skip
+    return render_template(
+        "scenario/edit.html",
+        course=course,
+        lesson=lesson,
+        nodes=nodes,
+        current=current,
+        is_new=is_new,
+        form=form,
+        problems=problems,
+        errors=errors,
+        preview=preview,
+    )

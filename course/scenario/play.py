@@ -21,11 +21,13 @@ def latest_attempt(user_id: int, lesson_id: int) -> ScenarioAttempt | None:
 
 
 def all_attempts(user_id: int, lesson_id: int) -> list[ScenarioAttempt]:
-    return list(db.session.scalars(
-        select(ScenarioAttempt)
-        .where(ScenarioAttempt.user_id == user_id, ScenarioAttempt.lesson_id == lesson_id)
-        .order_by(ScenarioAttempt.number)
-    ))  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(ScenarioAttempt)
+            .where(ScenarioAttempt.user_id == user_id, ScenarioAttempt.lesson_id == lesson_id)
+            .order_by(ScenarioAttempt.number)
+        )
+    )
 
 
 def new_attempt(user_id: int, scenario: Scenario) -> ScenarioAttempt:
@@ -36,8 +38,9 @@ def new_attempt(user_id: int, scenario: Scenario) -> ScenarioAttempt:
         )
     )
     start, state = scenario.compiled["start"], dict(scenario.compiled["state"])
-    attempt = ScenarioAttempt(user_id=user_id, lesson_id=scenario.lesson_id, number=number + 1, node=start, path=[],
-                              state=state)  # fmt: skip
+    attempt = ScenarioAttempt(
+        user_id=user_id, lesson_id=scenario.lesson_id, number=number + 1, node=start, path=[], state=state
+    )
     db.session.add(attempt)
     return attempt
 
@@ -52,8 +55,10 @@ def choose(attempt: ScenarioAttempt, scenario: Scenario, index: int) -> bool:
         return False
     target, state = taken
     choice = scenario.compiled["nodes"][attempt.node]["choices"][index]
-    attempt.path = [*attempt.path, {"node": attempt.node, "choice": index, "label": choice["text_html"],
-                                    "state": dict(attempt.state)}]  # fmt: skip
+    attempt.path = [
+        *attempt.path,
+        {"node": attempt.node, "choice": index, "label": choice["text_html"], "state": dict(attempt.state)},
+    ]
     attempt.node, attempt.state = target, state
     if "ending" in scenario.compiled["nodes"].get(target, {}):
         attempt.ending, attempt.finished_at = target, utcnow()

@@ -27,18 +27,28 @@ def class_scenarios(classroom_id: int):
         .order_by(Module.position, Lesson.position)
     ).all()
     rows = db.session.execute(
-        select(ScenarioAttempt.lesson_id, ScenarioAttempt.user_id, ScenarioAttempt.number, ScenarioAttempt.ending,
-               ScenarioAttempt.path)
+        select(
+            ScenarioAttempt.lesson_id,
+            ScenarioAttempt.user_id,
+            ScenarioAttempt.number,
+            ScenarioAttempt.ending,
+            ScenarioAttempt.path,
+        )
         .join(Enrollment, Enrollment.user_id == ScenarioAttempt.user_id)
-        .where(Enrollment.classroom_id == classroom.id, ScenarioAttempt.finished_at.is_not(None),
-               ScenarioAttempt.lesson_id.in_([lesson.id for lesson in lessons]))
-    ).all()  # fmt: skip
+        .where(
+            Enrollment.classroom_id == classroom.id,
+            ScenarioAttempt.finished_at.is_not(None),
+            ScenarioAttempt.lesson_id.in_([lesson.id for lesson in lessons]),
+        )
+    ).all()
     by_lesson: dict[int, list] = {}
     for row in rows:
         by_lesson.setdefault(row.lesson_id, []).append(
             (row.user_id, row.number, row.ending, [step["node"] for step in row.path])
         )
     minimum = min_students_for_stats()
-    summaries = [summarise(lesson.slug, lesson.title, lesson.compiled, by_lesson.get(lesson.id, []), minimum)
-                 for lesson in lessons]  # fmt: skip
+    summaries = [
+        summarise(lesson.slug, lesson.title, lesson.compiled, by_lesson.get(lesson.id, []), minimum)
+        for lesson in lessons
+    ]
     return render_template("scenario/class_report.html", classroom=classroom, summaries=summaries, minimum=minimum)

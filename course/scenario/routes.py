@@ -54,8 +54,10 @@ def play(slug: str, lesson_slug: str):
     node_id = attempt.node if attempt else compiled["start"]
     state = attempt.state if attempt else compiled["state"]
     node = compiled["nodes"].get(node_id)
-    path = [{"title": compiled["nodes"].get(step["node"], {}).get("title", step["node"]), "label": step["label"]}
-            for step in (attempt.path if attempt else [])]  # fmt: skip
+    path = [
+        {"title": compiled["nodes"].get(step["node"], {}).get("title", step["node"]), "label": step["label"]}
+        for step in (attempt.path if attempt else [])
+    ]
     attempts = all_attempts(current_user.id, lesson.id) if attempt and attempt.number > 1 else [attempt] * bool(attempt)
     return render_template(
         "scenario/play.html",

@@ -35,8 +35,13 @@ class ScenarioSummary:
     other_paths: int = 0  # students whose path nobody else in the class took
 
 
-def summarise(lesson_slug: str, lesson_title: str, compiled: dict[str, Any],
-              attempts: list[tuple[int, int, str, list[str]]], min_students: int) -> ScenarioSummary:  # fmt: skip
+def summarise(
+    lesson_slug: str,
+    lesson_title: str,
+    compiled: dict[str, Any],
+    attempts: list[tuple[int, int, str, list[str]]],
+    min_students: int,
+) -> ScenarioSummary:
     """`attempts` are finished attempts as (user id, number, ending node, node ids of the path)."""
     first: dict[int, tuple[int, str, tuple[str, ...]]] = {}
     reached: dict[str, set[int]] = {}
@@ -51,8 +56,9 @@ def summarise(lesson_slug: str, lesson_title: str, compiled: dict[str, Any],
     first_endings = Counter(ending for _number, ending, _path in first.values())
     for node_id, node in nodes.items():
         if "ending" in node:
-            summary.endings.append(EndingCount(node_id, node["ending"], first_endings[node_id],
-                                               len(reached.get(node_id, ()))))  # fmt: skip
+            summary.endings.append(
+                EndingCount(node_id, node["ending"], first_endings[node_id], len(reached.get(node_id, ())))
+            )
     paths = Counter(path for _number, _ending, path in first.values())
     for path, count in paths.most_common():
         if count < 2:

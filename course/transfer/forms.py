@@ -18,13 +18,17 @@ class CourseZipForm(BaseForm):
         validators=[
             FileRequired(_l("Choose a course zip to import.")),
             FileAllowed(["zip"], _l("Choose a .zip file.")),
-            FileSize(MAX_ZIP_UPLOAD, message=_l("The zip must be at most %(size)d MiB.",
-                                                size=MAX_ZIP_UPLOAD // (1024 * 1024))),
+            FileSize(
+                MAX_ZIP_UPLOAD,
+                message=_l("The zip must be at most %(size)d MiB.", size=MAX_ZIP_UPLOAD // (1024 * 1024)),
+            ),
         ],
-        description=_l("A zip exported from Lanyard, or a zipped course folder (lessons/ and quizzes/). A course with "
-                       "the same slug is updated in place and keeps its students' progress; nothing changes if the "
-                       "zip has a problem. If it would delete lessons, questions or progress, you are shown what "
-                       "first and asked to confirm."),
+        description=_l(
+            "A zip exported from Lanyard, or a zipped course folder (lessons/ and quizzes/). A course with "
+            "the same slug is updated in place and keeps its students' progress; nothing changes if the "
+            "zip has a problem. If it would delete lessons, questions or progress, you are shown what "
+            "first and asked to confirm."
+        ),
     )
     # The confirmation step: the same zip again (its digest), the counts that were shown, and the ticked box.
     confirm = BooleanField(_l("Import it, and delete what is listed above"))
@@ -52,13 +56,16 @@ class QuestionBankImportForm(BaseForm):
     )
     target = RadioField(
         _l("Put the questions"),
-        choices=[SelectChoice("quiz", _l("into the quiz named below")),
-                 SelectChoice("category", _l("into the quizzes their categories name ($CATEGORY, or Moodle's "
-                                             "category)"))],
+        choices=[
+            SelectChoice("quiz", _l("into the quiz named below")),
+            SelectChoice("category", _l("into the quizzes their categories name ($CATEGORY, or Moodle's category)")),
+        ],
         default="quiz",
-        description=_l("By category, the last part of each question's category names an existing quiz of this course, "
-                       "by its slug or its title: “$course$/top/Card technology quiz” goes into card-technology-quiz."),
-    )  # fmt: skip
+        description=_l(
+            "By category, the last part of each question's category names an existing quiz of this course, "
+            "by its slug or its title: “$course$/top/Card technology quiz” goes into card-technology-quiz."
+        ),
+    )
     quiz = StringField(
         _l("Quiz"),
         validators=[
@@ -66,22 +73,28 @@ class QuestionBankImportForm(BaseForm):
             Length(max=MAX_SLUG),
             Regexp(SLUG, message=_l("Use lower-case words joined by hyphens, like card-technology-quiz.")),
         ],
-        description=_l("An existing quiz's slug adds the questions to it (a question with the same id is replaced); a "
-                       "new slug creates a draft quiz that students do not see until it is published."),
+        description=_l(
+            "An existing quiz's slug adds the questions to it (a question with the same id is replaced); a "
+            "new slug creates a draft quiz that students do not see until it is published."
+        ),
         render_kw={"list": "quiz-slugs", "autocomplete": "off"},
-    )  # fmt: skip
+    )
     module = SelectField(_l("Module of a new quiz"), choices=[])
     bank_file = FileField(
         _l("GIFT or Moodle XML file"),
         validators=[
             FileRequired(_l("Choose a GIFT or Moodle XML file to import.")),
             FileAllowed(["gift", "txt", "xml"], _l("Choose a .gift, .txt or .xml file exported from Moodle.")),
-            FileSize(MAX_GIFT_UPLOAD, message=_l("The file must be at most %(size)d MiB.",
-                                                 size=MAX_GIFT_UPLOAD // (1024 * 1024))),
+            FileSize(
+                MAX_GIFT_UPLOAD,
+                message=_l("The file must be at most %(size)d MiB.", size=MAX_GIFT_UPLOAD // (1024 * 1024)),
+            ),
         ],
-    )  # fmt: skip
+    )
     skip_unsupported = BooleanField(
         _l("Skip the questions that cannot be imported"),
-        description=_l("Imports the good questions and lists every other one with its line (Moodle's “stop on error: "
-                       "no”). Unticked, nothing is imported if any question has a problem."),
+        description=_l(
+            "Imports the good questions and lists every other one with its line (Moodle's “stop on error: "
+            "no”). Unticked, nothing is imported if any question has a problem."
+        ),
     )

@@ -41,16 +41,25 @@ def _owners_only(data: CourseData, course: Course | None) -> None:
 def _refused(field, error: ContentError) -> None:
     """Show every problem of a refused upload at its field, as path:line: message."""
     current_app.logger.warning("upload refused in the browser: %d problem(s)", len(error.problems))
-    field.errors = [ngettext("Nothing was imported: %(num)d problem found.", "Nothing was imported: %(num)d problems "
-                             "found.", len(error.problems)),
-                    *map(str, error.problems)]
+    field.errors = [
+        ngettext(
+            "Nothing was imported: %(num)d problem found.",
+            "Nothing was imported: %(num)d problems found.",
+            len(error.problems),
+        ),
+        *map(str, error.problems),
+    ]
 
 
 def _index_page(form: CourseZipForm):
     courses = db.session.scalars(select(Course).order_by(Course.position, Course.title)).all()
     owned = owned_course_ids()
-    return render_template("transfer/index.html", courses=courses, form=form,
-                           may_change={c.id for c in courses if owned is None or c.id in owned})  # fmt: skip
+    return render_template(
+        "transfer/index.html",
+        courses=courses,
+        form=form,
+        may_change={c.id for c in courses if owned is None or c.id in owned},
+    )
 
 
 @bp.route("/")
@@ -84,22 +93,45 @@ def import_zip():
         except ContentError as error:
             _refused(form.archive, error)
         except NotAnOwner as refusal:
-            form.archive.errors = [_("Nothing was imported: the course “%(slug)s” exists and belongs to others. "
-                                     "Only its owners and administrators may re-import it.", slug=refusal)]  # fmt: skip
+            form.archive.errors = [
+                _(
+                    "Nothing was imported: the course “%(slug)s” exists and belongs to others. "
+                    "Only its owners and administrators may re-import it.",
+                    slug=refusal,
+                )
+            ]
             return _index_page(form), 403
         except LossesNeedConfirmation as pending:
             return _confirm_page(form, name, digest, pending), 409
         else:
             verb = "Created" if summary.created else "Updated"
-            record("course.imported", summary.course, detail=f"{verb.lower()} from {name}" + (
-                f"; confirmed losses {form.losses.data}" if confirmed else ""))  # fmt: skip
+            record(
+                "course.imported",
+                summary.course,
+                detail=f"{verb.lower()} from {name}" + (f"; confirmed losses {form.losses.data}" if confirmed else ""),
+            )
             db.session.commit()
-            counts = {"title": summary.course.title, "modules": summary.modules, "lessons": summary.lessons,
-                      "quizzes": summary.quizzes, "figures": summary.figures}
-            flash(_("Created course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
-                    "%(figures)d figures.", **counts) if summary.created
-                  else _("Updated course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
-                         "%(figures)d figures.", **counts), "success")  # fmt: skip
+            counts = {
+                "title": summary.course.title,
+                "modules": summary.modules,
+                "lessons": summary.lessons,
+                "quizzes": summary.quizzes,
+                "figures": summary.figures,
+            }
+            flash(
+                _(
+                    "Created course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
+                    "%(figures)d figures.",
+                    **counts,
+                )
+                if summary.created
+                else _(
+                    "Updated course “%(title)s”: %(modules)d modules, %(lessons)d lessons, %(quizzes)d quizzes, "
+                    "%(figures)d figures.",
+                    **counts,
+                ),
+                "success",
+            )
             return redirect(url_for("transfer.index"))
     return _index_page(form), 400
 
@@ -109,8 +141,15 @@ def _confirm_page(form: CourseZipForm, name: str, digest: str, pending: LossesNe
     changed = bool(form.confirm.data and form.losses.data and form.zip_digest.data == digest)
     other_zip = bool(form.confirm.data and form.zip_digest.data and form.zip_digest.data != digest)
     form.zip_digest.data, form.losses.data, form.confirm.data = digest, pending.losses.fingerprint(), False
-    return render_template("transfer/confirm_import.html", form=form, name=name, course=pending.course,
-                           losses=pending.losses.lines(), changed=changed, other_zip=other_zip)  # fmt: skip
+    return render_template(
+        "transfer/confirm_import.html",
+        form=form,
+        name=name,
+        course=pending.course,
+        losses=pending.losses.lines(),
+        changed=changed,
+        other_zip=other_zip,
+    )
 
 
 @bp.route("/courses/<slug>/export.zip")
@@ -141,8 +180,9 @@ class QuestionBankFormat:
 
 BANK_FORMATS = {
     "gift": QuestionBankFormat("GIFT", import_gift, quiz_gift, "gift", "text/plain", "transfer.export_gift_file"),
-    "moodle-xml": QuestionBankFormat("Moodle XML", import_moodle_xml, quiz_moodle_xml, "xml", "application/xml",
-                                     "transfer.export_moodle_xml_file"),
+    "moodle-xml": QuestionBankFormat(
+        "Moodle XML", import_moodle_xml, quiz_moodle_xml, "xml", "application/xml", "transfer.export_moodle_xml_file"
+    ),
 }
 
 
@@ -168,8 +208,15 @@ def _course_page(course: Course, form: QuestionBankImportForm, skipped: list | N
             .group_by(Question.quiz_id)
         ).all()
     )
-    return render_template("transfer/course.html", course=course, quizzes=quizzes, counts=counts, form=form,
-                           skipped=skipped or [], banks=BANK_FORMATS)  # fmt: skip
+    return render_template(
+        "transfer/course.html",
+        course=course,
+        quizzes=quizzes,
+        counts=counts,
+        form=form,
+        skipped=skipped or [],
+        banks=BANK_FORMATS,
+    )
 
 
 def _modules(course: Course) -> list[Module]:
@@ -198,8 +245,15 @@ def import_bank(slug: str):
         name = upload.filename or f"upload.{bank.extension}"
         by_category = form.target.data == "category"
         try:
-            done = bank.importer(upload.read(), name, course, form.quiz.data or None, form.module.data or None,
-                                 form.skip_unsupported.data, by_category)  # fmt: skip
+            done = bank.importer(
+                upload.read(),
+                name,
+                course,
+                form.quiz.data or None,
+                form.module.data or None,
+                form.skip_unsupported.data,
+                by_category,
+            )
         except ValueError as error:
             (form.target if by_category else form.module).errors = [str(error)]
         except ContentError as error:
@@ -208,12 +262,23 @@ def import_bank(slug: str):
             for summary in done.quizzes:
                 flash(str(summary), "success")
             if done.figures:
-                flash(ngettext("Added %(num)d figure to the course.", "Added %(num)d figures to the course.",
-                               done.figures), "success")
-            written = "; ".join(f"into quiz {summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced"
-                                for summary in done.quizzes)  # fmt: skip
-            record("course.imported", course, detail=f"{bank.label} {name} {written}, figures added: {done.figures}, "
-                   f"problems skipped: {len(done.skipped)}", commit=True)  # fmt: skip
+                flash(
+                    ngettext(
+                        "Added %(num)d figure to the course.", "Added %(num)d figures to the course.", done.figures
+                    ),
+                    "success",
+                )
+            written = "; ".join(
+                f"into quiz {summary.quiz.slug}: {summary.added} added, {summary.replaced} replaced"
+                for summary in done.quizzes
+            )
+            record(
+                "course.imported",
+                course,
+                detail=f"{bank.label} {name} {written}, figures added: {done.figures}, "
+                f"problems skipped: {len(done.skipped)}",
+                commit=True,
+            )
             if done.skipped:  # shown on this page, not after a redirect: the list can be long
                 return _course_page(course, _bank_form(course, _modules(course)), done.skipped)
             return redirect(url_for("transfer.course_quizzes", slug=course.slug))
@@ -240,5 +305,4 @@ def _export_bank(slug: str, quiz_slug: str, bank: QuestionBankFormat):
     quiz = quiz_or_404(course, quiz_slug)
     text = io.BytesIO(bank.writer(quiz, skipped=[]).encode())  # questions it cannot hold are left out
     record("course.exported", course, detail=f"quiz {quiz.slug} as {bank.label}", commit=True)
-    return send_file(text, mimetype=bank.mimetype, as_attachment=True,
-                     download_name=f"{quiz.slug}.{bank.extension}")  # fmt: skip
+    return send_file(text, mimetype=bank.mimetype, as_attachment=True, download_name=f"{quiz.slug}.{bank.extension}")

@@ -86,7 +86,7 @@ def backfill(connection) -> None:
         rows = connection.execute(
             sa.select(attempts).where(attempts.c.submitted_at.is_not(None), attempts.c.id > last)
             .order_by(attempts.c.id).limit(BATCH)
-        ).all()  # fmt: skip
+        ).all()
         if not rows:
             return
         last = rows[-1].id
@@ -112,7 +112,7 @@ def backfill(connection) -> None:
                 "score": graded.score if row.score is None else row.score,
                 "max_score": graded.max_score if row.max_score is None else row.max_score,
                 "percent": row.percent, "passed": row.passed, "answers": answers,
-            })  # fmt: skip
+            })
         if new_sets:
             connection.execute(question_sets.insert(), new_sets)
         if summaries:

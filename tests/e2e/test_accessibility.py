@@ -88,8 +88,14 @@ def seed_class(app) -> dict:
         now = utcnow()
         for name, done, idle_days in (("amira", 4, 0), ("bo", 2, 1), ("chen", 1, 20)):
             for lesson in lessons[:done]:
-                db.session.add(LessonProgress(user_id=students[name], lesson_id=lesson.id, completed_at=now,
-                                              last_viewed_at=now - timedelta(days=idle_days)))  # fmt: skip
+                db.session.add(
+                    LessonProgress(
+                        user_id=students[name],
+                        lesson_id=lesson.id,
+                        completed_at=now,
+                        last_viewed_at=now - timedelta(days=idle_days),
+                    )
+                )
         db.session.commit()
         for name in ("amira", "bo"):
             attempt = start_attempt(quiz, students[name])
@@ -159,9 +165,17 @@ def test_student_pages_pass_axe_and_fit_a_phone(browser, site, seeded):
         audit(page, problems)
         page.get_by_role("button", name="Submit for grading").click()
         audit(page, problems)
-        for path in ("/progress", "/lab?task=no-remote-read", "/lab/tasks", "/lab/designs", "/account",
-                     "/account/data", "/classes/join", f"/courses/{COURSE}/lessons/the-census-desk",
-                     f"/courses/{COURSE}/scenarios/the-census-desk"):  # fmt: skip
+        for path in (
+            "/progress",
+            "/lab?task=no-remote-read",
+            "/lab/tasks",
+            "/lab/designs",
+            "/account",
+            "/account/data",
+            "/classes/join",
+            f"/courses/{COURSE}/lessons/the-census-desk",
+            f"/courses/{COURSE}/scenarios/the-census-desk",
+        ):
             visit(page, path, problems)
         visit(page, "/no-such-page", problems, status=404)
     finally:

@@ -13,25 +13,51 @@ from tests.e2e.test_student_journey import set_up_and_register_student
 
 QUIZ = "every-type-quiz"
 QUESTIONS = [
-    {"id": "pick-one", "type": "single", "prompt": "Which standard covers contactless chips?",
-     "choices": [{"text": "ISO/IEC 7816"}, {"text": "ISO/IEC 14443", "correct": True}, {"text": "ISO/IEC 7810"}]},
-    {"id": "pick-some", "type": "multiple", "prompt": "Which are biometric?",
-     "choices": [{"text": "Fingerprint", "correct": True, "credit": 60}, {"text": "Blood type", "credit": -100},
-                 {"text": "Face image", "correct": True, "credit": 40}]},
+    {
+        "id": "pick-one",
+        "type": "single",
+        "prompt": "Which standard covers contactless chips?",
+        "choices": [{"text": "ISO/IEC 7816"}, {"text": "ISO/IEC 14443", "correct": True}, {"text": "ISO/IEC 7810"}],
+    },
+    {
+        "id": "pick-some",
+        "type": "multiple",
+        "prompt": "Which are biometric?",
+        "choices": [
+            {"text": "Fingerprint", "correct": True, "credit": 60},
+            {"text": "Blood type", "credit": -100},
+            {"text": "Face image", "correct": True, "credit": 40},
+        ],
+    },
     {"id": "claim", "type": "true_false", "prompt": "A contactless chip must touch the reader.", "answer": False},
-    {"id": "field", "type": "short_text", "prompt": "Which medical field do ID cards print?",
-     "accept": ["blood type", "blood gr*"]},
-    {"id": "years", "type": "numeric", "prompt": "For how many years is the card valid?", "answer": 10,
-     "tolerance": 0},
-    {"id": "standards", "type": "matching", "prompt": "Match each standard with what it covers.",
-     "pairs": [{"item": "ISO/IEC 14443", "match": "radio"}, {"item": "ISO/IEC 7816", "match": "contacts"}],
-     "distractors": ["barcodes"]},
-    {"id": "steps", "type": "ordering", "prompt": "Put the steps in order.",
-     "items": ["Apply", "Enrol fingerprints", "Print the card"]},
-    {"id": "card-size", "type": "fill_blanks", "prompt": "An ID-1 card is [[1]] mm wide and made of [[2]].",
-     "blanks": [{"answer": 85.6, "tolerance": 0.1}, {"accept": ["plastic"]}]},
+    {
+        "id": "field",
+        "type": "short_text",
+        "prompt": "Which medical field do ID cards print?",
+        "accept": ["blood type", "blood gr*"],
+    },
+    {"id": "years", "type": "numeric", "prompt": "For how many years is the card valid?", "answer": 10, "tolerance": 0},
+    {
+        "id": "standards",
+        "type": "matching",
+        "prompt": "Match each standard with what it covers.",
+        "pairs": [{"item": "ISO/IEC 14443", "match": "radio"}, {"item": "ISO/IEC 7816", "match": "contacts"}],
+        "distractors": ["barcodes"],
+    },
+    {
+        "id": "steps",
+        "type": "ordering",
+        "prompt": "Put the steps in order.",
+        "items": ["Apply", "Enrol fingerprints", "Print the card"],
+    },
+    {
+        "id": "card-size",
+        "type": "fill_blanks",
+        "prompt": "An ID-1 card is [[1]] mm wide and made of [[2]].",
+        "blanks": [{"answer": 85.6, "tolerance": 0.1}, {"accept": ["plastic"]}],
+    },
     {"id": "argue", "type": "essay", "prompt": "Argue for or against a chip in an ID card."},
-]  # fmt: skip
+]
 
 
 def add_quiz(app) -> None:
@@ -111,8 +137,11 @@ def test_a_quiz_with_every_type_is_taken_by_keyboard(page, live_app, live_server
     assert axe_findings(page) == []
 
     def inputs(question_id: str) -> list[str]:
-        return page.evaluate("(id) => [...document.querySelectorAll(`#question-${id} input, #question-${id} select, "
-                             "#question-${id} textarea`)].map(e => e.id)", question_id)  # fmt: skip
+        return page.evaluate(
+            "(id) => [...document.querySelectorAll(`#question-${id} input, #question-${id} select, "
+            "#question-${id} textarea`)].map(e => e.id)",
+            question_id,
+        )
 
     choose_radio(page, inputs("pick-one")[0], "ISO/IEC 14443")
     for checkbox in inputs("pick-some"):
@@ -133,9 +162,12 @@ def test_a_quiz_with_every_type_is_taken_by_keyboard(page, live_app, live_server
     type_into(page, second_blank, "plastic")
     type_into(page, inputs("argue")[0], "A chip can be read at a distance without the holder knowing.")
 
-    tab_to(page, page.evaluate("""() => { const button = [...document.querySelectorAll('button')]
+    tab_to(
+        page,
+        page.evaluate("""() => { const button = [...document.querySelectorAll('button')]
         .find(b => b.innerText.includes('Submit for grading')); button.id = button.id || 'submit-quiz';
-        return button.id; }"""))  # fmt: skip
+        return button.id; }"""),
+    )
     page.keyboard.press("Enter")
     page.wait_for_selector(".result")
 
