@@ -93,8 +93,10 @@ def init_app(app: Flask) -> None:
     )
     pytz.timezone(app.config["TIME_ZONE"])  # an unknown zone stops the app at start, not on a page
     # Templates translate through the request's catalogue, looked up once per request (Flask-Babel's own callables
-    # look it up for every string: a page has dozens).
+    # look it up for every string, and Jinja's wrappers add a context call to each: a page has dozens). The
+    # functions keep Jinja's "newstyle" rules: always %-formatted, values escaped, the translation trusted.
     app.jinja_env.install_gettext_callables(_page_gettext, _page_ngettext, newstyle=True)
+    app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
     app.register_blueprint(bp)
     app.add_template_global(timestamp)
     app.add_template_global(text_direction)
@@ -120,12 +122,13 @@ def _request_translations():
     return found
 
 
-def _page_gettext(message: str) -> str:
-    return _request_translations().ugettext(message)
+def _page_gettext(message: str, **values) -> Markup:
+    return Markup(_request_translations().ugettext(message)) % values  # noqa: S704 — our catalogue, as Jinja trusts it
 
 
-def _page_ngettext(singular: str, plural: str, number: int) -> str:
-    return _request_translations().ungettext(singular, plural, number)
+def _page_ngettext(singular: str, plural: str, number: int, **values) -> Markup:
+    values.setdefault("num", number)
+    return Markup(_request_translations().ungettext(singular, plural, number)) % values  # noqa: S704
 
 
 def timestamp(moment, format: str = "medium") -> Markup:
