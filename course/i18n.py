@@ -122,11 +122,11 @@ def _request_translations():
     return found
 
 
-def _page_gettext(message: str, **values) -> Markup:
+def _page_gettext(message: str, /, **values) -> Markup:
     return Markup(_request_translations().ugettext(message)) % values  # noqa: S704 — our catalogue, as Jinja trusts it
 
 
-def _page_ngettext(singular: str, plural: str, number: int, **values) -> Markup:
+def _page_ngettext(singular: str, plural: str, number: int, /, **values) -> Markup:
     values.setdefault("num", number)
     return Markup(_request_translations().ungettext(singular, plural, number)) % values  # noqa: S704
 
