@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Row, and_, bindparam, func, select
 
 from course.extensions import db
 from course.lab.progress import record_lab_tasks
@@ -28,6 +28,7 @@ class QuizStanding:
 @dataclass
 class CourseProgress:
     course: CourseEntry
+    user_id: int
     modules: list[ModuleEntry]
     lesson_status: dict[int, str]
     quizzes: dict[int | None, list[QuizStanding]]
@@ -75,69 +76,121 @@ class CourseProgress:
 
 
 def course_progress(course: Course | CourseEntry, user_id: int) -> CourseProgress:
-    """Everything the outline and progress pages show, in four queries."""
-    return class_progress(course, [user_id])[user_id]
+    """Everything the outline page shows, in four queries."""
+    return progress_table([course], [user_id])[course.id, user_id]
+
+
+def courses_progress(courses: Sequence[Course | CourseEntry], user_id: int) -> list[CourseProgress]:
+    """One student's progress in each of these courses (My progress, the catalogue), in the same four queries
+    however many courses there are."""
+    table = progress_table(courses, [user_id])
+    return [table[course.id, user_id] for course in courses]
 
 
 def class_progress(course: Course | CourseEntry, user_ids: Collection[int]) -> dict[int, CourseProgress]:
-    """Each student's progress, keyed on user id, in the same four queries however many students there are
-    (the gradebook asks for a whole class at once); the course's structure comes from the per-process cache.
-    Lesson records are read as plain rows with a completed flag, and only each student's latest view keeps its
-    timestamp: a class of 500 has 12,000 lesson records, and parsing two dates for each cost most of the page."""
-    entry = course_entry(course.id)
-    records, lessons = LessonProgress.__table__.c, Lesson.__table__.c
-    of_this_class = (records.user_id.in_(user_ids), lessons.course_id == entry.id)
-    connection = db.session.connection()
-    lesson_rows: dict[int, list[Row]] = {user_id: [] for user_id in user_ids}
-    for row in connection.execute(
-        select(records.user_id, records.lesson_id, records.completed_at.is_not(None).label("completed"))
-        .join(Lesson.__table__, lessons.id == records.lesson_id)
-        .where(*of_this_class)
-    ).all():
-        lesson_rows[row.user_id].append(row)
-    newest = (
-        select(records.user_id, func.max(records.last_viewed_at).label("viewed_at"))
-        .join(Lesson.__table__, lessons.id == records.lesson_id)
-        .where(*of_this_class)
-        .group_by(records.user_id)
-        .subquery()
+    """Each student's progress in one course, keyed on user id (the gradebook asks for a whole class at once)."""
+    table = progress_table([course], user_ids)
+    return {user_id: table[course.id, user_id] for user_id in user_ids}
+
+
+# The statements are built once: building a SELECT costs more than SQLite takes to run it, on every page that shows
+# progress. Lesson records are read as plain rows with a completed flag, and only each student's latest view per
+# course keeps its timestamp: a class of 500 has 12,000 lesson records, and parsing two dates for each cost most of
+# the gradebook.
+_records, _lessons = LessonProgress.__table__.c, Lesson.__table__.c
+_OF_THESE = (
+    _records.user_id.in_(bindparam("user_ids", expanding=True)),
+    _lessons.course_id.in_(bindparam("course_ids", expanding=True)),
+)
+_LESSON_ROWS = (
+    select(
+        _records.user_id, _lessons.course_id, _records.lesson_id, _records.completed_at.is_not(None).label("completed")
     )
-    latest: dict[int, Row] = {}
-    for row in connection.execute(
-        select(records.user_id, records.lesson_id, records.last_viewed_at)
-        .join(Lesson.__table__, lessons.id == records.lesson_id)
-        .join(newest, and_(newest.c.user_id == records.user_id, newest.c.viewed_at == records.last_viewed_at))
-        .where(lessons.course_id == entry.id)
-    ):
-        latest.setdefault(row.user_id, row)
-    best: dict[int, dict[int, Row]] = {user_id: {} for user_id in user_ids}
-    # Percent and passed from the attempt's summary, a small row: in SQLite the attempt's own columns sit behind its
-    # snapshot's overflow pages, which reading them walks (the attempt's own serve a row recorded without a summary).
-    for row in db.session.execute(
-        select(
-            Attempt.user_id,
-            Attempt.quiz_id,
-            func.count(Attempt.id).label("attempts"),
-            func.max(func.coalesce(AttemptSummary.percent, Attempt.percent)).label("best"),
-            func.max(func.coalesce(AttemptSummary.passed, Attempt.passed, False).cast(db.Integer)).label("passed"),
+    .join(Lesson.__table__, _lessons.id == _records.lesson_id)
+    .where(*_OF_THESE)
+)
+_newest = (
+    select(_records.user_id, _lessons.course_id, func.max(_records.last_viewed_at).label("viewed_at"))
+    .join(Lesson.__table__, _lessons.id == _records.lesson_id)
+    .where(*_OF_THESE)
+    .group_by(_records.user_id, _lessons.course_id)
+    .subquery()
+)
+_LATEST_VIEWS = (
+    select(_records.user_id, _lessons.course_id, _records.lesson_id, _records.last_viewed_at)
+    .join(Lesson.__table__, _lessons.id == _records.lesson_id)
+    .join(
+        _newest,
+        and_(
+            _newest.c.user_id == _records.user_id,
+            _newest.c.course_id == _lessons.course_id,
+            _newest.c.viewed_at == _records.last_viewed_at,
+        ),
+    )
+)
+# Percent and passed from the attempt's summary, a small row: in SQLite the attempt's own columns sit behind its
+# snapshot's overflow pages, which reading them walks (the attempt's own serve a row recorded without a summary).
+_BEST_ATTEMPTS = (
+    select(
+        Attempt.user_id,
+        Quiz.course_id,
+        Attempt.quiz_id,
+        func.count(Attempt.id).label("attempts"),
+        func.max(func.coalesce(AttemptSummary.percent, Attempt.percent)).label("best"),
+        func.max(func.coalesce(AttemptSummary.passed, Attempt.passed, False).cast(db.Integer)).label("passed"),
+    )
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)
+    .where(
+        Attempt.user_id.in_(bindparam("user_ids", expanding=True)),
+        Quiz.course_id.in_(bindparam("course_ids", expanding=True)),
+        Attempt.submitted_at.is_not(None),
+    )
+    .group_by(Attempt.user_id, Quiz.course_id, Attempt.quiz_id)
+)
+
+
+def progress_table(
+    courses: Sequence[Course | CourseEntry], user_ids: Collection[int]
+) -> dict[tuple[int, int], CourseProgress]:
+    """Each student's progress in each course, keyed on (course id, user id), in four queries whatever the number
+    of courses and students; the courses' structure comes from the per-process cache."""
+    entries = [course_entry(course.id) for course in courses]
+    users = list(user_ids)
+    keys = [(entry.id, user_id) for entry in entries for user_id in users]
+    if not keys:
+        return {}
+    parameters = {"user_ids": users, "course_ids": [entry.id for entry in entries]}
+    connection = db.session.connection()
+    lesson_rows: dict[tuple[int, int], list[Row]] = {key: [] for key in keys}
+    for row in connection.execute(_LESSON_ROWS, parameters):
+        lesson_rows[row.course_id, row.user_id].append(row)
+    latest: dict[tuple[int, int], Row] = {}
+    for row in connection.execute(_LATEST_VIEWS, parameters):
+        latest.setdefault((row.course_id, row.user_id), row)
+    best: dict[tuple[int, int], dict[int, Row]] = {key: {} for key in keys}
+    for row in connection.execute(_BEST_ATTEMPTS, parameters):
+        best[row.course_id, row.user_id][row.quiz_id] = row
+    table = {
+        (entry.id, user_id): _progress_of(
+            entry,
+            user_id,
+            list(entry.modules),
+            entry.quizzes,
+            lesson_rows[entry.id, user_id],
+            latest.get((entry.id, user_id)),
+            best[entry.id, user_id],
         )
-        .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .outerjoin(AttemptSummary, AttemptSummary.attempt_id == Attempt.id)
-        .where(Attempt.user_id.in_(user_ids), Quiz.course_id == entry.id, Attempt.submitted_at.is_not(None))
-        .group_by(Attempt.user_id, Attempt.quiz_id)
-    ):
-        best[row.user_id][row.quiz_id] = row
-    modules = list(entry.modules)
-    progress = {
-        user_id: _progress_of(entry, modules, entry.quizzes, lesson_rows[user_id], latest.get(user_id), best[user_id])
-        for user_id in user_ids
+        for entry in entries
+        for user_id in users
     }
-    record_lab_tasks(progress, modules)
-    return progress
+    record_lab_tasks(table.values())
+    return table
 
 
 def _progress_of(
     course: CourseEntry,
+    user_id: int,
     modules: list[ModuleEntry],
     quizzes: Sequence[QuizEntry],
     rows: list[Row],
@@ -146,7 +199,7 @@ def _progress_of(
 ) -> CourseProgress:
     """One student's progress from their lesson rows, their latest view and their best attempt per quiz."""
     lesson_status = {row.lesson_id: "completed" if row.completed else "viewed" for row in rows}
-    progress = CourseProgress(course=course, modules=modules, lesson_status=lesson_status, quizzes={})
+    progress = CourseProgress(course=course, user_id=user_id, modules=modules, lesson_status=lesson_status, quizzes={})
     lessons = progress.lessons
     progress.last_viewed = next((lesson for lesson in lessons if last_row and lesson.id == last_row.lesson_id), None)
     progress.last_viewed_at = last_row.last_viewed_at if last_row else None

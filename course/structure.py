@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import event, exists, insert, select, update
 from sqlalchemy.orm import Session
@@ -116,9 +116,23 @@ def course_entry(course_id: int) -> CourseEntry:
     return current_structure().by_id[course_id]
 
 
+_CONTENT_VERSION = select(SiteSetting.value).where(SiteSetting.key == CONTENT_VERSION_KEY)
+
+
 def current_structure() -> Structure:
-    """The cached structure, reloaded first if the content version in the database has moved on."""
-    version = db.session.scalar(select(SiteSetting.value).where(SiteSetting.key == CONTENT_VERSION_KEY)) or ""
+    """The cached structure, reloaded first if the content version in the database has moved on. The version is
+    read once per request (a page that asks twice gets the same answer) and once per call outside requests."""
+    if has_request_context():
+        structure = g.get("lanyard_structure")
+        if structure is None:
+            structure = g.lanyard_structure = _checked_structure()
+        return structure
+    return _checked_structure()
+
+
+def _checked_structure() -> Structure:
+    """The structure for the content version the database holds now."""
+    version = db.session.scalar(_CONTENT_VERSION) or ""
     cached = current_app.extensions.get("lanyard_structure")
     if cached is not None and cached.version == version:
         return cached

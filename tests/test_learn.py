@@ -1,6 +1,7 @@
 """The student journey through lessons: outline, lesson pages, completion, progress, glossary, figures."""
 
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -238,6 +239,41 @@ def test_page_queries_do_not_grow_with_the_course(app, client, auth, course_dir,
         assert client.get(url).status_code == 200
     assert large.n == small.n, (small.statements, large.statements)
     assert small.n <= 12
+
+
+# The queries each student page runs: the session, the content version, then the page's own (a lesson: its
+# progress row; progress pages: lesson records, latest views, best attempts, passed lab tasks).
+PAGE_QUERIES = {f"{COURSE}/lessons/what-a-card-is": 3, COURSE: 6, "/progress": 6, "/": 6}
+
+
+@pytest.mark.parametrize("url", list(PAGE_QUERIES))
+def test_student_pages_run_a_fixed_number_of_queries(client, student, count_queries, url):
+    client.get(url)
+    with count_queries() as counted:
+        assert client.get(url).status_code == 200
+    assert counted.n == PAGE_QUERIES[url], counted.statements
+
+
+@pytest.mark.parametrize("url", ["/progress", "/"])
+def test_a_second_course_adds_no_query_to_the_progress_pages(app, client, student, course_dir, count_queries, url):
+    client.post(f"{COURSE}/lessons/what-a-card-is/complete")
+    with count_queries() as one_course:
+        client.get(url)
+    second = course_dir.parent / "second"
+    shutil.copytree(course_dir, second)
+    manifest = second / "lessons/course.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("slug: sample-course", "slug: second-course").replace("Sample course", "Second")
+    )
+    with app.app_context():
+        import_course(second)
+    client.get(url)
+    with count_queries() as two_courses:
+        page = client.get(url).get_data(as_text=True)
+    assert "Second" in page and "Sample course" in page
+    assert two_courses.n == one_course.n, two_courses.statements
+    if url == "/progress":
+        assert "Lessons completed: 1 of 3" in page and "Lessons completed: 0 of 3" in page
 
 
 def test_the_course_cache_follows_changes_made_by_another_process(app, client, student, count_queries):

@@ -41,10 +41,14 @@ def completed_lab_tasks(user_ids: Collection[int], slugs: Collection[str]) -> di
     return done
 
 
-def record_lab_tasks(progress_by_user: dict[int, Any], modules: Iterable[Any]) -> None:
-    """Fill in each CourseProgress's lab tasks: those the published lessons embed, and those the student passed."""
-    slugs = embedded_lab_tasks(lesson for module in modules for lesson in module.lessons if lesson.published)
-    done = completed_lab_tasks(list(progress_by_user), slugs)
-    for user_id, progress in progress_by_user.items():
-        progress.lab_tasks = list(slugs)
-        progress.lab_tasks_passed = done.get(user_id, set())
+def record_lab_tasks(progress: Iterable[Any]) -> None:
+    """Fill in each CourseProgress's lab tasks: those its course's published lessons embed, and those its student
+    passed, in one query for every course and student."""
+    progress = list(progress)
+    embedded = {id(item): embedded_lab_tasks(item.lessons) for item in progress}
+    done = completed_lab_tasks(
+        {item.user_id for item in progress}, {slug for slugs in embedded.values() for slug in slugs}
+    )
+    for item in progress:
+        item.lab_tasks = embedded[id(item)]
+        item.lab_tasks_passed = done.get(item.user_id, set()).intersection(item.lab_tasks)
