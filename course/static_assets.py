@@ -5,6 +5,7 @@ gets a new address, so nothing stale is ever served; an old or missing `v` falls
 import hashlib
 import os
 import threading
+import time
 
 from flask import Flask, request
 
@@ -13,14 +14,27 @@ _lock = threading.Lock()
 
 
 class AssetVersions:
-    """Content hashes of the files in one static folder, recomputed when a file's modification time changes."""
+    """Content hashes of the files in one static folder, recomputed when a file's modification time changes. A
+    version is trusted for `recheck_seconds` before the file is looked at again: every page links two static files,
+    and resolving and stat-ing them on every request cost more than the rest of the URL building."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, recheck_seconds: float = 2.0) -> None:
         self.folder = folder
+        self.recheck_seconds = recheck_seconds
         self._known: dict[str, tuple[float, str]] = {}
+        self._checked: dict[str, tuple[float, str | None]] = {}
 
     def version(self, filename: str) -> str | None:
         """The first 12 hex digits of the file's SHA-256, or None for a file outside the folder or missing."""
+        now = time.monotonic()
+        checked = self._checked.get(filename)
+        if checked is not None and now - checked[0] < self.recheck_seconds:
+            return checked[1]
+        version = self._current_version(filename)
+        self._checked[filename] = (now, version)
+        return version
+
+    def _current_version(self, filename: str) -> str | None:
         root = os.path.realpath(self.folder)
         path = os.path.realpath(os.path.join(root, filename))
         if not path.startswith(root + os.sep):

@@ -46,13 +46,24 @@ def test_the_version_follows_the_content(app, tmp_path):
     from course.static_assets import AssetVersions
 
     (tmp_path / "a.css").write_text("a { color: red }")
-    versions = AssetVersions(str(tmp_path))
+    versions = AssetVersions(str(tmp_path), recheck_seconds=0)
     first = versions.version("a.css")
     (tmp_path / "a.css").write_text("a { color: blue }")
     stat = os.stat(tmp_path / "a.css")
     os.utime(tmp_path / "a.css", (stat.st_atime, stat.st_mtime + 5))
     assert versions.version("a.css") != first
     assert versions.version("../secret") is None and versions.version("missing.css") is None
+
+
+def test_a_version_is_trusted_for_a_moment_without_touching_the_disk(app, tmp_path):
+    from course.static_assets import AssetVersions
+
+    (tmp_path / "a.css").write_text("a { color: red }")
+    versions = AssetVersions(str(tmp_path), recheck_seconds=60)
+    first = versions.version("a.css")
+    (tmp_path / "a.css").unlink()
+    assert versions.version("a.css") == first
+    assert AssetVersions(str(tmp_path), recheck_seconds=60).version("a.css") is None
 
 
 def test_signed_in_pages_are_not_stored(app, client, auth, sample_course):
