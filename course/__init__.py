@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import i18n, static_assets
+from course import i18n, site_frame, static_assets
 from course.extensions import csrf, db, limiter, login_manager, migrate
 from course.operations.health import healthz
 from course.operations.logs import configure_logging
@@ -87,6 +87,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_first_run_redirect(app)
     _register_security_headers(app)
     static_assets.init_app(app)
+    site_frame.init_app(app)
     _trust_proxies(app)
     return app
 

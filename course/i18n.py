@@ -107,7 +107,7 @@ def init_app(app: Flask) -> None:
         return {
             "interface_language": code,
             "interface_direction": text_direction(code),
-            "interface_languages": [(language, language_name(language)) for language in interface_languages()],
+            "interface_languages": tuple((language, language_name(language)) for language in interface_languages()),
             "time_zone_name": str(get_timezone()),
         }
 
