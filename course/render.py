@@ -169,46 +169,64 @@ def _course_links(state) -> None:
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type in ("th_open", "td_open"):
-            style = token.attrs.pop("style", None)
-            if style:
-                token.attrSet("class", "align-" + str(style).split(":", 1)[1].strip())
+            _align_cell(token)
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:
             if child.type == "link_open":
-                href = str(child.attrGet("href") or "")
-                if href.startswith("lesson:"):
-                    slug = href.removeprefix("lesson:")
-                    env.setdefault("lesson_links", []).append(slug)
-                    child.attrSet("href", f"../lessons/{slug}")
-                elif href.startswith("glossary"):
-                    anchor = href.partition("#")[2]
-                    env.setdefault("glossary_links", []).append(anchor)
-                    child.attrSet("href", f"../glossary#{anchor}" if anchor else "../glossary")
+                _rewrite_link(child, env)
             elif child.type == "image":
-                src = str(child.attrGet("src") or "")
-                if src.startswith("figures/"):
-                    env.setdefault("figures", []).append(src.removeprefix("figures/"))
-                    child.attrSet("src", f"../{src}")
-                child.attrSet("loading", "lazy")
-        children = [c for c in token.children if not (c.type == "text" and not c.content.strip())]
-        is_lone_image = (
-            len(children) == 1
-            and children[0].type == "image"
-            and index > 0
-            and tokens[index - 1].type == "paragraph_open"
-        )
-        if is_lone_image:
-            image = children[0]
-            caption = str(image.attrGet("title") or "")
-            tokens[index - 1].tag = "figure"
-            tokens[index + 1].tag = "figure"
-            if caption:
-                from markdown_it.token import Token
+                _rewrite_image(child, env)
+        _make_figure_of_lone_image(tokens, index)
 
-                caption_token = Token("html_inline", "", 0)
-                caption_token.content = f"<figcaption>{escape(caption)}</figcaption>"
-                token.children.append(caption_token)
+
+def _align_cell(token) -> None:
+    """A table cell's alignment as a class, since the sanitiser keeps no inline styles."""
+    style = token.attrs.pop("style", None)
+    if style:
+        token.attrSet("class", "align-" + str(style).split(":", 1)[1].strip())
+
+
+def _rewrite_link(link, env: dict) -> None:
+    """Point `lesson:slug` and `glossary#anchor` links at their pages, relative to the lesson, and record them."""
+    href = str(link.attrGet("href") or "")
+    if href.startswith("lesson:"):
+        slug = href.removeprefix("lesson:")
+        env.setdefault("lesson_links", []).append(slug)
+        link.attrSet("href", f"../lessons/{slug}")
+    elif href.startswith("glossary"):
+        anchor = href.partition("#")[2]
+        env.setdefault("glossary_links", []).append(anchor)
+        link.attrSet("href", f"../glossary#{anchor}" if anchor else "../glossary")
+
+
+def _rewrite_image(image, env: dict) -> None:
+    """Point a course figure at its URL relative to the lesson, record it, and load every image lazily."""
+    src = str(image.attrGet("src") or "")
+    if src.startswith("figures/"):
+        env.setdefault("figures", []).append(src.removeprefix("figures/"))
+        image.attrSet("src", f"../{src}")
+    image.attrSet("loading", "lazy")
+
+
+def _make_figure_of_lone_image(tokens: list, index: int) -> None:
+    """An image alone in its paragraph becomes a figure, its title the caption."""
+    token = tokens[index]
+    children = [c for c in token.children if not (c.type == "text" and not c.content.strip())]
+    is_lone_image = (
+        len(children) == 1 and children[0].type == "image" and index > 0 and tokens[index - 1].type == "paragraph_open"
+    )
+    if not is_lone_image:
+        return
+    caption = str(children[0].attrGet("title") or "")
+    tokens[index - 1].tag = "figure"
+    tokens[index + 1].tag = "figure"
+    if caption:
+        from markdown_it.token import Token
+
+        caption_token = Token("html_inline", "", 0)
+        caption_token.content = f"<figcaption>{escape(caption)}</figcaption>"
+        token.children.append(caption_token)
 
 
 def _word_count(state) -> None:

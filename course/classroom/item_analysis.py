@@ -125,7 +125,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 class _ItemTally:
     """Everything counted for one item while walking through the attempts once."""
 
-    def __init__(self):
+    def __init__(self, first_seen: Mapping[str, Any] | None = None):
         self.earned: list[float] = []
         self.rest: list[float] = []
         self.fractions: list[float] = []
@@ -134,7 +134,108 @@ class _ItemTally:
         self.blank = 0
         self.typed: Counter[str] = Counter()
         self.typed_correct: set[str] = set()
-        self.first_seen: Mapping[str, Any] | None = None
+        self.first_seen = first_seen
+
+    def count_answers(self, question: Mapping[str, Any], counted: Sequence[Any]) -> None:
+        """Counts the answers given as the item's type says (course.question_types `analysis`); None is no answer."""
+        counted = [answer for answer in counted if answer is not None]
+        kind = question_type(question["type"]).analysis
+        if kind == "choices":
+            self.picked.update([text for answer in counted for text, _right in answer])
+            if counted:
+                self.correct.update(question.get("key_answers", ()))
+        elif kind == "typed":
+            typed = [(text, right) for answer in counted for text, right in answer]
+            self.typed.update([text for text, _right in typed])
+            self.typed_correct.update(text for text, right in typed if right)
+
+
+class _QuizTally:
+    """Everything counted for the whole quiz while walking through the question sets once."""
+
+    def __init__(self):
+        self.items: dict[str, _ItemTally] = {}
+        self.misconception_students: Counter[str] = Counter()
+        self.misconception_items: dict[str, set[str]] = defaultdict(set)
+        self.objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
+        self.objective_items: dict[str, set[str]] = defaultdict(set)
+        self.percents: list[float] = []
+
+    def add_question_set(self, asked: Sequence[Mapping[str, Any]], attempts: Sequence[Mapping[str, list]]) -> None:
+        """Counts the attempts that asked one set of questions: each attempt's total, then each item a column at a
+        time over the attempts."""
+        points = [question["points"] for question in asked]
+        pending = [set(answers["pending"]) for answers in attempts]
+        blanks: Counter[int] = Counter()
+        for answers, left_out in zip(attempts, pending, strict=True):
+            blanks.update(position for position in answers["blank"] if position not in left_out)
+        totals = [
+            self._add_attempt(asked, points, answers, left_out)
+            for answers, left_out in zip(attempts, pending, strict=True)
+        ]
+        # One column per question: its earned points, fractions and counted answers over the set's attempts.
+        columns = [
+            list(zip(*(answers[name] for answers in attempts), strict=True))
+            for name in ("earned", "fraction", "counted")
+        ]
+        any_pending = any(pending)
+        for position, question in enumerate(asked):
+            if any_pending:  # leave out the attempts whose answer to this question awaits a mark
+                rows = [row for row, left_out in enumerate(pending) if position not in left_out]
+                earned, fractions, counted = ([column[position][row] for row in rows] for column in columns)
+                rest = [totals[row] - e for row, e in zip(rows, earned, strict=True)]
+            else:
+                earned, fractions, counted = (column[position] for column in columns)
+                rest = [total - e for total, e in zip(totals, earned, strict=True)]
+            if earned:
+                self._add_item(question, earned, rest, fractions, counted, blanks[position])
+
+    def _add_attempt(
+        self,
+        asked: Sequence[Mapping[str, Any]],
+        points: Sequence[float],
+        answers: Mapping[str, list],
+        left_out: set[int],
+    ) -> float:
+        """Counts one attempt's percentage and misconceptions, and returns its total for the discrimination."""
+        if left_out:  # answers awaiting a mark count nowhere, not even in the attempt's total
+            total = sum(e for position, e in enumerate(answers["earned"]) if position not in left_out)
+            possible = sum(p for position, p in enumerate(points) if position not in left_out)
+        else:
+            total, possible = sum(answers["earned"]), sum(points)
+        self.percents.append(100 * total / possible if possible else 0.0)
+        shown_tags = set()
+        for position, tags in answers["misconceptions"]:
+            if position not in left_out:
+                shown_tags.update(tags)
+                for tag in tags:
+                    self.misconception_items[tag].add(asked[position]["key"])
+        self.misconception_students.update(shown_tags)
+        return total
+
+    def _add_item(
+        self,
+        question: Mapping[str, Any],
+        earned: Sequence[float],
+        rest: Sequence[float],
+        fractions: Sequence[float],
+        counted: Sequence[Any],
+        blank: int,
+    ) -> None:
+        """Adds one question's column (the attempts of a set that have its mark) to its item and its objective."""
+        key = question["key"]
+        tally = self.items.get(key)
+        if tally is None:
+            tally = self.items[key] = _ItemTally(first_seen=question)
+        tally.earned += earned
+        tally.rest += rest
+        tally.fractions += fractions
+        tally.blank += blank
+        tally.count_answers(question, counted)
+        objective = question["objective"].strip() or NO_OBJECTIVE
+        self.objective_points[objective][0] += sum(earned)
+        self.objective_points[objective][1] += question["points"] * len(earned)
+        self.objective_items[objective].add(key)
 
 
 def analyse_quiz(questions: Sequence[QuestionInfo], attempts: Iterable[AnalysedAttempt]) -> QuizStatistics:
@@ -163,114 +264,64 @@ def analyse_answers(
     attempts that asked it (grading.summarise_attempt). Each item's numbers are gathered a column at a time over
     the attempts of a set. A question no longer in the quiz takes its type and objective from the set, and no
     prompt: a caller that wants one reads it from an attempt that asked it."""
-    tallies: dict[str, _ItemTally] = {}
-    misconception_students: dict[str, int] = Counter()
-    misconception_items: dict[str, set[str]] = defaultdict(set)
-    objective_points: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # earned, possible
-    objective_items: dict[str, set[str]] = defaultdict(set)
-    percents: list[float] = []
+    tally = _QuizTally()
     for asked, attempts in question_sets:
-        if not attempts:
-            continue
-        points = [question["points"] for question in asked]
-        pending = [set(answers["pending"]) for answers in attempts]
-        blanks: Counter[int] = Counter()
-        for answers, left_out in zip(attempts, pending, strict=True):
-            blanks.update(position for position in answers["blank"] if position not in left_out)
-        totals = []
-        for answers, left_out in zip(attempts, pending, strict=True):
-            if left_out:  # answers awaiting a mark count nowhere, not even in the attempt's total
-                total = sum(e for position, e in enumerate(answers["earned"]) if position not in left_out)
-                possible = sum(p for position, p in enumerate(points) if position not in left_out)
-            else:
-                total, possible = sum(answers["earned"]), sum(points)
-            totals.append(total)
-            percents.append(100 * total / possible if possible else 0.0)
-            shown_tags = set()
-            for position, tags in answers["misconceptions"]:
-                if position not in left_out:
-                    shown_tags.update(tags)
-                    for tag in tags:
-                        misconception_items[tag].add(asked[position]["key"])
-            for tag in shown_tags:
-                misconception_students[tag] += 1
-        # One column per question: its earned points, fractions and counted answers over the set's attempts.
-        columns = [
-            list(zip(*(answers[name] for answers in attempts), strict=True))
-            for name in ("earned", "fraction", "counted")
-        ]
-        any_pending = any(pending)
-        for position, question in enumerate(asked):
-            if any_pending:  # leave out the attempts whose answer to this question awaits a mark
-                rows = [row for row, left_out in enumerate(pending) if position not in left_out]
-                earned, fractions, counted = ([column[position][row] for row in rows] for column in columns)
-                rest = [totals[row] - e for row, e in zip(rows, earned, strict=True)]
-            else:
-                earned, fractions, counted = (column[position] for column in columns)
-                rest = [total - e for total, e in zip(totals, earned, strict=True)]
-            if not earned:
-                continue
-            key = question["key"]
-            tally = tallies.get(key)
-            if tally is None:
-                tally = tallies[key] = _ItemTally()
-                tally.first_seen = question
-            tally.earned += earned
-            tally.rest += rest
-            tally.fractions += fractions
-            tally.blank += blanks[position]
-            counted = [answer for answer in counted if answer is not None]
-            kind = question_type(question["type"]).analysis
-            if kind == "choices":
-                tally.picked.update([text for answer in counted for text, _right in answer])
-                if counted:
-                    tally.correct.update(question.get("key_answers", ()))
-            elif kind == "typed":
-                typed = [(text, right) for answer in counted for text, right in answer]
-                tally.typed.update([text for text, _right in typed])
-                tally.typed_correct.update(text for text, right in typed if right)
-            objective = question["objective"].strip() or NO_OBJECTIVE
-            objective_points[objective][0] += sum(earned)
-            objective_points[objective][1] += question["points"] * len(earned)
-            objective_items[objective].add(key)
-
+        if attempts:
+            tally.add_question_set(asked, attempts)
+    percents = tally.percents
     students = len(percents)
-    items = _items(questions, tallies)
+    items = _items(questions, tally.items)
     number_of = {item.key: item.number for item in items}
-    for question in questions:
-        for choice in question.choices:
-            if choice.get("misconception"):
-                misconception_items[choice["misconception"]].add(question.key)
-    misconceptions = sorted(
-        (
-            GroupStatistics(
-                tag,
-                sorted(number_of[key] for key in misconception_items[tag] if key in number_of),
-                misconception_students[tag],
-                100 * misconception_students[tag] / students if students else 0.0,
-            )
-            for tag in misconception_items
-        ),
-        key=lambda group: (-group.students, group.label),
-    )
-    objectives = [
-        GroupStatistics(
-            objective if objective != NO_OBJECTIVE else gettext("No objective set"),
-            sorted(number_of[key] for key in objective_items[objective] if key in number_of),
-            students,
-            100 * earned / possible if possible else None,
-        )
-        for objective, (earned, possible) in sorted(objective_points.items(), key=lambda pair: pair[0] == NO_OBJECTIVE)
-    ]
     return QuizStatistics(
         students=students,
         mean=statistics.fmean(percents) if percents else 0.0,
         median=statistics.median(percents) if percents else 0.0,
         standard_deviation=statistics.stdev(percents) if students >= 2 else None,
         items=items,
-        misconceptions=misconceptions,
-        objectives=objectives,
+        misconceptions=_misconception_groups(questions, tally, number_of),
+        objectives=_objective_groups(tally, number_of),
     )
+
+
+def _misconception_groups(
+    questions: Sequence[QuestionInfo], tally: _QuizTally, number_of: Mapping[str, int]
+) -> list[GroupStatistics]:
+    """Every misconception the attempts showed or a current choice is tagged with, the most shown first."""
+    items = defaultdict(set, {tag: set(keys) for tag, keys in tally.misconception_items.items()})
+    for question in questions:
+        for choice in question.choices:
+            if choice.get("misconception"):
+                items[choice["misconception"]].add(question.key)
+    students = len(tally.percents)
+    shown = tally.misconception_students
+    return sorted(
+        (
+            GroupStatistics(
+                tag,
+                sorted(number_of[key] for key in keys if key in number_of),
+                shown[tag],
+                100 * shown[tag] / students if students else 0.0,
+            )
+            for tag, keys in items.items()
+        ),
+        key=lambda group: (-group.students, group.label),
+    )
+
+
+def _objective_groups(tally: _QuizTally, number_of: Mapping[str, int]) -> list[GroupStatistics]:
+    """One group per learning objective the answered items serve, the questions without one last."""
+    students = len(tally.percents)
+    return [
+        GroupStatistics(
+            objective if objective != NO_OBJECTIVE else gettext("No objective set"),
+            sorted(number_of[key] for key in tally.objective_items[objective] if key in number_of),
+            students,
+            100 * earned / possible if possible else None,
+        )
+        for objective, (earned, possible) in sorted(
+            tally.objective_points.items(), key=lambda pair: pair[0] == NO_OBJECTIVE
+        )
+    ]
 
 
 def _items(questions: Sequence[QuestionInfo], tallies: Mapping[str, _ItemTally]) -> list[ItemStatistics]:

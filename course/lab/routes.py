@@ -4,153 +4,18 @@ fetches the same results from /lab/preview as a choice changes. Every design is 
 Pages read the lab in the reader's language (catalogue.localized_lab); grading and what is stored use the English lab,
 so a submission's checks are kept as their msgids and shown in whatever language its reader uses."""
 
-import json
-from dataclasses import dataclass
-from typing import Any
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from course import labmodel
 from course.auth.access import instructor_required
 from course.extensions import db
-from course.lab import bp, drawing, records
-from course.lab.catalogue import lab_text, localized_lab
+from course.lab import bp, page, records
+from course.lab.catalogue import localized_lab
 from course.lab.forms import DesignTitleForm
 from course.models import LabDesign, LabSubmission
-
-
-@dataclass
-class LabResults:
-    """What the results column shows for a valid design."""
-
-    profile: labmodel.Profile
-    task_result: labmodel.TaskResult | None
-    comparison: labmodel.Comparison
-    front: Markup
-    back: Markup
-    chart: Markup
-
-    @property
-    def summary(self) -> str:
-        """One line for the screen-reader status after an update."""
-        return "; ".join(
-            _("%(dimension)s: %(level)s", dimension=d.dimension.label, level=d.level.label)
-            for d in self.profile.dimensions
-        )
-
-    @property
-    def levels(self) -> str:
-        """The profile as `dimension=level;…`, kept in the form so the next update can say what changed."""
-        return ";".join(f"{d.dimension.key}={d.level.key}" for d in self.profile.dimensions)
-
-
-def _level_changes(before: str | None, results: LabResults | None) -> list[tuple[str, str, str]] | None:
-    """Each dimension whose level moved since the last update, as (dimension, before, after); None when there was
-    no earlier profile to compare with (the first page of a visit)."""
-    if results is None or not before:
-        return None
-    lab = localized_lab()
-    label_of = {level.key: level.label for level in lab.levels}
-    old = dict(pair.split("=", 1) for pair in before.split(";") if "=" in pair)
-    return [
-        (d.dimension.label, label_of[old[d.dimension.key]], d.level.label)
-        for d in results.profile.dimensions
-        if old.get(d.dimension.key) in label_of and old[d.dimension.key] != d.level.key
-    ]
-
-
-def _changed_option(form) -> str | None:
-    """The first option, in form order, whose posted value differs from the one the page was showing: where the
-    page returns to after an update without JavaScript (the #lab-changed anchor)."""
-    try:
-        before = json.loads(form.get("values_before") or "{}")
-    except ValueError:
-        return None
-    if not isinstance(before, dict):
-        return None
-    for section in labmodel.get_lab().sections:
-        for option in section.options:
-            was = before.get(option.key, [])
-            if sorted(form.getlist(option.key)) != sorted(was if isinstance(was, list) else [was]):
-                return option.key
-    return None
-
-
-def _lesson_slugs(lab: labmodel.Lab) -> set[str]:
-    slugs = {o.lesson for o in lab.options.values()} | {d.lesson for d in lab.dimensions}
-    return slugs | {r.lesson for r in lab.rules} | {t.lesson for t in lab.tasks.values()}
-
-
-def _context(source, unknown_status: int) -> tuple[str | None, str | None, list[str]]:
-    """The preset, task and presets to compare that travel with a request; unknown ones are refused."""
-    lab = labmodel.get_lab()
-    preset = (source.get("preset") or "").strip() or None
-    task = (source.get("task") or "").strip() or None
-    if preset is not None and preset not in lab.presets:
-        abort(unknown_status, description=_("The lab has no preset called “%(slug)s”.", slug=preset[:40]))
-    if task is not None and task not in lab.tasks:
-        abort(unknown_status, description=_("The lab has no task called “%(slug)s”.", slug=task[:40]))
-    compare: list[str] = []
-    for slug in source.getlist("compare"):
-        if slug not in lab.presets:
-            abort(400, description=_("“%(slug)s” is not a preset that can be compared.", slug=slug[:40]))
-        if slug not in compare:
-            compare.append(slug)
-    return preset, task, compare
-
-
-def _values(form_values: dict[str, Any]) -> dict[str, list[str]]:
-    """Form values as lists, the shape the template checks choices against."""
-    return {k: v if isinstance(v, list) else [v] for k, v in form_values.items()}
-
-
-def _posted_values(form) -> dict[str, list[str]]:
-    return {key: form.getlist(key) for key in form}
-
-
-def _results_context(design, errors, preset, task, compare, levels_before=None) -> dict[str, Any]:
-    """Everything the results column and the summary bar need; shared by the full page and the fetch endpoint."""
-    lab = localized_lab()
-    task_obj = lab.tasks.get(task) if task else None
-    results = None
-    if design is not None:
-        profile = labmodel.explain(design, lab=lab)
-        labelled = [(_("Your design"), design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
-        comparison = labmodel.compare(labelled, lab=lab)
-        results = LabResults(
-            profile=profile,
-            task_result=labmodel.check_task(task_obj, design, lab=lab, design_profile=profile) if task_obj else None,
-            comparison=comparison,
-            front=drawing.card_front(design, lab=lab),
-            back=drawing.card_back(design, lab=lab),
-            chart=drawing.comparison_chart(comparison, lab=lab),
-        )
-    return {
-        "lab": lab,
-        "design": design,
-        "results": results,
-        "changes": _level_changes(levels_before, results),
-        "errors": errors,
-        "preset": lab.presets.get(preset) if preset else None,
-        "task": task_obj,
-        "lessons": records.lesson_links(_lesson_slugs(lab), language=_interface_language()),
-        "lab_text": lab_text,
-    }
-
-
-def _interface_language() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale())
-
-
-def _parse(form) -> tuple[labmodel.Design | None, dict[str, str]]:
-    """A posted design, with any errors written in the reader's language."""
-    return labmodel.parse_design(form, lab=localized_lab())
 
 
 def _render_lab(
@@ -169,12 +34,12 @@ def _render_lab(
     levels_before=None,
 ):
     """The lab page: the form with the student's choices and errors at the fields, then the results."""
-    context = _results_context(design, errors, preset, task, compare, levels_before)
+    context = page.results_context(design, errors, preset, task, compare, levels_before)
     completed_at = None
     if context["task"] is not None and current_user.is_authenticated:
         completed_at = records.task_completed_at(current_user.id, context["task"].slug)
     if title_form is None:
-        title_form = DesignTitleForm(formdata=None, title=record.title if record else _default_title(context))
+        title_form = DesignTitleForm(formdata=None, title=record.title if record else page.default_title(context))
     return (
         render_template(
             "lab/lab.html",
@@ -192,25 +57,17 @@ def _render_lab(
     )
 
 
-def _default_title(context) -> str:
-    if context["task"] is not None:
-        return _("My answer to “%(task)s”", task=context["task"].title)
-    if context["preset"] is not None:
-        return _("%(preset)s — my version", preset=context["preset"].title)
-    return _("My ID design")
-
-
 @bp.get("")
 def index():
     """The lab, opened on a preset (`?preset=`), a task (`?task=`, starting from its preset) or the minimal design."""
     lab = labmodel.get_lab()
-    preset, task, compare = _context(request.args, 404)
+    preset, task, compare = page.preset_task_and_compare(request.args, 404)
     if task and not preset:
         preset = lab.tasks[task].preset
     preset = preset or labmodel.DEFAULT_PRESET
     design = labmodel.preset_design(preset)
     return _render_lab(
-        values=_values(labmodel.design_to_form(design)),
+        values=page.form_values(labmodel.design_to_form(design)),
         design=design,
         errors={},
         preset=preset,
@@ -224,17 +81,17 @@ def update():
     """The no-JavaScript path: re-render the lab for the posted design; a bad design gets 400 and field errors.
     The form's action ends in #lab-changed, an anchor placed at the option that changed, so the page comes back
     where the student was, with what changed in the summary bar."""
-    preset, task, compare = _context(request.form, 400)
-    design, errors = _parse(request.form)
+    preset, task, compare = page.preset_task_and_compare(request.form, 400)
+    design, errors = page.parse_for_reader(request.form)
     return _render_lab(
-        values=_posted_values(request.form),
+        values=page.posted_values(request.form),
         design=design,
         errors=errors,
         preset=preset,
         task=task,
         compare=compare,
         status=400 if errors else 200,
-        changed=_changed_option(request.form),
+        changed=page.changed_option(request.form),
         levels_before=request.form.get("levels_before"),
     )
 
@@ -242,18 +99,12 @@ def update():
 @bp.post("/preview")
 def preview():
     """What lab.js fetches as a choice changes: the results column as HTML, and errors by field, as JSON."""
-    preset, task, compare = _context(request.form, 400)
-    design, errors = _parse(request.form)
-    context = _results_context(design, errors, preset, task, compare, request.form.get("levels_before"))
+    preset, task, compare = page.preset_task_and_compare(request.form, 400)
+    design, errors = page.parse_for_reader(request.form)
+    context = page.results_context(design, errors, preset, task, compare, request.form.get("levels_before"))
     html = render_template("lab/_results.html", **context)
     summary_html = render_template("lab/_summary.html", **context)
-    summary = context["results"].summary if context["results"] else _("Some choices need fixing.")
-    if context["changes"]:
-        changes = [
-            _("%(dimension)s: %(new)s (was %(old)s)", dimension=label, new=new, old=old)
-            for label, old, new in context["changes"]
-        ]
-        summary = _("Changed: %(changes)s", changes="; ".join(changes))
+    summary = page.status_summary(context)
     status = 400 if errors else 200
     return jsonify(ok=not errors, errors=errors, html=html, summary=summary, summary_html=summary_html), status
 
@@ -264,14 +115,14 @@ def _title_errors(form: DesignTitleForm) -> dict[str, str]:
 
 def _posted_design(record: LabDesign | None = None):
     """Read a posted design and its title; when either is invalid, also the 400 page that says why (nothing saved)."""
-    preset, task, compare = _context(request.form, 400)
-    design, errors = _parse(request.form)
+    preset, task, compare = page.preset_task_and_compare(request.form, 400)
+    design, errors = page.parse_for_reader(request.form)
     title_form = DesignTitleForm()
     errors = {**(errors or {}), **_title_errors(title_form)}
     refusal = None
     if errors or design is None:
         refusal = _render_lab(
-            values=_posted_values(request.form),
+            values=page.posted_values(request.form),
             design=design,
             errors=errors,
             preset=preset,
@@ -319,21 +170,17 @@ def _own_design(token: str) -> LabDesign:
     return record
 
 
-def _known(value: str | None, known) -> str | None:
-    return value if value in known else None
-
-
 @bp.get("/designs/<token>")
 @login_required
 def design(token: str):
     """A saved design at its own address: its author can change and share it, classmates can open a shared one."""
     record = _visible_design_or_404(token)
     lab = labmodel.get_lab()
-    _preset, _task, compare = _context(request.args, 400)
-    preset, task = _known(record.preset, lab.presets), _known(record.task_slug, lab.tasks)
-    design, errors = _parse(record.design)  # the options may have changed since it was saved
+    _preset, _task, compare = page.preset_task_and_compare(request.args, 400)
+    preset, task = page.known_or_none(record.preset, lab.presets), page.known_or_none(record.task_slug, lab.tasks)
+    design, errors = page.parse_for_reader(record.design)  # the options may have changed since it was saved
     return _render_lab(
-        values=_values(record.design),
+        values=page.form_values(record.design),
         design=design,
         errors=errors,
         preset=preset,
@@ -410,11 +257,11 @@ def submit_task(task_slug: str):
     task = lab.tasks.get(task_slug)
     if task is None:
         abort(404, description=_("There is no such lab task."))
-    preset, _task, compare = _context(request.form, 400)
-    design, errors = _parse(request.form)
+    preset, _task, compare = page.preset_task_and_compare(request.form, 400)
+    design, errors = page.parse_for_reader(request.form)
     if errors or design is None:
         return _render_lab(
-            values=_posted_values(request.form),
+            values=page.posted_values(request.form),
             design=None,
             errors=errors,
             preset=preset,
@@ -457,11 +304,11 @@ def submission(submission_id: int):
     if not records.can_view_submission(found, current_user):
         abort(404, description=_("There is no submission at this address."))
     lab = labmodel.get_lab()
-    task = _known(found.task_slug, lab.tasks)
+    task = page.known_or_none(found.task_slug, lab.tasks)
     preset = lab.tasks[task].preset if task else None
-    design, errors = _parse(found.design)
+    design, errors = page.parse_for_reader(found.design)
     return _render_lab(
-        values=_values(found.design),
+        values=page.form_values(found.design),
         design=design,
         errors=errors,
         preset=preset,

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from course.labmodel.evaluation import evaluate
-from course.labmodel.model import NO_EXPIRY, Design, Lab, default_lab
+from course.labmodel.model import NO_EXPIRY, Design, Lab, Option, default_lab
 
 # Form keys that travel with a design but are not part of it; parse_design ignores them instead of calling them unknown.
 MAX_REPORTED_UNKNOWN = 10
@@ -53,62 +53,82 @@ def parse_design(
     for key in unknown[:MAX_REPORTED_UNKNOWN]:  # a tampered form cannot make the error list arbitrarily long
         errors[_shown(key)] = _("“%(key)s” is not an option of the lab.", key=_shown(key))
     for option in lab.options.values():
-        values = _posted(form, option.key)
-        label = option.label
-        if any(not isinstance(v, str) for v in values):
-            errors[option.key] = _("%(option)s: every value must be text (quote “yes” and “no” in YAML).", option=label)
-            continue
-        values = [v.strip() for v in values]
-        if option.kind == "multi":
-            unknown = [v for v in values if option.choice(v) is None]
-            if unknown:
-                errors[option.key] = _(
-                    "“%(value)s” is not a choice for %(option)s.", value=_shown(unknown[0]), option=label
-                )
-            elif not values:
-                errors[option.key] = _("Choose at least one option for %(option)s.", option=label)
-            else:
-                design[option.key] = tuple(v for v in option.values if v in values)
-            continue
-        if not values or values == [""]:
-            errors[option.key] = _("Choose a value for %(option)s.", option=label)
-            continue
-        if len(values) > 1:
-            errors[option.key] = _("%(option)s was sent more than once; choose one value.", option=label)
-            continue
-        value = values[0]
-        if option.kind == "validity":
-            if value == NO_EXPIRY:
-                design[option.key] = NO_EXPIRY
-            elif not value.isascii() or not value.isdigit():
-                errors[option.key] = _(
-                    "%(option)s must be a whole number of years from %(min)s to %(max)s, or no expiry.",
-                    option=label,
-                    min=option.minimum,
-                    max=option.maximum,
-                )
-            elif not option.minimum <= int(value) <= option.maximum:
-                errors[option.key] = _(
-                    "%(option)s must be between %(min)s and %(max)s years (got %(value)s), or no expiry.",
-                    option=label,
-                    min=option.minimum,
-                    max=option.maximum,
-                    value=_shown(value),
-                )
-            else:
-                design[option.key] = int(value)
-            continue
-        if option.choice(value) is None:
-            errors[option.key] = _(
-                "“%(value)s” is not a choice for %(option)s (choose %(choices)s).",
-                value=_shown(value),
-                option=label,
-                choices=", ".join(c.label for c in option.choices),
-            )
-            continue
-        design[option.key] = value
+        value, error = _parse_option(option, _posted(form, option.key))
+        if error:
+            errors[option.key] = error
+        else:
+            design[option.key] = value
     if errors:
         return None, errors
+    errors = _unmet_requirements(design, lab)
+    if errors:
+        return None, errors
+    return design, {}
+
+
+def _parse_option(option: Option, values: list[Any]) -> tuple[Any, str]:
+    """One option's value from the values posted under its key, or ("", the message explaining what is wrong)."""
+    if any(not isinstance(v, str) for v in values):
+        return "", _("%(option)s: every value must be text (quote “yes” and “no” in YAML).", option=option.label)
+    values = [v.strip() for v in values]
+    if option.kind == "multi":
+        return _parse_multi(option, values)
+    if not values or values == [""]:
+        return "", _("Choose a value for %(option)s.", option=option.label)
+    if len(values) > 1:
+        return "", _("%(option)s was sent more than once; choose one value.", option=option.label)
+    if option.kind == "validity":
+        return _parse_validity(option, values[0])
+    return _parse_choice(option, values[0])
+
+
+def _parse_multi(option: Option, values: list[str]) -> tuple[Any, str]:
+    """The chosen values of a multi-choice option, in the option's order; at least one is needed."""
+    unknown = [v for v in values if option.choice(v) is None]
+    if unknown:
+        return "", _("“%(value)s” is not a choice for %(option)s.", value=_shown(unknown[0]), option=option.label)
+    if not values:
+        return "", _("Choose at least one option for %(option)s.", option=option.label)
+    return tuple(v for v in option.values if v in values), ""
+
+
+def _parse_validity(option: Option, value: str) -> tuple[Any, str]:
+    """A validity in whole years within the option's range, or no expiry."""
+    if value == NO_EXPIRY:
+        return NO_EXPIRY, ""
+    if not value.isascii() or not value.isdigit():
+        return "", _(
+            "%(option)s must be a whole number of years from %(min)s to %(max)s, or no expiry.",
+            option=option.label,
+            min=option.minimum,
+            max=option.maximum,
+        )
+    if not option.minimum <= int(value) <= option.maximum:
+        return "", _(
+            "%(option)s must be between %(min)s and %(max)s years (got %(value)s), or no expiry.",
+            option=option.label,
+            min=option.minimum,
+            max=option.maximum,
+            value=_shown(value),
+        )
+    return int(value), ""
+
+
+def _parse_choice(option: Option, value: str) -> tuple[Any, str]:
+    """One of the option's choices, the message naming them all otherwise."""
+    if option.choice(value) is None:
+        return "", _(
+            "“%(value)s” is not a choice for %(option)s (choose %(choices)s).",
+            value=_shown(value),
+            option=option.label,
+            choices=", ".join(c.label for c in option.choices),
+        )
+    return value, ""
+
+
+def _unmet_requirements(design: Design, lab: Lab) -> dict[str, str]:
+    """For each option, the first of its chosen values whose requirement the rest of the design contradicts."""
+    errors: dict[str, str] = {}
     for option in lab.options.values():
         value = design[option.key]
         for v in value if option.kind == "multi" else (value,):
@@ -117,9 +137,7 @@ def parse_design(
                 errors.setdefault(
                     option.key, _("%(option)s: %(problem)s", option=option.label, problem=choice.requires_message)
                 )
-    if errors:
-        return None, errors
-    return design, {}
+    return errors
 
 
 def design_to_form(design: Mapping[str, Any]) -> dict[str, Any]:
