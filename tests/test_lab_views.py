@@ -145,6 +145,29 @@ def test_bad_input_gets_400_with_the_message_at_the_field(client, auth, changes,
     assert f'href="#{anchor}"' in page
 
 
+def checked(page: str, name: str) -> set[str]:
+    return {element["value"] for element in parse(page).all(f"input[name='{name}'][checked]")}
+
+
+def test_a_kept_design_form_is_reused_only_for_the_same_choices_errors_and_language(client, auth):
+    """The design form's HTML is kept per distinct input (course.lab.page.design_form): each page must still show
+    its own choices, its own errors and its reader's language."""
+    auth.create("someone")
+    opening = client.get("/lab").get_data(as_text=True)
+    assert client.get("/lab").get_data(as_text=True).count("checked") == opening.count("checked")
+    solved = client.post("/lab", data={**form_for(**SOLVED)}).get_data(as_text=True)
+    assert checked(solved, "chip_access") == {"pace"} and checked(opening, "chip_access") != {"pace"}
+    wrong = client.post("/lab", data={**form_for(), "validity_years": "31"})
+    assert wrong.status_code == 400 and "between 1 and 30" in wrong.get_data(as_text=True)
+    again = client.post("/lab", data={**form_for(), "validity_years": "10"}).get_data(as_text=True)
+    assert "between 1 and 30" not in again
+    assert checked(client.get("/lab").get_data(as_text=True), "chip_access") == checked(opening, "chip_access")
+    client.post("/language", data={"language": "ko", "next": "/lab"})
+    korean = client.get("/lab").get_data(as_text=True)
+    legends = lambda page: [legend.text for legend in parse(page).all("fieldset.lab-section > legend")]  # noqa: E731
+    assert legends(korean) != legends(opening) and len(legends(korean)) == len(legends(opening))
+
+
 def test_the_page_needs_no_inline_style_or_script(client, auth):
     auth.create("someone")
     response = client.get(f"/lab?task={TASK}&compare=de-eid")

@@ -3,16 +3,19 @@ a request, the design read from form values in the reader's language, the result
 changed since the page was last shown. The views in routes.py put these together."""
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from course import labmodel
 from course.lab import drawing, records
 from course.lab.catalogue import lab_text, localized_lab
+from course.structure import current_structure
 
 
 @dataclass
@@ -172,3 +175,48 @@ def status_summary(context: dict[str, Any]) -> str:
         ]
         return _("Changed: %(changes)s", changes="; ".join(changes))
     return context["results"].summary if context["results"] else _("Some choices need fixing.")
+
+
+# The design form is the largest part of a lab page (every option with its choices, help and lesson link) and depends
+# only on the choices shown, the errors, the reader's language and the course content: the same inputs give the same
+# HTML, so each app keeps its most recent forms, the lab's opening page always among them.
+DESIGN_FORMS_KEPT = 64
+_design_forms_lock = threading.Lock()
+
+
+def design_form(
+    context: dict[str, Any], values: dict[str, list[str]], compare: list[str], changed: str | None
+) -> Markup:
+    """The design form's HTML (templates/lab/_design_form.html) for these choices and errors, rendered once per
+    distinct input and reused."""
+    key = (
+        _interface_language(),
+        request.script_root,
+        current_structure().version,
+        tuple(sorted((name, tuple(chosen)) for name, chosen in values.items())),
+        tuple(sorted(context["errors"].items())),
+        tuple(compare),
+        changed,
+    )
+    kept: OrderedDict[tuple, Markup] = current_app.extensions.setdefault("lanyard_design_forms", OrderedDict())
+    with _design_forms_lock:
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = Markup(  # noqa: S704 — a template rendered with autoescaping
+        render_template(
+            "lab/_design_form.html",
+            lab=context["lab"],
+            lessons=context["lessons"],
+            errors=context["errors"],
+            values=values,
+            compare=compare,
+            changed=changed,
+        )
+    )
+    with _design_forms_lock:
+        kept[key] = found
+        while len(kept) > DESIGN_FORMS_KEPT:
+            kept.popitem(last=False)
+    return found

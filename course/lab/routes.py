@@ -51,6 +51,7 @@ def _render_lab(
             title_form=title_form,
             is_owner=record is not None and current_user.is_authenticated and record.user_id == current_user.id,
             changed=changed,
+            design_form=page.design_form(context, values, compare, changed),
             **context,
         ),
         status,
