@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.privacy import CONTENT, ROW_ID
 from course.models.users import utcnow
 
 
-class Course(db.Model):
+class Course(Model):
     """A course, keyed on its slug so that re-importing updates it in place."""
 
     __tablename__ = "courses"
@@ -37,7 +37,7 @@ class Course(db.Model):
     figures: Mapped[list["Figure"]] = relationship(back_populates="course", cascade="all, delete-orphan")
 
 
-class Module(db.Model):
+class Module(Model):
     """A module: an ordered group of lessons ending in a quiz."""
 
     __tablename__ = "modules"
@@ -60,7 +60,7 @@ class Module(db.Model):
     )
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """A lesson. Progress is keyed on (course, slug) through this row, which re-import updates, never replaces."""
 
     __tablename__ = "lessons"
@@ -86,7 +86,7 @@ class Lesson(db.Model):
     module: Mapped[Module] = relationship(back_populates="lessons")
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A module quiz or the final assessment. Submitted attempts keep their own copy of what was asked."""
 
     __tablename__ = "quizzes"
@@ -110,7 +110,7 @@ class Quiz(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     """One question; `spec` holds what its type needs (choices, answer, tolerance, accepted answers)."""
 
     __tablename__ = "questions"
@@ -133,7 +133,7 @@ class Question(db.Model):
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
 
 
-class Figure(db.Model):
+class Figure(Model):
     """An image a lesson shows, stored with the course so an export or a second server carries it along."""
 
     __tablename__ = "figures"

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from course.extensions import db
+from course.extensions import Model, db
 from course.models.privacy import (
     LEARNING,
     N_,
@@ -46,7 +46,7 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account: a username and a password hash; email and display name are optional."""
 
     __tablename__ = "users"
@@ -179,7 +179,7 @@ def password_matches(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. Its cookies carry a random token and only the token's digest is stored, so a copy of
     the database signs no one in; deleting the row ends the session whatever cookies were copied. No address or
     device details are kept."""
@@ -216,7 +216,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Classroom(db.Model):
+class Classroom(Model):
     """A class students join with a code. The core has one default class; issue 4 adds more per course."""
 
     __tablename__ = "classrooms"
@@ -258,7 +258,7 @@ class Classroom(db.Model):
         return db.session.scalar(select(cls).where(cls.join_code == normalised, cls.is_open.is_(True)))
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     """A student's membership of a class."""
 
     __tablename__ = "enrollments"
@@ -285,7 +285,7 @@ class Enrollment(db.Model):
 OPEN_REGISTRATION = "open_registration"
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """Site-wide switches an instructor can flip, such as open registration."""
 
     __tablename__ = "site_settings"
