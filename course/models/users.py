@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,9 @@ from course.models.privacy import (
     not_personal,
     personal,
 )
+
+if TYPE_CHECKING:  # content's models import this module, so only mypy imports them back
+    from course.models.content import Course
 
 ROLES = ("student", "instructor", "admin")
 # How passwords are hashed unless PASSWORD_HASH_METHOD says otherwise: Werkzeug's salted scrypt. Only the test suite
@@ -134,6 +138,9 @@ class User(UserMixin, Model):
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     # The token of the server-side session this object was loaded for (see course.auth.sessions); not a column.
+    # Its type is declared for mypy only: declarative mapping would read a class annotation as a column to map.
+    if TYPE_CHECKING:
+        session_token: str | None
     session_token = None
 
     def get_id(self) -> str:
@@ -248,7 +255,7 @@ class Classroom(Model):
     )
 
     owner: Mapped[User | None] = relationship()
-    course: Mapped["Course | None"] = relationship("Course")  # noqa: F821  (content models import this module)
+    course: Mapped["Course | None"] = relationship("Course")
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan")
 
     @classmethod
