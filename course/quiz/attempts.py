@@ -33,9 +33,9 @@ def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
 
 
 def attempts_used(quiz_id: int, user_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id)
-    )
+    ).scalar_one()
 
 
 def _source_index(quiz: Quiz) -> dict[str, dict]:
