@@ -84,11 +84,12 @@ def _record_view(lesson_id: int) -> LessonProgress:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        record = db.session.scalar(
+        # The unique key refused this row because a concurrent view stored it: read that one (it is there)
+        record = db.session.execute(
             select(LessonProgress).where(
                 LessonProgress.user_id == current_user.id, LessonProgress.lesson_id == lesson_id
             )
-        )
+        ).scalar_one()
     return record
 
 

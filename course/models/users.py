@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -178,7 +178,7 @@ def _unknown_account_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
 
 
-def password_matches(user: User | None, password: str) -> bool:
+def password_matches(user: User | None, password: str) -> TypeGuard[User]:
     """Check a password with the same work whether or not the account exists, so timing reveals no usernames."""
     if user is None:
         check_password_hash(_unknown_account_hash(password_hash_method()), password)
