@@ -1,7 +1,7 @@
 """A course as stored: the same tree as a course folder, with Markdown kept and its sanitised HTML rendered once."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from course.extensions import Model
 from course.models.privacy import CONTENT, ROW_ID
 from course.models.users import utcnow
+
+if TYPE_CHECKING:  # the scenario models import this module
+    from course.models.scenario import Scenario
 
 
 class Course(Model):
@@ -84,6 +87,8 @@ class Lesson(Model):
     word_count: Mapped[int] = mapped_column(default=0, info=CONTENT)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
+    if TYPE_CHECKING:  # the backref of Scenario.lesson, declared for mypy only (an annotation here would map it)
+        scenario: Mapped["Scenario | None"]
 
 
 class Quiz(Model):
