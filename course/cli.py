@@ -115,7 +115,12 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
                 slug=pending.course.slug,
             )
         ) from None
-    if owner_name and not summary.created and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None:
+    if (
+        owner_name
+        and owner is not None
+        and not summary.created
+        and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None
+    ):
         db.session.add(CourseOwner(course_id=summary.course.id, user_id=owner.id))
     record("course.imported", summary.course, detail=f"{'created' if summary.created else 'updated'} from {path}")
     db.session.commit()
@@ -332,8 +337,8 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
 
     try:
         username = normalise_username(username)
-    except UsernameError as problem:
-        raise click.BadParameter(str(problem), param_hint="USERNAME") from None
+    except UsernameError as refusal:
+        raise click.BadParameter(str(refusal), param_hint="USERNAME") from None
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(_("'%(name)s' is already taken", name=username), param_hint="USERNAME")
     if lookalike := existing_lookalike(username):
@@ -449,6 +454,8 @@ def _database_errors_in_one_line(command: click.Command) -> None:
             _database_errors_in_one_line(subcommand)
         return
     callback = command.callback
+    if callback is None:  # a command without a function of its own: nothing to wrap
+        return
 
     @functools.wraps(callback)
     def reporting(*args, **kwargs):

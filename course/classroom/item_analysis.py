@@ -200,6 +200,9 @@ def analyse_answers(
             for name in ("earned", "fraction", "counted")
         ]
         any_pending = any(pending)
+        earned: Sequence[Any]  # a list of the attempts kept, or the whole column's tuple
+        fractions: Sequence[Any]
+        counted: Sequence[Any]
         for position, question in enumerate(asked):
             if any_pending:  # leave out the attempts whose answer to this question awaits a mark
                 rows = [row for row, left_out in enumerate(pending) if position not in left_out]
@@ -237,10 +240,10 @@ def analyse_answers(
     students = len(percents)
     items = _items(questions, tallies)
     number_of = {item.key: item.number for item in items}
-    for question in questions:
-        for choice in question.choices:
+    for info in questions:
+        for choice in info.choices:
             if choice.get("misconception"):
-                misconception_items[choice["misconception"]].add(question.key)
+                misconception_items[choice["misconception"]].add(info.key)
     misconceptions = sorted(
         (
             GroupStatistics(
