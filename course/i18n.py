@@ -95,8 +95,9 @@ def init_app(app: Flask) -> None:
     # Templates translate through the request's catalogue, looked up once per request (Flask-Babel's own callables
     # look it up for every string, and Jinja's wrappers add a context call to each: a page has dozens). The
     # functions keep Jinja's "newstyle" rules: always %-formatted, values escaped, the translation trusted.
-    # Jinja's i18n extension (which Flask-Babel adds) puts this method on the environment; its stubs don't declare it
-    app.jinja_env.install_gettext_callables(_page_gettext, _page_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by Jinja's i18n extension
+        _page_gettext, _page_ngettext, newstyle=True
+    )
     app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
     app.register_blueprint(bp)
     app.add_template_global(timestamp)
