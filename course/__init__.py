@@ -126,7 +126,9 @@ def _trust_proxies(app: Flask) -> None:
     if proxies < 0:
         raise ValueError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add middleware
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -133,7 +133,7 @@ def purge_addresses() -> int:
         .values(address=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # a CursorResult, typed Result
 
 
 def _actor(actor: Any) -> tuple[int | None, str]:

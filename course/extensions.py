@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app, so nothing imports the app."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,6 +38,13 @@ class Base(DeclarativeBase):
 
 # Objects stay readable after commit, so a page that records a view does not reload everything it shows.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# Models subclass Model. At run time it is db.Model, the class Flask-SQLAlchemy builds from Base (adding its bind-key,
+# table-name and query mixins); mypy cannot take an instance attribute as a base class, so it is told Model is Base,
+# whose Mapped[...] columns and registry are what db.Model carries. Nothing here uses the mixins' extras (Model.query).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = LazyMigrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

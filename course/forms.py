@@ -43,5 +43,6 @@ class RowForm(Form):
     class Meta(TypedTextMeta):
         def get_translations(self, form):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return super().get_translations(form)
+                # WTForms builds a form's Meta class from every Meta along the form's MRO, ending in DefaultMeta
+                return super().get_translations(form)  # type: ignore[misc]  # DefaultMeta, joined at run time
             return translations

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytz
 from babel import Locale
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_timezone, get_translations
 from flask_login import current_user
@@ -40,10 +40,10 @@ def interface_languages() -> tuple[str, ...]:
 
 
 @cache
-def translations_for(language: str) -> Translations:
+def translations_for(language: str) -> NullTranslations:
     """The catalogue of one language, for text written in a language other than the reader's: course content
     renders the words it adds in the course's language, whoever imports it."""
-    return Translations.load(str(TRANSLATIONS), [language.replace("-", "_")])
+    return Translations.load(str(TRANSLATIONS), [language.replace("-", "_")])  # NullTranslations if none
 
 
 @cache
@@ -95,7 +95,9 @@ def init_app(app: Flask) -> None:
     # Templates translate through the request's catalogue, looked up once per request (Flask-Babel's own callables
     # look it up for every string, and Jinja's wrappers add a context call to each: a page has dozens). The
     # functions keep Jinja's "newstyle" rules: always %-formatted, values escaped, the translation trusted.
-    app.jinja_env.install_gettext_callables(_page_gettext, _page_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by Jinja's i18n extension
+        _page_gettext, _page_ngettext, newstyle=True
+    )
     app.jinja_env.globals.update(_=_page_gettext, gettext=_page_gettext, ngettext=_page_ngettext)
     app.register_blueprint(bp)
     app.add_template_global(timestamp)

@@ -215,13 +215,13 @@ def _load_courses() -> dict[str, CourseEntry]:
     published_modules = {row.id for row in modules}
     quiz_of: dict[int, QuizEntry] = {}
     quizzes_of: dict[int, list[QuizEntry]] = {}
-    for row in quizzes:
-        if row.module_id is not None and row.module_id not in published_modules:
+    for quiz_row in quizzes:
+        if quiz_row.module_id is not None and quiz_row.module_id not in published_modules:
             continue  # a draft module hides its quiz
-        entry = QuizEntry(row.id, row.slug, row.title, row.module_id, row.is_final)
-        quizzes_of.setdefault(row.course_id, []).append(entry)
-        if row.module_id is not None and not row.is_final:
-            quiz_of.setdefault(row.module_id, entry)
+        quiz_entry = QuizEntry(quiz_row.id, quiz_row.slug, quiz_row.title, quiz_row.module_id, quiz_row.is_final)
+        quizzes_of.setdefault(quiz_row.course_id, []).append(quiz_entry)
+        if quiz_row.module_id is not None and not quiz_row.is_final:
+            quiz_of.setdefault(quiz_row.module_id, quiz_entry)
     modules_of: dict[int, list[ModuleEntry]] = {}
     for row in modules:
         entry = ModuleEntry(

@@ -34,7 +34,10 @@ def _posted_account() -> str:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="lanyard-device-cookie")
+    secret = current_app.secret_key
+    if secret is None:  # create_app always sets one (from the instance folder unless configured)
+        raise RuntimeError("SECRET_KEY is not set: build the app with create_app")
+    return URLSafeTimedSerializer(secret, salt="lanyard-device-cookie")
 
 
 def _device() -> dict | None:
@@ -70,7 +73,10 @@ def account_key() -> str:
 
 def device_key() -> str:
     """One counter per device and account: guessing on a trusted device locks out that device only."""
-    return hashlib.sha256(f"{_device()['nonce']}:{_posted_account()}".encode()).hexdigest()
+    device = _device()
+    if device is None:  # the limit using this key is exempt for untrusted clients, so a device cookie is there
+        raise RuntimeError("device_key is only for trusted devices (exempt_when=is_untrusted_client)")
+    return hashlib.sha256(f"{device['nonce']}:{_posted_account()}".encode()).hexdigest()
 
 
 def sign_in_failed(response) -> bool:

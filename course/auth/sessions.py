@@ -80,9 +80,9 @@ def end_every_session(user: User) -> None:
 
 def active_session_count(user: User) -> int:
     """How many browsers are signed in to the account, for the account page."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(UserSession.id)).where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
-    )
+    ).scalar_one()
 
 
 # Built once (building a SELECT costs more than running it), with only the account columns that nearly every page

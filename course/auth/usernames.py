@@ -178,7 +178,7 @@ def _script_names(scripts: Iterable[str]) -> str:
     names = []
     for script in scripts:
         code = codes.get(script.replace("_", " "))
-        names.append(locale.scripts.get(code) if code in locale.scripts else script.replace("_", " ").title())
+        names.append(locale.scripts[code] if code in locale.scripts else script.replace("_", " ").title())
     return format_list(sorted(names), locale=locale)
 
 

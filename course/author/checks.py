@@ -63,7 +63,7 @@ def course_context(course: Course) -> CourseContext:
     ).all()
     context = CourseContext(
         course=course,
-        modules=[tuple(row) for row in modules],
+        modules=[(row.id, row.slug, row.title) for row in modules],
         lesson_slugs={},
         figures=set(db.session.scalars(select(Figure.name).where(Figure.course_id == course.id))),
     )

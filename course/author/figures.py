@@ -34,7 +34,7 @@ def figures(slug: str):
             form.image.errors.append(_("The image is larger than %(size)s KiB.", size=format_decimal(limit // 1024)))
         elif problem:
             form.image.errors.append(problem)
-        elif name is None:
+        elif name is None or media_type is None:  # no name without a media type
             form.name.errors.append(_("Give a name of letters and digits, e.g. card-front."))
         elif existing and not form.replace.data:
             form.replace.errors.append(_("A figure named %(name)s exists. Tick this box to replace it.", name=name))

@@ -59,4 +59,6 @@ def revision_of(item: Lesson | Quiz, revision_id: int) -> Revision | None:
 def revision_number(item: Lesson | Quiz, revision: Revision) -> int:
     """Revisions are numbered 1, 2, 3… per lesson or quiz, oldest first."""
     column = _owner_column(item)
-    return db.session.scalar(select(func.count(Revision.id)).where(column == item.id, Revision.id <= revision.id))
+    return db.session.execute(
+        select(func.count(Revision.id)).where(column == item.id, Revision.id <= revision.id)
+    ).scalar_one()

@@ -40,7 +40,7 @@ def _editor(course, lesson: Lesson | None):
     if request.method == "POST" and not apply_row_action(form, request.form.get("row_action")) and form.validate():
         data, ok = check_lesson_form(form, context, lesson.id if lesson else None)
         renamed_from = lesson.slug if lesson and data and data.slug != lesson.slug else None
-        linked = service.linking_lessons(course.id, renamed_from, lesson.id) if renamed_from else []
+        linked = service.linking_lessons(course.id, renamed_from, lesson.id) if lesson and renamed_from else []
         if linked:
             form.slug.errors.append(
                 _(

@@ -3,6 +3,7 @@ says, and a lesson's or quiz's history with its restore. The changes themselves 
 
 import difflib
 from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -75,7 +76,7 @@ def explain_unchanged(problems: list) -> None:
 # --- history and restore, for lessons and quizzes alike -------------------------------------------------------
 
 
-def _kind_and_address(course: Course, item: Lesson | Quiz) -> tuple[str, dict[str, str]]:
+def _kind_and_address(course: Course, item: Lesson | Quiz) -> tuple[str, dict[str, Any]]:
     """ "lesson" or "quiz", and the arguments of the item's addresses (author.edit_lesson, author.quiz_history…)."""
     kind = "lesson" if isinstance(item, Lesson) else "quiz"
     return kind, {"slug": course.slug, f"{kind}_slug": item.slug}

@@ -29,7 +29,7 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     except UnknownQuestionType:
         abort(404, description=_("Choose one of the question types: %(types)s.", types=", ".join(QUESTION_TYPES)))
     context = course_context(course)
-    module_slug = context.module_slugs.get(quiz.module_id) if not quiz.is_final else None
+    module_slug = context.module_slugs.get(quiz.module_id) if quiz.module_id is not None and not quiz.is_final else None
     form = question_form(qtype)(data=question_form_data(question) if question else None)
     objectives = context.objectives_for(module_slug)
     current = form.objective.data or ""

@@ -35,10 +35,10 @@ def _settings_form(quiz: Quiz | None, context: CourseContext) -> QuizForm:
     """The settings form, filled from the quiz (or, for a new one, from ?module=id)."""
     if quiz is None:
         module_id = request.args.get("module", type=int)
-        slug = context.module_slugs.get(module_id)
+        slug = context.module_slugs.get(module_id) if module_id is not None else None
         form = QuizForm(data={"placement": f"module:{slug}" if slug else "final"})
     else:
-        slug = context.module_slugs.get(quiz.module_id)
+        slug = context.module_slugs.get(quiz.module_id) if quiz.module_id is not None else None
         placement = f"module:{slug}" if slug and not quiz.is_final else "final"
         form = QuizForm(obj=quiz, data={"placement": placement})
     form.placement.choices = _placement_choices(context)

@@ -96,7 +96,9 @@ def add_course(course: Course) -> None:
 def add_module(course: Course, module: Module) -> None:
     """A new module goes at the end of the course."""
     module.course_id = course.id
-    module.position = db.session.scalar(select(func.count(Module.id)).where(Module.course_id == course.id))
+    module.position = db.session.execute(
+        select(func.count(Module.id)).where(Module.course_id == course.id)
+    ).scalar_one()
     db.session.add(module)
     db.session.commit()
 
@@ -116,7 +118,9 @@ def save_lesson(course: Course, lesson: Lesson | None, data, module_id: int, sum
     else:
         record_baseline(lesson, lesson_content(lesson))
     if lesson.module_id != module_id:
-        lesson.position = db.session.scalar(select(func.count(Lesson.id)).where(Lesson.module_id == module_id))
+        lesson.position = db.session.execute(
+            select(func.count(Lesson.id)).where(Lesson.module_id == module_id)
+        ).scalar_one()
         lesson.module_id = module_id
     update_lesson(lesson, data)
     db.session.add(lesson)
@@ -213,6 +217,7 @@ def _neighbour(index: int, count: int, direction: str) -> int | None:
 def move(item: Course | Module | Lesson, direction: str) -> None:
     """Swap a course (in the catalog), module (in its course) or lesson (in its module) with its neighbour and
     renumber its siblings 0, 1, 2…"""
+    siblings: list[Course | Module | Lesson]
     if isinstance(item, Course):
         siblings = list(db.session.scalars(select(Course).order_by(Course.position, Course.title)))
     elif isinstance(item, Module):
@@ -320,7 +325,9 @@ def delete_module(module: Module) -> None:
 
 def lesson_progress_count(lesson: Lesson) -> int:
     """How many students' progress records deleting the lesson takes."""
-    return db.session.scalar(select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id == lesson.id))
+    return db.session.execute(
+        select(func.count(LessonProgress.id)).where(LessonProgress.lesson_id == lesson.id)
+    ).scalar_one()
 
 
 def delete_lesson(lesson: Lesson) -> None:
@@ -334,7 +341,7 @@ def delete_lesson(lesson: Lesson) -> None:
 
 def quiz_attempt_count(quiz: Quiz) -> int:
     """How many students' attempts deleting the quiz takes."""
-    return db.session.scalar(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id))
+    return db.session.execute(select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz.id)).scalar_one()
 
 
 def delete_quiz(quiz: Quiz) -> None:

@@ -104,7 +104,10 @@ def heat_band(cell: QuizCell) -> str:
 
 def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None = None) -> Dashboard:
     """Everything the dashboard shows: the gradebook's queries plus one for the quizzes' attempt limits."""
-    book = build_gradebook(classroom, classroom.course)
+    course = classroom.course
+    if course is None:  # the view asks the teacher to choose a course first
+        raise ValueError(f"class {classroom.id} follows no course, so it has no dashboard")
+    book = build_gradebook(classroom, course)
     rows = sorted(book.rows, key=lambda row: row.sort_name)
     limits = {
         quiz_id: (max_attempts, pass_mark)
@@ -155,7 +158,7 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
         if reasons:
             dashboard.stuck.append(StuckStudent(row, reasons))
     for quiz in quizzes:
-        bests = [row.quizzes[quiz.id].best for row in rows if row.quizzes[quiz.id].best is not None]
+        bests = [best for row in rows if (best := row.quizzes[quiz.id].best) is not None]
         distribution = score_distribution(bests)
         dashboard.quiz_summaries.append(
             QuizSummary(

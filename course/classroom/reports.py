@@ -4,10 +4,11 @@ whatever the size of the class or the quiz (no query per student, per quiz or pe
 import csv
 import gc
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from course.learn.figures import figure_addresses
 from course.models import Attempt, AttemptSummary, Classroom, Course, Enrollment, QuestionSet, Quiz, User
 from course.progress import CourseProgress, class_progress
 from course.question_types import question_type
+from course.structure import QuizEntry
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a leading quote stops it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +54,7 @@ class GradebookRow:
 class Gradebook:
     classroom: Classroom
     course: Course
-    quizzes: list[Quiz]
+    quizzes: list[QuizEntry]
     rows: list[GradebookRow]
 
     def sort_keys(self) -> dict[str, Callable[[GradebookRow], Any]]:
@@ -64,8 +66,8 @@ class Gradebook:
             "activity": lambda row: row.last_activity,
         }
         for quiz in self.quizzes:
-            keys[f"best:{quiz.slug}"] = lambda row, quiz_id=quiz.id: row.quizzes[quiz_id].best
-            keys[f"last:{quiz.slug}"] = lambda row, quiz_id=quiz.id: row.quizzes[quiz_id].last
+            keys[f"best:{quiz.slug}"] = partial(_best_of, quiz.id)
+            keys[f"last:{quiz.slug}"] = partial(_last_of, quiz.id)
         return keys
 
     def sorted_rows(self, key: str, descending: bool) -> list[GradebookRow]:
@@ -87,6 +89,14 @@ def class_members(classroom: Classroom) -> list[User]:
             .order_by(User.username)
         )
     )
+
+
+def _best_of(quiz_id: int, row: GradebookRow) -> Any:
+    return row.quizzes[quiz_id].best
+
+
+def _last_of(quiz_id: int, row: GradebookRow) -> Any:
+    return row.quizzes[quiz_id].last
 
 
 def build_gradebook(classroom: Classroom, course: Course) -> Gradebook:
@@ -230,7 +240,9 @@ def quiz_report(classroom: Classroom, quiz: Quiz, threshold: int) -> QuizReport:
         return QuizReport(quiz, len(rows), threshold, statistics)
 
 
-def _removed_prompts(statistics: QuizStatistics, sets: dict[str, tuple[list[dict], list[dict]]], rows: list) -> None:
+def _removed_prompts(
+    statistics: QuizStatistics, sets: dict[str, tuple[list[dict], list[dict]]], rows: Sequence
+) -> None:
     """The prompt of each question no longer in the quiz, from the snapshot of one attempt that asked it: one query,
     and only when the quiz lost a question since some of the class answered it."""
     removed = {item.key: item for item in statistics.items if item.removed}

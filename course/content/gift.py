@@ -44,6 +44,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -147,9 +148,9 @@ def read_gift(text: str, path: str = "<gift>") -> GiftRead:
     for question_id, title, entry in zip(_question_ids(titles), titles, kept, strict=True):
         if entry is None:
             continue
-        line, question, category = entry
+        line, fields, category = entry
         read.questions.append(
-            {"id": question_id, **({"title": title} if title and title != question_id else {}), **question}
+            {"id": question_id, **({"title": title} if title and title != question_id else {}), **fields}
         )
         read.lines.append(line)
         read.categories.append(category)
@@ -360,7 +361,7 @@ def _read_choices(source: _Source, body: str, offset: int) -> dict:
                         weight=weight,
                     ),
                 )
-        right_count = weights.count(100)
+        right_count = weights.count(Decimal(100))
         if right_count != 1:
             source.report(
                 offset, _("a single-choice question needs exactly one =right answer, not %(count)d", count=right_count)
@@ -488,15 +489,19 @@ def _read_numeric(source: _Source, body: str, offset: int) -> dict:
     if source.problems:
         return {}
     main = full_credit[0]
-    answer, tolerance = _number_and_tolerance(main.text)
-    fields = {"type": "numeric", "answer": _plain_number(answer), "tolerance": _plain_number(tolerance)}
+    parsed = _number_and_tolerance(main.text)
+    assert parsed is not None  # an answer that is no number was reported above, and a report returns early
+    number, tolerance = parsed
+    fields: dict[str, Any] = {"type": "numeric", "answer": _plain_number(number), "tolerance": _plain_number(tolerance)}
     if main.feedback:
         fields["feedback"] = main.feedback
     others = []
     for other, credit in numbers:
         if other is main:
             continue
-        value, margin = _number_and_tolerance(other.text)
+        parsed = _number_and_tolerance(other.text)
+        assert parsed is not None  # as for the main answer
+        value, margin = parsed
         others.append(
             {
                 "answer": _plain_number(value),

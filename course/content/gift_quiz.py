@@ -108,13 +108,15 @@ def import_bank(
     `skip_unsupported` (Moodle's "stop on error: no") the good questions are written and the others listed in
     `skipped`; a file with no good question at all is still refused. Figures embedded in the file that the written
     questions show are added to the course."""
+    targets: list[tuple[str, Quiz | None, Module | None]]
     if by_category:
         read = read_file(data, path)
         targets = [(quiz.slug, quiz, None) for quiz in category_quizzes(course, read)]
     else:
-        quiz, module = import_target(course, quiz_slug or "", module_slug)  # named before the file is read
+        target_slug = quiz_slug or ""  # an empty slug is refused by import_target
+        quiz, module = import_target(course, target_slug, module_slug)  # named before the file is read
         read = read_file(data, path)
-        targets = [(quiz_slug, quiz, module)] * len(read.questions)
+        targets = [(target_slug, quiz, module)] * len(read.questions)
     entries, skipped = located_questions(read, skip_unsupported, settle_names(course, read.figures))
     groups: dict[str, tuple[Quiz | None, Module | None, list[LineDict]]] = {}
     for (slug, quiz, module), entry in zip(targets, entries, strict=True):
@@ -197,12 +199,14 @@ def category_quizzes(course: Course, read: GiftRead) -> list[Quiz]:
     category (with its first line) that names none, and the quizzes there are."""
     quizzes = db.session.scalars(select(Quiz).where(Quiz.course_id == course.id).order_by(Quiz.slug)).all()
     named = {_slug(quiz.title): quiz for quiz in quizzes} | {quiz.slug: quiz for quiz in quizzes}
-    targets, unknown = [], {}
+    targets: list[Quiz] = []
+    unknown: dict[str, int] = {}
     for category, line in zip(read.categories, read.lines, strict=True):
         quiz = named.get(_slug(category.rsplit("/", 1)[-1]))
         if quiz is None:
             unknown.setdefault(category or _("(the top category: none)"), line)
-        targets.append(quiz)
+        else:  # an unknown category ends in the ValueError below
+            targets.append(quiz)
     if unknown:
         listed = "; ".join(
             _("'%(category)s' (first question at line %(line)d)", category=category, line=line)

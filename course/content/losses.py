@@ -121,7 +121,7 @@ def confirm_losses(confirmed: bool | str = False):
 
     def guard(data: CourseData, course: Course | None) -> None:
         losses = import_losses(data, course)
-        if losses and confirmed is not True and confirmed != losses.fingerprint():
+        if course is not None and losses and confirmed is not True and confirmed != losses.fingerprint():
             raise LossesNeedConfirmation(course, losses)
 
     return guard

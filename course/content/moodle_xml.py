@@ -34,6 +34,7 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from pathlib import PurePath
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tostring
@@ -304,9 +305,7 @@ def _embedded_figures(
     for text in question.iter("text"):
         if text.text and _PLUGINFILE in text.text:
             line = lines.get(text)
-            text.text = _PLUGINFILE_REFERENCE.sub(
-                lambda found, line=line: _figure_reference(found, names, line), text.text
-            )
+            text.text = _PLUGINFILE_REFERENCE.sub(partial(_figure_reference, names=names, line=line), text.text)
     return figures
 
 

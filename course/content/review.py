@@ -107,8 +107,9 @@ def review_texts(
 
 def _review_dates(review: _Review, lesson: _Lesson) -> None:
     limit = review.today - timedelta(days=review.stale_after or 0)
-    sources = lesson.front.get("sources")
-    for index, source in enumerate(sources if isinstance(sources, LineList) else []):
+    written_sources = lesson.front.get("sources")
+    sources = written_sources if isinstance(written_sources, LineList) else LineList()  # none to review if no list
+    for index, source in enumerate(sources):
         if not isinstance(source, LineDict):
             continue
         name = source.get("id")

@@ -157,12 +157,12 @@ class _ScenarioChecker:
         for offset, raw in enumerate(source_lines):
             line = first_line + offset
             stripped = raw.strip()
-            if PASSAGE_IF.match(stripped):
+            if passage := PASSAGE_IF.match(stripped):
                 if open_at is not None:
                     self.problem(
                         line, _("%(what)s: a passage cannot start inside another (close it with ':::')", what=what)
                     )
-                parsed, error = parse_condition(PASSAGE_IF.match(stripped).group(1))
+                parsed, error = parse_condition(passage.group(1))
                 if error:
                     self.problem(line, _("%(what)s: %(problem)s", what=what, problem=error))
                 self.conditions_used.append((parsed, line))
@@ -227,11 +227,12 @@ class _ScenarioChecker:
         state = data.get("state")
         if state is not None and not isinstance(state, LineDict):
             self.problem(data.line_of("state"), _("state is a mapping of names to starting values"))
-        for name, value in (state or {}).items() if isinstance(state, LineDict) else ():
+        states = state if isinstance(state, LineDict) else LineDict()  # none to check unless a mapping
+        for name, value in states.items():
             checked = state_value(value)
             if not isinstance(name, str) or not STATE_NAME.match(name) or checked is None:
                 self.problem(
-                    state.line_of(name),
+                    states.line_of(name),
                     _(
                         "state %(name)s: names are lower-case words (a-z, 0-9, _) and values single words",
                         name=repr(name),

@@ -93,7 +93,7 @@ def _construct_number(loader: _LineLoader, node: yaml.ScalarNode) -> int | float
         message = _("a number longer than %(max)d characters", max=MAX_NUMBER_CHARACTERS)
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
     if node.tag.endswith(":int"):
-        number = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        number: int | float = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     else:
         number = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
     if isinstance(number, float) and not math.isfinite(number):

@@ -89,7 +89,8 @@ def _record_view(lesson_id: int) -> LessonProgress:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        record = db.session.scalar(_PROGRESS_ROW, key)
+        # The unique key refused this row because a concurrent view stored it: read that one (it is there)
+        record = db.session.execute(_PROGRESS_ROW, key).scalar_one()
     return record
 
 

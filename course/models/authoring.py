@@ -6,12 +6,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.privacy import CONTENT, N_, REVISION_KEPT, ROW_ID, STAFF, personal
 from course.models.users import User, utcnow
 
 
-class Revision(db.Model):
+class Revision(Model):
     """One saved version of a lesson or a quiz: who saved it, when, and its whole editable content in the
     course-folder format (as JSON), so any earlier version can be read and restored. Deleting the lesson or quiz
     deletes its history with it."""

@@ -1,17 +1,20 @@
 """A course as stored: the same tree as a course folder, with Markdown kept and its sanitised HTML rendered once."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.privacy import CONTENT, ROW_ID
 from course.models.users import utcnow
 
+if TYPE_CHECKING:  # the scenario models import this module
+    from course.models.scenario import Scenario
 
-class Course(db.Model):
+
+class Course(Model):
     """A course, keyed on its slug so that re-importing updates it in place."""
 
     __tablename__ = "courses"
@@ -37,7 +40,7 @@ class Course(db.Model):
     figures: Mapped[list["Figure"]] = relationship(back_populates="course", cascade="all, delete-orphan")
 
 
-class Module(db.Model):
+class Module(Model):
     """A module: an ordered group of lessons ending in a quiz."""
 
     __tablename__ = "modules"
@@ -60,7 +63,7 @@ class Module(db.Model):
     )
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """A lesson. Progress is keyed on (course, slug) through this row, which re-import updates, never replaces."""
 
     __tablename__ = "lessons"
@@ -84,9 +87,11 @@ class Lesson(db.Model):
     word_count: Mapped[int] = mapped_column(default=0, info=CONTENT)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
+    if TYPE_CHECKING:  # the backref of Scenario.lesson, declared for mypy only (an annotation here would map it)
+        scenario: Mapped["Scenario | None"]
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A module quiz or the final assessment. Submitted attempts keep their own copy of what was asked."""
 
     __tablename__ = "quizzes"
@@ -110,7 +115,7 @@ class Quiz(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     """One question; `spec` holds what its type needs (choices, answer, tolerance, accepted answers)."""
 
     __tablename__ = "questions"
@@ -133,7 +138,7 @@ class Question(db.Model):
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
 
 
-class Figure(db.Model):
+class Figure(Model):
     """An image a lesson shows, stored with the course so an export or a second server carries it along."""
 
     __tablename__ = "figures"

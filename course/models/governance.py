@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.content import Course
 from course.models.privacy import (
     ADDRESS_KEPT,
@@ -24,7 +24,7 @@ from course.models.privacy import (
 from course.models.users import User, utcnow
 
 
-class CourseOwner(db.Model):
+class CourseOwner(Model):
     """An owner of a course: one of the instructors who may edit, re-import, publish or delete it (with admins)."""
 
     __tablename__ = "course_owners"
@@ -49,7 +49,7 @@ class CourseOwner(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing that happened: who (the actor, by name so it survives the account), what (action and target),
     when; and for sign-in events only, the client address until it is purged."""
 

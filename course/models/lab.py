@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.privacy import DESIGN_READERS, N_, ROW_ID, WITH_ACCOUNT, YOU_TEACHERS, personal
 from course.models.users import User, utcnow
 
@@ -17,7 +17,7 @@ def new_design_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-class LabDesign(db.Model):
+class LabDesign(Model):
     """A design a student saved. `design` holds the form values (options.yaml keys), re-checked when loaded."""
 
     __tablename__ = "lab_designs"
@@ -67,7 +67,7 @@ class LabDesign(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LabSubmission(db.Model):
+class LabSubmission(Model):
     """One graded submission of a lab task. Like a quiz attempt it is never changed: it keeps the design as
     submitted and the result of each check; a task counts as completed once any submission passed."""
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 from course.i18n import N_
 
 # Who can read a column, in the words the data page uses.
@@ -49,7 +49,7 @@ ROW_ID = not_personal("a number that identifies the row inside the database")
 CONTENT = not_personal("course content written by its authors")
 
 
-class RecordView(db.Model):
+class RecordView(Model):
     """One look by an instructor or administrator at a page showing an individual student's records: who, which
     page, when. The student reads these on their data page. Never an address or device details."""
 
@@ -88,7 +88,7 @@ class RecordView(db.Model):
     )
 
 
-class DeletionRequest(db.Model):
+class DeletionRequest(Model):
     """A student asked to delete their account (password re-entered) in a class that needs an instructor's approval
     first; an instructor of that class or an administrator approves it, and the account is deleted then."""
 

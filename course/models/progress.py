@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.content import Lesson, Quiz
 from course.models.privacy import CONTENT, LEARNING, N_, ROW_ID, YOU_TEACHERS, not_personal, personal
 from course.models.users import User, utcnow
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """A student's visit to and completion of one lesson."""
 
     __tablename__ = "lesson_progress"
@@ -38,7 +38,7 @@ class LessonProgress(db.Model):
     lesson: Mapped[Lesson] = relationship()
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One attempt at a quiz. `snapshot` is the questions exactly as shown (with their key, kept server-side);
     once `submitted_at` is set, snapshot, responses and results never change. An answer an instructor marks (an
     essay) is pending until then: percent and passed stay None, and each mark (AnswerMark) updates score, percent
@@ -88,7 +88,7 @@ class Attempt(db.Model):
     quiz: Mapped[Quiz] = relationship()
 
 
-class QuestionSet(db.Model):
+class QuestionSet(Model):
     """The questions of a quiz as attempts asked them, as the class reports need them (key, type, points,
     objective, and for listed answers the key they were graded with): the same for every attempt at one version of
     the quiz, so kept once, named by its digest (grading.question_set_digest)."""
@@ -99,7 +99,7 @@ class QuestionSet(db.Model):
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, info=CONTENT)
 
 
-class AttemptSummary(db.Model):
+class AttemptSummary(Model):
     """What the class reports need of a submitted attempt, written in the same transaction as its submission and
     again whenever an instructor marks one of its answers: score, percent and passed, the set of questions it asked
     (QuestionSet) and, per question of that set in order, the points earned, whether it was answered or awaits a
@@ -131,7 +131,7 @@ class AttemptSummary(db.Model):
     )
 
 
-class AnswerMark(db.Model):
+class AnswerMark(Model):
     """An instructor's mark for one answer of a submitted attempt (an essay): points and written feedback, its
     Markdown kept for editing and its HTML rendered once when saved."""
 

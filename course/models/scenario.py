@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from course.extensions import db
+from course.extensions import Model
 from course.models.content import Lesson
 from course.models.users import utcnow
 
@@ -32,7 +32,7 @@ def _learning(purpose: str) -> dict[str, Any]:
     }
 
 
-class Scenario(db.Model):
+class Scenario(Model):
     """The nodes of a scenario lesson: `document` as the author wrote them (export and the editor read it) and
     `compiled`, rendered once at import or save, which the player reads."""
 
@@ -57,7 +57,7 @@ class Scenario(db.Model):
     )
 
 
-class ScenarioAttempt(db.Model):
+class ScenarioAttempt(Model):
     """One play-through of a scenario lesson by a student: the path (node, choice, state before it), the state now
     and, once an ending is reached, which one. A finished attempt never changes; replaying starts a new one."""
 

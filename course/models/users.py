@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from functools import cache
+from typing import TYPE_CHECKING, TypeGuard
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from course.extensions import db
+from course.extensions import Model, db
 from course.models.privacy import (
     LEARNING,
     N_,
@@ -25,6 +26,9 @@ from course.models.privacy import (
     not_personal,
     personal,
 )
+
+if TYPE_CHECKING:  # content's models import this module, so only mypy imports them back
+    from course.models.content import Course
 
 ROLES = ("student", "instructor", "admin")
 # How passwords are hashed unless PASSWORD_HASH_METHOD says otherwise: Werkzeug's salted scrypt. Only the test suite
@@ -46,7 +50,7 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account: a username and a password hash; email and display name are optional."""
 
     __tablename__ = "users"
@@ -134,6 +138,9 @@ class User(UserMixin, db.Model):
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     # The token of the server-side session this object was loaded for (see course.auth.sessions); not a column.
+    # Its type is declared for mypy only: declarative mapping would read a class annotation as a column to map.
+    if TYPE_CHECKING:
+        session_token: str | None
     session_token = None
 
     def get_id(self) -> str:
@@ -171,7 +178,7 @@ def _unknown_account_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
 
 
-def password_matches(user: User | None, password: str) -> bool:
+def password_matches(user: User | None, password: str) -> TypeGuard[User]:
     """Check a password with the same work whether or not the account exists, so timing reveals no usernames."""
     if user is None:
         check_password_hash(_unknown_account_hash(password_hash_method()), password)
@@ -179,7 +186,7 @@ def password_matches(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. Its cookies carry a random token and only the token's digest is stored, so a copy of
     the database signs no one in; deleting the row ends the session whatever cookies were copied. No address or
     device details are kept."""
@@ -216,7 +223,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Classroom(db.Model):
+class Classroom(Model):
     """A class students join with a code. The core has one default class; issue 4 adds more per course."""
 
     __tablename__ = "classrooms"
@@ -248,7 +255,7 @@ class Classroom(db.Model):
     )
 
     owner: Mapped[User | None] = relationship()
-    course: Mapped["Course | None"] = relationship("Course")  # noqa: F821  (content models import this module)
+    course: Mapped["Course | None"] = relationship("Course")
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="classroom", cascade="all, delete-orphan")
 
     @classmethod
@@ -258,7 +265,7 @@ class Classroom(db.Model):
         return db.session.scalar(select(cls).where(cls.join_code == normalised, cls.is_open.is_(True)))
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     """A student's membership of a class."""
 
     __tablename__ = "enrollments"
@@ -285,7 +292,7 @@ class Enrollment(db.Model):
 OPEN_REGISTRATION = "open_registration"
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     """Site-wide switches an instructor can flip, such as open registration."""
 
     __tablename__ = "site_settings"

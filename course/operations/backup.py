@@ -203,7 +203,10 @@ def _read_manifest(source: Path) -> dict:
 
 
 def _sqlite_path() -> Path:
-    return Path(db.engine.url.database)
+    database = db.engine.url.database
+    if database is None:
+        raise RuntimeError("the SQLite database is in memory: it has no file to back up or replace")
+    return Path(database)
 
 
 def _sqlite_online_copy(source: Path, target: Path) -> None:

@@ -30,7 +30,8 @@ def head_revisions() -> set[str]:
     """The revisions the code expects, read from the migrations folder once per process: those no other revision
     revises. Read without Alembic, which a health check would otherwise load into every server process."""
     if "lanyard_head_revisions" not in current_app.extensions:
-        revisions, revised = set(), set()
+        revisions: set[str] = set()
+        revised: set[str] = set()
         for path in (Path(current_app.extensions["migrate"].directory) / "versions").glob("*.py"):
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
                 if isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] in (
@@ -38,7 +39,7 @@ def head_revisions() -> set[str]:
                     ["down_revision"],
                 ):
                     value = ast.literal_eval(node.value)
-                    if node.targets[0].id == "revision":
+                    if getattr(node.targets[0], "id", None) == "revision":
                         revisions.add(value)
                     elif value:
                         revised.update([value] if isinstance(value, str) else value)

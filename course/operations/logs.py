@@ -10,6 +10,12 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 request_log = logging.getLogger("course.requests")
 
 
+class _LanyardHandler(logging.StreamHandler):
+    """The handler configure_logging adds, marked so that configuring again (another app) adds no second one."""
+
+    lanyard = True
+
+
 def configure_logging(app: Flask) -> None:
     """Send the app's loggers (and waitress's) to one handler at the level LANYARD_LOG_LEVEL sets, and log each
     request by its route, never by its client address."""
@@ -18,9 +24,8 @@ def configure_logging(app: Flask) -> None:
         raise ValueError(f"LANYARD_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR (not {level!r})")
     app.logger.removeHandler(default_handler)
     if not any(getattr(handler, "lanyard", False) for handler in app.logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _LanyardHandler()
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler.lanyard = True
         app.logger.addHandler(handler)
         logging.getLogger("waitress").addHandler(handler)
     app.logger.setLevel(level)

@@ -17,7 +17,7 @@ def lan_addresses() -> list[str]:
     """
     found: list[str] = []
     try:
-        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
+        found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
     except OSError:
         pass
     for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):

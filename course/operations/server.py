@@ -28,7 +28,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     problem = database_problem()
     if problem:
         raise click.ClickException(_("%(problem)s; run `flask --app app init` first.", problem=problem))
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, which Flask types as Flask
     for line in _banner(host, port):
         click.echo(line)
     # Forwarded headers are left for the app's ProxyFix when proxies are trusted; otherwise waitress drops them.

@@ -27,9 +27,10 @@ Resolver = Callable[[dict], tuple[int, str] | None]
 
 def _student_page(args: dict) -> tuple[int, str] | None:
     classroom = db.session.get(Classroom, args.get("classroom_id"))
-    if classroom is None:
+    student_id = args.get("user_id")  # part of the page's URL, so present whenever the endpoint matched
+    if classroom is None or student_id is None:
         return None
-    return args.get("user_id"), _("their page in the class %(name)s", name=classroom.name)
+    return student_id, _("their page in the class %(name)s", name=classroom.name)
 
 
 def _attempt(args: dict) -> tuple[int, str] | None:

@@ -122,7 +122,7 @@ def _readable_attempt(quiz_title: str, attempt: Attempt) -> dict[str, Any]:
                     for choice in (asked.get("public") or {}).get("choices", [])
                     if isinstance(choice, dict)
                 ],
-                "answer": attempt.responses.get(asked.get("key"), "") if attempt.responses else "",
+                "answer": attempt.responses.get(asked.get("key", ""), "") if attempt.responses else "",
                 "points": result.get("points"),
                 "max_points": asked.get("points"),
             }

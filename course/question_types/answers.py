@@ -4,6 +4,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TypeGuard
 
 MAX_NUMBER_TEXT = 50
 
@@ -51,7 +52,7 @@ def within_tolerance(value: float, answer: float, tolerance: float) -> bool:
     return abs(value - answer) <= tolerance + 1e-9 * max(1.0, abs(answer))
 
 
-def is_number(value) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     """A finite YAML number (booleans are not numbers here)."""
     return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 

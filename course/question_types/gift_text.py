@@ -107,7 +107,7 @@ class _MarkdownWriter(HTMLParser):
             self.lists.append([tag, 0])
         elif tag == "li":
             self._flush()
-            kind = self.lists[-1] if self.lists else ["ul", 0]
+            kind: list = self.lists[-1] if self.lists else ["ul", 0]  # [tag, number], as in self.lists
             kind[1] += 1
             indent = "   " * (len(self.lists) - 1)
             self.line.append(indent + (f"{kind[1]}. " if kind[0] == "ol" else "- "))

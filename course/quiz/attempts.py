@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
 from course.extensions import db
 from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
@@ -33,9 +34,9 @@ def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
 
 
 def attempts_used(quiz_id: int, user_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Attempt.id)).where(Attempt.quiz_id == quiz_id, Attempt.user_id == user_id)
-    )
+    ).scalar_one()
 
 
 def _source_index(quiz: Quiz) -> dict[str, dict]:
@@ -103,13 +104,14 @@ def start_attempt(quiz: Quiz, user_id: int) -> Attempt:
         db.session.commit()
     except IntegrityError:  # the same student started twice at once: use the attempt that won
         db.session.rollback()
-        attempt = open_attempt(quiz.id, user_id)
-        if attempt is None:
+        winner = open_attempt(quiz.id, user_id)
+        if winner is None:
             raise AttemptRefused(_("Another attempt was just recorded. Reload the quiz page.")) from None
+        return winner
     return attempt
 
 
-def read_responses(attempt: Attempt, form: Mapping) -> dict:
+def read_responses(attempt: Attempt, form: MultiDict) -> dict:
     """Responses from a submitted form, keyed on question ids; unknown fields are ignored, control characters
     removed (the rule every form applies)."""
     responses = {}
@@ -164,7 +166,7 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
         update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(responses=responses)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult, typed Result
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
@@ -184,11 +186,11 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
             submitted_at=utcnow(),
         )
     )
-    if result.rowcount == 1:
+    if result.rowcount == 1:  # type: ignore[attr-defined]  # a CursorResult, typed Result
         store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
     db.session.commit()
     db.session.refresh(attempt)
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult, typed Result
 
 
 def marks_by_attempt(attempt_ids: list[int]) -> dict[int, dict[str, dict]]:
@@ -240,8 +242,8 @@ def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: 
     earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
-    else:  # imported here: a SQLite server never loads the PostgreSQL dialect
-        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored
+    else:  # imported here: a SQLite server never loads the PostgreSQL dialect (whose Insert is another class)
+        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored  # type: ignore[assignment]  # same API
     db.session.execute(
         insert_unless_stored(QuestionSet)
         .values(digest=values["question_set"], questions=questions)
@@ -251,6 +253,6 @@ def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: 
         new
         or not db.session.execute(
             update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id).values(**values)
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]  # a CursorResult, typed Result
     ):
         db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))

@@ -64,6 +64,8 @@ def start(slug: str, quiz_slug: str):
     quiz = db.session.scalar(
         select(Quiz).where(Quiz.id == published_quiz_or_404(slug, quiz_slug).id).options(selectinload(Quiz.questions))
     )
+    if quiz is None:  # deleted since published_quiz_or_404 found it
+        abort(404)
     try:
         attempt = start_attempt(quiz, current_user.id)
     except AttemptRefused as refusal:

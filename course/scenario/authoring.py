@@ -125,7 +125,9 @@ def edit_scenario(slug: str, lesson_slug: str):
     if node_id and current is None and not is_new:
         abort(404, description=_("This scenario has no such node."))
     form = NodeForm(data=_node_form_data(current) if current else {})
-    problems, preview, errors = [], None, []
+    problems: list[tuple[str, str]] = []
+    preview = None
+    errors: list[str] = []
     if request.method == "POST" and (current or is_new) and form.validate():
         new_id = current["id"] if current else (form.node_id.data or "").strip()
         edited = _node_from_form(form, new_id, errors)

@@ -32,11 +32,11 @@ def all_attempts(user_id: int, lesson_id: int) -> list[ScenarioAttempt]:
 
 def new_attempt(user_id: int, scenario: Scenario) -> ScenarioAttempt:
     """A fresh attempt at the start; earlier attempts stay as they were."""
-    number = db.session.scalar(
+    number = db.session.execute(
         select(func.coalesce(func.max(ScenarioAttempt.number), 0)).where(
             ScenarioAttempt.user_id == user_id, ScenarioAttempt.lesson_id == scenario.lesson_id
         )
-    )
+    ).scalar_one()
     start, state = scenario.compiled["start"], dict(scenario.compiled["state"])
     attempt = ScenarioAttempt(
         user_id=user_id, lesson_id=scenario.lesson_id, number=number + 1, node=start, path=[], state=state

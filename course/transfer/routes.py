@@ -2,7 +2,7 @@
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
@@ -186,7 +186,7 @@ BANK_FORMATS = {
 }
 
 
-def _bank_form(course: Course, modules: list[Module]) -> QuestionBankImportForm:
+def _bank_form(course: Course, modules: Sequence[Module]) -> QuestionBankImportForm:
     form = QuestionBankImportForm()
     form.module.choices = [("", _("None: a course-level quiz"))] + [(m.slug, m.title) for m in modules]
     return form
@@ -219,7 +219,7 @@ def _course_page(course: Course, form: QuestionBankImportForm, skipped: list | N
     )
 
 
-def _modules(course: Course) -> list[Module]:
+def _modules(course: Course) -> Sequence[Module]:
     return db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
 
 
