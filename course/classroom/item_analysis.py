@@ -179,6 +179,9 @@ class _QuizTally:
             for name in ("earned", "fraction", "counted")
         ]
         any_pending = any(pending)
+        earned: Sequence[Any]  # a list of the attempts kept, or the whole column's tuple
+        fractions: Sequence[Any]
+        counted: Sequence[Any]
         for position, question in enumerate(asked):
             if any_pending:  # leave out the attempts whose answer to this question awaits a mark
                 rows = [row for row, left_out in enumerate(pending) if position not in left_out]

@@ -27,6 +27,8 @@ def _database_errors_in_one_line(command: click.Command) -> None:
             _database_errors_in_one_line(subcommand)
         return
     callback = command.callback
+    if callback is None:  # a command without a function of its own: nothing to wrap
+        return
 
     @functools.wraps(callback)
     def reporting(*args, **kwargs):

@@ -102,7 +102,12 @@ def import_command(path: str | None, owner_name: str | None = None, accept_losse
                 slug=pending.course.slug,
             )
         ) from None
-    if owner_name and not summary.created and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None:
+    if (
+        owner_name
+        and owner is not None
+        and not summary.created
+        and db.session.get(CourseOwner, (summary.course.id, owner.id)) is None
+    ):
         db.session.add(CourseOwner(course_id=summary.course.id, user_id=owner.id))
     record("course.imported", summary.course, detail=f"{'created' if summary.created else 'updated'} from {path}")
     db.session.commit()

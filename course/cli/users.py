@@ -26,8 +26,8 @@ def create_user_command(username: str, role: str, password: str | None) -> None:
 
     try:
         username = normalise_username(username)
-    except UsernameError as problem:
-        raise click.BadParameter(str(problem), param_hint="USERNAME") from None
+    except UsernameError as refusal:
+        raise click.BadParameter(str(refusal), param_hint="USERNAME") from None
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(_("'%(name)s' is already taken", name=username), param_hint="USERNAME")
     if lookalike := existing_lookalike(username):

@@ -62,11 +62,11 @@ def comparison_chart(comparison: Comparison, *, lab: Lab | None = None, ident: s
     # Built in steps: `pybabel extract` does not see a gettext call nested inside another's arguments.
     rows = []
     for dimension, results in comparison.rows():
-        levels = [
+        level_texts = [
             _("%(design)s %(level)s", design=comparison.labels[s], level=r.level.label.lower())
             for s, r in enumerate(results)
         ]
-        rows.append(_("%(dimension)s: %(levels)s", dimension=dimension.label, levels=", ".join(levels)))
+        rows.append(_("%(dimension)s: %(levels)s", dimension=dimension.label, levels=", ".join(level_texts)))
     summary = "; ".join(rows)
     return svg.document(
         parts,
