@@ -188,8 +188,7 @@ def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
     )
     if result.rowcount == 1:  # type: ignore[attr-defined]  # a CursorResult, typed Result
         store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
-    db.session.commit()
-    db.session.refresh(attempt)
+    db.session.commit()  # the attempt object is expired: a caller that reads it again loads it then
     return result.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult, typed Result
 
 

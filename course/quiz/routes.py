@@ -103,7 +103,7 @@ def attempt(attempt_id: int):
         if action == "submit":
             if not submit_attempt(attempt, responses, attempt.quiz.pass_mark):
                 flash(_("This attempt was already submitted; its result is below."), "info")
-            return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+            return redirect(url_for("quiz.attempt", attempt_id=attempt_id))  # not attempt.id: no reload
         saved = save_responses(attempt, responses)
         if request.accept_mimetypes.best == "application/json":
             return jsonify(saved=saved), (200 if saved else 409)
@@ -170,4 +170,4 @@ def submit(attempt_id: int):
         attempt, dict(attempt.responses or {}), attempt.quiz.pass_mark
     ):
         flash(_("This attempt was already submitted; its result is below."), "info")
-    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    return redirect(url_for("quiz.attempt", attempt_id=attempt_id))
