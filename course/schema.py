@@ -151,28 +151,39 @@ def problem_in(spec: Field, value: Any, present: bool = True) -> Problem | None:
         return Problem("missing") if spec.required else None
     if value is None:
         return None if spec.nullable and not spec.required else Problem("missing")
-    kind = spec.kind
-    if kind in STRING_KINDS:
+    if spec.kind in STRING_KINDS:
         return _string_problem(spec, value)
-    if kind == INTEGER:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return Problem("not_integer", value)
-        return _range_problem(spec, value)
-    if kind == NUMBER:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return Problem("not_number", value)
-        return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
-    if kind == BOOLEAN:
-        return None if isinstance(value, bool) else Problem("not_boolean", value)
-    if kind == ENUM:
-        return None if value in spec.choices else Problem("not_choice", value)
-    if kind == LIST:
-        if not isinstance(value, list):
-            return Problem("not_list", value)
-        return Problem("empty_list", value) if spec.non_empty and not value else None
-    if kind == MAPPING:
-        return None if isinstance(value, dict) else Problem("not_mapping", value)
-    return None
+    check = _KIND_CHECKS.get(spec.kind)
+    return check(spec, value) if check else None
+
+
+def _integer_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return Problem("not_integer", value)
+    return _range_problem(spec, value)
+
+
+def _number_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return Problem("not_number", value)
+    return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
+
+
+def _list_problem(spec: Field, value: Any) -> Problem | None:
+    if not isinstance(value, list):
+        return Problem("not_list", value)
+    return Problem("empty_list", value) if spec.non_empty and not value else None
+
+
+# How each kind other than the string kinds is checked (a table, so adding a kind adds one line).
+_KIND_CHECKS: dict[str, Callable[[Field, Any], Problem | None]] = {
+    INTEGER: _integer_problem,
+    NUMBER: _number_problem,
+    BOOLEAN: lambda spec, value: None if isinstance(value, bool) else Problem("not_boolean", value),
+    ENUM: lambda spec, value: None if value in spec.choices else Problem("not_choice", value),
+    LIST: _list_problem,
+    MAPPING: lambda spec, value: None if isinstance(value, dict) else Problem("not_mapping", value),
+}
 
 
 def _string_problem(spec: Field, value: Any) -> Problem | None:

@@ -59,7 +59,23 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     db.session.flush()
     if created and owner_id is not None:
         db.session.add(CourseOwner(course_id=course.id, user_id=owner_id))
+    module_ids, lessons = _write_modules(course, data)
+    question_count = _write_quizzes(course, data, module_ids)
+    _write_figures(course, data)
+    return ImportSummary(
+        course=course,
+        created=created,
+        modules=len(data.modules),
+        lessons=lessons,
+        quizzes=len(data.quizzes),
+        questions=question_count,
+        figures=len(data.figures),
+    )
 
+
+def _write_modules(course: Course, data: CourseData) -> tuple[dict[str, int], int]:
+    """Modules and lessons in the file's order; those the file no longer has are deleted. Returns the module ids
+    by slug (quizzes attach to them) and the number of lessons kept."""
     modules_by_slug = {m.slug: m for m in course.modules}
     lessons_by_slug = {
         lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
@@ -85,8 +101,12 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     for module in modules_by_slug.values():
         db.session.delete(module)
     db.session.flush()
+    return {m.slug: m.id for m in kept_modules}, len(kept_lessons)
 
-    module_ids = {m.slug: m.id for m in kept_modules}
+
+def _write_quizzes(course: Course, data: CourseData, module_ids: dict[str, int]) -> int:
+    """The file's quizzes, published; a quiz the file no longer has is unpublished, never deleted (attempts keep
+    pointing at it). Returns the number of questions written."""
     quizzes_by_slug = {q.slug: q for q in course.quizzes}
     question_count = 0
     for quiz_data in data.quizzes:
@@ -97,7 +117,11 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
         db.session.add(quiz)
     for quiz in quizzes_by_slug.values():
         quiz.published = False
+    return question_count
 
+
+def _write_figures(course: Course, data: CourseData) -> None:
+    """The file's figures; those it no longer has are deleted."""
     figures_by_name = {f.name: f for f in course.figures}
     for name, (media_type, payload) in data.figures.items():
         figure = figures_by_name.pop(name, None) or Figure(name=name, course=course)
@@ -106,15 +130,6 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     for figure in figures_by_name.values():
         db.session.delete(figure)
     db.session.flush()
-    return ImportSummary(
-        course=course,
-        created=created,
-        modules=len(data.modules),
-        lessons=len(kept_lessons),
-        quizzes=len(data.quizzes),
-        questions=question_count,
-        figures=len(data.figures),
-    )
 
 
 def update_lesson(lesson: Lesson, lesson_data: LessonData) -> None:
