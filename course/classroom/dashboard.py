@@ -136,25 +136,7 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
         if row.last_activity is None and row.progress.lessons_done == 0:
             dashboard.not_started.append(row)
             continue
-        reasons = []
-        for quiz in quizzes:
-            cell = row.quizzes[quiz.id]
-            max_attempts = limits.get(quiz.id, (0, 0))[0]
-            if cell.attempts and not cell.passed and (not max_attempts or cell.attempts < max_attempts):
-                if not max_attempts:
-                    reasons.append(_("failed %(quiz)s (attempts left)", quiz=quiz.title))
-                else:
-                    reasons.append(
-                        ngettext(
-                            "failed %(quiz)s (%(num)d of %(most)d left)",
-                            "failed %(quiz)s (%(num)d of %(most)d left)",
-                            max_attempts - cell.attempts,
-                            quiz=quiz.title,
-                            most=max_attempts,
-                        )
-                    )
-        if row.last_activity is not None and row.last_activity < idle_since:
-            reasons.append(_("no activity since %(date)s", date=format_date(row.last_activity)))
+        reasons = _stuck_reasons(row, quizzes, limits, idle_since)
         if reasons:
             dashboard.stuck.append(StuckStudent(row, reasons))
     for quiz in quizzes:
@@ -172,6 +154,32 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
             )
         )
     return dashboard
+
+
+def _stuck_reasons(
+    row: GradebookRow, quizzes: list[QuizEntry], limits: dict[int, tuple[int, int]], idle_since: datetime
+) -> list[str]:
+    """Why a student who has not finished may be stuck: a failed quiz with attempts left, or no recent activity."""
+    reasons = []
+    for quiz in quizzes:
+        cell = row.quizzes[quiz.id]
+        max_attempts = limits.get(quiz.id, (0, 0))[0]
+        if cell.attempts and not cell.passed and (not max_attempts or cell.attempts < max_attempts):
+            if not max_attempts:
+                reasons.append(_("failed %(quiz)s (attempts left)", quiz=quiz.title))
+            else:
+                reasons.append(
+                    ngettext(
+                        "failed %(quiz)s (%(num)d of %(most)d left)",
+                        "failed %(quiz)s (%(num)d of %(most)d left)",
+                        max_attempts - cell.attempts,
+                        quiz=quiz.title,
+                        most=max_attempts,
+                    )
+                )
+    if row.last_activity is not None and row.last_activity < idle_since:
+        reasons.append(_("no activity since %(date)s", date=format_date(row.last_activity)))
+    return reasons
 
 
 def _idle_days() -> int:
