@@ -21,7 +21,7 @@ dropped at the end) with CSRF on as in a real server. Sign-in limits are raised 
 student signs in from 127.0.0.1.
 
 Run: .venv/bin/python bench/serve.py [--server gunicorn|waitress] [--database sqlite|postgresql] [--workers N]
-     [--threads N] [--duration SECONDS] [--runs N]
+     [--threads N] [--district-config] [--duration SECONDS] [--runs N]
 """
 
 import argparse
@@ -161,6 +161,12 @@ def _options() -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
+        "--district-config",
+        action="store_true",
+        help="gunicorn with deploy/gunicorn.conf.py (the app loaded once and the workers forked from it, "
+        "collector frozen), workers and threads as given, for both apps",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         help="threads per process: default 1 for gunicorn (sync workers), 8 for waitress (as `flask serve`)",
@@ -243,10 +249,12 @@ def _command(app: str, port: int, options: argparse.Namespace) -> list[str]:
     if options.server == "gunicorn":
         target = "app:app" if app == "lanyard" else "bench.ceiling:create_app()"
         # No control socket: its default path is one per user, which the two servers (and others') would share.
+        district = ["--config", str(ROOT / "deploy" / "gunicorn.conf.py")] if options.district_config else []
         return [
             PYTHON,
             "-m",
             "gunicorn",
+            *district,
             "--workers",
             str(options.workers),
             "--threads",
@@ -801,7 +809,8 @@ def _print_table(
         t.label: {key: statistics.median(r[key] for r in t.runs) for key in ("rps", "p50", "p99")} for t in targets
     }
     server = (
-        f"gunicorn --workers {options.workers} --threads {options.threads}"
+        f"gunicorn{' -c deploy/gunicorn.conf.py' if options.district_config else ''} --workers {options.workers} "
+        f"--threads {options.threads}"
         if options.server == "gunicorn"
         else f"waitress (flask serve) --threads {options.threads}"
     )

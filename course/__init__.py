@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
     db.init_app(app)
+    _remember_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -235,6 +237,26 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+# Engines of every app built in this process, so a child forked from it (gunicorn --preload loads the app once and
+# forks its workers) drops the connections it inherited instead of sharing them with its parent and siblings.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _remember_engines(app: Flask) -> None:
+    with app.app_context():
+        _engines.update(db.engines.values())
+
+
+def _drop_inherited_connections() -> None:
+    """In a forked child: forget the parent's pooled connections without closing them (they are the parent's),
+    as SQLAlchemy's guide to pools and os.fork() says; the child opens its own on first use."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_drop_inherited_connections)
 
 
 @event.listens_for(Engine, "connect")

@@ -108,3 +108,26 @@ def test_static_assets_are_all_local(client):
     head = parse(html).one("head").html
     assert head.startswith("<head") and "http://" not in head and "https://" not in head
     assert client.get("/static/lanyard.css").status_code == 200
+
+
+def test_a_forked_worker_opens_its_own_database_connections(app):
+    """gunicorn --preload builds the app once and forks its workers: a worker must not reuse its parent's pooled
+    connection (two processes on one connection corrupt each other's answers)."""
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        assert db.engine.pool.checkedin() == 1
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which reports through its exit code
+        code = 3
+        try:
+            with app.app_context():
+                inherited = db.engine.pool.checkedin()
+                works = db.session.execute(text("SELECT 1")).scalar() == 1
+                code = 0 if inherited == 0 and works else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1  # the parent's connection is still its own
