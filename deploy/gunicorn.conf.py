@@ -25,6 +25,7 @@ def when_ready(server):
     objects, so their memory pages stay shared with the master instead of being copied into every worker."""
     gc.freeze()
 
+
 # Course and zip imports are the slowest requests; nginx waits 60 s as well.
 timeout = 60
 graceful_timeout = 30
