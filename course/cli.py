@@ -21,7 +21,8 @@ from course.content import ContentError, ContentProblem, check_course, import_co
 from course.content.archive import course_zip, import_course_zip
 from course.content.exporter import course_files, course_for_export, write_course_folder
 from course.content.gift_quiz import MAX_GIFT_BYTES, gift_too_large, import_gift, quiz_gift
-from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml, xml_too_large
+from course.content.moodle_xml import import_moodle_xml, xml_too_large
+from course.content.moodle_xml_export import quiz_moodle_xml
 from course.content.review import review_folder
 from course.extensions import db
 from course.models import Course, Quiz, User
