@@ -95,12 +95,7 @@ def figure_problem(data: bytes, media_type: str) -> str | None:
     SVG may carry scripts, so any script, event handler, foreign object or external reference is refused.
     """
     if media_type != "image/svg+xml":
-        ok = any(data.startswith(magic) for magic in _MAGIC[media_type])
-        if media_type == "image/webp":
-            ok = ok and data[8:12] == b"WEBP"
-        return (
-            None if ok else _("the file's content is not a %(format)s image", format=media_type.split("/")[1].upper())
-        )
+        return _raster_problem(data, media_type)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         return _("SVG with a DOCTYPE or entities is not accepted")
     try:
@@ -109,18 +104,30 @@ def figure_problem(data: bytes, media_type: str) -> str | None:
         return _("SVG is not well-formed XML (%(error)s)", error=error)
     if not root.tag.endswith("svg"):
         return _("the file's content is not an SVG image")
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower()
-        if tag in ("script", "foreignobject", "iframe", "object", "embed"):
-            return _("SVG contains a <%(tag)s> element", tag=tag)
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1]
-            if _SVG_FORBIDDEN_ATTR.match(local):
-                return _("SVG contains an event handler attribute '%(name)s'", name=local)
-            if local == "href" and not value.startswith("#"):
-                return _("SVG links to an external resource")
-            if "url(" in value and "url(#" not in value.replace(" ", ""):
-                return _("SVG refers to an external resource")
-        if tag == "style" and element.text and ("@import" in element.text or "url(" in element.text):
-            return _("SVG style sheet refers to an external resource")
+    return next(filter(None, map(_svg_element_problem, root.iter())), None)
+
+
+def _raster_problem(data: bytes, media_type: str) -> str | None:
+    """A PNG, JPEG or WebP whose bytes do not start as that format's do, whatever its name says."""
+    ok = any(data.startswith(magic) for magic in _MAGIC[media_type])
+    if media_type == "image/webp":
+        ok = ok and data[8:12] == b"WEBP"
+    return None if ok else _("the file's content is not a %(format)s image", format=media_type.split("/")[1].upper())
+
+
+def _svg_element_problem(element: ElementTree.Element) -> str | None:
+    """What in one SVG element could run a script or fetch something from elsewhere; None when nothing does."""
+    tag = element.tag.rsplit("}", 1)[-1].lower()
+    if tag in ("script", "foreignobject", "iframe", "object", "embed"):
+        return _("SVG contains a <%(tag)s> element", tag=tag)
+    for name, value in element.attrib.items():
+        local = name.rsplit("}", 1)[-1]
+        if _SVG_FORBIDDEN_ATTR.match(local):
+            return _("SVG contains an event handler attribute '%(name)s'", name=local)
+        if local == "href" and not value.startswith("#"):
+            return _("SVG links to an external resource")
+        if "url(" in value and "url(#" not in value.replace(" ", ""):
+            return _("SVG refers to an external resource")
+    if tag == "style" and element.text and ("@import" in element.text or "url(" in element.text):
+        return _("SVG style sheet refers to an external resource")
     return None
