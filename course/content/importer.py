@@ -47,6 +47,7 @@ def import_course(
 
 
 def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | None = None) -> ImportSummary:
+    """Write a checked course over the stored one with its slug (or a new one) inside the caller's transaction."""
     course = db.session.scalar(select(Course).where(Course.slug == data.slug))
     if guard is not None:
         guard(data, course)
@@ -59,7 +60,23 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     db.session.flush()
     if created and owner_id is not None:
         db.session.add(CourseOwner(course_id=course.id, user_id=owner_id))
+    kept_modules, lesson_count = _write_modules(course, data)
+    question_count = _write_quizzes(course, data, {m.slug: m.id for m in kept_modules})
+    _write_figures(course, data)
+    return ImportSummary(
+        course=course,
+        created=created,
+        modules=len(data.modules),
+        lessons=lesson_count,
+        quizzes=len(data.quizzes),
+        questions=question_count,
+        figures=len(data.figures),
+    )
 
+
+def _write_modules(course: Course, data: CourseData) -> tuple[list[Module], int]:
+    """Update or add the folder's modules and their lessons, in order, and delete the ones that left it; returns
+    the kept modules (with ids) and the number of lessons."""
     modules_by_slug = {m.slug: m for m in course.modules}
     lessons_by_slug = {
         lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
@@ -85,8 +102,12 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     for module in modules_by_slug.values():
         db.session.delete(module)
     db.session.flush()
+    return kept_modules, len(kept_lessons)
 
-    module_ids = {m.slug: m.id for m in kept_modules}
+
+def _write_quizzes(course: Course, data: CourseData, module_ids: dict[str, int]) -> int:
+    """Update or add the folder's quizzes, published, and unpublish the ones that left it (their attempts stay);
+    returns the number of questions."""
     quizzes_by_slug = {q.slug: q for q in course.quizzes}
     question_count = 0
     for quiz_data in data.quizzes:
@@ -97,7 +118,11 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
         db.session.add(quiz)
     for quiz in quizzes_by_slug.values():
         quiz.published = False
+    return question_count
 
+
+def _write_figures(course: Course, data: CourseData) -> None:
+    """Update or add the folder's figures by name and delete the ones that left it."""
     figures_by_name = {f.name: f for f in course.figures}
     for name, (media_type, payload) in data.figures.items():
         figure = figures_by_name.pop(name, None) or Figure(name=name, course=course)
@@ -106,15 +131,6 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     for figure in figures_by_name.values():
         db.session.delete(figure)
     db.session.flush()
-    return ImportSummary(
-        course=course,
-        created=created,
-        modules=len(data.modules),
-        lessons=len(kept_lessons),
-        quizzes=len(data.quizzes),
-        questions=question_count,
-        figures=len(data.figures),
-    )
 
 
 def update_lesson(lesson: Lesson, lesson_data: LessonData) -> None:
