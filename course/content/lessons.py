@@ -218,40 +218,43 @@ class LessonChecker(CheckerBase):
             if fence:
                 if stripped.startswith(fence):
                     fence = None
-                continue
-            if stripped.startswith(("```", "~~~")):
+            elif stripped.startswith(("```", "~~~")):
                 fence = stripped[:3]
                 lab = LAB_FENCE.match(line)
                 if lab:
-                    params = dict(re.findall(r"(\w+)=([^\s]*)", lab.group(2)))
-                    lab_data = get_lab()
-                    known = {"preset": lab_data.presets, "task": lab_data.tasks}
-                    for key, value in params.items():
-                        if key not in known or not SLUG.match(value):
-                            message = _(
-                                "lab block: unknown or malformed parameter '%(key)s=%(value)s'", key=key, value=value
-                            )
-                            self.problem(path, number, message)
-                        elif value not in known[key]:
-                            self.problem(
-                                path, number, _("lab block: the lab has no %(key)s '%(value)s'", key=key, value=value)
-                            )
-                    if not params:
-                        self.problem(path, number, _("lab block needs preset=… and/or task=…"))
-                continue
-            for written in AS_OF.findall(line):
-                if calendar_date(written) is None:
-                    message = _(
-                        "[as of %(date)s]: the date must be YYYY-MM-DD or YYYY-MM, and not in the future", date=written
-                    )
-                    self.problem(path, number, message)
-            for source_id in CITATION.findall(line):
-                if source_id not in source_ids:
-                    message = _("citation [@%(id)s] does not match any source of this lesson", id=source_id)
-                    self.problem(path, number, message)
-            for alt, src in IMAGE.findall(line):
-                if not alt.strip():
-                    self.problem(path, number, _("image %(src)s needs alt text that conveys its content", src=src))
+                    self.check_lab_block(lab.group(2), path, number)
+            else:
+                self.check_prose_line(line, path, number, source_ids)
+
+    def check_lab_block(self, parameters: str, path: Path, number: int) -> None:
+        """A ```lab fence's preset= and task= must name ones the lab has."""
+        params = dict(re.findall(r"(\w+)=([^\s]*)", parameters))
+        lab_data = get_lab()
+        known = {"preset": lab_data.presets, "task": lab_data.tasks}
+        for key, value in params.items():
+            if key not in known or not SLUG.match(value):
+                message = _("lab block: unknown or malformed parameter '%(key)s=%(value)s'", key=key, value=value)
+                self.problem(path, number, message)
+            elif value not in known[key]:
+                self.problem(path, number, _("lab block: the lab has no %(key)s '%(value)s'", key=key, value=value))
+        if not params:
+            self.problem(path, number, _("lab block needs preset=… and/or task=…"))
+
+    def check_prose_line(self, line: str, path: Path, number: int, source_ids: set[str]) -> None:
+        """A body line outside code fences: its [as of] dates, citations and images' alt text."""
+        for written in AS_OF.findall(line):
+            if calendar_date(written) is None:
+                message = _(
+                    "[as of %(date)s]: the date must be YYYY-MM-DD or YYYY-MM, and not in the future", date=written
+                )
+                self.problem(path, number, message)
+        for source_id in CITATION.findall(line):
+            if source_id not in source_ids:
+                message = _("citation [@%(id)s] does not match any source of this lesson", id=source_id)
+                self.problem(path, number, message)
+        for alt, src in IMAGE.findall(line):
+            if not alt.strip():
+                self.problem(path, number, _("image %(src)s needs alt text that conveys its content", src=src))
 
     def check_lesson_references(self, lesson: LessonData, text: str, slugs, anchors, figures) -> None:
         """Links to other lessons, glossary anchors and figures must exist in the course (`in` each collection)."""
