@@ -102,6 +102,23 @@ class QuizChecker(CheckerBase):
         else:
             allowed_sources = module_sources.get(module, set())
             objectives = module_objectives.get(module, set())
+        questions = self.quiz_questions(data, path, allowed_sources, objectives)
+        return QuizData(
+            path=_display(path),
+            slug=slug,
+            title=title,
+            module=None if is_final else module,
+            is_final=is_final,
+            pass_mark=pass_mark,
+            max_attempts=max_attempts,
+            shuffle=bool(shuffle),
+            questions=questions,
+        )
+
+    def quiz_questions(
+        self, data: LineDict, path: Path, allowed_sources: set[str], objectives: set[str]
+    ) -> list[QuestionData]:
+        """The quiz's questions that check out, ids unique; at most MAX_QUESTIONS are read."""
         entries = self.field(data, "questions", QUIZ["questions"], path, _("the quiz"))
         if not entries:
             entries = LineList()  # the rest is still checked: the browser keeps a draft quiz without questions
@@ -120,17 +137,7 @@ class QuizChecker(CheckerBase):
                 self.problem(path, entry.line_of("id"), _("duplicate question id '%(id)s'", id=question.key))
                 continue
             questions.append(question)
-        return QuizData(
-            path=_display(path),
-            slug=slug,
-            title=title,
-            module=None if is_final else module,
-            is_final=is_final,
-            pass_mark=pass_mark,
-            max_attempts=max_attempts,
-            shuffle=bool(shuffle),
-            questions=questions,
-        )
+        return questions
 
     def load_question(self, entry, line: int, path: Path | str, sources: set[str], objectives: set[str]):
         if not isinstance(entry, LineDict):
