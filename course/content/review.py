@@ -71,6 +71,13 @@ def review_texts(
     if stale_after is not None:
         for lesson in parsed:
             _review_dates(review, lesson)
+    _review_objectives(review, parsed, _assessed_objectives(review, quizzes))
+    return sorted(review.warnings)
+
+
+def _assessed_objectives(review: _Review, quizzes: list[tuple[str, str]]) -> dict[str | None, set[str]]:
+    """The objectives the questions name, by module slug (None: course-level quizzes); a question naming none is a
+    warning."""
     assessed: dict[str | None, set[str]] = {}
     for path, text in quizzes:
         data, problems = load_yaml(text, path)
@@ -89,8 +96,13 @@ def review_texts(
             else:
                 line = question.line_of("id") if "id" in question else questions.line_of(index)
                 review.warn(path, line, _("question '%(id)s' names no objective (objective: …)", id=question.get("id")))
+    return assessed
+
+
+def _review_objectives(review: _Review, lessons: list[_Lesson], assessed: dict[str | None, set[str]]) -> None:
+    """Warn of each lesson objective that no question of its module's quiz or of the final names."""
     course_level = assessed.get(None, set())
-    for lesson in parsed:
+    for lesson in lessons:
         objectives = lesson.front.get("objectives")
         if not isinstance(objectives, LineList):
             continue
@@ -102,7 +114,6 @@ def review_texts(
                     objective=text,
                 )
                 review.warn(lesson.path, objectives.line_of(index), message)
-    return sorted(review.warnings)
 
 
 def _review_dates(review: _Review, lesson: _Lesson) -> None:
