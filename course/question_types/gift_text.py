@@ -98,88 +98,147 @@ class _MarkdownWriter(HTMLParser):
             self.in_list = bool(self.lists)
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
         if tag in self._BLOCKS and not (tag == "div" and self.lists):
             self._flush()
-        if tag == "blockquote":
-            self.quote += 1
-        elif tag in ("ul", "ol"):
-            self.lists.append([tag, 0])
-        elif tag == "li":
+        mark = self._inline_mark(tag)
+        if mark:
+            self.line.append(mark)
+        elif tag in self._OPENERS:
+            self._OPENERS[tag](self, tag, dict(attrs))
+
+    def handle_endtag(self, tag):
+        mark = self._inline_mark(tag)
+        if mark:
+            self.line.append(mark)
+        elif tag in self._CLOSERS:
+            self._CLOSERS[tag](self)
+        elif tag in self._BLOCKS and not (tag == "div" and self.lists):
             self._flush()
-            kind = self.lists[-1] if self.lists else ["ul", 0]
-            kind[1] += 1
-            indent = "   " * (len(self.lists) - 1)
-            self.line.append(indent + (f"{kind[1]}. " if kind[0] == "ol" else "- "))
-        elif tag in ("h2", "h3", "h4", "h5", "h6"):
-            self.line.append("#" * int(tag[1]) + " ")
-        elif tag == "br":
-            self.line.append("\\\n")
-        elif tag == "hr":
-            self.blocks.append("---")
-        elif tag == "strong":
-            self.line.append("**")
-        elif tag == "em":
-            self.line.append("*")
-        elif tag == "code" and not self.pre:
-            self.line.append("`")
-        elif tag == "pre":
-            self.pre = True
-            self.line.append("```\n")
-        elif tag == "a":
-            self.links.append(attributes.get("href") or "")
-            self.line.append("[")
-        elif tag == "img":
-            title = f' "{attributes["title"]}"' if attributes.get("title") else ""
-            self.line.append(f"![{plain_to_markdown(attributes.get('alt') or '')}]({attributes.get('src', '')}{title})")
-        elif tag == "tr":
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
+
+    def _inline_mark(self, tag: str) -> str | None:
+        """The Markdown that both opens and closes an inline element (code inside <pre> is no inline code)."""
+        if tag == "code":
+            return None if self.pre else "`"
+        return {"strong": "**", "em": "*"}.get(tag)
+
+    # Start tags: each handler takes the tag and its attributes.
+
+    def _open_quote(self, tag: str, attributes: dict) -> None:
+        self.quote += 1
+
+    def _open_list(self, tag: str, attributes: dict) -> None:
+        self.lists.append([tag, 0])
+
+    def _open_item(self, tag: str, attributes: dict) -> None:
+        """A list item's marker, numbered in an <ol>, indented by how deep the list is."""
+        self._flush()
+        kind = self.lists[-1] if self.lists else ["ul", 0]
+        kind[1] += 1
+        indent = "   " * (len(self.lists) - 1)
+        self.line.append(indent + (f"{kind[1]}. " if kind[0] == "ol" else "- "))
+
+    def _open_heading(self, tag: str, attributes: dict) -> None:
+        self.line.append("#" * int(tag[1]) + " ")
+
+    def _line_break(self, tag: str, attributes: dict) -> None:
+        self.line.append("\\\n")
+
+    def _rule(self, tag: str, attributes: dict) -> None:
+        self.blocks.append("---")
+
+    def _open_pre(self, tag: str, attributes: dict) -> None:
+        self.pre = True
+        self.line.append("```\n")
+
+    def _open_link(self, tag: str, attributes: dict) -> None:
+        self.links.append(attributes.get("href") or "")
+        self.line.append("[")
+
+    def _image(self, tag: str, attributes: dict) -> None:
+        title = f' "{attributes["title"]}"' if attributes.get("title") else ""
+        self.line.append(f"![{plain_to_markdown(attributes.get('alt') or '')}]({attributes.get('src', '')}{title})")
+
+    def _open_row(self, tag: str, attributes: dict) -> None:
+        self.row = []
+
+    def _open_cell(self, tag: str, attributes: dict) -> None:
+        if self.row is not None:
             self.row.append("")
             self._cell_start = len(self.line)
 
-    def handle_endtag(self, tag):
-        if tag == "strong":
-            self.line.append("**")
-        elif tag == "em":
-            self.line.append("*")
-        elif tag == "code" and not self.pre:
-            self.line.append("`")
-        elif tag == "pre":
-            self.pre = False
-            self.line.append("\n```")
-            self._flush()
-        elif tag == "a":
-            href = self.links.pop() if self.links else ""
-            self.line.append(f"]({href})" if href else "]")
-        elif tag in ("td", "th") and self.row is not None:
+    _OPENERS = {
+        "blockquote": _open_quote,
+        "ul": _open_list,
+        "ol": _open_list,
+        "li": _open_item,
+        **dict.fromkeys(("h2", "h3", "h4", "h5", "h6"), _open_heading),
+        "br": _line_break,
+        "hr": _rule,
+        "pre": _open_pre,
+        "a": _open_link,
+        "img": _image,
+        "tr": _open_row,
+        "td": _open_cell,
+        "th": _open_cell,
+    }
+
+    # End tags.
+
+    def _close_pre(self) -> None:
+        self.pre = False
+        self.line.append("\n```")
+        self._flush()
+
+    def _close_link(self) -> None:
+        href = self.links.pop() if self.links else ""
+        self.line.append(f"]({href})" if href else "]")
+
+    def _close_cell(self) -> None:
+        """A table cell's text on one line, pipes escaped, taken out of the line into the row."""
+        if self.row is not None:
             cell = "".join(self.line[self._cell_start :]).strip().replace("|", "\\|").replace("\n", " ")
             del self.line[self._cell_start :]
             self.row[-1] = cell
-        elif tag == "tr" and self.row is not None:
+
+    def _close_row(self) -> None:
+        if self.row is not None:
             self.rows.append(self.row)
             self.row = None
-        elif tag == "table":
-            if self.rows:
-                width = max(len(row) for row in self.rows)
-                rows = [row + [""] * (width - len(row)) for row in self.rows]
-                lines = [f"| {' | '.join(rows[0])} |", "|" + " --- |" * width]
-                lines += [f"| {' | '.join(row)} |" for row in rows[1:]]
-                self.line = []
-                self.blocks.append("\n".join(lines))
-            self.rows = []
-        elif tag in ("ul", "ol"):
+
+    def _close_table(self) -> None:
+        """The rows as a pipe table, the first one its header, every row as wide as the widest."""
+        if self.rows:
+            width = max(len(row) for row in self.rows)
+            rows = [row + [""] * (width - len(row)) for row in self.rows]
+            lines = [f"| {' | '.join(rows[0])} |", "|" + " --- |" * width]
+            lines += [f"| {' | '.join(row)} |" for row in rows[1:]]
+            self.line = []
+            self.blocks.append("\n".join(lines))
+        self.rows = []
+
+    def _close_list(self) -> None:
+        self._flush()
+        if self.lists:
+            self.lists.pop()
+        if not self.lists:
             self._flush()
-            if self.lists:
-                self.lists.pop()
-            if not self.lists:
-                self._flush()
-                self.in_list = False
-        elif tag == "blockquote":
-            self._flush()
-            self.quote = max(0, self.quote - 1)
-        elif tag in self._BLOCKS and not (tag == "div" and self.lists):
-            self._flush()
+            self.in_list = False
+
+    def _close_quote(self) -> None:
+        self._flush()
+        self.quote = max(0, self.quote - 1)
+
+    _CLOSERS = {
+        "pre": _close_pre,
+        "a": _close_link,
+        "td": _close_cell,
+        "th": _close_cell,
+        "tr": _close_row,
+        "table": _close_table,
+        "ul": _close_list,
+        "ol": _close_list,
+        "blockquote": _close_quote,
+    }
 
     def handle_data(self, data):
         if self.pre:
