@@ -151,28 +151,8 @@ def problem_in(spec: Field, value: Any, present: bool = True) -> Problem | None:
         return Problem("missing") if spec.required else None
     if value is None:
         return None if spec.nullable and not spec.required else Problem("missing")
-    kind = spec.kind
-    if kind in STRING_KINDS:
-        return _string_problem(spec, value)
-    if kind == INTEGER:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return Problem("not_integer", value)
-        return _range_problem(spec, value)
-    if kind == NUMBER:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return Problem("not_number", value)
-        return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
-    if kind == BOOLEAN:
-        return None if isinstance(value, bool) else Problem("not_boolean", value)
-    if kind == ENUM:
-        return None if value in spec.choices else Problem("not_choice", value)
-    if kind == LIST:
-        if not isinstance(value, list):
-            return Problem("not_list", value)
-        return Problem("empty_list", value) if spec.non_empty and not value else None
-    if kind == MAPPING:
-        return None if isinstance(value, dict) else Problem("not_mapping", value)
-    return None
+    judge = _JUDGES.get(spec.kind)  # ANY takes every value
+    return judge(spec, value) if judge else None
 
 
 def _string_problem(spec: Field, value: Any) -> Problem | None:
@@ -194,6 +174,48 @@ def _range_problem(spec: Field, value: int | float) -> Problem | None:
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         return Problem("out_of_range", value, (spec.low, spec.high))
     return None
+
+
+def _integer_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return Problem("not_integer", value)
+    return _range_problem(spec, value)
+
+
+def _number_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return Problem("not_number", value)
+    return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
+
+
+def _boolean_problem(spec: Field, value: Any) -> Problem | None:
+    return None if isinstance(value, bool) else Problem("not_boolean", value)
+
+
+def _choice_problem(spec: Field, value: Any) -> Problem | None:
+    return None if value in spec.choices else Problem("not_choice", value)
+
+
+def _list_problem(spec: Field, value: Any) -> Problem | None:
+    if not isinstance(value, list):
+        return Problem("not_list", value)
+    return Problem("empty_list", value) if spec.non_empty and not value else None
+
+
+def _mapping_problem(spec: Field, value: Any) -> Problem | None:
+    return None if isinstance(value, dict) else Problem("not_mapping", value)
+
+
+# How problem_in judges a present value of each kind of field.
+_JUDGES: dict[str, Callable[[Field, Any], Problem | None]] = {
+    **dict.fromkeys(STRING_KINDS, _string_problem),
+    INTEGER: _integer_problem,
+    NUMBER: _number_problem,
+    BOOLEAN: _boolean_problem,
+    ENUM: _choice_problem,
+    LIST: _list_problem,
+    MAPPING: _mapping_problem,
+}
 
 
 def unknown_keys(schema: Schema, data: Mapping) -> Iterator[Any]:
