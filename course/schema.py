@@ -151,39 +151,8 @@ def problem_in(spec: Field, value: Any, present: bool = True) -> Problem | None:
         return Problem("missing") if spec.required else None
     if value is None:
         return None if spec.nullable and not spec.required else Problem("missing")
-    if spec.kind in STRING_KINDS:
-        return _string_problem(spec, value)
-    check = _KIND_CHECKS.get(spec.kind)
-    return check(spec, value) if check else None
-
-
-def _integer_problem(spec: Field, value: Any) -> Problem | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return Problem("not_integer", value)
-    return _range_problem(spec, value)
-
-
-def _number_problem(spec: Field, value: Any) -> Problem | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return Problem("not_number", value)
-    return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
-
-
-def _list_problem(spec: Field, value: Any) -> Problem | None:
-    if not isinstance(value, list):
-        return Problem("not_list", value)
-    return Problem("empty_list", value) if spec.non_empty and not value else None
-
-
-# How each kind other than the string kinds is checked (a table, so adding a kind adds one line).
-_KIND_CHECKS: dict[str, Callable[[Field, Any], Problem | None]] = {
-    INTEGER: _integer_problem,
-    NUMBER: _number_problem,
-    BOOLEAN: lambda spec, value: None if isinstance(value, bool) else Problem("not_boolean", value),
-    ENUM: lambda spec, value: None if value in spec.choices else Problem("not_choice", value),
-    LIST: _list_problem,
-    MAPPING: lambda spec, value: None if isinstance(value, dict) else Problem("not_mapping", value),
-}
+    judge = _JUDGES.get(spec.kind)  # ANY takes every value
+    return judge(spec, value) if judge else None
 
 
 def _string_problem(spec: Field, value: Any) -> Problem | None:
@@ -205,6 +174,48 @@ def _range_problem(spec: Field, value: int | float) -> Problem | None:
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         return Problem("out_of_range", value, (spec.low, spec.high))
     return None
+
+
+def _integer_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return Problem("not_integer", value)
+    return _range_problem(spec, value)
+
+
+def _number_problem(spec: Field, value: Any) -> Problem | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return Problem("not_number", value)
+    return None if spec.low is None or value > spec.low else Problem("out_of_range", value)
+
+
+def _boolean_problem(spec: Field, value: Any) -> Problem | None:
+    return None if isinstance(value, bool) else Problem("not_boolean", value)
+
+
+def _choice_problem(spec: Field, value: Any) -> Problem | None:
+    return None if value in spec.choices else Problem("not_choice", value)
+
+
+def _list_problem(spec: Field, value: Any) -> Problem | None:
+    if not isinstance(value, list):
+        return Problem("not_list", value)
+    return Problem("empty_list", value) if spec.non_empty and not value else None
+
+
+def _mapping_problem(spec: Field, value: Any) -> Problem | None:
+    return None if isinstance(value, dict) else Problem("not_mapping", value)
+
+
+# How problem_in judges a present value of each kind of field.
+_JUDGES: dict[str, Callable[[Field, Any], Problem | None]] = {
+    **dict.fromkeys(STRING_KINDS, _string_problem),
+    INTEGER: _integer_problem,
+    NUMBER: _number_problem,
+    BOOLEAN: _boolean_problem,
+    ENUM: _choice_problem,
+    LIST: _list_problem,
+    MAPPING: _mapping_problem,
+}
 
 
 def unknown_keys(schema: Schema, data: Mapping) -> Iterator[Any]:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from course.content.gift import export_gift, parse_gift
+from course.content.gift import parse_gift
+from course.content.gift_export import export_gift
 from course.content.problems import ContentError, ContentProblem
 
 GIFT_DATA = Path(__file__).parent / "data" / "gift"

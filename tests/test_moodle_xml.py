@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from course.content import moodle_xml
-from course.content.moodle_xml import export_moodle_xml, read_moodle_xml
+from course.content import moodle_xml, moodle_xml_export
+from course.content.moodle_xml import read_moodle_xml
+from course.content.moodle_xml_export import export_moodle_xml
 from course.content.problems import ContentError
 from course.question_types import QUESTION_TYPES, QuestionType
 
@@ -432,10 +433,11 @@ def test_a_type_without_a_moodle_xml_form_is_not_exported():
         export_moodle_xml(quiz)
 
 
-def test_moodle_xml_module_names_no_question_type():
-    """Type names, Lanyard's or Moodle's, are the plugins' business: no string in course/content/moodle_xml.py is one,
-    so nothing there can switch on them."""
+@pytest.mark.parametrize("module", [moodle_xml, moodle_xml_export])
+def test_moodle_xml_modules_name_no_question_type(module):
+    """Type names, Lanyard's or Moodle's, are the plugins' business: no string in course/content/moodle_xml.py or
+    moodle_xml_export.py is one, so nothing there can switch on them."""
     names = set(QUESTION_TYPES) | {moodle for qtype in QUESTION_TYPES.values() for moodle in qtype.moodle_xml_types}
-    tree = ast.parse(Path(moodle_xml.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert names and not strings & names, strings & names

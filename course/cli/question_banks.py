@@ -14,7 +14,8 @@ from sqlalchemy import select
 from course.cli.courses import report_problems
 from course.content import ContentError, ContentProblem
 from course.content.gift_quiz import MAX_GIFT_BYTES, gift_too_large, import_gift, quiz_gift
-from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml, xml_too_large
+from course.content.moodle_xml import import_moodle_xml, xml_too_large
+from course.content.moodle_xml_export import quiz_moodle_xml
 from course.extensions import db
 from course.models import Course, Quiz
 

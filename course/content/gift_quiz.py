@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from course.content.exporter import quiz_document
 from course.content.figures import FIGURE_REFERENCE, settle_names, store_figures
-from course.content.gift import GiftRead, _slug, export_gift, read_gift
+from course.content.gift import GiftRead, _slug, read_gift
+from course.content.gift_export import export_gift
 from course.content.importer import fill_question
 from course.content.loader import MAX_SLUG, SLUG, QuestionData, load_questions
 from course.content.problems import ContentError, ContentProblem

@@ -104,11 +104,11 @@ def figure_problem(data: bytes, media_type: str) -> str | None:
         return _("SVG is not well-formed XML (%(error)s)", error=error)
     if not root.tag.endswith("svg"):
         return _("the file's content is not an SVG image")
-    return next(filter(None, (_svg_element_problem(element) for element in root.iter())), None)
+    return next(filter(None, map(_svg_element_problem, root.iter())), None)
 
 
 def _raster_problem(data: bytes, media_type: str) -> str | None:
-    """A PNG, JPEG or WebP must start with its format's signature."""
+    """A PNG, JPEG or WebP whose bytes do not start as that format's do, whatever its name says."""
     ok = any(data.startswith(magic) for magic in _MAGIC[media_type])
     if media_type == "image/webp":
         ok = ok and data[8:12] == b"WEBP"
@@ -116,7 +116,7 @@ def _raster_problem(data: bytes, media_type: str) -> str | None:
 
 
 def _svg_element_problem(element: ElementTree.Element) -> str | None:
-    """What makes one SVG element unsafe to serve: a scripting element, an event handler or an outside reference."""
+    """What in one SVG element could run a script or fetch something from elsewhere; None when nothing does."""
     tag = element.tag.rsplit("}", 1)[-1].lower()
     if tag in ("script", "foreignobject", "iframe", "object", "embed"):
         return _("SVG contains a <%(tag)s> element", tag=tag)

@@ -47,6 +47,7 @@ def import_course(
 
 
 def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | None = None) -> ImportSummary:
+    """Write a checked course over the stored one with its slug (or a new one) inside the caller's transaction."""
     course = db.session.scalar(select(Course).where(Course.slug == data.slug))
     if guard is not None:
         guard(data, course)
@@ -59,23 +60,23 @@ def _write(data: CourseData, guard: ImportGuard | None = None, owner_id: int | N
     db.session.flush()
     if created and owner_id is not None:
         db.session.add(CourseOwner(course_id=course.id, user_id=owner_id))
-    module_ids, lessons = _write_modules(course, data)
-    question_count = _write_quizzes(course, data, module_ids)
+    kept_modules, lesson_count = _write_modules(course, data)
+    question_count = _write_quizzes(course, data, {m.slug: m.id for m in kept_modules})
     _write_figures(course, data)
     return ImportSummary(
         course=course,
         created=created,
         modules=len(data.modules),
-        lessons=lessons,
+        lessons=lesson_count,
         quizzes=len(data.quizzes),
         questions=question_count,
         figures=len(data.figures),
     )
 
 
-def _write_modules(course: Course, data: CourseData) -> tuple[dict[str, int], int]:
-    """Modules and lessons in the file's order; those the file no longer has are deleted. Returns the module ids
-    by slug (quizzes attach to them) and the number of lessons kept."""
+def _write_modules(course: Course, data: CourseData) -> tuple[list[Module], int]:
+    """Update or add the folder's modules and their lessons, in order, and delete the ones that left it; returns
+    the kept modules (with ids) and the number of lessons."""
     modules_by_slug = {m.slug: m for m in course.modules}
     lessons_by_slug = {
         lesson.slug: lesson for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
@@ -101,12 +102,12 @@ def _write_modules(course: Course, data: CourseData) -> tuple[dict[str, int], in
     for module in modules_by_slug.values():
         db.session.delete(module)
     db.session.flush()
-    return {m.slug: m.id for m in kept_modules}, len(kept_lessons)
+    return kept_modules, len(kept_lessons)
 
 
 def _write_quizzes(course: Course, data: CourseData, module_ids: dict[str, int]) -> int:
-    """The file's quizzes, published; a quiz the file no longer has is unpublished, never deleted (attempts keep
-    pointing at it). Returns the number of questions written."""
+    """Update or add the folder's quizzes, published, and unpublish the ones that left it (their attempts stay);
+    returns the number of questions."""
     quizzes_by_slug = {q.slug: q for q in course.quizzes}
     question_count = 0
     for quiz_data in data.quizzes:
@@ -121,7 +122,7 @@ def _write_quizzes(course: Course, data: CourseData, module_ids: dict[str, int])
 
 
 def _write_figures(course: Course, data: CourseData) -> None:
-    """The file's figures; those it no longer has are deleted."""
+    """Update or add the folder's figures by name and delete the ones that left it."""
     figures_by_name = {f.name: f for f in course.figures}
     for name, (media_type, payload) in data.figures.items():
         figure = figures_by_name.pop(name, None) or Figure(name=name, course=course)

@@ -218,17 +218,16 @@ class LessonChecker(CheckerBase):
             if fence:
                 if stripped.startswith(fence):
                     fence = None
-                continue
-            if stripped.startswith(("```", "~~~")):
+            elif stripped.startswith(("```", "~~~")):
                 fence = stripped[:3]
                 lab = LAB_FENCE.match(line)
                 if lab:
                     self.check_lab_block(lab.group(2), path, number)
-                continue
-            self.check_prose_line(line, path, number, source_ids)
+            else:
+                self.check_prose_line(line, path, number, source_ids)
 
     def check_lab_block(self, parameters: str, path: Path, number: int) -> None:
-        """A ```lab block names a preset and/or a task the bundled lab has."""
+        """A ```lab fence's preset= and task= must name ones the lab has."""
         params = dict(re.findall(r"(\w+)=([^\s]*)", parameters))
         lab_data = get_lab()
         known = {"preset": lab_data.presets, "task": lab_data.tasks}
@@ -242,7 +241,7 @@ class LessonChecker(CheckerBase):
             self.problem(path, number, _("lab block needs preset=… and/or task=…"))
 
     def check_prose_line(self, line: str, path: Path, number: int, source_ids: set[str]) -> None:
-        """One line outside code blocks: its [as of] dates, its citations and its images' alt text."""
+        """A body line outside code fences: its [as of] dates, citations and images' alt text."""
         for written in AS_OF.findall(line):
             if calendar_date(written) is None:
                 message = _(

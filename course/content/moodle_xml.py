@@ -1,4 +1,5 @@
-"""Moodle XML (Moodle's own question export, docs.moodle.org "Moodle XML format") into a course's quizzes and back.
+"""Moodle XML (Moodle's own question export, docs.moodle.org "Moodle XML format") into a course's quizzes; writing it
+back is course.content.moodle_xml_export's.
 
 `read_moodle_xml` turns a file into the same question dicts GIFT gives (course.content.gift), and `import_moodle_xml`
 writes them through gift_quiz.import_questions, so the checks, the all-or-nothing rule and `skip_unsupported`
@@ -7,62 +8,47 @@ and external references are refused; the size limit and the number of questions 
 
 Each question type maps itself (course/question_types/<type>.py): the type whose `moodle_xml_types` names the
 `<question type="…">` (and whose `reads_moodle_xml` accepts it: single and multiple choice share multichoice) reads
-its keys from a `MoodleXmlQuestion`, and `write_moodle_xml` writes them through a `MoodleXmlWriter`; this module
-handles what every question has and never switches on a type's name. Today: multichoice (single: right or wrong,
-fractions 100/0; multiple: the answers with a positive fraction are the right ones and must add up to 100%; unequal
-fractions are kept as the choices' credits), truefalse (each answer's feedback kept), shortanswer (fractions as
-credit, `*` wildcards, feedback), numerical (tolerance, several answers with credit, `*` as the feedback for any
-other number), matching (a subquestion without text is a distractor), essay (graderinfo is the marker's guidance),
-ordering (the answers in their right order). `<name>` gives the id as a GIFT title does; `<generalfeedback>` the
-explanation; `<defaultgrade>` the points; the category and `<tags>` the tags. Text formats: html through the one
-allow-list, markdown and moodle_auto_format kept, plain_text escaped. A type no registered type reads (ddwtos,
-cloze, calculated, description…) is a problem at the question's line; a Lanyard type without a Moodle XML form is
-not exported (an error, or listed as skipped).
+its keys from a `MoodleXmlQuestion`, and `write_moodle_xml` writes them through a `MoodleXmlWriter`
+(moodle_xml_export); this module handles what every question has and never switches on a type's name. Today:
+multichoice (single: right or wrong, fractions 100/0; multiple: the answers with a positive fraction are the right
+ones and must add up to 100%; unequal fractions are kept as the choices' credits), truefalse (each answer's feedback
+kept), shortanswer (fractions as credit, `*` wildcards, feedback), numerical (tolerance, several answers with
+credit, `*` as the feedback for any other number), matching (a subquestion without text is a distractor), essay
+(graderinfo is the marker's guidance), ordering (the answers in their right order). `<name>` gives the id as a GIFT
+title does; `<generalfeedback>` the explanation; `<defaultgrade>` the points; the category and `<tags>` the tags.
+Text formats: html through the one allow-list, markdown and moodle_auto_format kept, plain_text escaped. A type no
+registered type reads (ddwtos, cloze, calculated, description…) is a problem at the question's line; a Lanyard type
+without a Moodle XML form is not exported (an error, or listed as skipped).
 
 Embedded images (`<file name="card.png" encoding="base64">` beside a `<text>` that shows `@@PLUGINFILE@@/card.png`)
 become course figures, checked as uploaded ones are, and the text shows `figures/card.png`; a refused one is a
-problem at the `<file>`'s line. Export embeds them back. What Lanyard has no place for is lost: penalty, shuffle and
-numbering settings, combined feedback (correct/partially/incorrect), hints, numerical units, essay response settings.
-
-`export_moodle_xml` writes a quiz document (exporter.quiz_document) so that `read_moodle_xml` gives it back; every
-text is written with format="markdown", which Moodle reads.
+problem at the `<file>`'s line. What Lanyard has no place for is lost: penalty, shuffle and numbering settings,
+combined feedback (correct/partially/incorrect), hints, numerical units, essay response settings.
 """
 
 import base64
 import binascii
-import json
 import re
-from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from pathlib import PurePath
 from urllib.parse import unquote
-from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tostring
+from xml.etree.ElementTree import Element, TreeBuilder
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from course.content.exporter import quiz_document
-from course.content.figures import EXTENSIONS, FIGURE_REFERENCE, figure_name, renamed
-from course.content.gift import (
-    GiftRead,
-    _category_tag,
-    _decimal,
-    _export_titles,
-    _out_of_range,
-    _plain_number,
-    _question_ids,
-    credited,
-)
+from course.content.figures import EXTENSIONS, figure_name, renamed
+from course.content.gift import GiftRead, question_ids
+from course.content.gift_answers import credited, decimal, out_of_range, out_of_range_message, plain_number
 from course.content.gift_quiz import MAX_GIFT_BYTES, BankImport, import_bank
+from course.content.gift_source import category_tag
 from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES, figure_problem
 from course.content.problems import ContentError, ContentProblem
-from course.content.yaml_lines import MAX_NUMBER, MAX_NUMBER_CHARACTERS, MAX_QUESTIONS
-from course.extensions import db
-from course.models import Course, Figure, Quiz
-from course.question_types import UnknownQuestionType, moodle_xml_reader, question_type
+from course.content.yaml_lines import MAX_QUESTIONS
+from course.models import Course
+from course.question_types import UnknownQuestionType, moodle_xml_reader
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
 
@@ -73,7 +59,7 @@ def xml_too_large() -> str:
 
 
 MAX_EMBEDDED_FIGURES = 50
-_PLUGINFILE = "@@PLUGINFILE@@/"
+PLUGINFILE = "@@PLUGINFILE@@/"
 _PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/([^\"'\s()<>?#]+)")
 
 
@@ -140,7 +126,7 @@ def _text(element: Element | None, default_format: str = "html", shown: bool = T
 
 
 def _fraction(answer: Element) -> Decimal:
-    value = _decimal(answer.get("fraction", "0"))
+    value = decimal(answer.get("fraction", "0"))
     if value is None or abs(value) > 100:
         raise _Problem(
             _("fraction %(fraction)s is not a number from -100 to 100", fraction=repr(answer.get("fraction")))
@@ -149,19 +135,12 @@ def _fraction(answer: Element) -> Decimal:
 
 
 def _number(text: str) -> int | float:
-    if _out_of_range(text):
-        raise _Problem(
-            _(
-                "%(number)s is out of range: numbers are at most %(max)s in size and %(length)d characters long",
-                number=repr(text[:MAX_NUMBER_CHARACTERS]),
-                max=format(MAX_NUMBER, ".0e"),
-                length=MAX_NUMBER_CHARACTERS,
-            )
-        )
-    number = _decimal(text or "0")
+    if out_of_range(text):
+        raise _Problem(out_of_range_message(text))
+    number = decimal(text or "0")
     if number is None:
         raise _Problem(_("%(text)s is not a number", text=repr(text)))
-    return _plain_number(number)
+    return plain_number(number)
 
 
 class MoodleXmlQuestion:
@@ -170,7 +149,7 @@ class MoodleXmlQuestion:
     read raises a ValueError naming it."""
 
     credited = staticmethod(credited)
-    plain_number = staticmethod(_plain_number)
+    plain_number = staticmethod(plain_number)
     fraction = staticmethod(_fraction)
     number = staticmethod(_number)
 
@@ -213,7 +192,7 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
     for element in root.findall("question"):
         kind = element.get("type", "")
         if kind == "category":
-            category = _category_tag(element.findtext("category/text") or "")
+            category = category_tag(element.findtext("category/text") or "")
             continue
         number += 1
         title = " ".join((element.findtext("name/text") or "").split())
@@ -230,7 +209,7 @@ def read_moodle_xml(data: bytes, path: str = "<moodle-xml>") -> GiftRead:
         else:
             read.figures.update(figures)
     for question_id, (title, line, question, category) in zip(
-        _question_ids([entry[0] for entry in kept]), kept, strict=True
+        question_ids([entry[0] for entry in kept]), kept, strict=True
     ):
         if question is not None:
             read.questions.append(
@@ -303,7 +282,7 @@ def _embedded_figures(
             figures[stored], names[name] = (media_type, data), stored
             parent.remove(embedded)
     for text in question.iter("text"):
-        if text.text and _PLUGINFILE in text.text:
+        if text.text and PLUGINFILE in text.text:
             line = lines.get(text)
             text.text = _PLUGINFILE_REFERENCE.sub(partial(_figure_reference, names=names, line=line), text.text)
     return figures
@@ -335,9 +314,9 @@ def _question(element: Element, kind: str, category: str) -> dict:
     explanation = _text(element.find("generalfeedback"), text_format)
     if explanation:
         question["explanation"] = explanation
-    points = _decimal(element.findtext("defaultgrade") or "1")
+    points = decimal(element.findtext("defaultgrade") or "1")
     if points is not None and points != 1:
-        question["points"] = _plain_number(points)
+        question["points"] = plain_number(points)
     tags = [category] if category else []
     tags += [
         tag
@@ -368,114 +347,3 @@ def import_moodle_xml(
     """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT
     file's (see gift_quiz.import_bank), its embedded images becoming course figures."""
     return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported, by_category)
-
-
-# --- export -----------------------------------------------------------------------------------------------------
-
-
-class MoodleXmlWriter:
-    """A <question> element as a question type's `write_moodle_xml` fills it in; texts are written with
-    format="markdown", which Moodle reads, unless told."""
-
-    def __init__(self, element: Element):
-        self.element = element
-
-    def add(self, tag: str, text: str | None = None, parent: Element | None = None) -> Element:
-        """A child element (of the question unless `parent`), holding `text` if given."""
-        child = SubElement(self.element if parent is None else parent, tag)
-        if text is not None:
-            child.text = text
-        return child
-
-    def add_text(
-        self, tag: str, text: str, text_format: str | None = "markdown", parent: Element | None = None
-    ) -> Element:
-        """An element holding a <text>, as Moodle writes every text."""
-        element = SubElement(
-            self.element if parent is None else parent, tag, {"format": text_format} if text_format else {}
-        )
-        SubElement(element, "text").text = str(text)
-        return element
-
-    def add_answer(
-        self, fraction: float, text: str, feedback: str | None = None, text_format: str | None = "markdown"
-    ) -> Element:
-        """An <answer> with its fraction (percent) and feedback."""
-        answer = self.add_text("answer", text, text_format)
-        answer.set("fraction", f"{fraction:.7f}".rstrip("0").rstrip("."))
-        if feedback:
-            self.add_text("feedback", feedback, parent=answer)
-        return answer
-
-
-def _embed_figures(question: Element, figures: Mapping[str, tuple[str, bytes]]) -> None:
-    """Write the figures a question's texts show back as Moodle embeds them: `figures/card.png` becomes
-    `@@PLUGINFILE@@/card.png` and the bytes a base64 `<file>` beside that `<text>`."""
-    for parent in list(question.iter()):
-        text = parent.find("text")
-        if text is None or not text.text:
-            continue
-        shown = [name for name in dict.fromkeys(FIGURE_REFERENCE.findall(text.text)) if name in figures]
-        for name in shown:
-            text.text = text.text.replace(f"figures/{name}", f"{_PLUGINFILE}{name}")
-            embedded = SubElement(parent, "file", {"name": name, "path": "/", "encoding": "base64"})
-            embedded.text = base64.b64encode(figures[name][1]).decode("ascii")
-
-
-def export_moodle_xml(
-    quiz: dict, skipped: list[str] | None = None, figures: Mapping[str, tuple[str, bytes]] | None = None
-) -> str:
-    """A quiz document as Moodle XML, with the FIGURES (name: (media type, bytes)) its questions show embedded. A
-    question it cannot hold raises ValueError, or, given a `skipped` list, is left out and named there."""
-    root = Element("quiz")
-    questions = list(quiz["questions"])
-    category = None
-    for question, title in zip(questions, _export_titles(questions), strict=True):
-        element = Element("question")
-        writer = MoodleXmlWriter(element)
-        writer.add("text", title, parent=writer.add("name"))
-        writer.add_text("questiontext", question["prompt"])
-        if question.get("explanation"):
-            writer.add_text("generalfeedback", question["explanation"])
-        writer.add("defaultgrade", str(question.get("points", 1)))
-        try:
-            element.set("type", question_type(question["type"]).write_moodle_xml(question, writer))
-        except ValueError as error:  # an unknown type too
-            message = _("question %(id)s: %(problem)s", id=question["id"], problem=error)
-            if skipped is None:
-                raise ValueError(message) from None
-            skipped.append(message)
-            continue
-        tags = list(question.get("tags") or [])
-        tag = tags.pop(0) if tags else ""
-        if tag != category:
-            category_element = SubElement(root, "question", {"type": "category"})
-            category_text = f"$course$/top{'/' + tag if tag else ''}"
-            SubElement(SubElement(category_element, "category"), "text").text = category_text
-            category = tag
-        if tags:
-            tags_element = SubElement(element, "tags")
-            for extra in tags:
-                SubElement(SubElement(tags_element, "tag"), "text").text = extra
-        _embed_figures(element, figures or {})
-        root.append(element)
-    indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
-
-
-def quiz_moodle_xml(quiz: Quiz, skipped: list[str] | None = None) -> str:
-    """A stored quiz as Moodle XML (sources, objectives and the quiz settings have no place there), the course
-    figures its questions show embedded."""
-    document = quiz_document(quiz, module_slugs={})
-    shown = set(FIGURE_REFERENCE.findall(json.dumps(document["questions"])))
-    figures = (
-        {
-            figure.name: (figure.media_type, figure.data)
-            for figure in db.session.scalars(
-                select(Figure).where(Figure.course_id == quiz.course_id, Figure.name.in_(shown))
-            )
-        }
-        if shown
-        else {}
-    )
-    return export_moodle_xml(document, skipped, figures)

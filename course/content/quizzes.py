@@ -68,29 +68,6 @@ class QuizChecker(CheckerBase):
             quizzes.append(quiz)
         return quizzes
 
-    def quiz_questions(self, data: LineDict, path: Path, allowed_sources: set, objectives: set) -> list[QuestionData]:
-        """The quiz's questions, each checked; a quiz over the size limit or with a repeated id keeps none or the
-        first of each id."""
-        entries = self.field(data, "questions", QUIZ["questions"], path, _("the quiz"))
-        if not entries:
-            entries = LineList()  # the rest is still checked: the browser keeps a draft quiz without questions
-        elif len(entries) > MAX_QUESTIONS:  # each is checked and rendered: refuse before that work
-            message = _(
-                "a quiz holds at most %(max)d questions, not %(count)d: split it", max=MAX_QUESTIONS, count=len(entries)
-            )
-            self.problem(path, entries.line_of(MAX_QUESTIONS), message)
-            entries = LineList()
-        questions: list[QuestionData] = []
-        for index, entry in enumerate(entries):
-            question = self.load_question(entry, entries.line_of(index), path, allowed_sources, objectives)
-            if question is None:
-                continue
-            if any(q.key == question.key for q in questions):
-                self.problem(path, entry.line_of("id"), _("duplicate question id '%(id)s'", id=question.key))
-                continue
-            questions.append(question)
-        return questions
-
     def load_quiz(self, path: Path, module_sources: dict, module_objectives: dict) -> QuizData | None:
         text = self.read_text(path)
         return None if text is None else self.parse_quiz(text, path, module_sources, module_objectives)
@@ -137,6 +114,30 @@ class QuizChecker(CheckerBase):
             shuffle=bool(shuffle),
             questions=questions,
         )
+
+    def quiz_questions(
+        self, data: LineDict, path: Path, allowed_sources: set[str], objectives: set[str]
+    ) -> list[QuestionData]:
+        """The quiz's questions that check out, ids unique; at most MAX_QUESTIONS are read."""
+        entries = self.field(data, "questions", QUIZ["questions"], path, _("the quiz"))
+        if not entries:
+            entries = LineList()  # the rest is still checked: the browser keeps a draft quiz without questions
+        elif len(entries) > MAX_QUESTIONS:  # each is checked and rendered: refuse before that work
+            message = _(
+                "a quiz holds at most %(max)d questions, not %(count)d: split it", max=MAX_QUESTIONS, count=len(entries)
+            )
+            self.problem(path, entries.line_of(MAX_QUESTIONS), message)
+            entries = LineList()
+        questions: list[QuestionData] = []
+        for index, entry in enumerate(entries):
+            question = self.load_question(entry, entries.line_of(index), path, allowed_sources, objectives)
+            if question is None:
+                continue
+            if any(q.key == question.key for q in questions):
+                self.problem(path, entry.line_of("id"), _("duplicate question id '%(id)s'", id=question.key))
+                continue
+            questions.append(question)
+        return questions
 
     def load_question(self, entry, line: int, path: Path | str, sources: set[str], objectives: set[str]):
         if not isinstance(entry, LineDict):

@@ -71,9 +71,38 @@ def review_texts(
     if stale_after is not None:
         for lesson in parsed:
             _review_dates(review, lesson)
-    assessed = _assessed_objectives(review, quizzes)
+    _review_objectives(review, parsed, _assessed_objectives(review, quizzes))
+    return sorted(review.warnings)
+
+
+def _assessed_objectives(review: _Review, quizzes: list[tuple[str, str]]) -> dict[str | None, set[str]]:
+    """The objectives the questions name, by module slug (None: course-level quizzes); a question naming none is a
+    warning."""
+    assessed: dict[str | None, set[str]] = {}
+    for path, text in quizzes:
+        data, problems = load_yaml(text, path)
+        if problems or not isinstance(data, LineDict):
+            continue
+        module = None if data.get("final") is True else data.get("module")
+        questions = data.get("questions")
+        if not isinstance(questions, LineList):
+            continue
+        for index, question in enumerate(questions):
+            if not isinstance(question, LineDict):
+                continue
+            objective = str(question.get("objective") or "").strip()
+            if objective:
+                assessed.setdefault(module, set()).add(objective)
+            else:
+                line = question.line_of("id") if "id" in question else questions.line_of(index)
+                review.warn(path, line, _("question '%(id)s' names no objective (objective: …)", id=question.get("id")))
+    return assessed
+
+
+def _review_objectives(review: _Review, lessons: list[_Lesson], assessed: dict[str | None, set[str]]) -> None:
+    """Warn of each lesson objective that no question of its module's quiz or of the final names."""
     course_level = assessed.get(None, set())
-    for lesson in parsed:
+    for lesson in lessons:
         objectives = lesson.front.get("objectives")
         if not isinstance(objectives, LineList):
             continue
@@ -85,29 +114,6 @@ def review_texts(
                     objective=text,
                 )
                 review.warn(lesson.path, objectives.line_of(index), message)
-    return sorted(review.warnings)
-
-
-def _assessed_objectives(review: _Review, quizzes: list[tuple[str, str]]) -> dict[str | None, set[str]]:
-    """The objectives the quizzes' questions name, by module slug (None for the final); a question naming none
-    is warned about."""
-    assessed: dict[str | None, set[str]] = {}
-    for path, text in quizzes:
-        data, problems = load_yaml(text, path)
-        if problems or not isinstance(data, LineDict) or not isinstance(data.get("questions"), LineList):
-            continue
-        module = None if data.get("final") is True else data.get("module")
-        questions = data["questions"]
-        for index, question in enumerate(questions):
-            if not isinstance(question, LineDict):
-                continue
-            objective = str(question.get("objective") or "").strip()
-            if objective:
-                assessed.setdefault(module, set()).add(objective)
-            else:
-                line = question.line_of("id") if "id" in question else questions.line_of(index)
-                review.warn(path, line, _("question '%(id)s' names no objective (objective: …)", id=question.get("id")))
-    return assessed
 
 
 def _review_dates(review: _Review, lesson: _Lesson) -> None:

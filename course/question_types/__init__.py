@@ -175,8 +175,8 @@ class QuestionType:
         raise NotImplementedError
 
     def write_moodle_xml(self, document: Mapping, question) -> str:
-        """Add the type's elements to a Moodle XML question (a course.content.moodle_xml.MoodleXmlWriter) from its
-        course-format keys and return Moodle's name of the type; ValueError when Moodle XML cannot hold it."""
+        """Add the type's elements to a Moodle XML question (a course.content.moodle_xml_export.MoodleXmlWriter) from
+        its course-format keys and return Moodle's name of the type; ValueError when Moodle XML cannot hold it."""
         raise ValueError(_("a %(kind)s question has no Moodle XML form Lanyard writes", kind=self.name))
 
     # Templates --------------------------------------------------------------------------------------------------

@@ -97,94 +97,116 @@ class _MarkdownWriter(HTMLParser):
                 self.blocks.append(text)
             self.in_list = bool(self.lists)
 
-    # Inline marks written the same way whatever the state; other tags have a handler below.
-    _OPENING_MARKS = {"strong": "**", "em": "*", "br": "\\\n"}
-    _CLOSING_MARKS = {"strong": "**", "em": "*"}
-
     def handle_starttag(self, tag, attrs):
         if tag in self._BLOCKS and not (tag == "div" and self.lists):
             self._flush()
-        if tag in self._OPENING_MARKS:
-            self.line.append(self._OPENING_MARKS[tag])
+        mark = self._inline_mark(tag)
+        if mark:
+            self.line.append(mark)
         elif tag in self._OPENERS:
             self._OPENERS[tag](self, tag, dict(attrs))
 
     def handle_endtag(self, tag):
-        if tag in self._CLOSING_MARKS:
-            self.line.append(self._CLOSING_MARKS[tag])
+        mark = self._inline_mark(tag)
+        if mark:
+            self.line.append(mark)
         elif tag in self._CLOSERS:
-            self._CLOSERS[tag](self, tag)
+            self._CLOSERS[tag](self)
         elif tag in self._BLOCKS and not (tag == "div" and self.lists):
             self._flush()
 
-    def _open_quote(self, tag, attributes):
+    def _inline_mark(self, tag: str) -> str | None:
+        """The Markdown that both opens and closes an inline element (code inside <pre> is no inline code)."""
+        if tag == "code":
+            return None if self.pre else "`"
+        return {"strong": "**", "em": "*"}.get(tag)
+
+    # Start tags: each handler takes the tag and its attributes.
+
+    def _open_quote(self, tag: str, attributes: dict) -> None:
         self.quote += 1
 
-    def _open_list(self, tag, attributes):
+    def _open_list(self, tag: str, attributes: dict) -> None:
         self.lists.append([tag, 0])
 
-    def _open_item(self, tag, attributes):
+    def _open_item(self, tag: str, attributes: dict) -> None:
+        """A list item's marker, numbered in an <ol>, indented by how deep the list is."""
         self._flush()
         kind: list = self.lists[-1] if self.lists else ["ul", 0]  # [tag, number], as in self.lists
         kind[1] += 1
         indent = "   " * (len(self.lists) - 1)
         self.line.append(indent + (f"{kind[1]}. " if kind[0] == "ol" else "- "))
 
-    def _open_heading(self, tag, attributes):
+    def _open_heading(self, tag: str, attributes: dict) -> None:
         self.line.append("#" * int(tag[1]) + " ")
 
-    def _open_rule(self, tag, attributes):
+    def _line_break(self, tag: str, attributes: dict) -> None:
+        self.line.append("\\\n")
+
+    def _rule(self, tag: str, attributes: dict) -> None:
         self.blocks.append("---")
 
-    def _open_code(self, tag, attributes):
-        if not self.pre:
-            self.line.append("`")
-
-    def _open_pre(self, tag, attributes):
+    def _open_pre(self, tag: str, attributes: dict) -> None:
         self.pre = True
         self.line.append("```\n")
 
-    def _open_link(self, tag, attributes):
+    def _open_link(self, tag: str, attributes: dict) -> None:
         self.links.append(attributes.get("href") or "")
         self.line.append("[")
 
-    def _open_image(self, tag, attributes):
+    def _image(self, tag: str, attributes: dict) -> None:
         title = f' "{attributes["title"]}"' if attributes.get("title") else ""
         self.line.append(f"![{plain_to_markdown(attributes.get('alt') or '')}]({attributes.get('src', '')}{title})")
 
-    def _open_row(self, tag, attributes):
+    def _open_row(self, tag: str, attributes: dict) -> None:
         self.row = []
 
-    def _open_cell(self, tag, attributes):
+    def _open_cell(self, tag: str, attributes: dict) -> None:
         if self.row is not None:
             self.row.append("")
             self._cell_start = len(self.line)
 
-    def _close_code(self, tag):
-        if not self.pre:
-            self.line.append("`")
+    _OPENERS = {
+        "blockquote": _open_quote,
+        "ul": _open_list,
+        "ol": _open_list,
+        "li": _open_item,
+        **dict.fromkeys(("h2", "h3", "h4", "h5", "h6"), _open_heading),
+        "br": _line_break,
+        "hr": _rule,
+        "pre": _open_pre,
+        "a": _open_link,
+        "img": _image,
+        "tr": _open_row,
+        "td": _open_cell,
+        "th": _open_cell,
+    }
 
-    def _close_pre(self, tag):
+    # End tags.
+
+    def _close_pre(self) -> None:
         self.pre = False
         self.line.append("\n```")
         self._flush()
 
-    def _close_link(self, tag):
+    def _close_link(self) -> None:
         href = self.links.pop() if self.links else ""
         self.line.append(f"]({href})" if href else "]")
 
-    def _close_cell(self, tag):
+    def _close_cell(self) -> None:
+        """A table cell's text on one line, pipes escaped, taken out of the line into the row."""
         if self.row is not None:
             cell = "".join(self.line[self._cell_start :]).strip().replace("|", "\\|").replace("\n", " ")
             del self.line[self._cell_start :]
             self.row[-1] = cell
 
-    def _close_row(self, tag):
+    def _close_row(self) -> None:
         if self.row is not None:
             self.rows.append(self.row)
             self.row = None
 
-    def _close_table(self, tag):
+    def _close_table(self) -> None:
+        """The rows as a pipe table, the first one its header, every row as wide as the widest."""
         if self.rows:
             width = max(len(row) for row in self.rows)
             rows = [row + [""] * (width - len(row)) for row in self.rows]
@@ -194,7 +216,7 @@ class _MarkdownWriter(HTMLParser):
             self.blocks.append("\n".join(lines))
         self.rows = []
 
-    def _close_list(self, tag):
+    def _close_list(self) -> None:
         self._flush()
         if self.lists:
             self.lists.pop()
@@ -202,27 +224,11 @@ class _MarkdownWriter(HTMLParser):
             self._flush()
             self.in_list = False
 
-    def _close_quote(self, tag):
+    def _close_quote(self) -> None:
         self._flush()
         self.quote = max(0, self.quote - 1)
 
-    _OPENERS = {
-        "blockquote": _open_quote,
-        "ul": _open_list,
-        "ol": _open_list,
-        "li": _open_item,
-        **dict.fromkeys(("h2", "h3", "h4", "h5", "h6"), _open_heading),
-        "hr": _open_rule,
-        "code": _open_code,
-        "pre": _open_pre,
-        "a": _open_link,
-        "img": _open_image,
-        "tr": _open_row,
-        "td": _open_cell,
-        "th": _open_cell,
-    }
     _CLOSERS = {
-        "code": _close_code,
         "pre": _close_pre,
         "a": _close_link,
         "td": _close_cell,

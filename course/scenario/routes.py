@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from course.content.scenario import offered_choices, visible_html
+from course.content.scenario import visible_html
+from course.content.scenario_conditions import offered_choices
 from course.extensions import db
 from course.models import Scenario
 from course.scenario import bp

@@ -19,7 +19,8 @@ from course.content.exporter import course_files, course_for_export
 from course.content.gift_quiz import BankImport, import_gift, quiz_gift
 from course.content.loader import CourseData
 from course.content.losses import LossesNeedConfirmation, confirm_losses
-from course.content.moodle_xml import import_moodle_xml, quiz_moodle_xml
+from course.content.moodle_xml import import_moodle_xml
+from course.content.moodle_xml_export import quiz_moodle_xml
 from course.content.problems import ContentError
 from course.extensions import db
 from course.lookups import owned_course_or_404, quiz_or_404
