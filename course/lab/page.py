@@ -5,6 +5,7 @@ changed since the page was last shown. The views in routes.py put these together
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,17 +78,8 @@ def results_context(design, errors, preset, task, compare, levels_before=None) -
     task_obj = lab.tasks.get(task) if task else None
     results = None
     if design is not None:
-        profile = labmodel.explain(design, lab=lab)
-        labelled = [(_("Your design"), design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
-        comparison = labmodel.compare(labelled, lab=lab)
-        results = LabResults(
-            profile=profile,
-            task_result=labmodel.check_task(task_obj, design, lab=lab, design_profile=profile) if task_obj else None,
-            comparison=comparison,
-            front=drawing.card_front(design, lab=lab),
-            back=drawing.card_back(design, lab=lab),
-            chart=drawing.comparison_chart(comparison, lab=lab),
-        )
+        key = (_interface_language(), json.dumps(design, sort_keys=True, default=str), task, tuple(compare))
+        results = _recently_made("results", key, lambda: _results(lab, design, task_obj, compare))
     return {
         "lab": lab,
         "design": design,
@@ -99,6 +91,21 @@ def results_context(design, errors, preset, task, compare, levels_before=None) -
         "lessons": records.lesson_links(_lesson_slugs(lab), language=_interface_language()),
         "lab_text": lab_text,
     }
+
+
+def _results(lab: labmodel.Lab, design: labmodel.Design, task, compare: list[str]) -> LabResults:
+    """The profile, the task's verdict, the comparison and the three drawings of one design."""
+    profile = labmodel.explain(design, lab=lab)
+    labelled = [(_("Your design"), design)] + [(lab.presets[s].title, lab.presets[s].design) for s in compare]
+    comparison = labmodel.compare(labelled, lab=lab)
+    return LabResults(
+        profile=profile,
+        task_result=labmodel.check_task(task, design, lab=lab, design_profile=profile) if task else None,
+        comparison=comparison,
+        front=drawing.card_front(design, lab=lab),
+        back=drawing.card_back(design, lab=lab),
+        chart=drawing.comparison_chart(comparison, lab=lab),
+    )
 
 
 def _interface_language() -> str:
@@ -177,11 +184,28 @@ def status_summary(context: dict[str, Any]) -> str:
     return context["results"].summary if context["results"] else _("Some choices need fixing.")
 
 
-# The design form is the largest part of a lab page (every option with its choices, help and lesson link) and depends
-# only on the choices shown, the errors, the reader's language and the course content: the same inputs give the same
-# HTML, so each app keeps its most recent forms, the lab's opening page always among them.
-DESIGN_FORMS_KEPT = 64
-_design_forms_lock = threading.Lock()
+# A lab page's results (the drawings above all) and its design form depend only on the design, the choices shown,
+# the errors, the reader's language and the course content: the same inputs give the same output, and a class trying
+# the same presets asks for the same ones again and again. Each app keeps the most recent of each kind, the lab's
+# opening page always among them; nothing personal is in them.
+KEPT_PER_KIND = 64
+_kept_lock = threading.Lock()
+
+
+def _recently_made(kind: str, key: tuple, make: Callable[[], Any]) -> Any:
+    """What `make` returns for `key`, made once and reused while it stays among the KEPT_PER_KIND most recent."""
+    kept: OrderedDict[tuple, Any] = current_app.extensions.setdefault(f"lanyard_lab_{kind}", OrderedDict())
+    with _kept_lock:
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = make()
+    with _kept_lock:
+        kept[key] = found
+        while len(kept) > KEPT_PER_KIND:
+            kept.popitem(last=False)
+    return found
 
 
 def design_form(
@@ -198,25 +222,18 @@ def design_form(
         tuple(compare),
         changed,
     )
-    kept: OrderedDict[tuple, Markup] = current_app.extensions.setdefault("lanyard_design_forms", OrderedDict())
-    with _design_forms_lock:
-        found = kept.get(key)
-        if found is not None:
-            kept.move_to_end(key)
-            return found
-    found = Markup(  # noqa: S704 — a template rendered with autoescaping
-        render_template(
-            "lab/_design_form.html",
-            lab=context["lab"],
-            lessons=context["lessons"],
-            errors=context["errors"],
-            values=values,
-            compare=compare,
-            changed=changed,
-        )
+    return _recently_made(
+        "design_forms",
+        key,
+        lambda: Markup(  # noqa: S704 — a template rendered with autoescaping
+            render_template(
+                "lab/_design_form.html",
+                lab=context["lab"],
+                lessons=context["lessons"],
+                errors=context["errors"],
+                values=values,
+                compare=compare,
+                changed=changed,
+            )
+        ),
     )
-    with _design_forms_lock:
-        kept[key] = found
-        while len(kept) > DESIGN_FORMS_KEPT:
-            kept.popitem(last=False)
-    return found
