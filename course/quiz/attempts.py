@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -160,13 +160,20 @@ def attempts_left_after(attempt: Attempt) -> int | None:
     return None if not limit else max(0, limit - attempt.number)
 
 
+# Autosave runs every few seconds per student: the statement is built once and runs on the table, outside the ORM's
+# bulk-update machinery (the session's copy of the attempt expires at the commit that follows).
+_SAVE_RESPONSES = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.submitted_at.is_(None))
+    .values(responses=bindparam("answers", type_=Attempt.responses.type))
+)
+
+
 def save_responses(attempt: Attempt, responses: dict) -> bool:
     """Keep answers typed so far; False when the attempt was submitted meanwhile (nothing changes then)."""
-    result = db.session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None)).values(responses=responses)
-    )
+    result = db.session.connection().execute(_SAVE_RESPONSES, {"attempt_id": attempt.id, "answers": responses})
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult, typed Result
+    return result.rowcount == 1
 
 
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
