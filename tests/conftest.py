@@ -5,6 +5,10 @@ Speed without giving up a fresh database per test: the schema is migrated once p
 imported once into a second copy); on SQLite each test gets a file copy of the template it needs, on PostgreSQL the
 tables are emptied (and the sample course's rows inserted again) before each test. Every app a test builds keeps its
 instance folder under the test's tmp_path and hashes passwords with a cheap method; production keeps scrypt.
+
+The suite runs in as many processes as the machine has cores (pytest-xdist, `-n auto` in pyproject.toml). On
+PostgreSQL each process works in a database of its own, named after DATABASE_URL's with the worker's id appended,
+created when the process starts and dropped when it ends.
 """
 
 import os
@@ -14,7 +18,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
-from sqlalchemy import Integer, MetaData, event, select, text
+from sqlalchemy import URL, Integer, MetaData, create_engine, event, make_url, select, text
 from sqlalchemy.exc import ProgrammingError
 from werkzeug.routing import Rule
 
@@ -29,6 +33,40 @@ PASSWORD = "correct horse battery"
 # production default is still scrypt, and that hashes of either kind verify).
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 POSTGRES = bool(os.environ.get("DATABASE_URL"))
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _admin_engine(url: URL):
+    return create_engine(url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _use_a_database_of_this_worker() -> None:
+    """Point DATABASE_URL at this worker's own PostgreSQL database, made empty, before any app is built; once per
+    process (a test module that imports this file as tests.conftest runs it again)."""
+    url = make_url(os.environ["DATABASE_URL"])
+    if str(url.database).endswith(f"_{XDIST_WORKER}"):
+        return
+    own = url.set(database=f"{url.database}_{XDIST_WORKER}")
+    admin = _admin_engine(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    os.environ["DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
+if POSTGRES and XDIST_WORKER:
+    _use_a_database_of_this_worker()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A worker drops the database it made (its own connections are ended with it)."""
+    if POSTGRES and XDIST_WORKER:
+        url = make_url(os.environ["DATABASE_URL"])
+        admin = _admin_engine(url)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class CompiledTemplates(BytecodeCache):
