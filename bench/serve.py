@@ -163,8 +163,8 @@ def _options() -> argparse.Namespace:
     parser.add_argument(
         "--district-config",
         action="store_true",
-        help="gunicorn with deploy/gunicorn.conf.py (the app loaded once and the workers forked from it, "
-        "collector frozen), workers and threads as given, for both apps",
+        help="gunicorn with the district's settings file, deploy/gunicorn.conf.py, for both apps "
+        "(workers and threads as given here)",
     )
     parser.add_argument(
         "--threads",
