@@ -4,7 +4,7 @@ it passed. course/progress.py calls `record_lab_tasks` for the students it compu
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from course.extensions import db
 from course.labmodel import get_lab
@@ -22,20 +22,24 @@ def embedded_lab_tasks(lessons: Iterable[Lesson]) -> list[str]:
     return slugs
 
 
+# Built once: every page that shows progress runs it, and building it cost more than running it.
+_PASSED_TASKS = (
+    select(LabSubmission.user_id, LabSubmission.task_slug)
+    .where(
+        LabSubmission.user_id.in_(bindparam("user_ids", expanding=True)),
+        LabSubmission.task_slug.in_(bindparam("slugs", expanding=True)),
+        LabSubmission.passed.is_(True),
+    )
+    .distinct()
+)
+
+
 def completed_lab_tasks(user_ids: Collection[int], slugs: Collection[str]) -> dict[int, set[str]]:
     """For each student, which of these tasks they have passed — one query for the whole class, none if no task."""
     done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     if not slugs or not user_ids:
         return done
-    rows = db.session.execute(
-        select(LabSubmission.user_id, LabSubmission.task_slug)
-        .where(
-            LabSubmission.user_id.in_(list(user_ids)),
-            LabSubmission.task_slug.in_(list(slugs)),
-            LabSubmission.passed.is_(True),
-        )
-        .distinct()
-    )
+    rows = db.session.execute(_PASSED_TASKS, {"user_ids": list(user_ids), "slugs": list(slugs)})
     for user_id, slug in rows:
         done.setdefault(user_id, set()).add(slug)
     return done
