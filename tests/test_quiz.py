@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from course.content import import_course
 from course.extensions import db
-from course.models import Attempt
+from course.models import Attempt, Lesson
 from tests.dom import parse
 
 QUIZ = "/courses/sample-course/quizzes/basics-quiz"
@@ -168,6 +168,20 @@ def test_submission_scores_and_shows_feedback(client, student):
         in page
     )
     assert "Partly correct" in page
+
+
+def test_a_source_id_listed_by_two_lessons_is_the_first_lessons_in_reading_order(app, client, student):
+    """Both sample lessons list `asiapress`, with different addresses: the lesson read first defines it, whatever
+    order the database returns rows in. Put "Registries" first, and its address is the one the question shows."""
+    with app.app_context():
+        lessons = {lesson.slug: lesson for lesson in db.session.scalars(select(Lesson))}
+        lessons["registries"].position, lessons["what-a-card-is"].position = 0, 1
+        db.session.commit()
+    url = start(client)
+    with app.app_context():
+        attempt = db.session.get(Attempt, int(url.rsplit("/", 1)[1]))
+        shown = {question["key"]: question["source"] for question in attempt.snapshot}
+    assert shown["body"]["url"] == "https://www.asiapress.org/"
 
 
 def test_a_perfect_attempt_passes(client, student):

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from course.extensions import db
 from course.grading import AttemptResult, attempt_summary, grade_attempt, with_marks
 from course.learn.figures import shown_question
-from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, QuestionSet, Quiz
+from course.models import AnswerMark, Attempt, AttemptSummary, Lesson, Module, QuestionSet, Quiz
 from course.models.users import utcnow
 from course.question_types import question_type
 from course.render import render_markdown
@@ -40,11 +40,22 @@ def attempts_used(quiz_id: int, user_id: int) -> int:
 
 
 def _source_index(quiz: Quiz) -> dict[str, dict]:
-    """Source ids a question may cite: the module's lessons' sources (the whole course's for the final)."""
-    query = select(Lesson.sources).where(Lesson.course_id == quiz.course_id)
+    """Source ids a question may cite: the module's lessons' sources (the whole course's for the final). When two
+    lessons list the same id, the first in reading order defines it: without an order the database picks, and
+    PostgreSQL picks differently from one run to the next."""
+    query = (
+        select(Lesson.sources)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == quiz.course_id)
+        .order_by(Module.position, Lesson.position, Lesson.id)
+    )
     if not quiz.is_final and quiz.module_id:
         query = query.where(Lesson.module_id == quiz.module_id)
-    return {s["id"]: s for sources in db.session.scalars(query) for s in sources}
+    index: dict[str, dict] = {}
+    for sources in db.session.scalars(query):
+        for source in sources:
+            index.setdefault(source["id"], source)
+    return index
 
 
 def _snapshot(quiz: Quiz, rng: random.Random) -> list[dict]:
