@@ -11,6 +11,7 @@ figures the written questions show (images embedded in Moodle XML) are added to 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -79,19 +80,6 @@ def read_gift_file(data: bytes, path: str) -> GiftRead:
     return read_gift(text, path)
 
 
-def import_gift(
-    data: bytes,
-    path: str,
-    course: Course,
-    quiz_slug: str | None,
-    module_slug: str | None = None,
-    skip_unsupported: bool = False,
-    by_category: bool = False,
-) -> BankImport:
-    """Add a GIFT file's questions to the course's quiz QUIZ_SLUG (see `import_bank`)."""
-    return import_bank(read_gift_file, data, path, course, quiz_slug, module_slug, skip_unsupported, by_category)
-
-
 def import_bank(
     read_file: Callable[[bytes, str], GiftRead],
     data: bytes,
@@ -148,6 +136,10 @@ def import_bank(
         db.session.rollback()
         raise
     return BankImport(summaries, skipped, figures)
+
+
+# A GIFT file's questions into a quiz: import_bank with the GIFT reader (the arguments are import_bank's).
+import_gift = partial(import_bank, read_gift_file)
 
 
 def _checked(

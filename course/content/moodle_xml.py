@@ -42,12 +42,11 @@ from flask_babel import gettext as _
 from course.content.figures import EXTENSIONS, figure_name, renamed
 from course.content.gift import GiftRead, question_ids
 from course.content.gift_answers import credited, decimal, out_of_range, out_of_range_message, plain_number
-from course.content.gift_quiz import MAX_GIFT_BYTES, BankImport, import_bank
+from course.content.gift_quiz import MAX_GIFT_BYTES, import_bank
 from course.content.gift_source import category_tag
 from course.content.loader import FIGURE_TYPES, MAX_FIGURE_BYTES, figure_problem
 from course.content.problems import ContentError, ContentProblem
 from course.content.yaml_lines import MAX_QUESTIONS
-from course.models import Course
 from course.question_types import UnknownQuestionType, moodle_xml_reader
 from course.question_types.gift_text import html_to_markdown, plain_to_markdown
 from course.sanitize import without_control_characters
@@ -335,15 +334,6 @@ def read_moodle_xml_file(data: bytes, path: str) -> GiftRead:
     return read_moodle_xml(data, path)
 
 
-def import_moodle_xml(
-    data: bytes,
-    path: str,
-    course: Course,
-    quiz_slug: str | None,
-    module_slug: str | None = None,
-    skip_unsupported: bool = False,
-    by_category: bool = False,
-) -> BankImport:
-    """Add a Moodle XML file's questions to the course's quiz QUIZ_SLUG, as gift_quiz.import_gift does a GIFT
-    file's (see gift_quiz.import_bank), its embedded images becoming course figures."""
-    return import_bank(read_moodle_xml_file, data, path, course, quiz_slug, module_slug, skip_unsupported, by_category)
+# A Moodle XML file's questions into a quiz, its embedded images becoming course figures: import_bank with the
+# Moodle XML reader (the arguments are import_bank's).
+import_moodle_xml = partial(import_bank, read_moodle_xml_file)
