@@ -79,6 +79,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    _check_limits_in_limited_views_only(app)
     i18n.init_app(app)
 
     configure_logging(app)
@@ -120,6 +121,17 @@ class _CommandsOnFirstUse(AppGroup):
     def list_commands(self, ctx):
         self._load()
         return super().list_commands(ctx)
+
+
+def _check_limits_in_limited_views_only(app: Flask) -> None:
+    """Flask-Limiter looks at every request in a before_request hook, for default, application and blueprint limits.
+    Lanyard sets none: each limited view (sign-in, registration, a data export) carries its limit in a decorator that
+    checks it when the view runs. On every other page the hook only found nothing to count, at about a twentieth of a
+    lesson view, so it is removed; it stays if such limits are ever configured (RATELIMIT_DEFAULT,
+    RATELIMIT_APPLICATION)."""
+    if limiter.limit_manager.default_limits or limiter.limit_manager.application_limits:
+        return
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -12,10 +12,10 @@ Names stored before this rule (lower-case ASCII) normalise to themselves, so eve
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from types import ModuleType
 
 from babel import Locale
 from babel.lists import format_list
-from confusable_homoglyphs import categories, confusables
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -116,7 +116,7 @@ def _check_character(char: str) -> None:
     if category == "Zs":
         raise UsernameError(_("A username cannot hold spaces. Use a dot, hyphen or underscore instead."))
     allowed = char in PUNCTUATION or _is_digit(char) or _is_mark(char) or _is_letter(char)
-    if allowed and _is_letter(char) and categories.alias(char) == "COMMON":
+    if allowed and _is_letter(char) and _scripts().alias(char) == "COMMON":
         allowed = char in COMMON_LETTERS
     if not allowed:
         raise UsernameError(
@@ -152,7 +152,8 @@ def _check_digits(name: str) -> None:
 
 def scripts_of(name: str) -> frozenset[str]:
     """The scripts of a name's letters and digits (Unicode's Scripts.txt), leaving out those of no script."""
-    return frozenset(categories.alias(char) for char in name) - NO_SCRIPT
+    aliases = _scripts().alias
+    return frozenset(aliases(char) for char in name) - NO_SCRIPT
 
 
 def _check_scripts(name: str) -> None:
@@ -183,12 +184,24 @@ def _script_names(scripts: Iterable[str]) -> str:
 
 
 @cache
+def _scripts() -> ModuleType:
+    """confusable-homoglyphs' script table (Unicode's Scripts.txt). The package reads its tables when imported,
+    about 7 MiB with the confusables: imported here, only a process that checks a new username holds them, not
+    every worker serving pages."""
+    from confusable_homoglyphs import categories
+
+    return categories
+
+
+@cache
 def _prototypes() -> dict[str, str]:
     """Each confusable character → the one prototype of its class in Unicode's confusables.txt.
 
     The package keeps each line "source → prototype" as links both ways, so a class is a star around its prototype;
     the prototype is the member linked to all the others (for a pair, the longer or lower one: any choice that is
     the same for both members gives equal skeletons)."""
+    from confusable_homoglyphs import confusables
+
     links: dict[str, set[str]] = {}
     for source, found in confusables.confusables_data.items():
         source = source.replace("\u200e", "")  # the package wraps right-to-left characters in LRMs

@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -61,7 +60,6 @@ def lesson(slug: str, lesson_slug: str):
         following=following,
         module_quiz=module.quiz if is_last_in_module else None,
         completed=record.completed_at is not None,
-        form=FlaskForm(),
         position=(index + 1, len(course.lessons)),
     )
 

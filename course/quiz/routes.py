@@ -3,7 +3,6 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -53,7 +52,6 @@ def overview(slug: str, quiz_slug: str):
         attempts=attempts,
         open_attempt=open_attempt,
         remaining=remaining,
-        form=FlaskForm(),
     )
 
 
@@ -88,7 +86,6 @@ def _attempt_or_404(attempt_id: int) -> Attempt:
 def attempt(attempt_id: int):
     """Take an open attempt (answers are kept on every save) or read a submitted one's feedback."""
     attempt = _attempt_or_404(attempt_id)
-    form = FlaskForm()
     if request.method == "POST":
         if attempt.user_id != current_user.id:
             abort(403, description=_("Only the student who started an attempt can answer it."))
@@ -129,7 +126,6 @@ def attempt(attempt_id: int):
             quiz=quiz,
             course=quiz.course,
             questions=public_questions,
-            form=form,
             attempts_left=attempts_left_after(attempt),
         )
     graded = marked_result(attempt)
@@ -154,7 +150,6 @@ def _confirm_submit_page(attempt: Attempt, missing: list[dict]):
         course=quiz.course,
         missing=missing,
         attempts_left=attempts_left_after(attempt),
-        form=FlaskForm(),
     )
 
 

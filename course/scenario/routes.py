@@ -5,7 +5,6 @@ renderer writes (../figures/…, ../lessons/…) resolve."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -74,7 +73,6 @@ def play(slug: str, lesson_slug: str):
         step=len(attempt.path) if attempt else 0,
         earlier=[a for a in attempts if a is not attempt],
         titles={key: value.get("ending") or value["title"] for key, value in compiled["nodes"].items()},
-        form=FlaskForm(),
     )
 
 
