@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import i18n, site_frame, static_assets, template_urls
+from course import fragments, i18n, site_frame, static_assets, template_urls
 from course.extensions import csrf, db, limiter, login_manager, migrate
 from course.operations.health import healthz
 from course.operations.logs import configure_logging
@@ -91,6 +91,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_security_headers(app)
     static_assets.init_app(app)
     site_frame.init_app(app)
+    fragments.init_app(app)
     template_urls.init_app(app)
     _trust_proxies(app)
     return app

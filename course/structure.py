@@ -96,6 +96,8 @@ class Structure:
     version: str
     courses: Mapping[str, CourseEntry]
     by_id: Mapping[int, CourseEntry]
+    # Pages' parts rendered from this version (course.fragments): they go when the version does.
+    fragments: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def catalog(self) -> list[CourseEntry]:

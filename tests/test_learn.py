@@ -5,12 +5,15 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import select
 
 from course import create_app
 from course.content import import_course
 from course.extensions import db
-from course.models import Attempt, LabSubmission, Lesson, LessonProgress, Quiz
+from course.fragments import Fragment, hole
+from course.models import Attempt, LabSubmission, Lesson, LessonProgress, Module, Quiz
+from tests.conftest import AuthActions
 from tests.dom import parse
 
 COURSE = "/courses/sample-course"
@@ -297,8 +300,43 @@ def test_the_course_cache_follows_changes_made_by_another_process(app, client, s
 
 def test_an_unpublished_lesson_leaves_the_cache_at_once(app, client, student):
     assert client.get(f"{COURSE}/lessons/registries").status_code == 200
+    assert "Registries" in client.get(COURSE).get_data(as_text=True)  # the outline's fragment is made and kept
     with app.app_context():
         db.session.scalar(select(Lesson).where(Lesson.slug == "registries")).published = False
         db.session.commit()
     assert client.get(f"{COURSE}/lessons/registries").status_code == 404
     assert "Registries" not in client.get(COURSE).get_data(as_text=True)
+
+
+def test_the_outline_is_rendered_once_yet_each_reader_sees_their_own(app, student):
+    """The outline's modules are one fragment for every reader of a language and role (course.fragments); each
+    student's lesson statuses and quiz results, and the teacher's guide for instructors only, are filled in per
+    page, whoever asked first."""
+    with app.app_context():
+        module = db.session.scalar(select(Module).order_by(Module.position))
+        module.teacher_guide = {"timing": {"discussion": 10}}
+        module.teacher_guide_html = "<p>Ask who has been asked for a card this week.</p>"
+        db.session.commit()
+    readers, ids = {}, {}
+    for username, role in (("teacher", "instructor"), ("ana", "student"), ("kim", "student")):
+        readers[username] = app.test_client()
+        ids[username] = AuthActions(app, readers[username]).as_role(role, username)
+    outline = {name: reader.get(COURSE).get_data(as_text=True) for name, reader in readers.items()}
+    assert "Ask who has been asked" in outline["teacher"] and "Ask who has been asked" not in outline["ana"]
+
+    readers["ana"].post(f"{COURSE}/lessons/what-a-card-is/complete")
+    readers["kim"].get(f"{COURSE}/lessons/registries")
+    pass_quiz(app, ids["ana"], "basics-quiz")
+    ana, kim = (readers[name].get(COURSE).get_data(as_text=True) for name in ("ana", "kim"))
+    assert (ana.count("Completed"), ana.count("Started"), ana.count("Not started")) == (1, 0, 2)
+    assert (kim.count("Completed"), kim.count("Started"), kim.count("Not started")) == (0, 1, 2)
+    assert "Passed · best 100%" in ana and "Passed" not in kim and kim.count("Not attempted") == 2
+    assert "Ask who has been asked" not in ana + kim
+
+
+def test_a_fragment_fills_every_hole_and_escapes_text():
+    fragment = Fragment.split(f"<ol>{hole('a')}<li>{hole('b')}</li></ol>")
+    assert fragment.holes == ("a", "b")
+    assert fragment.fill({"a": Markup("<b>done</b>"), "b": "<script>"}) == "<ol><b>done</b><li>&lt;script&gt;</li></ol>"
+    with pytest.raises(KeyError):
+        fragment.fill({"a": "only one"})

@@ -5,16 +5,19 @@ from datetime import timedelta
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course.extensions import db
+from course.fragments import course_fragment, template_macro
 from course.learn import bp
 from course.models import Course, Figure, LessonProgress
 from course.models.users import utcnow
-from course.progress import course_progress, courses_progress
+from course.progress import CourseProgress, course_progress, courses_progress
 from course.structure import current_structure, published_course
 
+OUTLINE_MODULES = "learn/_outline_modules.html"
 # A lesson view is written down at most this often per student and lesson.
 VIEW_RECORD_INTERVAL = timedelta(minutes=5)
 
@@ -33,7 +36,24 @@ def catalog():
 def outline(slug: str):
     """Modules and lessons with a status for each, quizzes with best scores, and overall progress."""
     course = published_course(slug)
-    return render_template("learn/outline.html", course=course, progress=course_progress(course, current_user.id))
+    progress = course_progress(course, current_user.id)
+    modules = course_fragment(OUTLINE_MODULES, "modules", course, current_user.is_instructor)
+    return render_template(
+        "learn/outline.html", course=course, progress=progress, modules=modules.fill(_outline_holes(progress))
+    )
+
+
+def _outline_holes(progress: CourseProgress) -> dict[str, Markup]:
+    """The reader's own part of the outline's modules: each lesson's status and each module quiz's result."""
+    status_badge = template_macro("_macros.html", "status_badge")
+    standing_of = template_macro(OUTLINE_MODULES, "quiz_standing")
+    statuses = progress.lesson_status
+    badges = {status: status_badge(status) for status in {None, *statuses.values()}}
+    holes = {f"lesson-{lesson.id}": badges[statuses.get(lesson.id)] for lesson in progress.lessons}
+    for module_id, standings in progress.quizzes.items():
+        if module_id is not None:
+            holes.update((f"quiz-{standing.quiz.id}", standing_of(standing)) for standing in standings)
+    return holes
 
 
 @bp.route("/courses/<slug>/lessons/<lesson_slug>")
