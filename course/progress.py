@@ -26,6 +26,20 @@ class QuizStanding:
 
 
 @dataclass
+class ModuleStanding:
+    """One student's standing in one module: lessons completed and the module quiz, if it has one."""
+
+    module: ModuleEntry
+    lessons_done: int
+    lessons_total: int
+    quiz: QuizStanding | None
+
+    @property
+    def lessons_finished(self) -> bool:
+        return self.lessons_done == self.lessons_total
+
+
+@dataclass
 class CourseProgress:
     course: CourseEntry
     user_id: int
@@ -63,6 +77,19 @@ class CourseProgress:
     @property
     def lessons(self) -> list[LessonEntry]:
         return [lesson for module in self.modules for lesson in module.lessons if lesson.published]
+
+    @property
+    def module_standings(self) -> list[ModuleStanding]:
+        """Per module, in course order, what the student has done: the same view for the student (My progress)
+        and the teacher (the class dashboard)."""
+        standing_of = {standing.quiz.id: standing for standing in self.standings}
+        result = []
+        for module in self.modules:
+            lessons = [lesson for lesson in module.lessons if lesson.published]
+            done = sum(1 for lesson in lessons if self.lesson_status.get(lesson.id) == "completed")
+            quiz = standing_of.get(module.quiz.id) if module.quiz else None
+            result.append(ModuleStanding(module, done, len(lessons), quiz))
+        return result
 
     @property
     def continue_lesson(self) -> LessonEntry | None:

@@ -20,37 +20,10 @@ from course.classroom.reports import GradebookRow, QuizCell, build_gradebook
 from course.extensions import db
 from course.models import Classroom, Quiz
 from course.models.users import utcnow
-from course.progress import CourseProgress, QuizStanding
 from course.structure import ModuleEntry, QuizEntry
 
 DEFAULT_IDLE_DAYS = 7
 MAX_IDLE_DAYS = 365
-
-
-@dataclass
-class ModuleStanding:
-    """One student's standing in one module: lessons completed and the module quiz, if it has one."""
-
-    module: ModuleEntry
-    lessons_done: int
-    lessons_total: int
-    quiz: QuizStanding | None
-
-    @property
-    def lessons_finished(self) -> bool:
-        return self.lessons_done == self.lessons_total
-
-
-def module_standings(progress: CourseProgress) -> list[ModuleStanding]:
-    """Per module, in course order, what a student has done: the same view for the student and the teacher."""
-    standing_of = {standing.quiz.id: standing for standing in progress.standings}
-    result = []
-    for module in progress.modules:
-        lessons = [lesson for lesson in module.lessons if lesson.published]
-        done = sum(1 for lesson in lessons if progress.lesson_status.get(lesson.id) == "completed")
-        quiz = standing_of.get(module.quiz.id) if module.quiz else None
-        result.append(ModuleStanding(module, done, len(lessons), quiz))
-    return result
 
 
 @dataclass
@@ -124,7 +97,7 @@ def build_dashboard(classroom: Classroom, idle_days: int, now: datetime | None =
     dashboard = Dashboard(classroom, quizzes, rows, list(summaries.values()), idle_days=idle_days)
     idle_since = (now or utcnow()) - timedelta(days=idle_days)
     for row in rows:
-        for standing in module_standings(row.progress):
+        for standing in row.progress.module_standings:
             summary = summaries[standing.module.id]
             summary.finished_lessons += standing.lessons_finished
             if standing.quiz is not None:
