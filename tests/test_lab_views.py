@@ -168,6 +168,29 @@ def test_a_kept_design_form_is_reused_only_for_the_same_choices_errors_and_langu
     assert legends(korean) != legends(opening) and len(legends(korean)) == len(legends(opening))
 
 
+def test_a_kept_results_column_is_reused_only_for_the_same_design_task_comparison_preset_and_language(client, auth):
+    """The results column's HTML is kept per distinct input (course.lab.page.results_column), for the page and the
+    preview alike: each must still show its own design's levels, task checks, comparison, preset and language."""
+    auth.create("someone")
+    column = lambda page: page[page.index('id="lab-results"') :]  # noqa: E731 (the column is the page's end)
+    plain = column(client.get("/lab?preset=nk-2019").get_data(as_text=True))
+    assert column(client.get("/lab?preset=nk-2019").get_data(as_text=True)) == plain
+    with_task = column(client.get(f"/lab?preset=nk-2019&task={TASK}").get_data(as_text=True))
+    assert "lab-checks" in with_task and "lab-checks" not in plain
+    compared = column(client.get("/lab?preset=nk-2019&compare=de-eid").get_data(as_text=True))
+    assert "lab-differences" in compared and "lab-differences" not in plain
+    assert column(client.get("/lab?preset=de-eid").get_data(as_text=True)) != plain
+    unsolved = client.post("/lab/preview", data={**form_for(), "task": TASK}).json["html"]
+    solved = client.post("/lab/preview", data={**form_for(**SOLVED), "task": TASK}).json["html"]
+    assert level(unsolved, "remote_readability") != "none" and level(solved, "remote_readability") == "none"
+    blocked = client.post("/lab/preview", data={**form_for(), "validity_years": "0"}).json["html"]
+    assert "lab-blocked" in blocked and "lab-blocked" not in unsolved
+    client.post("/language", data={"language": "ko", "next": "/lab"})
+    korean = column(client.get("/lab?preset=nk-2019").get_data(as_text=True))
+    heading = lambda html: parse(html).first("#lab-profile-heading").text  # noqa: E731
+    assert heading(korean) != heading(plain)
+
+
 def test_the_page_needs_no_inline_style_or_script(client, auth):
     auth.create("someone")
     response = client.get(f"/lab?task={TASK}&compare=de-eid")

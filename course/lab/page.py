@@ -184,10 +184,10 @@ def status_summary(context: dict[str, Any]) -> str:
     return context["results"].summary if context["results"] else _("Some choices need fixing.")
 
 
-# A lab page's results (the drawings above all) and its design form depend only on the design, the choices shown,
-# the errors, the reader's language and the course content: the same inputs give the same output, and a class trying
-# the same presets asks for the same ones again and again. Each app keeps the most recent of each kind, the lab's
-# opening page always among them; nothing personal is in them.
+# A lab page's results (the drawings above all), its results column and its design form depend only on the design,
+# the choices shown, the errors, the reader's language and the course content: the same inputs give the same output,
+# and a class trying the same presets asks for the same ones again and again. Each app keeps the most recent of each
+# kind, the lab's opening page always among them; nothing personal is in them.
 KEPT_PER_KIND = 64
 _kept_lock = threading.Lock()
 
@@ -206,6 +206,27 @@ def _recently_made(kind: str, key: tuple, make: Callable[[], Any]) -> Any:
         while len(kept) > KEPT_PER_KIND:
             kept.popitem(last=False)
     return found
+
+
+def results_column(context: dict[str, Any], compare: list[str]) -> Markup:
+    """The results column's HTML (templates/lab/_results.html), rendered once per distinct design, task, comparison,
+    preset and errors and reused: it shows nothing of the reader, and the page and lab.js's preview both send it."""
+    task, preset = context["task"], context["preset"]
+    key = (
+        _interface_language(),
+        request.script_root,
+        current_structure().version,
+        json.dumps(context["design"], sort_keys=True, default=str),
+        tuple(sorted(context["errors"].items())),
+        task.slug if task else None,
+        tuple(compare),
+        preset.slug if preset else None,
+    )
+    return _recently_made(
+        "results_columns",
+        key,
+        lambda: Markup(render_template("lab/_results.html", **context)),  # noqa: S704 — rendered with autoescaping
+    )
 
 
 def design_form(

@@ -52,6 +52,7 @@ def _render_lab(
             is_owner=record is not None and current_user.is_authenticated and record.user_id == current_user.id,
             changed=changed,
             design_form=page.design_form(context, values, compare, changed),
+            results_column=page.results_column(context, compare),
             **context,
         ),
         status,
@@ -103,7 +104,7 @@ def preview():
     preset, task, compare = page.preset_task_and_compare(request.form, 400)
     design, errors = page.parse_for_reader(request.form)
     context = page.results_context(design, errors, preset, task, compare, request.form.get("levels_before"))
-    html = render_template("lab/_results.html", **context)
+    html = page.results_column(context, compare)
     summary_html = render_template("lab/_summary.html", **context)
     summary = page.status_summary(context)
     status = 400 if errors else 200
