@@ -148,7 +148,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """One blueprint per user-facing feature."""
+    """One blueprint per user-facing feature; `author` and `transfer` import their views on first use (lazy_views)."""
     from course.auth import bp as auth_bp
     from course.author import bp as author_bp
     from course.classroom import bp as classroom_bp
@@ -156,7 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.learn import bp as learn_bp
     from course.question_types import bp as question_types_bp
     from course.quiz import bp as quiz_bp
-    from course.scenario import bp as scenario_bp  # also adds the scenario editor's pages to `author`
+    from course.scenario import bp as scenario_bp
     from course.transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.author.forms import FigureForm
 from course.author.pages import confirm_delete
 from course.content.figures import detect_media_type, figure_name
@@ -17,7 +17,6 @@ from course.lookups import owned_course_or_404
 from course.models import Figure
 
 
-@bp.route("/courses/<slug>/figures/", methods=["GET", "POST"])
 @instructor_required
 def figures(slug: str):
     """The course's figures, and an upload form. Lessons show them with ![alt text](figures/<name>)."""
@@ -58,7 +57,6 @@ def figures(slug: str):
     )
 
 
-@bp.route("/courses/<slug>/figures/<name>")
 @instructor_required
 def figure(slug: str, name: str):
     """A figure for the editor's preview; served by the student-facing view (with its strict headers)."""
@@ -66,7 +64,6 @@ def figure(slug: str, name: str):
     return redirect(url_for("learn.figure", slug=course.slug, name=name))
 
 
-@bp.route("/courses/<slug>/figures/<name>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_figure(slug: str, name: str):
     """Delete a figure, unless a lesson or a quiz question still shows it."""
@@ -99,7 +96,6 @@ def delete_figure(slug: str, name: str):
     )
 
 
-@bp.route("/courses/<slug>/glossary")
 @instructor_required
 def glossary(slug: str):
     """The course glossary, drafts included, where a previewed lesson's glossary links lead."""

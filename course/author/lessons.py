@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.author.checks import check_lesson_form, course_context, lesson_content
 from course.author.forms import LessonForm, apply_row_action
 from course.author.pages import confirm_delete, history_page, publish, restore_page
@@ -75,7 +75,6 @@ def _save(course, lesson: Lesson | None, data, module_id: int):
     return redirect(url_for("author.edit_lesson", slug=course.slug, lesson_slug=lesson.slug))
 
 
-@bp.route("/courses/<slug>/lessons/", methods=["GET", "POST"])
 @instructor_required
 def new_lesson(slug: str):
     """Write a new lesson (?module=id preselects its module); it is a draft until published."""
@@ -86,7 +85,6 @@ def new_lesson(slug: str):
     return _editor(course, None)
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
 @instructor_required
 def edit_lesson(slug: str, lesson_slug: str):
     """Edit a lesson; Preview shows it rendered exactly as it would be saved, Save stores it and a revision."""
@@ -94,7 +92,6 @@ def edit_lesson(slug: str, lesson_slug: str):
     return _editor(course, lesson_or_404(course, lesson_slug))
 
 
-@bp.route("/courses/<slug>/preview/<lesson_slug>")
 @instructor_required
 def preview_lesson(slug: str, lesson_slug: str):
     """The saved lesson as students see it, draft or not (this address is as deep as theirs, so links resolve)."""
@@ -103,7 +100,6 @@ def preview_lesson(slug: str, lesson_slug: str):
     return render_template("author/lesson_preview.html", course=course, lesson=lesson, module=lesson.module)
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>/move", methods=["POST"])
 @instructor_required
 def move_lesson(slug: str, lesson_slug: str):
     """Move a lesson one place up or down in its module."""
@@ -113,7 +109,6 @@ def move_lesson(slug: str, lesson_slug: str):
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{lesson.module_id}"))
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>/publish", methods=["POST"])
 @instructor_required
 def publish_lesson(slug: str, lesson_slug: str):
     """Show the lesson to students, or make it a draft again."""
@@ -125,7 +120,6 @@ def publish_lesson(slug: str, lesson_slug: str):
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{lesson.module_id}"))
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_lesson(slug: str, lesson_slug: str):
     """Delete a lesson, unless other lessons still link to it."""
@@ -156,7 +150,6 @@ def delete_lesson(slug: str, lesson_slug: str):
     )
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>/history")
 @instructor_required
 def lesson_history(slug: str, lesson_slug: str):
     """Every saved version of the lesson, who saved it and when."""
@@ -164,7 +157,6 @@ def lesson_history(slug: str, lesson_slug: str):
     return history_page(course, lesson_or_404(course, lesson_slug))
 
 
-@bp.route("/courses/<slug>/lessons/<lesson_slug>/revisions/<int:revision_id>/restore", methods=["POST"])
 @instructor_required
 def restore_lesson(slug: str, lesson_slug: str, revision_id: int):
     """Make an earlier version current again, if it still fits the course (its links, figures, address)."""

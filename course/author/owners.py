@@ -9,14 +9,12 @@ from sqlalchemy import select
 from course import ownership
 from course.auth.access import instructor_required
 from course.auth.usernames import fold_username
-from course.author import bp
 from course.author.forms import CoAuthorForm
 from course.extensions import db
 from course.lookups import owned_course_or_404
 from course.models import User
 
 
-@bp.route("/courses/<slug>/owners", methods=["POST"])
 @instructor_required
 def add_owner(slug: str):
     """An owner makes another instructor a co-author: an owner with the same rights."""
@@ -40,7 +38,6 @@ def add_owner(slug: str):
     return redirect(url_for("author.course", slug=course.slug, _anchor="owners"))
 
 
-@bp.route("/courses/<slug>/owners/<int:user_id>/remove", methods=["POST"])
 @instructor_required
 def remove_owner(slug: str, user_id: int):
     """Take an owner off the course; the last owner stays, so a course never falls to administrators alone."""

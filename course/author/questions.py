@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.author.checks import course_context
 from course.author.forms import apply_row_action, question_form
 from course.author.pages import confirm_delete, explain_unchanged
@@ -79,7 +79,6 @@ def _editor(course, quiz: Quiz, index: int | None, question: Question | None):
     )
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/", methods=["GET", "POST"])
 @instructor_required
 def new_question(slug: str, quiz_slug: str):
     """Add a question of the type named by ?type= at the end of the quiz."""
@@ -87,7 +86,6 @@ def new_question(slug: str, quiz_slug: str):
     return _editor(course, quiz_or_404(course, quiz_slug), None, None)
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>", methods=["GET", "POST"])
 @instructor_required
 def edit_question(slug: str, quiz_slug: str, key: str):
     """Edit one question; its type stays (add a new question to change it)."""
@@ -97,7 +95,6 @@ def edit_question(slug: str, quiz_slug: str, key: str):
     return _editor(course, quiz, index, question)
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>/move", methods=["POST"])
 @instructor_required
 def move_question(slug: str, quiz_slug: str, key: str):
     """Move a question one place up or down (a new version of the quiz)."""
@@ -114,7 +111,6 @@ def move_question(slug: str, quiz_slug: str, key: str):
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug, _anchor=f"question-{key}"))
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/questions/<key>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_question(slug: str, quiz_slug: str, key: str):
     """Delete a question; attempts already made keep it, and the quiz's history can bring it back."""

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.author.checks import CourseContext, course_context
 from course.author.forms import QuizForm
 from course.author.pages import confirm_delete, history_page, publish, restore_page
@@ -58,7 +58,6 @@ def _settings_problems(form: QuizForm, quiz: Quiz | None, context: CourseContext
     return data if not problems else None
 
 
-@bp.route("/courses/<slug>/quizzes/", methods=["GET", "POST"])
 @instructor_required
 def new_quiz(slug: str):
     """Start a quiz (?module=id preselects its module) as a draft without questions."""
@@ -74,7 +73,6 @@ def new_quiz(slug: str):
     return render_template("author/quiz_new.html", course=course, form=form)
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>", methods=["GET", "POST"])
 @instructor_required
 def edit_quiz(slug: str, quiz_slug: str):
     """The quiz's settings and its questions, with every action on them."""
@@ -94,7 +92,6 @@ def edit_quiz(slug: str, quiz_slug: str):
     )
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/preview")
 @instructor_required
 def preview_quiz(slug: str, quiz_slug: str):
     """The questions as students will see them, with the answer key, feedback and explanations shown."""
@@ -106,7 +103,6 @@ def preview_quiz(slug: str, quiz_slug: str):
     )
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/publish", methods=["POST"])
 @instructor_required
 def publish_quiz(slug: str, quiz_slug: str):
     """Open the quiz to students, or close it again (their attempts so far are kept)."""
@@ -119,7 +115,6 @@ def publish_quiz(slug: str, quiz_slug: str):
     return redirect(url_for("author.edit_quiz", slug=course.slug, quiz_slug=quiz.slug))
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_quiz(slug: str, quiz_slug: str):
     """Delete a quiz, after saying how many students' attempts go with it."""
@@ -152,7 +147,6 @@ def delete_quiz(slug: str, quiz_slug: str):
     )
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/history")
 @instructor_required
 def quiz_history(slug: str, quiz_slug: str):
     """Every saved version of the quiz, who saved it and when."""
@@ -161,7 +155,6 @@ def quiz_history(slug: str, quiz_slug: str):
     return history_page(course, quiz)
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/revisions/<int:revision_id>/restore", methods=["POST"])
 @instructor_required
 def restore_quiz(slug: str, quiz_slug: str, revision_id: int):
     """Make an earlier version of the quiz current again, if it still fits the course."""

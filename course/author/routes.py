@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.author.forms import CoAuthorForm, CourseForm, ModuleForm
 from course.author.pages import confirm_delete, publish
 from course.content.review import review_course
@@ -22,7 +22,6 @@ from course.ownership import owned_course_ids, owners_of, require_owner
 # --- courses -------------------------------------------------------------------------------------------------
 
 
-@bp.route("/")
 @instructor_required
 def index():
     """Every course on the platform, drafts included, saying which the signed-in instructor may change, with a way
@@ -34,7 +33,6 @@ def index():
     )
 
 
-@bp.route("/courses/<slug>/move", methods=["POST"])
 @instructor_required
 def move_course(slug: str):
     """Move a course one place up or down in the catalog."""
@@ -42,7 +40,6 @@ def move_course(slug: str):
     return redirect(url_for("author.index"))
 
 
-@bp.route("/new-course", methods=["GET", "POST"])
 @instructor_required
 def new_course():
     """Start a course; it is a draft until published."""
@@ -59,7 +56,6 @@ def new_course():
     return render_template("author/course_form.html", form=form, course=None)
 
 
-@bp.route("/courses/<slug>")
 @instructor_required
 def course(slug: str):
     """The course's outline as an editor: modules, lessons and quizzes with their state and every action, each
@@ -93,7 +89,6 @@ def course(slug: str):
     )
 
 
-@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
 @instructor_required
 def edit_course(slug: str):
     """Change a course's address, title, summary or language."""
@@ -110,7 +105,6 @@ def edit_course(slug: str):
     return render_template("author/course_form.html", form=form, course=course)
 
 
-@bp.route("/courses/<slug>/publish", methods=["POST"])
 @instructor_required
 def publish_course(slug: str):
     """Show the course in the catalog, or hide it again."""
@@ -119,7 +113,6 @@ def publish_course(slug: str):
     return redirect(url_for("author.course", slug=course.slug))
 
 
-@bp.route("/courses/<slug>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_course(slug: str):
     """Delete a whole course, after saying exactly what goes with it."""
@@ -165,7 +158,6 @@ def delete_course(slug: str):
 # --- modules -------------------------------------------------------------------------------------------------
 
 
-@bp.route("/courses/<slug>/modules/new", methods=["GET", "POST"])
 @instructor_required
 def new_module(slug: str):
     """Add a module at the end of the course, as a draft."""
@@ -183,7 +175,6 @@ def new_module(slug: str):
     return render_template("author/module_form.html", form=form, course=course, module=None)
 
 
-@bp.route("/courses/<slug>/modules/<int:module_id>", methods=["GET", "POST"])
 @instructor_required
 def edit_module(slug: str, module_id: int):
     """Change a module's address, title or summary."""
@@ -201,7 +192,6 @@ def edit_module(slug: str, module_id: int):
     return render_template("author/module_form.html", form=form, course=course, module=module)
 
 
-@bp.route("/courses/<slug>/modules/<int:module_id>/move", methods=["POST"])
 @instructor_required
 def move_module(slug: str, module_id: int):
     """Move a module one place up or down in the course."""
@@ -211,7 +201,6 @@ def move_module(slug: str, module_id: int):
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{module.id}"))
 
 
-@bp.route("/courses/<slug>/modules/<int:module_id>/publish", methods=["POST"])
 @instructor_required
 def publish_module(slug: str, module_id: int):
     """Show a module to students, or hide it (with its lessons and quiz) again."""
@@ -221,7 +210,6 @@ def publish_module(slug: str, module_id: int):
     return redirect(url_for("author.course", slug=course.slug, _anchor=f"module-{module.id}"))
 
 
-@bp.route("/courses/<slug>/modules/<int:module_id>/delete", methods=["GET", "POST"])
 @instructor_required
 def delete_module(slug: str, module_id: int):
     """Delete a module with its lessons and quizzes, after saying what goes with it."""

@@ -12,7 +12,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from course.auth.access import instructor_required
-from course.author import bp, service
+from course.author import service
 from course.content.exporter import scenario_file
 from course.content.scenario import load_scenario_text
 from course.content.yaml_lines import LineDict, LineList, load_yaml
@@ -95,7 +95,6 @@ def _problems_by_node(text: str, problems) -> list[tuple[str, str]]:
     return found
 
 
-@bp.route("/courses/<slug>/scenario/<lesson_slug>", methods=["GET", "POST"])
 @instructor_required
 def edit_scenario(slug: str, lesson_slug: str):
     """List a scenario's nodes and edit one (?node=id) or add one (?node=new); saved only when the whole scenario

@@ -26,7 +26,6 @@ from course.extensions import db
 from course.lookups import owned_course_or_404, quiz_or_404
 from course.models import Course, Module, Question, Quiz
 from course.ownership import may_change, owned_course_ids, require_owner
-from course.transfer import bp
 from course.transfer.forms import CourseZipForm, QuestionBankImportForm
 
 
@@ -63,14 +62,12 @@ def _index_page(form: CourseZipForm):
     )
 
 
-@bp.route("/")
 @instructor_required
 def index():
     """Every course with its export link and its quizzes' GIFT page, and the upload that imports a course zip."""
     return _index_page(CourseZipForm())
 
 
-@bp.route("/import", methods=["POST"])
 @instructor_required
 def import_zip():
     """Import an uploaded course zip, all or nothing; a refused zip is answered with its problems and a 400. A zip
@@ -153,7 +150,6 @@ def _confirm_page(form: CourseZipForm, name: str, digest: str, pending: LossesNe
     )
 
 
-@bp.route("/courses/<slug>/export.zip")
 @instructor_required
 def export_zip(slug: str):
     """The course as a zip of its folder, ready for `flask course import` or this platform's import on another box."""
@@ -224,7 +220,6 @@ def _modules(course: Course) -> Sequence[Module]:
     return db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
 
 
-@bp.route("/courses/<slug>")
 @instructor_required
 def course_quizzes(slug: str):
     """A course's quizzes with GIFT and Moodle XML downloads, and the upload that fills quizzes from a Moodle
@@ -233,7 +228,6 @@ def course_quizzes(slug: str):
     return _course_page(course, _bank_form(course, _modules(course)))
 
 
-@bp.route("/courses/<slug>/questions", methods=["POST"])
 @instructor_required
 def import_bank(slug: str):
     """Add an uploaded GIFT or Moodle XML file's questions to a quiz (or to the quizzes their categories name), all
@@ -286,14 +280,12 @@ def import_bank(slug: str):
     return _course_page(course, form), 400
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.gift")
 @instructor_required
 def export_gift_file(slug: str, quiz_slug: str):
     """A quiz's questions as GIFT for Moodle; sources, points and the quiz's settings have no place there."""
     return _export_bank(slug, quiz_slug, BANK_FORMATS["gift"])
 
 
-@bp.route("/courses/<slug>/quizzes/<quiz_slug>/export.xml")
 @instructor_required
 def export_moodle_xml_file(slug: str, quiz_slug: str):
     """A quiz's questions as Moodle XML, the figures they show embedded; sources and the quiz's settings have no
