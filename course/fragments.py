@@ -16,6 +16,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from course.i18n import language_context
 from course.structure import CourseEntry, current_structure
 
 # The mark no course text can hold: NUL characters (refused in course files and forms) around a fixed word.
@@ -63,7 +64,9 @@ def course_fragment(template: str, macro: str, course: CourseEntry, *choices: ob
     key = (template, macro, course.id, choices, str(get_locale()), request.script_root)
     found = fragments.get(key)
     if found is None:
-        rendered = template_macro(template, macro)(course, *choices)
+        # Rendered with the language's template variables only: nothing of the reader can reach a fragment.
+        module = current_app.jinja_env.get_template(template).make_module(vars=language_context())
+        rendered = getattr(module, macro)(course, *choices)
         found = Fragment.split(str(rendered))
         with _lock:
             fragments[key] = found

@@ -103,15 +103,18 @@ def init_app(app: Flask) -> None:
     app.add_template_global(timestamp)
     app.add_template_global(text_direction)
 
-    @app.context_processor
-    def language_context() -> dict:
-        code = str(get_locale())
-        return {
-            "interface_language": code,
-            "interface_direction": text_direction(code),
-            "interface_languages": tuple((language, language_name(language)) for language in interface_languages()),
-            "time_zone_name": str(get_timezone()),
-        }
+    app.context_processor(language_context)
+
+
+def language_context() -> dict:
+    """What every template may ask of the reader's language and time zone (and course.fragments gives its macros)."""
+    code = str(get_locale())
+    return {
+        "interface_language": code,
+        "interface_direction": text_direction(code),
+        "interface_languages": tuple((language, language_name(language)) for language in interface_languages()),
+        "time_zone_name": str(get_timezone()),
+    }
 
 
 def _request_translations():

@@ -87,6 +87,12 @@ class CourseEntry:
         index = self.lesson_index.get(slug)
         return None if index is None else self.lessons[index]
 
+    def neighbours(self, lesson: LessonEntry) -> tuple[LessonEntry | None, LessonEntry | None]:
+        """The lessons before and after `lesson` in reading order (None at either end)."""
+        index = self.lesson_index[lesson.slug]
+        following = self.lessons[index + 1] if index + 1 < len(self.lessons) else None
+        return (self.lessons[index - 1] if index else None), following
+
     def module_of(self, lesson: LessonEntry) -> ModuleEntry:
         return next(module for module in self.modules if module.id == lesson.module_id)
 

@@ -340,3 +340,26 @@ def test_a_fragment_fills_every_hole_and_escapes_text():
     assert fragment.fill({"a": Markup("<b>done</b>"), "b": "<script>"}) == "<ol><b>done</b><li>&lt;script&gt;</li></ol>"
     with pytest.raises(KeyError):
         fragment.fill({"a": "only one"})
+
+
+def test_a_lesson_is_rendered_once_per_state_yet_each_reader_gets_their_own_form(app, student):
+    """A lesson's content is one fragment per completed state (course.fragments): a reader who completed it and one
+    who did not each see their own button, and each page's form carries its own reader's CSRF token."""
+    readers = {}
+    for username in ("ana", "kim"):
+        readers[username] = app.test_client()
+        AuthActions(app, readers[username]).as_role("student", username)
+    url = f"{COURSE}/lessons/what-a-card-is"
+    readers["ana"].post(f"{url}/complete")
+    pages = {name: parse(reader.get(url).get_data(as_text=True)) for name, reader in readers.items()}
+    assert pages["ana"].first("form.complete-form button").text.strip() == "Mark as not completed"
+    assert pages["kim"].first("form.complete-form button").text.strip() == "Mark complete and continue"
+    tokens = {}
+    for name, page in pages.items():
+        form_token, sign_out_token = (
+            page.first(f"{form} input[name='csrf_token']")["value"]
+            for form in ("form.complete-form", "form.inline-form")
+        )
+        assert form_token == sign_out_token  # the hole holds this reader's token, as base.html renders it
+        tokens[name] = form_token
+    assert tokens["ana"] != tokens["kim"]

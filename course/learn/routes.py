@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from course.progress import CourseProgress, course_progress, courses_progress
 from course.structure import current_structure, published_course
 
 OUTLINE_MODULES = "learn/_outline_modules.html"
+LESSON_CONTENT = "learn/_lesson_content.html"
 # A lesson view is written down at most this often per student and lesson.
 VIEW_RECORD_INTERVAL = timedelta(minutes=5)
 
@@ -65,23 +67,9 @@ def lesson(slug: str, lesson_slug: str):
     lesson = course.lesson(lesson_slug)
     if lesson is None:
         abort(404, description=_("There is no lesson at this address."))
-    module = course.module_of(lesson)
-    index = course.lesson_index[lesson.slug]
-    previous = course.lessons[index - 1] if index > 0 else None
-    following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
-    is_last_in_module = following is None or following.module_id != module.id
-    record = _record_view(lesson.id)
-    return render_template(
-        "learn/lesson.html",
-        course=course,
-        module=module,
-        lesson=lesson,
-        previous=previous,
-        following=following,
-        module_quiz=module.quiz if is_last_in_module else None,
-        completed=record.completed_at is not None,
-        position=(index + 1, len(course.lessons)),
-    )
+    completed = _record_view(lesson.id).completed_at is not None
+    content = course_fragment(LESSON_CONTENT, "lesson_content", course, lesson.slug, completed)
+    return render_template("learn/lesson.html", lesson=lesson, content=content.fill({"csrf_token": generate_csrf()}))
 
 
 # Built once: building the SELECT costs more than running it, on every lesson view.
