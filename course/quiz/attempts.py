@@ -2,10 +2,11 @@
 
 import random
 from collections.abc import Mapping
+from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Insert, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -187,27 +188,36 @@ def save_responses(attempt: Attempt, responses: dict) -> bool:
     return result.rowcount == 1
 
 
+# A class submits at once when the bell rings: like autosave, submitting runs statements built once, on the
+# connection. Their parameters are named apart from the columns they set, as SQLAlchemy requires.
+_SUBMIT = (
+    update(Attempt)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.submitted_at.is_(None))
+    .values(
+        responses=bindparam("new_responses", type_=Attempt.responses.type),
+        results=bindparam("new_results", type_=Attempt.results.type),
+        score=bindparam("new_score"),
+        percent=bindparam("new_percent"),
+        passed=bindparam("new_passed"),
+        submitted_at=bindparam("now"),
+    )
+)
+
+
 def submit_attempt(attempt: Attempt, responses: dict, pass_mark: int) -> bool:
     """Grade and close the attempt in one conditional update, so a double submit records exactly one result, and
     store its summary for the class reports in the same transaction. An answer an instructor marks leaves percent
     and passed empty until it is marked (see mark_answer)."""
     graded = grade_attempt(attempt.snapshot, responses)
-    result = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(
-            responses=responses,
-            results=graded.results,
-            score=graded.score,
-            percent=graded.percent,
-            passed=None if graded.percent is None else graded.percent >= pass_mark,
-            submitted_at=utcnow(),
-        )
-    )
-    if result.rowcount == 1:  # type: ignore[attr-defined]  # a CursorResult, typed Result
+    passed = None if graded.percent is None else graded.percent >= pass_mark
+    values = {"new_responses": responses, "new_results": graded.results, "new_score": graded.score}
+    values.update(attempt_id=attempt.id, new_percent=graded.percent, new_passed=passed, now=utcnow())
+    submitted = db.session.connection().execute(_SUBMIT, values).rowcount == 1
+    if submitted:
         store_summary(attempt.id, *attempt_summary(attempt.snapshot, responses, graded, pass_mark), new=True)
-    db.session.commit()  # the attempt object is expired: a caller that reads it again loads it then
-    return result.rowcount == 1  # type: ignore[attr-defined]  # a CursorResult, typed Result
+    db.session.commit()
+    db.session.expire(attempt)  # the row changed under the session: a caller that reads the attempt loads it again
+    return submitted
 
 
 def marks_by_attempt(attempt_ids: list[int]) -> dict[int, dict[str, dict]]:
@@ -254,22 +264,27 @@ def mark_answer(attempt: Attempt, key: str, points: float, feedback_markdown: st
     db.session.commit()
 
 
+_SUMMARY_INSERT = insert(AttemptSummary)
+_SUMMARY_UPDATE = update(AttemptSummary).where(AttemptSummary.attempt_id == bindparam("summary_of"))
+
+
 def store_summary(attempt_id: int, questions: list[dict], values: dict, *, new: bool) -> None:
     """Write an attempt's summary for the reports (grading.attempt_summary), and its set of questions unless an
     earlier attempt stored the same set: one statement each, safe when two submissions store one set at once."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
-    else:  # imported here: a SQLite server never loads the PostgreSQL dialect (whose Insert is another class)
-        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored  # type: ignore[assignment]  # same API
-    db.session.execute(
-        insert_unless_stored(QuestionSet)
-        .values(digest=values["question_set"], questions=questions)
-        .on_conflict_do_nothing(index_elements=["digest"])
+    connection = db.session.connection()
+    connection.execute(
+        _question_set_insert(connection.dialect.name), {"digest": values["question_set"], "questions": questions}
     )
-    if (
-        new
-        or not db.session.execute(
-            update(AttemptSummary).where(AttemptSummary.attempt_id == attempt_id).values(**values)
-        ).rowcount  # type: ignore[attr-defined]  # a CursorResult, typed Result
-    ):
-        db.session.execute(insert(AttemptSummary).values(attempt_id=attempt_id, **values))
+    if new or not connection.execute(_SUMMARY_UPDATE.values(**values), {"summary_of": attempt_id}).rowcount:
+        connection.execute(_SUMMARY_INSERT, {"attempt_id": attempt_id, **values})
+
+
+@cache
+def _question_set_insert(dialect: str) -> Insert:
+    """INSERT of a question set that does nothing if the set is stored, in the database's own words; built once per
+    dialect (a SQLite server never loads the PostgreSQL dialect, whose Insert is another class)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as insert_unless_stored
+    else:
+        from sqlalchemy.dialects.sqlite import insert as insert_unless_stored  # type: ignore[assignment]  # same API
+    return insert_unless_stored(QuestionSet).on_conflict_do_nothing(index_elements=["digest"])
