@@ -1,12 +1,15 @@
 """First-run setup, registration with join codes, login limits, safe redirects, logout and CSRF."""
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from course import create_app
+from course import PROJECT_ROOT, create_app
 from course.auth import limits
 from course.extensions import db, limiter
 from course.models import Classroom, Enrollment, User
@@ -368,3 +371,28 @@ def test_passwords_are_hashed_with_scrypt_unless_the_setting_names_another_metho
             assert password_matches(user, GOOD) and not user.check_password(GOOD + "!")
     with cheap.app_context():
         assert not password_matches(None, GOOD)
+
+
+def test_pages_skip_flask_limiters_hook_unless_a_site_wide_limit_is_set(app, tmp_path):
+    """The limited views check their own limits; Flask-Limiter's per-request hook is removed while no default or
+    application limit exists, and stays (and limits every page) when one is configured. The Limiter is shared by
+    every app of a process, so the configured case runs in a fresh interpreter."""
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    script = (
+        "from app import app\n"
+        "client = app.test_client()\n"
+        "print([client.get('/healthz').status_code for _ in range(3)])\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'limited.sqlite'}",
+        "LANYARD_INSTANCE_PATH": str(tmp_path),
+        "LANYARD_SECRET_KEY": "limited",
+        "LANYARD_RATELIMIT_DEFAULT": "2 per minute",
+        "LANYARD_RATELIMIT_STORAGE_URI": "memory://",
+    }
+    limited = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert limited.returncode == 0, limited.stderr
+    assert limited.stdout.strip().endswith(", 429]"), limited.stdout
