@@ -104,6 +104,23 @@ def test_ordinary_numbers_and_dates_are_read():
     assert problems == [] and (data["a"], data["b"], data["c"], data["e"]) == (85.6, -3, 1000, 6.02e14)
 
 
+def test_control_characters_written_as_yaml_escapes_are_removed():
+    """A double-quoted string can write NUL or a bell as an escape though the file holds neither; they are removed
+    as from all imported text (PostgreSQL refuses NUL, and pages mark their holes with it)."""
+    data, problems = load_yaml('title: "Basics\\0hole:csrf_token\\0 and \\x07bell"\nitems: ["a\\0b"]\n', "f.yaml")
+    assert problems == [] and data == {"title": "Basicshole:csrf_token and bell", "items": ["ab"]}
+
+
+def test_a_course_whose_titles_hold_escaped_nul_imports_and_its_pages_serve(app, client, auth, runner, course_dir):
+    edit(course_dir / "lessons/course.yaml", "title: Basics,", 'title: "Basics\\0hole:csrf_token\\0",')
+    result = runner.invoke(args=["course", "import", str(course_dir)])
+    assert result.exit_code == 0, result.output
+    auth.as_role("student", "sam")
+    outline = client.get("/courses/sample-course")
+    assert outline.status_code == 200 and "Basicshole:csrf_token" in outline.get_data(as_text=True)
+    assert client.get("/courses/sample-course/lessons/what-a-card-is").status_code == 200
+
+
 # --- course folders and the command line --------------------------------------------------------------------------
 
 

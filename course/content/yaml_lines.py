@@ -12,6 +12,7 @@ import yaml
 from flask_babel import gettext as _
 
 from course.content.problems import ContentProblem
+from course.sanitize import without_control_characters
 
 
 class LineDict(dict):
@@ -118,6 +119,14 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
         raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
 
 
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    """A string without NUL and the other control characters. The file's text has none (checking.read_text removes
+    them), but a double-quoted YAML string writes them as escapes ("\\0", "\\x07"); they go here as from every
+    text typed or imported. PostgreSQL refuses NUL, and pages use it to mark their holes (course.fragments)."""
+    return without_control_characters(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_number)
