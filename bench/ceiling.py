@@ -118,9 +118,14 @@ def create_app() -> Flask:
 
 def main() -> None:
     """Serve the ceiling with waitress as `flask serve` serves Lanyard (same threads, ident and header handling)."""
+    serve_with_waitress(create_app, "the bare-Flask ceiling")
+
+
+def serve_with_waitress(make_app, what: str) -> None:
+    """Serve `make_app()` with waitress as `flask serve` serves Lanyard: the command line of `python -m bench.…`."""
     import waitress
 
-    parser = argparse.ArgumentParser(description="Serve the bare-Flask ceiling with waitress.")
+    parser = argparse.ArgumentParser(description=f"Serve {what} with waitress.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
@@ -128,7 +133,7 @@ def main() -> None:
     # Lanyard keeps waitress's per-request queue-depth warnings out of its log too (32 clients queue by design).
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress.serve(
-        create_app(),
+        make_app(),
         host=options.host,
         port=options.port,
         threads=options.threads,

@@ -6,6 +6,11 @@ Jinja page and one read plus one write on the same database, against Lanyard's p
 Lanyard's own work costs, whatever the machine and however busy it is, because the runs are interleaved (each round
 runs every path once) and the table shows medians.
 
+A third server, Lanyard with one extra page that does only what every signed-in page must (bench/floor.py: the
+session cookie, the session check, the request hooks, the content version, a CSRF token and the page frame around a
+5 KB body), gives the "signed-in floor": the most any signed-in page of this design can reach, against the same
+ceiling.
+
 Load: wrk (Debian's package) with 32 connections over 50 signed-in students whose requests rotate (bench/serve.lua),
 each with the student's session cookie and CSRF token, signed in through /login as a browser does. Every prepared
 request is sent once and its answer checked before anything is timed, and every timed answer's status is checked,
@@ -61,6 +66,9 @@ PYTHON = sys.executable
 FLASK = [PYTHON, "-m", "flask", "--app", "app"]
 WRK = shutil.which("wrk")
 HOST = "127.0.0.1"
+# Lanyard as served; Lanyard with one page that does only what every signed-in page must (bench/floor.py); the
+# bare-Flask ceiling (bench/ceiling.py). Memory and cold start are measured for the first and the last.
+SERVERS = ("lanyard", "floor", "ceiling")
 CLIENTS = 32
 WRK_THREADS = 2
 STUDENTS = 50
@@ -87,7 +95,7 @@ class Target:
     """One row of the table: what wrk sends, what each answer must be, and which ceiling row it is compared with."""
 
     label: str
-    server: str  # "lanyard" or "ceiling"
+    server: str  # "lanyard", "floor" or "ceiling"
     requests: list[dict]
     expected: int = 200
     ceiling: str | None = None
@@ -112,7 +120,7 @@ def main() -> None:
         _create_students(env)
         ceiling.prepare(env["CEILING_DATABASE_URL"], STUDENTS)
         cold = _cold_starts(env, folder, options)
-        ports = {"lanyard": _free_port(), "ceiling": _free_port()}
+        ports = {name: _free_port() for name in SERVERS}
         for name, port in ports.items():
             with (folder / f"{name}.log").open("a") as log:
                 servers.append(
@@ -129,12 +137,12 @@ def main() -> None:
         bases = {name: f"http://{HOST}:{port}" for name, port in ports.items()}
         copies = QuizAttempts(env["DATABASE_URL"])
         targets = _targets(bases["lanyard"], copies)
-        pids = {"lanyard": servers[0].pid, "ceiling": servers[1].pid}
+        pids = {name: server.pid for name, server in zip(SERVERS, servers, strict=True)}
         memory = _measure(targets, bases, pids, copies, folder, options)
         copies.close()
         _print_table(targets, memory, cold, options)
     except Exception:
-        for name in ("lanyard", "ceiling"):
+        for name in SERVERS:
             log_file = folder / f"{name}.log"
             if log_file.exists():
                 tail = "".join(log_file.read_text().splitlines(keepends=True)[-20:])
@@ -250,9 +258,9 @@ def _create_students(env: dict[str, str]) -> None:
 
 
 def _command(app: str, port: int, options: argparse.Namespace) -> list[str]:
-    """The same server settings for Lanyard and the ceiling."""
+    """The same server settings for Lanyard, its floor and the ceiling."""
     if options.server == "gunicorn":
-        target = "app:app" if app == "lanyard" else "bench.ceiling:create_app()"
+        target = "app:app" if app == "lanyard" else f"bench.{app}:create_app()"
         # No control socket: its default path is one per user, which the two servers (and others') would share.
         district = ["--config", str(ROOT / "deploy" / "gunicorn.conf.py")] if options.district_config else []
         return [
@@ -271,7 +279,7 @@ def _command(app: str, port: int, options: argparse.Namespace) -> list[str]:
         ]
     if app == "lanyard":
         return [*FLASK, "serve", "--host", HOST, "--port", str(port), "--threads", str(options.threads)]
-    return [PYTHON, "-m", "bench.ceiling", "--host", HOST, "--port", str(port), "--threads", str(options.threads)]
+    return [PYTHON, "-m", f"bench.{app}", "--host", HOST, "--port", str(port), "--threads", str(options.threads)]
 
 
 def _free_port() -> int:
@@ -593,6 +601,8 @@ def _targets(lanyard: str, copies: QuizAttempts) -> list[Target]:
         for label, row_ceiling in rows
     ]
     targets.append(Target("submit", "lanyard", [], expected=302, ceiling="bare write", once=True))
+    floor = [{**s.requests["lesson"], "path": "/floor"} for s in students]
+    targets.append(Target("signed-in floor", "floor", floor, ceiling="bare page"))
     targets.append(Target("bare page", "ceiling", [{"method": "GET", "path": "/page", "headers": {}, "body": None}]))
     targets.append(
         Target(
@@ -637,7 +647,7 @@ def _check(target: Target, base: str, copies: QuizAttempts) -> None:
             raise RuntimeError(f"{where} answered {kind} {body[:80]!r}, expected JSON saved: true")
         if target.label == "autosave" and "pre-flight" not in copies.responses(int(item["path"].rsplit("/", 1)[1])):
             raise RuntimeError(f"{where} answered saved: true, but the answers stored are not the ones sent")
-        if target.server == "lanyard" and target.label not in {"autosave", "submit"} and "text/html" not in kind:
+        if target.server != "ceiling" and target.label not in {"autosave", "submit"} and "text/html" not in kind:
             raise RuntimeError(f"{where} answered {kind}, expected HTML")
         if target.once:
             location = urllib.parse.urlsplit(headers.get("location", "")).path
@@ -789,12 +799,12 @@ def _measure(
         _check(target, bases[target.server], copies)
         if not target.once:
             _write_lua(_script(folder, target), target.requests)
-    order = [t for t in targets if t.server == "ceiling"] + [t for t in targets if t.server == "lanyard"]
+    order = [t for t in targets if t.server == "ceiling"] + [t for t in targets if t.server != "ceiling"]
     fastest: dict[str, float] = {}  # the highest rate seen per path, warm-ups included
     for target in order:
         figures = _run(target, bases[target.server], copies, folder, 2, fastest.get("bare write", 2000))
         fastest[target.label] = figures["rps"]
-    peaks = {"lanyard": (0, 0), "ceiling": (0, 0)}
+    peaks = dict.fromkeys(SERVERS, (0, 0))
     for _ in range(options.runs):
         for target in targets:
             with _MemoryPeak(pids[target.server]) as memory:
@@ -831,6 +841,7 @@ def _print_table(
         "progress": "My progress",
         "autosave": "quiz autosave",
         "submit": "quiz submit",
+        "signed-in floor": "signed-in floor (frame, 5 KB)",
         "bare page": f"bare Flask page ({rows['bare page'].size / 1024:.0f} KB)",
         "bare write": f"bare Flask read+write ({options.database})",
     }
