@@ -10,6 +10,8 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from course.fragments import template_macro
+
 TEMPLATE = "_site_frame.html"
 _lock = threading.Lock()
 
@@ -21,8 +23,7 @@ def site_frame(part: str, *choices: object) -> Markup:
     cache: dict = current_app.extensions["lanyard_site_frame"]
     found = cache.get(key)
     if found is None:
-        macro = getattr(current_app.jinja_env.get_template(TEMPLATE).module, part)
-        found = macro(*choices)  # Markup: the macro escaped what it inserted
+        found = template_macro(TEMPLATE, part)(*choices)  # Markup: the macro escaped what it inserted
         with _lock:
             cache[key] = found
     return found

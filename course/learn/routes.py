@@ -73,14 +73,14 @@ def lesson(slug: str, lesson_slug: str):
 
 
 # Built once: building a SELECT costs more than running it, on every lesson view.
-_PROGRESS_ROW = select(LessonProgress).where(
-    LessonProgress.user_id == bindparam("user_id"), LessonProgress.lesson_id == bindparam("lesson_id")
+_THIS_STUDENTS_LESSON = (
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.lesson_id == bindparam("lesson_id"),
 )
+_PROGRESS_ROW = select(LessonProgress).where(*_THIS_STUDENTS_LESSON)
 
 
-_VIEW_STATE = select(LessonProgress.completed_at, LessonProgress.last_viewed_at).where(
-    LessonProgress.user_id == bindparam("user_id"), LessonProgress.lesson_id == bindparam("lesson_id")
-)
+_VIEW_STATE = select(LessonProgress.completed_at, LessonProgress.last_viewed_at).where(*_THIS_STUDENTS_LESSON)
 
 
 def _completed_noting_view(lesson_id: int) -> bool:
